@@ -1,0 +1,129 @@
+"""The ``negotiation-workbook`` command: serve the app, list, export and import plans.
+
+    negotiation-workbook serve [--port N] [--read-only] [--db PATH] [--no-browser]
+    negotiation-workbook list [--db PATH]
+    negotiation-workbook export PLAN [--format json] [-o FILE] [--db PATH]
+    negotiation-workbook import FILE [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbook.errors import WorkbookError
+
+EXPORT_FORMATS = ("json",)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 1..65535")
+    return port
+
+
+def _db(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; name the database file")
+    return path.resolve()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per action."""
+    parser = argparse.ArgumentParser(
+        prog="negotiation-workbook",
+        description="Prepare strategic negotiations: a workbook app and its plan store.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_db(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--db",
+            type=_db,
+            default=None,
+            help="SQLite file holding the plans (default: $NEGOTIATION_WORKBOOK_DB, "
+            "else a file in your user data folder)",
+        )
+
+    serve = sub.add_parser("serve", help="run the workbook app in Voilà")
+    serve.add_argument("--port", type=_port, default=8866, help="port to listen on (8866)")
+    serve.add_argument(
+        "--read-only", action="store_true", help="show everything, let nothing be edited"
+    )
+    serve.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser window"
+    )
+    add_db(serve)
+
+    listing = sub.add_parser("list", help="list the plans in the store")
+    add_db(listing)
+
+    export = sub.add_parser("export", help="write a plan to a file or to standard output")
+    export.add_argument("plan", metavar="PLAN", help="plan id or name")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
+    export.add_argument("-o", "--output", type=Path, default=None, help="file to write")
+    add_db(export)
+
+    imp = sub.add_parser("import", help="add a plan from a JSON file")
+    imp.add_argument("file", metavar="FILE", type=Path, help="plan file (JSON)")
+    add_db(imp)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except WorkbookError as exc:
+        print(f"negotiation-workbook: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"negotiation-workbook: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbook.store import PlanStore, default_db_path
+
+    db = args.db or default_db_path()
+    if args.command == "serve":
+        from workbook.serve import serve
+
+        serve(port=args.port, db=db, read_only=args.read_only, open_browser=not args.no_browser)
+        return 0
+    if args.command == "import":
+        text = args.file.read_bytes()
+        with PlanStore(db) as store:
+            stored = store.import_json(text, author="import")
+        print(f"imported {stored.plan.name!r} as plan {stored.plan.id}")
+        return 0
+    with PlanStore(db) as store:
+        if args.command == "list":
+            plans = store.list_plans()
+            if not plans:
+                print("no plans yet")
+            for s in plans:
+                print(f"{s.id}\t{s.updated_at[:16].replace('T', ' ')}\trev {s.revision}\t{s.name}")
+            return 0
+        if args.command == "export":
+            plan_id = store.resolve(args.plan)
+            text = store.export_json(plan_id)
+            if args.output is None:
+                sys.stdout.write(text + "\n")
+            else:
+                args.output.write_text(text + "\n", encoding="utf-8")
+                print(f"wrote {args.output}")
+            return 0
+    raise AssertionError(args.command)  # argparse only lets known commands through
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+"""PlanStore: plans on SQLite, every save a new revision, JSON import and export.
+
+>>> store = PlanStore(":memory:")
+>>> saved = store.create(Plan(name="Fleet renewal"), author="ana")
+>>> saved.revision
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from workbook.errors import (
+    ConflictError,
+    PlanFileError,
+    PlanNotFound,
+    ReadOnlyError,
+    describe,
+)
+from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, new_id
+
+DB_ENV = "NEGOTIATION_WORKBOOK_DB"
+"""Environment variable naming the SQLite file, when no path is given."""
+
+MAX_IMPORT_BYTES = 5_000_000
+"""Plan files larger than this are refused before parsing."""
+
+_SCHEMA = [
+    # version 1
+    """
+    CREATE TABLE plans (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        counterpart TEXT NOT NULL DEFAULT '',
+        side TEXT NOT NULL DEFAULT 'sell',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        head INTEGER NOT NULL,
+        deleted_at TEXT
+    );
+    CREATE TABLE revisions (
+        plan_id TEXT NOT NULL REFERENCES plans(id),
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL,
+        PRIMARY KEY (plan_id, revision)
+    );
+    CREATE TABLE strategic_plan (
+        revision INTEGER PRIMARY KEY,
+        saved_at TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+
+def default_db_path() -> Path:
+    """The database used when none is named: env NEGOTIATION_WORKBOOK_DB, else per user."""
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return platformdirs.user_data_path("negotiation-workbook") / "plans.sqlite"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One line of the plan list."""
+
+    id: str
+    name: str
+    counterpart: str
+    side: str
+    updated_at: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """Who saved which revision of a plan, and when."""
+
+    plan_id: str
+    revision: int
+    saved_at: str
+    author: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A plan as loaded from the store, with the revision it came from."""
+
+    plan: Plan
+    revision: int
+    saved_at: str
+    author: str
+
+
+class PlanStore:
+    """Plans kept in one SQLite file (WAL); every save is a new revision.
+
+    ``path`` is a file path, ``":memory:"``, or None for :func:`default_db_path`.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        if path is None:
+            path = default_db_path()
+        self.read_only = read_only
+        if str(path) == ":memory:":
+            self.path: Path | None = None
+            target = ":memory:"
+        else:
+            self.path = Path(path).expanduser().resolve()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            target = str(self.path)
+        self._con = sqlite3.connect(target, timeout=60, isolation_level=None)
+        self._con.row_factory = sqlite3.Row
+        self._con.execute("PRAGMA journal_mode=WAL")
+        self._con.execute("PRAGMA synchronous=FULL")
+        self._con.execute("PRAGMA foreign_keys=ON")
+        self._migrate_schema()
+
+    # --- plumbing ----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        self._con.close()
+
+    def __enter__(self) -> PlanStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise ReadOnlyError("the workbook is open read-only: nothing is saved")
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def _migrate_schema(self) -> None:
+        version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        if version >= len(_SCHEMA):
+            return
+        self._con.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._con.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(_SCHEMA[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self._con.execute(statement)
+                self._con.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    def _head(self, plan_id: str) -> sqlite3.Row:
+        row = self._con.execute(
+            "SELECT head, deleted_at FROM plans WHERE id = ?", (plan_id,)
+        ).fetchone()
+        if row is None or row["deleted_at"] is not None:
+            raise PlanNotFound(f"no plan with id {plan_id!r}")
+        return row
+
+    # --- plans -------------------------------------------------------------------
+
+    def list_plans(self) -> list[PlanSummary]:
+        """Every plan that is not deleted, most recently saved first."""
+        rows = self._con.execute(
+            "SELECT id, name, counterpart, side, updated_at, head FROM plans "
+            "WHERE deleted_at IS NULL ORDER BY updated_at DESC, name"
+        ).fetchall()
+        return [PlanSummary(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def plans_frame(self) -> Any:
+        """The plan list as a pandas DataFrame."""
+        import pandas as pd
+
+        columns = ["id", "name", "counterpart", "side", "updated_at", "revision"]
+        return pd.DataFrame([vars(s) for s in self.list_plans()], columns=columns)
+
+    def resolve(self, key: str) -> str:
+        """The id of the plan whose id, or else whose unique name, is ``key``."""
+        row = self._con.execute(
+            "SELECT id FROM plans WHERE id = ? AND deleted_at IS NULL", (key,)
+        ).fetchone()
+        if row:
+            return row[0]
+        rows = self._con.execute(
+            "SELECT id FROM plans WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL", (key,)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+        if rows:
+            raise PlanNotFound(f"{len(rows)} plans are named {key!r}; give the plan's id")
+        raise PlanNotFound(f"no plan with id or name {key!r}")
+
+    def create(self, plan: Plan, *, author: str = "", note: str = "created") -> StoredPlan:
+        """Store a new plan as its revision 1; a plan whose id is taken gets a new id."""
+        with self._write() as con:
+            if con.execute("SELECT 1 FROM plans WHERE id = ?", (plan.id,)).fetchone():
+                plan = plan.model_copy(update={"id": new_id()})
+            now = _now()
+            con.execute(
+                "INSERT INTO plans (id, name, counterpart, side, created_at, updated_at, head) "
+                "VALUES (?, ?, ?, ?, ?, ?, 1)",
+                (plan.id, plan.name, plan.counterpart, plan.side, now, now),
+            )
+            con.execute(
+                "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
+                "VALUES (?, 1, ?, ?, ?, ?)",
+                (plan.id, now, author, note, plan.model_dump_json()),
+            )
+        return StoredPlan(plan, 1, now, author)
+
+    def load(self, plan_id: str, revision: int | None = None) -> StoredPlan:
+        """The latest revision of a plan, or the one asked for."""
+        head = self._head(plan_id)["head"]
+        number = head if revision is None else revision
+        row = self._con.execute(
+            "SELECT revision, saved_at, author, data FROM revisions "
+            "WHERE plan_id = ? AND revision = ?",
+            (plan_id, number),
+        ).fetchone()
+        if row is None:
+            raise PlanNotFound(f"plan {plan_id!r} has no revision {number}")
+        plan = load_plan(json.loads(row["data"]))
+        return StoredPlan(plan, row["revision"], row["saved_at"], row["author"])
+
+    def latest_revision(self, plan_id: str) -> int:
+        """The number of the plan's latest revision."""
+        return int(self._head(plan_id)["head"])
+
+    def save(
+        self, plan: Plan, *, base_revision: int, author: str = "", note: str = ""
+    ) -> StoredPlan:
+        """Save ``plan`` as a new revision on top of ``base_revision``.
+
+        Raises ConflictError when another save happened since ``base_revision``:
+        nothing is overwritten.
+        """
+        data = plan.model_dump_json()
+        with self._write() as con:
+            head = self._head(plan.id)["head"]
+            if head != base_revision:
+                latest = con.execute(
+                    "SELECT saved_at, author FROM revisions WHERE plan_id = ? AND revision = ?",
+                    (plan.id, head),
+                ).fetchone()
+                raise ConflictError(plan.id, base_revision, head, latest[0], latest[1])
+            now = _now()
+            con.execute(
+                "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (plan.id, head + 1, now, author, note, data),
+            )
+            con.execute(
+                "UPDATE plans SET head = ?, updated_at = ?, name = ?, counterpart = ?, side = ? "
+                "WHERE id = ?",
+                (head + 1, now, plan.name, plan.counterpart, plan.side, plan.id),
+            )
+        return StoredPlan(plan, head + 1, now, author)
+
+    def history(self, plan_id: str) -> list[RevisionInfo]:
+        """Every revision of a plan, oldest first."""
+        self._head(plan_id)
+        rows = self._con.execute(
+            "SELECT plan_id, revision, saved_at, author, note FROM revisions "
+            "WHERE plan_id = ? ORDER BY revision",
+            (plan_id,),
+        ).fetchall()
+        return [RevisionInfo(*r) for r in rows]
+
+    def history_frame(self, plan_id: str) -> Any:
+        """The history of a plan as a pandas DataFrame."""
+        import pandas as pd
+
+        columns = ["plan_id", "revision", "saved_at", "author", "note"]
+        return pd.DataFrame([vars(r) for r in self.history(plan_id)], columns=columns)
+
+    def rename(self, plan_id: str, name: str, *, author: str = "") -> StoredPlan:
+        """Give a plan a new name (a new revision)."""
+        current = self.load(plan_id)
+        renamed = Plan.model_validate({**current.plan.model_dump(), "name": name})
+        return self.save(renamed, base_revision=current.revision, author=author, note="renamed")
+
+    def duplicate(self, plan_id: str, *, name: str | None = None, author: str = "") -> StoredPlan:
+        """Copy a plan's latest revision into a new plan."""
+        source = self.load(plan_id).plan
+        copy = Plan.model_validate(
+            {**source.model_dump(), "id": new_id(), "name": name or f"{source.name} (copy)"[:120]}
+        )
+        return self.create(copy, author=author, note=f"copied from {plan_id}")
+
+    def delete(self, plan_id: str) -> None:
+        """Remove a plan from the list; its revisions are kept in the file."""
+        with self._write() as con:
+            self._head(plan_id)
+            con.execute("UPDATE plans SET deleted_at = ? WHERE id = ?", (_now(), plan_id))
+
+    # --- import and export ---------------------------------------------------------
+
+    def export_json(self, plan_id: str, revision: int | None = None) -> str:
+        """The plan as indented JSON, in the format ``import_json`` reads."""
+        return self.load(plan_id, revision).plan.model_dump_json(indent=2)
+
+    def import_json(self, text: str | bytes, *, author: str = "") -> StoredPlan:
+        """Add a plan from JSON text; a bad file raises PlanFileError and changes nothing."""
+        plan = parse_plan_file(text)
+        return self.create(plan, author=author, note="imported")
+
+    # --- company strategy ------------------------------------------------------------
+
+    def load_strategic_plan(self) -> StrategicPlan:
+        """The company's strategic objectives, shared by every negotiation."""
+        row = self._con.execute(
+            "SELECT data FROM strategic_plan ORDER BY revision DESC LIMIT 1"
+        ).fetchone()
+        return StrategicPlan.model_validate_json(row[0]) if row else StrategicPlan()
+
+    def save_strategic_plan(self, strategic: StrategicPlan, *, author: str = "") -> int:
+        """Save the strategic objectives as a new revision; returns its number."""
+        with self._write() as con:
+            head = con.execute("SELECT COALESCE(MAX(revision), 0) FROM strategic_plan").fetchone()
+            number = head[0] + 1
+            con.execute(
+                "INSERT INTO strategic_plan (revision, saved_at, author, data) VALUES (?, ?, ?, ?)",
+                (number, _now(), author, strategic.model_dump_json()),
+            )
+        return number
+
+    # --- first start -------------------------------------------------------------------
+
+    def ensure_example(self) -> str | None:
+        """Load the worked example into a store that has never held a plan.
+
+        Returns the example's plan id when it was loaded, else None.
+        """
+        if self.read_only:
+            return None
+        with self._write() as con:
+            seen = con.execute("SELECT value FROM meta WHERE key = 'example'").fetchone()
+            has_plans = con.execute("SELECT 1 FROM plans LIMIT 1").fetchone()
+            if seen or has_plans:
+                return None
+            con.execute("INSERT INTO meta (key, value) VALUES ('example', ?)", (_now(),))
+        plan, strategic = example_plan(), example_strategic_plan()
+        if not self.load_strategic_plan().objectives:
+            self.save_strategic_plan(strategic, author="worked example")
+        return self.create(plan, author="worked example", note="worked example").plan.id
+
+
+def parse_plan_file(text: str | bytes) -> Plan:
+    """Parse and validate a plan file; PlanFileError names each field and its problem."""
+    if len(text) > MAX_IMPORT_BYTES:
+        raise PlanFileError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    try:
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise PlanFileError("the file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise PlanFileError("not a plan: the JSON is nested too deeply") from None
+    try:
+        return load_plan(data)
+    except SchemaVersionError as exc:
+        raise PlanFileError(str(exc)) from None
+    except ValidationError as exc:
+        raise PlanFileError(describe(exc)) from None
+    except RecursionError:
+        raise PlanFileError("not a plan: the JSON is nested too deeply") from None
+
+
+def example_plan() -> Plan:
+    """The worked example plan that ships with the workbook."""
+    text = resources.files("workbook.data").joinpath("example_plan.json").read_text("utf-8")
+    return parse_plan_file(text)
+
+
+def example_strategic_plan() -> StrategicPlan:
+    """The strategic objectives of the worked example's company."""
+    path = resources.files("workbook.data").joinpath("example_strategy.json")
+    return StrategicPlan.model_validate_json(path.read_text("utf-8"))

@@ -1,0 +1,139 @@
+"""Plan tables as pandas DataFrames, with plain column names, for analysts and exports.
+
+>>> from workbook.store import example_plan
+>>> frames = plan_tables(example_plan())
+>>> list(frames["moves"].columns)[:3]
+['move_id', 'move', 'description']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from workbook.model import ConcessionPlanner, Ledger, Plan, Scenarios
+
+
+def rows_frame(rows: Sequence[BaseModel], model: type[BaseModel], **extra: object) -> pd.DataFrame:
+    """One row per model instance, one column per field; nested models are flattened."""
+    columns = list(extra) + list(model.model_fields)
+    records = [{**extra, **row.model_dump(mode="python")} for row in rows]
+    frame = pd.json_normalize(records, sep="_") if records else pd.DataFrame(columns=columns)
+    return frame
+
+
+def estimates_frame(scenarios: Scenarios) -> pd.DataFrame:
+    """Every participant's ranges in long form: one row per move, participant and quantity."""
+    names = {c.id: c.name for c in scenarios.competitors}
+    records = []
+    for move in scenarios.moves:
+        for est in move.estimates:
+            base = {"move_id": move.id, "move": move.name, "participant": est.participant}
+            parts = [
+                ("gain", "", est.gain),
+                ("cooperation_probability", "", est.cooperation_probability),
+                ("cooperation_value", "", est.cooperation_value),
+            ]
+            for ret in est.retaliation:
+                competitor = names.get(ret.competitor_id, ret.competitor_id)
+                parts.append(("retaliation_probability", competitor, ret.probability))
+                parts.append(("retaliation_damage", competitor, ret.damage))
+            for quantity, competitor, rng in parts:
+                records.append(
+                    {
+                        **base,
+                        "quantity": quantity,
+                        "competitor": competitor,
+                        "low": rng.low,
+                        "likely": rng.likely,
+                        "high": rng.high,
+                    }
+                )
+    columns = ["move_id", "move", "participant", "quantity", "competitor", "low", "likely", "high"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def options_frame(planner: ConcessionPlanner) -> pd.DataFrame:
+    """Every option of every variable with its raw and weighted values for both sides."""
+    records = []
+    for var in planner.variables:
+        for opt in var.options:
+            records.append(
+                {
+                    "variable_id": var.id,
+                    "variable": var.name,
+                    "on_agenda": var.on_agenda,
+                    "option_id": opt.id,
+                    "option": opt.label,
+                    "value_ours": opt.ours,
+                    "value_theirs": opt.theirs,
+                    "weight_ours": var.weight_ours,
+                    "weight_theirs": var.weight_theirs,
+                    "ours": var.weight_ours * opt.ours / 100,
+                    "theirs": var.weight_theirs * opt.theirs / 100,
+                }
+            )
+    columns = [
+        "variable_id", "variable", "on_agenda", "option_id", "option", "value_ours",
+        "value_theirs", "weight_ours", "weight_theirs", "ours", "theirs",
+    ]
+    return pd.DataFrame(records, columns=columns)
+
+
+def ledger_frame(ledger: Ledger) -> pd.DataFrame:
+    """The concession log, oldest first."""
+    from workbook.model import LedgerEntry
+
+    frame = rows_frame(ledger.entries, LedgerEntry)
+    return frame.sort_values("at", kind="stable").reset_index(drop=True) if len(frame) else frame
+
+
+def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """Every table of a plan, keyed by a short name (also the xlsx sheet names)."""
+    from workbook import model as m
+
+    s, v, sc, c, r = plan.strategy, plan.value, plan.scenarios, plan.concessions, plan.relationship
+    moves = pd.DataFrame(
+        [
+            {
+                "move_id": mv.id,
+                "move": mv.name,
+                "description": mv.description,
+                "estimates": len(mv.estimates),
+            }
+            for mv in sc.moves
+        ],
+        columns=["move_id", "move", "description", "estimates"],
+    )
+    return {
+        "team": rows_frame(plan.team, m.TeamMember),
+        "strengths": rows_frame(s.strengths, m.Strength),
+        "priorities": rows_frame(s.priorities, m.ImprovementPriority),
+        "contributions": rows_frame(s.contributions, m.Contribution),
+        "objectives_served": rows_frame(s.objective_links, m.ObjectiveLink),
+        "justifications": rows_frame(s.justifications, m.Justification),
+        "anticipated_moves": rows_frame(s.anticipated, m.AnticipatedMove),
+        "pains": rows_frame(v.pains, m.Pain),
+        "differentiators": rows_frame(v.differentiators, m.Differentiator),
+        "value_drivers": rows_frame(v.drivers, m.ValueDriver),
+        "value_items": rows_frame(v.value_items, m.ValueItem),
+        "framings": rows_frame(v.framings, m.StakeholderFraming),
+        "competitors": rows_frame(sc.competitors, m.Competitor),
+        "moves": moves,
+        "estimates": estimates_frame(sc),
+        "options": options_frame(c),
+        "concession_steps": rows_frame(c.steps, m.ConcessionStep),
+        "business_links": rows_frame(r.links, m.BusinessLink),
+        "players": rows_frame(r.players, m.Player),
+        "relationship_contributions": rows_frame(r.contributions, m.RelationshipContribution),
+        "disclosures": rows_frame(r.disclosures, m.Disclosure),
+        "common_ground": rows_frame(r.common_ground, m.CommonGround),
+        "relationship_issues": rows_frame(r.issues, m.RelationshipIssue),
+        "ledger": ledger_frame(plan.ledger),
+        "agenda": rows_frame(plan.workshop.agenda, m.AgendaItem),
+        "parking_lot": rows_frame(plan.workshop.parking_lot, m.ParkingItem),
+    }
