@@ -1,9 +1,9 @@
 """The ``negotiation-workbook`` command: serve the app, list, export and import plans.
 
-    negotiation-workbook serve [--port N] [--read-only] [--db PATH] [--no-browser]
-    negotiation-workbook list [--db PATH]
-    negotiation-workbook export PLAN [--format json] [-o FILE] [--db PATH]
-    negotiation-workbook import FILE [--db PATH]
+negotiation-workbook serve [--port N] [--read-only] [--db PATH] [--no-browser]
+negotiation-workbook list [--db PATH]
+negotiation-workbook export PLAN [--format json] [-o FILE] [--db PATH]
+negotiation-workbook import FILE [--db PATH]
 """
 
 from __future__ import annotations
@@ -57,9 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--read-only", action="store_true", help="show everything, let nothing be edited"
     )
-    serve.add_argument(
-        "--no-browser", action="store_true", help="do not open a browser window"
-    )
+    serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     add_db(serve)
 
     listing = sub.add_parser("list", help="list the plans in the store")

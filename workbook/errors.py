@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -69,17 +70,43 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _plain(item: Any) -> str:
+    """One pydantic error in plain words, starting in lower case."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return "is not a field of this part of a plan"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return "cannot be empty"
+    if kind == "string_too_long":
+        return f"is too long: at most {_number(ctx.get('max_length'))} characters"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {_number(ctx.get('ge', ctx.get('gt')))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {_number(ctx.get('le', ctx.get('lt')))}"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return "must be a number" if kind.startswith("float") else "must be a whole number"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind == "string_pattern_mismatch":
+        return "is not in the expected form"
+    message = str(item["msg"])
+    return message[:1].lower() + message[1:]
+
+
 def describe(error: ValidationError, limit: int = 10) -> list[FieldProblem]:
     """Plain-language problems from a pydantic ValidationError, the field named first."""
     problems = []
     for item in error.errors(include_url=False)[:limit]:
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        elif item["type"] == "extra_forbidden":
-            message = "is not a field of this part of a plan"
-        elif item["type"] == "missing":
-            message = "is required"
-        message = message[0].lower() + message[1:] if message else message
+        message = _plain(item)
         problems.append(FieldProblem(format_location(tuple(item["loc"])), message))
     return problems

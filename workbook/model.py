@@ -17,6 +17,7 @@ import secrets
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -32,7 +33,13 @@ SectionKey = Literal[
     "strategy", "value", "scenarios", "concessions", "relationship", "ledger", "brief"
 ]
 SECTION_KEYS: tuple[str, ...] = (
-    "strategy", "value", "scenarios", "concessions", "relationship", "ledger", "brief"
+    "strategy",
+    "value",
+    "scenarios",
+    "concessions",
+    "relationship",
+    "ledger",
+    "brief",
 )
 
 # --- shared field types -------------------------------------------------------------
@@ -46,7 +53,15 @@ Amount = Annotated[float, Field(ge=0, le=1e12)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Score5 = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[float, Field(ge=0, le=100)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
+def _currency(code: str) -> str:
+    if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
+        raise ValueError("use a three-letter currency code in capitals, such as EUR or USD")
+    return code
+
+
+Currency = Annotated[str, AfterValidator(_currency)]
 
 
 def new_id() -> str:
@@ -300,8 +315,8 @@ class Alternative(Model):
 class StakeholderFraming(Row):
     """How the value proposition is framed for one stakeholder."""
 
-    role: Literal["economic_buyer", "user", "technical", "procurement", "legal", "other"] = (
-        Field("economic_buyer", description="The stakeholder's role in the decision.")
+    role: Literal["economic_buyer", "user", "technical", "procurement", "legal", "other"] = Field(
+        "economic_buyer", description="The stakeholder's role in the decision."
     )
     name: ShortText = Field("", description="Who it is.")
     lead_drivers: list[RowId] = Field(
@@ -490,7 +505,10 @@ class Positions(Model):
         None, description="A fair market reference for the deal, to judge anchors."
     )
     anchor_threshold_pct: float = Field(
-        30.0, ge=0, le=1000, description="Opening this far (%) from the market is a bad-faith anchor."
+        30.0,
+        ge=0,
+        le=1000,
+        description="Opening this far (%) from the market is a bad-faith anchor.",
     )
 
 

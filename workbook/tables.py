@@ -78,8 +78,17 @@ def options_frame(planner: ConcessionPlanner) -> pd.DataFrame:
                 }
             )
     columns = [
-        "variable_id", "variable", "on_agenda", "option_id", "option", "value_ours",
-        "value_theirs", "weight_ours", "weight_theirs", "ours", "theirs",
+        "variable_id",
+        "variable",
+        "on_agenda",
+        "option_id",
+        "option",
+        "value_ours",
+        "value_theirs",
+        "weight_ours",
+        "weight_theirs",
+        "ours",
+        "theirs",
     ]
     return pd.DataFrame(records, columns=columns)
 

@@ -1,0 +1,1 @@
+"""Pure analysis functions: plain data in, plain data or DataFrames out; no widgets."""

@@ -1,0 +1,137 @@
+"""Questions, labels and guidance for every section, read from the TOML files beside this module.
+
+The files are data, not code: an analyst adds a question or rewrites guidance by editing a
+file here, or by pointing ``NEGOTIATION_WORKBOOK_CONTENT`` at a folder of extra TOML files
+(separated by the path separator). Every file is checked against :class:`SectionContent`.
+
+>>> content = load_content()
+>>> content["strategy"].title
+'Strategy alignment'
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from workbook.errors import WorkbookError, describe
+
+CONTENT_ENV = "NEGOTIATION_WORKBOOK_CONTENT"
+
+Text = Annotated[str, StringConstraints(max_length=4000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Question(_Strict):
+    """A question beside a field: what to ask, and a short hint."""
+
+    prompt: Text = Field(description="The question as the team reads it.")
+    help: Text = Field("", description="A short hint shown under the question.")
+    placeholder: Annotated[str, StringConstraints(max_length=200)] = Field(
+        "", description="Example text shown in an empty field."
+    )
+
+
+class CustomQuestion(Question):
+    """A question added in a content file; its answer is kept in ``plan.custom_answers``."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.-]{1,80}$")] = Field(
+        description="Key of the answer in plan.custom_answers."
+    )
+
+
+class SectionContent(_Strict):
+    """Everything a section says: title, lead, guidance, questions, labels and choices."""
+
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    number: int = Field(0, ge=0, le=20, description="Position in the navigation.")
+    lead: Text = Field("", description="One sentence under the title.")
+    guidance: Text = Field("", description="The guidance panel: paragraphs and '- ' bullets.")
+    questions: dict[str, Question] = Field(default_factory=dict)
+    labels: dict[str, Annotated[str, StringConstraints(max_length=120)]] = Field(
+        default_factory=dict, description="Short labels for table columns, by field path."
+    )
+    choices: dict[str, dict[str, Annotated[str, StringConstraints(max_length=120)]]] = Field(
+        default_factory=dict, description="Labels for the values of a choice field."
+    )
+    custom: list[CustomQuestion] = Field(
+        default_factory=list, description="Questions added by analysts."
+    )
+
+    def question(self, path: str) -> Question | None:
+        """The question for a field path such as ``strategy.strengths``."""
+        return self.questions.get(path)
+
+    def label(self, path: str, default: str) -> str:
+        """The column label for a field path, or ``default``."""
+        return self.labels.get(path, default)
+
+    def choice_labels(self, path: str) -> dict[str, str]:
+        """Labels for the values of a choice field."""
+        return self.choices.get(path, {})
+
+
+class ContentError(WorkbookError):
+    """A content file is not valid."""
+
+
+def content_dirs() -> list[Path]:
+    """The folders read, in order: the package's own, then those named in the environment."""
+    dirs = [Path(str(resources.files("workbook.content")))]
+    extra = os.environ.get(CONTENT_ENV, "")
+    dirs += [Path(p).expanduser() for p in extra.split(os.pathsep) if p.strip()]
+    return dirs
+
+
+def read_content_file(path: Path) -> SectionContent:
+    """Read and check one content file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return SectionContent.model_validate(data)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path.name}: not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(str(p) for p in describe(exc))
+        raise ContentError(f"{path.name}: {problems}") from None
+
+
+def merge(base: SectionContent, extra: SectionContent) -> SectionContent:
+    """Content of ``extra`` laid over ``base``: its questions, labels and custom questions win."""
+    data = base.model_dump()
+    more = extra.model_dump(exclude_unset=True)
+    for key in ("questions", "labels", "choices"):
+        data[key].update(more.pop(key, {}))
+    custom = {q["id"]: q for q in data["custom"]}
+    custom.update({q["id"]: q for q in more.pop("custom", [])})
+    data["custom"] = list(custom.values())
+    more.pop("key", None)
+    data.update(more)
+    return SectionContent.model_validate(data)
+
+
+@functools.cache
+def _load(dirs: tuple[Path, ...]) -> dict[str, SectionContent]:
+    sections: dict[str, SectionContent] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            raise ContentError(f"content folder {folder} does not exist")
+        for path in sorted(folder.glob("*.toml")):
+            content = read_content_file(path)
+            old = sections.get(content.key)
+            sections[content.key] = merge(old, content) if old else content
+    return dict(sorted(sections.items(), key=lambda kv: kv[1].number))
+
+
+def load_content() -> dict[str, SectionContent]:
+    """Every section's content, in navigation order, keyed by section key."""
+    return _load(tuple(content_dirs()))

@@ -1,0 +1,592 @@
+"""The app shell: plan picker, section navigation, the current section and its guidance.
+
+The shell builds only the section on screen; the others are built when first shown.
+Every callback runs through :func:`guarded`, so a visitor sees a friendly line in the
+status bar, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+from pydantic import ValidationError
+
+from workbook.analysis.completion import completion
+from workbook.content import SectionContent, load_content
+from workbook.errors import PlanNotFound, WorkbookError, describe
+from workbook.model import Plan
+from workbook.store import DB_ENV, PlanStore
+from workbook.ui.forms import close_tree, message_widget, parse_number
+from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
+from workbook.ui.style import COLORS, paragraphs_html, text_html
+from workbook.ui.views import SectionView, ViewContext, view_class
+
+log = logging.getLogger(__name__)
+
+READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
+FIRST_SECTION = "deal"
+
+
+def guarded(status: Callable[[str], None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap a widget callback so that any error becomes a friendly status message."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except WorkbookError as exc:
+                status(str(exc)[:1].upper() + str(exc)[1:])
+            except Exception:
+                log.exception("a callback failed")
+                status("Something went wrong there. Your saved work is safe; please try again.")
+            return None
+
+        return run
+
+    return wrap
+
+
+def _progress_html(done: int, total: int) -> str:
+    """A small completion meter for the navigation."""
+    width = 100 * done // total if total else 100
+    color = COLORS["ok"] if done == total else COLORS["accent"]
+    return (
+        f"<div title='{done} of {total} done' style='display:flex;align-items:center;gap:6px'>"
+        f"<div style='flex:1;height:6px;background:{COLORS['line']};border-radius:3px'>"
+        f"<div style='width:{width}%;height:6px;background:{color};border-radius:3px'></div>"
+        f"</div><span style='font-size:11px;color:{COLORS['muted']}'>{done}/{total}</span></div>"
+    )
+
+
+class WorkbookApp:
+    """The whole workbook as one widget: ``WorkbookApp(store).start()`` then ``.widget``."""
+
+    def __init__(
+        self,
+        store: PlanStore,
+        *,
+        read_only: bool = False,
+        author: str = "",
+        scheduler: Scheduler = asyncio_scheduler,
+        save_delay: float = 0.8,
+    ):
+        self.store = store
+        self.read_only = read_only or store.read_only
+        self.author = author
+        self.scheduler, self.save_delay = scheduler, save_delay
+        self.content: dict[str, SectionContent] = load_content()
+        self.keys = list(self.content)
+        self.session: PlanSession | None = None
+        self.views: dict[str, SectionView] = {}
+        self.current = FIRST_SECTION
+
+        self.status = W.HTML(layout=W.Layout(min_height="20px", padding="2px 8px"))
+        self.status.add_class("nw-status")
+        guard = guarded(self.say)
+        self._guard = guard
+
+        # header
+        self.picker = W.Dropdown(layout=W.Layout(width="340px"))
+        self.picker.add_class("nw-plan-picker")
+        self.picker.observe(guard(self._picked), names="value")
+        buttons = {
+            "new": ("New", "plus", self.ask_new),
+            "rename": ("Rename", "pencil", self.ask_rename),
+            "duplicate": ("Duplicate", "copy", self.duplicate),
+            "delete": ("Delete", "trash", self.ask_delete),
+        }
+        self.buttons: dict[str, W.Button] = {}
+        for key, (label, icon, action) in buttons.items():
+            button = W.Button(
+                description=label,
+                icon=icon,
+                layout=W.Layout(width="auto"),
+                disabled=self.read_only,
+                tooltip=f"{label} a negotiation",
+            )
+            button.add_class(f"nw-{key}")
+            button.on_click(guard(lambda _b, act=action: act()))
+            self.buttons[key] = button
+        self.author_box = W.Text(
+            value=author,
+            placeholder="Your name",
+            layout=W.Layout(width="150px"),
+            tooltip="Shown in the plan's history next to your saves",
+        )
+        self.author_box.observe(guard(self._author_changed), names="value")
+        self.save_label = W.HTML(layout=W.Layout(min_width="160px"))
+        self.save_label.add_class("nw-save-status")
+        badge = W.HTML(
+            f"<span style='background:{COLORS['warn']};color:white;padding:2px 8px;"
+            "border-radius:10px;font-size:12px'>Read-only</span>"
+            if self.read_only
+            else ""
+        )
+        toolbar = W.HBox(
+            [
+                self.picker,
+                *self.buttons.values(),
+                badge,
+                W.HBox(layout=W.Layout(flex="1")),
+                self.author_box,
+                self.save_label,
+            ],
+            layout=W.Layout(align_items="center", gap="6px", width="100%", flex_flow="row wrap"),
+        )
+        self.dialog = W.VBox(
+            layout=W.Layout(
+                display="none", padding="8px", margin="6px 0", border=f"1px solid {COLORS['line']}"
+            )
+        )
+        self.dialog.add_class("nw-dialog")
+        header = W.VBox(
+            [toolbar, self.dialog],
+            layout=W.Layout(padding="8px", border_bottom=f"1px solid {COLORS['line']}"),
+        )
+
+        # navigation
+        self.nav_buttons: dict[str, W.Button] = {}
+        self.nav_meters: dict[str, W.HTML] = {}
+        items: list[W.Widget] = []
+        for key in self.keys:
+            section = self.content[key]
+            label = f"{section.number}. {section.title}" if section.number else section.title
+            button = W.Button(
+                description=label, layout=W.Layout(width="100%"), tooltip=section.lead
+            )
+            button.add_class(f"nw-nav-{key}")
+            button.on_click(guard(lambda _b, k=key: self.show(k)))
+            meter = W.HTML(layout=W.Layout(width="100%", padding="0 4px 6px 4px"))
+            self.nav_buttons[key], self.nav_meters[key] = button, meter
+            items += [button, meter]
+        nav = W.VBox(items, layout=W.Layout(padding="8px", width="100%"))
+
+        # center and guidance
+        self.stack = W.Stack(
+            [W.VBox() for _ in self.keys], selected_index=0, layout=W.Layout(width="100%")
+        )
+        self.guidance = W.HTML(layout=W.Layout(padding="8px 12px"))
+        guidance_box = W.VBox(
+            [self.guidance],
+            layout=W.Layout(border_left=f"1px solid {COLORS['line']}", width="100%"),
+        )
+
+        body = W.AppLayout(
+            left_sidebar=nav,
+            center=self.stack,
+            right_sidebar=guidance_box,
+            pane_widths=["230px", 1, "300px"],
+            grid_gap="0px",
+            layout=W.Layout(width="100%"),
+        )
+        self.widget = W.VBox([header, body, self.status], layout=W.Layout(width="100%"))
+        self.widget.add_class("nw-app")
+
+    # --- messages --------------------------------------------------------------------
+
+    def say(self, text: str, tone: str = "error") -> None:
+        """Show a message in the status line (empty text clears it)."""
+        color = COLORS.get(tone, COLORS["ink"])
+        self.status.value = f"<span style='color:{color}'>{text_html(text)}</span>" if text else ""
+
+    # --- plans -----------------------------------------------------------------------
+
+    def start(self, plan: str | None = None, section: str | None = None) -> WorkbookApp:
+        """Open ``plan`` (id or name), else the most recent plan, on ``section``."""
+        if section in self.keys:
+            self.current = section
+        elif section:
+            self.say(f"There is no section {section[:40]!r}; showing the first one.")
+        self._refresh_picker()
+        plans = self.store.list_plans()
+        target = None
+        if plan:
+            try:
+                target = self.store.resolve(plan)
+            except PlanNotFound:
+                self.say(f"No negotiation {plan[:60]!r} was found; showing the most recent one.")
+        if target is None and plans:
+            target = plans[0].id
+        if target is None:
+            self._empty()
+        else:
+            self.open(target)
+        return self
+
+    def _refresh_picker(self, selected: str | None = None) -> None:
+        plans = self.store.list_plans()
+        options = [
+            (f"{p.name} · {p.counterpart}" if p.counterpart else p.name, p.id) for p in plans
+        ]
+        self._picking = True
+        try:
+            self.picker.options = options
+            if selected is not None and selected in [v for _, v in options]:
+                self.picker.value = selected
+        finally:
+            self._picking = False
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        if getattr(self, "_picking", False) or change["new"] is None:
+            return
+        if self.session is not None and change["new"] == self.session.plan.id:
+            return
+        self.open(change["new"])
+
+    def open(self, plan_id: str) -> None:
+        """Open a plan: save the current one first, then rebuild the sections lazily."""
+        if self.session is not None:
+            self.session.flush()
+        stored = self.store.load(plan_id)
+        self.session = PlanSession(
+            self.store,
+            stored,
+            author=self.author_box.value.strip()[:80],
+            read_only=self.read_only,
+            save_delay=self.save_delay,
+            scheduler=self.scheduler,
+        )
+        self.session.on_status(self._show_status)
+        self.session.subscriptions().on((), self._plan_changed)
+        self._drop_views()
+        self._refresh_picker(selected=plan_id)
+        self._show_status(self.session.status)
+        self._hide_dialog()
+        self.show(self.current)
+        self._update_nav()
+        for button in ("rename", "duplicate", "delete"):
+            self.buttons[button].disabled = self.read_only
+        self.widget.add_class("nw-ready")
+
+    def _empty(self) -> None:
+        self._drop_views()
+        self.session = None
+        for button in ("rename", "duplicate", "delete"):
+            self.buttons[button].disabled = True
+        self.stack.children = [
+            W.HTML(
+                "<h2>Welcome</h2><p>There is no negotiation yet. Create the first one to start "
+                "preparing.</p>"
+            ),
+            *self.stack.children[1:],
+        ]
+        self.stack.selected_index = 0
+        self.save_label.value = ""
+        if not self.read_only:
+            self.ask_new()
+        self.widget.add_class("nw-ready")
+
+    def _drop_views(self) -> None:
+        for view in self.views.values():
+            view.close()
+        self.views.clear()
+        self.stack.children = [W.VBox() for _ in self.keys]
+
+    def _plan_changed(self, change: Change) -> None:
+        self._update_nav()
+        if change.kind == "reload":
+            current = self.current
+            self._drop_views()
+            self.show(current)
+
+    def _update_nav(self) -> None:
+        if self.session is None:
+            return
+        done = completion(self.session.plan)
+        for key in self.keys:
+            state = done.get(key)
+            if state is not None:
+                self.nav_meters[key].value = _progress_html(state.done, state.total)
+
+    # --- sections --------------------------------------------------------------------
+
+    def show(self, key: str) -> None:
+        """Show a section, building it the first time."""
+        if key not in self.keys:
+            raise WorkbookError(f"there is no section {key!r}")
+        if self.current in self.views and self.current != key:
+            self.views[self.current].hidden()
+        self.current = key
+        for name, button in self.nav_buttons.items():
+            button.button_style = "primary" if name == key else ""
+        section = self.content[key]
+        self.guidance.value = (
+            f"<div style='font-size:13px;line-height:1.45;color:{COLORS['ink']}'>"
+            f"<div style='font-weight:600;margin-bottom:4px'>"
+            f"{html.escape(section.title)}: how to use this page</div>"
+            f"{paragraphs_html(section.guidance)}</div>"
+        )
+        if self.session is None:
+            return
+        index = self.keys.index(key)
+        if key not in self.views:
+            ctx = ViewContext(self.session, self.store, section)
+            view = view_class(key)(ctx)
+            self.views[key] = view
+            children = list(self.stack.children)
+            old = children[index]
+            children[index] = view.widget
+            self.stack.children = children
+            close_tree(old)
+        self.stack.selected_index = index
+        self.views[key].shown()
+
+    # --- saving ----------------------------------------------------------------------
+
+    def _show_status(self, status: SaveStatus) -> None:
+        colors = {
+            "saved": COLORS["ok"],
+            "conflict": COLORS["error"],
+            "error": COLORS["error"],
+            "read_only": COLORS["warn"],
+        }
+        color = colors.get(status.state, COLORS["muted"])
+        self.save_label.value = (
+            f"<span style='color:{color};font-size:13px'>{text_html(status.message)}</span>"
+            if status.state != "conflict"
+            else f"<span style='color:{color};font-size:13px'>Not saved: conflict</span>"
+        )
+        if status.state == "conflict":
+            self._ask_conflict(status)
+
+    def _author_changed(self, change: dict[str, Any]) -> None:
+        self.author = str(change["new"]).strip()[:80]
+        if self.session is not None:
+            self.session.author = self.author
+
+    # --- dialogs ---------------------------------------------------------------------
+
+    def _show_dialog(self, *children: W.Widget) -> None:
+        for child in self.dialog.children:
+            close_tree(child)
+        self.dialog.children = list(children)
+        self.dialog.layout.display = ""
+
+    def _hide_dialog(self) -> None:
+        for child in self.dialog.children:
+            close_tree(child)
+        self.dialog.children = []
+        self.dialog.layout.display = "none"
+
+    def _buttons(self, *specs: tuple[str, str, Callable[[], None]]) -> W.HBox:
+        row = []
+        for label, style, action in specs:
+            button = W.Button(description=label, button_style=style, layout=W.Layout(width="auto"))
+            button.add_class("nw-dialog-" + label.lower().replace(" ", "-"))
+            button.on_click(self._guard(lambda _b, act=action: act()))
+            row.append(button)
+        return W.HBox(row, layout=W.Layout(gap="6px", margin="6px 0 0 0"))
+
+    def ask_new(self) -> None:
+        """Show the form that creates a negotiation."""
+        if self.read_only:
+            return
+        fields = {
+            "name": W.Text(placeholder="Northwind: fleet renewal 2027"),
+            "counterpart": W.Text(placeholder="The company on the other side"),
+            "side": W.ToggleButtons(options=[("We sell", "sell"), ("We buy", "buy")], value="sell"),
+            "deal_value": W.Text(placeholder="e.g. 1,200,000"),
+            "currency": W.Text(value="EUR", layout=W.Layout(width="80px")),
+            "date": W.DatePicker(),
+        }
+        labels = {
+            "name": "Name",
+            "counterpart": "Counterpart",
+            "side": "Side",
+            "deal_value": "Deal value",
+            "currency": "Currency",
+            "date": "Date",
+        }
+        messages = {k: message_widget() for k in fields}
+        for key, widget in fields.items():
+            widget.add_class(f"nw-new-{key}")
+
+        def create() -> None:
+            for m in messages.values():
+                m.say("")
+            data: dict[str, Any] = {k: w.value for k, w in fields.items()}
+            try:
+                data["deal_value"] = parse_number(data["deal_value"] or "0")
+            except ValueError as exc:
+                messages["deal_value"].say(str(exc))
+                return
+            data["currency"] = str(data["currency"]).strip().upper()
+            try:
+                plan = Plan.model_validate(data)
+            except ValidationError as exc:
+                for problem in describe(exc):
+                    key = problem.field.split(".")[0]
+                    target = messages.get(key, messages["name"])
+                    target.say(problem.message[:1].upper() + problem.message[1:])
+                return
+            stored = self.store.create(plan, author=self.author, note="created")
+            self.current = FIRST_SECTION
+            self.open(stored.plan.id)
+            self.say(f"Created {stored.plan.name}.", "ok")
+
+        grid = W.GridBox(
+            [W.VBox([W.HTML(f"<b>{labels[k]}</b>"), w, messages[k]]) for k, w in fields.items()],
+            layout=W.Layout(
+                grid_template_columns="2fr 2fr 1.2fr 1fr 90px 1.2fr",
+                grid_gap="0 10px",
+                width="100%",
+            ),
+        )
+        cancel = [] if self.session is None else [("Cancel", "", self._hide_dialog)]
+        self._show_dialog(
+            W.HTML("<b style='font-size:15px'>New negotiation</b>"),
+            grid,
+            self._buttons(("Create", "primary", create), *cancel),
+        )
+
+    def ask_rename(self) -> None:
+        """Show the form that renames the open negotiation."""
+        if self.session is None or self.read_only:
+            return
+        box = W.Text(value=self.session.plan.name, layout=W.Layout(width="420px"))
+        box.add_class("nw-rename-name")
+        message = message_widget()
+
+        def rename() -> None:
+            assert self.session is not None
+            problem = self.session.set(("name",), box.value)
+            if problem:
+                message.say(problem)
+                return
+            self.session.flush()
+            self._refresh_picker(selected=self.session.plan.id)
+            self._hide_dialog()
+
+        self._show_dialog(
+            W.HTML("<b>Rename this negotiation</b>"),
+            box,
+            message,
+            self._buttons(("Rename", "primary", rename), ("Cancel", "", self._hide_dialog)),
+        )
+
+    def duplicate(self) -> None:
+        """Copy the open negotiation and open the copy."""
+        if self.session is None or self.read_only:
+            return
+        self.session.flush()
+        copy = self.store.duplicate(self.session.plan.id, author=self.author)
+        self.open(copy.plan.id)
+        self.say(f"Opened a copy: {copy.plan.name}.", "ok")
+
+    def ask_delete(self) -> None:
+        """Ask for confirmation, then remove the open negotiation from the list."""
+        if self.session is None or self.read_only:
+            return
+        name = self.session.plan.name
+
+        def delete() -> None:
+            assert self.session is not None
+            self.session.flush()
+            self.store.delete(self.session.plan.id)
+            self.session = None
+            self._hide_dialog()
+            self.start()
+            self.say(f"Deleted {name}.", "ok")
+
+        self._show_dialog(
+            W.HTML(
+                f"<b>Delete {html.escape(name)}?</b> It disappears from the list for "
+                "everyone. Its saved revisions stay in the database."
+            ),
+            self._buttons(("Delete", "danger", delete), ("Cancel", "", self._hide_dialog)),
+        )
+
+    def _ask_conflict(self, status: SaveStatus) -> None:
+        def keep_mine() -> None:
+            assert self.session is not None
+            self._hide_dialog()
+            self.session.keep_mine()
+
+        def take_theirs() -> None:
+            assert self.session is not None
+            self._hide_dialog()
+            self.session.take_theirs()
+
+        self._show_dialog(
+            W.HTML(
+                f"<b style='color:{COLORS['error']}'>Not saved.</b> {text_html(status.message)}"
+            ),
+            self._buttons(("Keep mine", "warning", keep_mine), ("Take theirs", "", take_theirs)),
+        )
+
+
+def launch(
+    plan: str | None = None,
+    section: str | None = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    read_only: bool | None = None,
+) -> W.Widget:
+    """Build the app and open a plan; the notebook displays what this returns.
+
+    Under Voilà the plan and section may come from the URL (``?plan=ID&section=scenarios``).
+    """
+    if read_only is None:
+        read_only = os.environ.get(READ_ONLY_ENV, "") == "1"
+    store = PlanStore(db if db is not None else os.environ.get(DB_ENV) or None, read_only=read_only)
+    store.ensure_example()
+    app = WorkbookApp(store, read_only=read_only)
+    _wait_for_request()
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10)
+    plan = plan or (query.get("plan") or [None])[0]
+    section = section or (query.get("section") or [None])[0]
+    app.start(plan=plan, section=section)
+    return app.widget
+
+
+def _wait_for_request() -> None:
+    """With Voilà's preheated kernels, wait until a visitor's request arrives."""
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:
+        return
+    wait_for_request()
+
+
+def section_app(
+    key: str,
+    plan: str | None = None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    read_only: bool = False,
+) -> W.Widget:
+    """One section alone for one plan (id or name; the most recent when None)."""
+    store = PlanStore(db if db is not None else os.environ.get(DB_ENV) or None, read_only=read_only)
+    store.ensure_example()
+    content = load_content()
+    if key not in content:
+        raise WorkbookError(f"there is no section {key!r}; choose one of {', '.join(content)}")
+    plans = store.list_plans()
+    if not plans:
+        raise PlanNotFound("the store holds no plan yet; create one in the app first")
+    plan_id = store.resolve(plan) if plan else plans[0].id
+    session = PlanSession(store, store.load(plan_id), read_only=read_only)
+    status = W.HTML()
+
+    def show(state: SaveStatus) -> None:
+        status.value = text_html(state.message)
+
+    session.on_status(show)
+    show(session.status)
+    view = view_class(key)(ViewContext(session, store, content[key]))
+    view.shown()
+    heading = W.HTML(f"<b>{html.escape(session.plan.name)}</b> · revision {session.revision}")
+    box = W.VBox([W.HBox([heading, status], layout=W.Layout(gap="16px")), view.widget])
+    box.session = session  # type: ignore[attr-defined]  # for analysts: box.session.plan
+    return box
+
+
+__all__ = ["WorkbookApp", "launch", "section_app"]

@@ -1,0 +1,766 @@
+"""Widgets bound to plan fields: one field, or a table of rows.
+
+The widget kind, its limits and its label come from the model and the content files, so a
+view only says *which* fields to show. A value typed into a widget goes to
+:meth:`PlanSession.set`; when the model refuses it, the message appears under the field
+and the widget shows the last good value again (text that was emptied is left as typed,
+so that the user can keep typing, while the plan keeps its last good text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import types
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import ipywidgets as W
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from workbook.content import SectionContent
+from workbook.model import Plan
+from workbook.ui.session import Change, Path, PlanSession, Subscriptions
+from workbook.ui.style import COLORS, hint_html
+
+Choices = Sequence[tuple[str, Any]] | Callable[[Plan], Sequence[tuple[str, Any]]]
+Kind = Literal["text", "textarea", "number", "choice", "bool", "date", "datetime", "tags", "multi"]
+
+
+ACTIONS_WIDTH = "130px"
+"""Width of the last table column: row buttons, or the add button."""
+
+
+class ParseError(ValueError):
+    """Typed text that is not a value of the field's kind."""
+
+
+# --- reading the model -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What the model says about one field: its type, limits and description."""
+
+    annotation: Any
+    info: FieldInfo
+
+    @property
+    def base(self) -> Any:
+        """The annotation without ``| None`` and without ``Annotated`` metadata."""
+        annotation = self.annotation
+        if _is_union(annotation):
+            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = rest[0] if len(rest) == 1 else annotation
+        if typing.get_origin(annotation) is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        return annotation
+
+    def _metadata(self) -> list[Any]:
+        found = list(self.info.metadata)
+        annotation = self.annotation
+        if _is_union(annotation):
+            for arg in typing.get_args(annotation):
+                if typing.get_origin(arg) is typing.Annotated:
+                    for meta in typing.get_args(arg)[1:]:
+                        found += getattr(meta, "metadata", [meta])
+        return found
+
+    @property
+    def optional(self) -> bool:
+        """Whether None is allowed."""
+        return _is_union(self.annotation) and type(None) in typing.get_args(self.annotation)
+
+    def _meta(self, attr: str) -> Any:
+        for meta in self._metadata():
+            found = getattr(meta, attr, None)
+            if found is not None:
+                return found
+        return None
+
+    @property
+    def max_length(self) -> int | None:
+        """The longest text allowed, if limited."""
+        return self._meta("max_length")
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """Lowest and highest number allowed."""
+        return self._meta("ge"), self._meta("le")
+
+    @property
+    def required_text(self) -> bool:
+        """Whether the field is text that may not be empty."""
+        return bool(self._meta("min_length"))
+
+    def kind(self) -> Kind:
+        """The widget kind that fits the field."""
+        base = self.base
+        origin = typing.get_origin(base)
+        if origin is Literal:
+            return "choice"
+        if base is bool:
+            return "bool"
+        if base in (int, float):
+            return "number"
+        if base is dt.date:
+            return "date"
+        if base is dt.datetime:
+            return "datetime"
+        if origin is list:
+            return "tags"
+        if base is str:
+            limit = self.max_length
+            return "textarea" if limit is not None and limit > 300 else "text"
+        raise TypeError(f"no widget for fields of type {base!r}")
+
+
+def _is_union(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model or item type inside ``list[...]``, ``X | None`` and ``Annotated``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        elif _is_union(annotation):
+            rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = rest[0]
+        else:
+            return annotation
+
+
+def field_spec(path: Path, root: type[BaseModel] = Plan) -> FieldSpec:
+    """The model's description of the field at ``path`` (list indexes are skipped)."""
+    model: Any = root
+    spec: FieldSpec | None = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields[part]
+        spec = FieldSpec(info.annotation, info)
+        model = _unwrap(info.annotation)
+    if spec is None:
+        raise KeyError("an empty path names no field")
+    return spec
+
+
+def pattern(path: Path) -> str:
+    """The content key of a path: list indexes become ``[]``, e.g. ``value.pains[].text``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += "[]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+# --- text <-> value ----------------------------------------------------------------------
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "bn": 1e9, "b": 1e9}
+
+
+def format_number(value: float | int | None) -> str:
+    """A number as typed by a person: thousands separated, no trailing zeros."""
+    if value is None:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def parse_number(text: str, *, integer: bool = False, optional: bool = False) -> float | int | None:
+    """Read a number typed as ``4,200,000``, ``4.2m``, ``-3 000`` or ``0.35``."""
+    raw = str(text).strip().replace(",", "").replace("_", "").replace(" ", "")
+    raw = raw.replace("\u202f", "").replace("\u00a0", "")
+    if not raw:
+        if optional:
+            return None
+        raise ParseError("Enter a number.")
+    match = re.fullmatch(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(k|m|bn|b)?", raw.lower())
+    if not match:
+        raise ParseError(f"{str(text).strip()[:40]!r} is not a number.")
+    number = float(match.group(1)) * _SUFFIX.get(match.group(2) or "", 1)
+    if integer:
+        if not number.is_integer():
+            raise ParseError("Enter a whole number.")
+        return int(number)
+    return number
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """Read ``2026-12-08 10:05`` (local time is taken as UTC when no zone is given)."""
+    try:
+        stamp = dt.datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ParseError("Use the form 2026-12-08 10:05.") from None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A timestamp as ``2026-12-08 10:05``."""
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+# --- binding one widget to one path ---------------------------------------------------
+
+
+@dataclass
+class _Codec:
+    to_widget: Callable[[Any], Any]
+    to_model: Callable[[Any], Any]
+
+
+class Binding:
+    """Keeps one widget and one plan path in step, and shows refusals in ``message``."""
+
+    def __init__(
+        self,
+        session: PlanSession,
+        path: Path,
+        widget: W.ValueWidget,
+        codec: _Codec,
+        message: MessageLine,
+        *,
+        keep_blank: bool,
+        subs: Subscriptions,
+    ):
+        self.session, self.path, self.widget = session, tuple(path), widget
+        self.codec, self.message, self.keep_blank = codec, message, keep_blank
+        self._quiet = False
+        widget.observe(self._on_widget, names="value")
+        subs.on(self.path, self._on_change)
+
+    def _on_widget(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        try:
+            value = self.codec.to_model(change["new"])
+        except ParseError as exc:
+            self.show(str(exc))
+            self.refresh()
+            return
+        except Exception:  # an unexpected value from the page: refuse it, never fail
+            self.show("That value cannot be used here.")
+            self.refresh()
+            return
+        self._quiet = True
+        try:
+            problem = self.session.set(self.path, value)
+        finally:
+            self._quiet = False
+        if problem is None:
+            self.show("")
+            return
+        if self.keep_blank and value == "":
+            self.show(problem + " The last text is kept until you type a new one.")
+            return
+        self.show(problem + f" Kept {self._describe_current()}.")
+        self.refresh()
+
+    def _describe_current(self) -> str:
+        shown = self.codec.to_widget(self.session.get(self.path))
+        if isinstance(shown, str) and shown:
+            return repr(shown if len(shown) < 40 else shown[:37] + "…")
+        if isinstance(shown, bool):
+            return "the box as it was"
+        return "the last good value"
+
+    def _on_change(self, change: Change) -> None:
+        if not self._quiet and change.kind != "structure":
+            self.refresh()
+
+    def show(self, text: str) -> None:
+        """Show a message under the field, or hide it when ``text`` is empty."""
+        self.message.say(text)
+
+    def refresh(self) -> None:
+        """Show the plan's current value in the widget."""
+        try:
+            value = self.codec.to_widget(self.session.get(self.path))
+        except (KeyError, IndexError, AttributeError):
+            return  # the row is gone; the table rebuilds itself
+        self._quiet = True
+        try:
+            if self.widget.value != value:
+                self.widget.value = value
+        finally:
+            self._quiet = False
+
+
+class MessageLine(W.HTML):
+    """An error line under a field, hidden until it has something to say."""
+
+    def say(self, text: str) -> None:
+        """Show ``text`` (escaped), or hide the line when it is empty."""
+        self.value = hint_html(text, COLORS["error"]) if text else ""
+        self.layout.display = "" if text else "none"
+
+
+def message_widget() -> MessageLine:
+    """An error line, hidden until it has something to say."""
+    return MessageLine("", layout=W.Layout(display="none", margin="0"))
+
+
+def _choice_options(
+    spec: FieldSpec,
+    path: Path,
+    content: SectionContent | None,
+    choices: Choices | None,
+    plan: Plan,
+) -> list[tuple[str, Any]]:
+    if choices is not None:
+        return list(choices(plan) if callable(choices) else choices)
+    labels = content.choice_labels(pattern(path)) if content else {}
+    base = spec.base
+    if typing.get_origin(base) is Literal:
+        values = list(typing.get_args(base))
+    else:
+        lo, hi = spec.bounds
+        values = list(range(int(lo or 0), int(hi or 0) + 1))
+    return [(labels.get(str(v), str(v).replace("_", " ").capitalize()), v) for v in values]
+
+
+def make_widget(
+    session: PlanSession,
+    path: Path,
+    *,
+    content: SectionContent | None = None,
+    kind: Kind | None = None,
+    choices: Choices | None = None,
+    placeholder: str = "",
+    width: str = "100%",
+    subs: Subscriptions,
+    message: MessageLine | None = None,
+) -> tuple[W.Widget, Binding]:
+    """A widget for the field at ``path``, bound to the session."""
+    spec = field_spec(path)
+    kind = kind or ("choice" if choices is not None else spec.kind())
+    if kind == "number" and content and content.choice_labels(pattern(path)):
+        kind = "choice"
+    layout = W.Layout(width=width)
+    value = session.get(path)
+    disabled = session.read_only
+    identity = _Codec(lambda v: v, lambda v: v)
+    codec = identity
+    widget: W.ValueWidget
+    if kind == "text":
+        widget = W.Text(value=value or "", placeholder=placeholder, continuous_update=True)
+        codec = _Codec(lambda v: v or "", lambda v: str(v))
+    elif kind == "textarea":
+        widget = W.Textarea(
+            value=value or "", placeholder=placeholder, continuous_update=True, rows=2
+        )
+        codec = _Codec(lambda v: v or "", lambda v: str(v))
+    elif kind == "number":
+        integer = spec.base is int
+        optional = spec.optional
+        widget = W.Text(
+            value=format_number(value), placeholder=placeholder, continuous_update=False
+        )
+        codec = _Codec(format_number, lambda v: parse_number(v, integer=integer, optional=optional))
+    elif kind == "choice":
+        options = _choice_options(spec, path, content, choices, session.plan)
+        if spec.optional and all(v is not None for _, v in options):
+            options = [("—", None), *options]
+        widget = W.Dropdown(
+            options=options, value=value if value in [v for _, v in options] else None
+        )
+    elif kind == "bool":
+        widget = W.Checkbox(value=bool(value), indent=False)
+    elif kind == "date":
+        widget = W.DatePicker(value=value)
+    elif kind == "datetime":
+        widget = W.Text(
+            value=format_datetime(value), continuous_update=False, placeholder="2026-12-08 10:05"
+        )
+        codec = _Codec(format_datetime, parse_datetime)
+    elif kind == "tags":
+        widget = W.TagsInput(value=list(value), allow_duplicates=False)
+        codec = _Codec(list, lambda v: [str(t).strip() for t in v if str(t).strip()])
+    elif kind == "multi":
+        options = _choice_options(spec, path, content, choices, session.plan)
+        known = {v for _, v in options}
+        widget = W.SelectMultiple(
+            options=options,
+            value=tuple(v for v in value if v in known),
+            rows=min(4, max(2, len(options))),
+        )
+        codec = _Codec(lambda v: tuple(v), list)
+    else:
+        raise ValueError(f"unknown widget kind {kind!r}")
+    widget.layout = layout
+    widget.disabled = disabled
+    message = message or message_widget()
+    binding = Binding(
+        session,
+        path,
+        widget,
+        codec,
+        message,
+        keep_blank=kind in ("text", "textarea") and spec.required_text,
+        subs=subs,
+    )
+    return widget, binding
+
+
+def question_header(content: SectionContent | None, path: Path, fallback: str) -> list[W.Widget]:
+    """The question's prompt and hint, as widgets (nothing for a missing hint)."""
+    question = content.question(pattern(path)) if content else None
+    prompt = question.prompt if question else fallback
+    parts: list[W.Widget] = [
+        W.HTML(
+            f"<div style='line-height:1.35;font-weight:600'>{html.escape(prompt)}</div>",
+            layout=W.Layout(margin="12px 0 0 0"),
+        )
+    ]
+    if question and question.help:
+        parts.append(W.HTML(hint_html(question.help)))
+    return parts
+
+
+def field(
+    session: PlanSession,
+    path: Path,
+    subs: Subscriptions,
+    *,
+    content: SectionContent | None = None,
+    label: str | None = None,
+    kind: Kind | None = None,
+    choices: Choices | None = None,
+    width: str = "100%",
+) -> W.VBox:
+    """A labelled field: question, hint, the widget and its message line."""
+    spec = field_spec(path)
+    question = content.question(pattern(path)) if content else None
+    widget, binding = make_widget(
+        session,
+        path,
+        content=content,
+        kind=kind,
+        choices=choices,
+        width=width,
+        subs=subs,
+        placeholder=question.placeholder if question else "",
+    )
+    fallback = label or (spec.info.description or str(path[-1])).rstrip(".")
+    box = W.VBox([*question_header(content, path, fallback), widget, binding.message])
+    box.binding = binding  # type: ignore[attr-defined]  # for tests and callers
+    return box
+
+
+# --- tables of rows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a row table: a field of the row (dotted for nested fields)."""
+
+    field: str
+    label: str | None = None
+    width: str = "1fr"
+    kind: Kind | None = None
+    choices: Choices | None = None
+
+
+def close_tree(widget: W.Widget) -> None:
+    """Close a widget and everything inside it, freeing their comms."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
+
+
+class RowTable(W.VBox):
+    """An editable table of the rows in the list at ``path``.
+
+    Each row's fields are bound to the plan; rows can be moved and removed; a form at the
+    bottom adds a row once it validates. ``detail`` builds extra widgets under a row (for
+    nested tables).
+    """
+
+    def __init__(
+        self,
+        session: PlanSession,
+        path: Path,
+        row_model: type[BaseModel],
+        columns: Sequence[Column],
+        *,
+        content: SectionContent | None = None,
+        add_label: str = "Add",
+        empty_text: str = "Nothing here yet.",
+        new_row: Callable[[], dict[str, Any]] | None = None,
+        prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        detail: Callable[[int], W.Widget] | None = None,
+        reorder: bool = True,
+    ):
+        super().__init__(layout=W.Layout(width="100%"))
+        self.session, self.path, self.row_model = session, tuple(path), row_model
+        self.columns, self.content, self.add_label = list(columns), content, add_label
+        self.empty_text, self.new_row, self.detail, self.reorder = (
+            empty_text,
+            new_row,
+            detail,
+            reorder,
+        )
+        self.prepare = prepare
+        self._subs = session.subscriptions()
+        self._row_subs = session.subscriptions()
+        self._subs.on(self.path, self._on_change)
+        self._grid: W.Widget | None = None
+        self.add_form = self._build_add_form() if not session.read_only else None
+        self._render()
+
+    # -- layout
+    def _template(self) -> str:
+        actions = f" {ACTIONS_WIDTH}" if not self.session.read_only else ""
+        return " ".join(c.width for c in self.columns) + actions
+
+    def _label(self, column: Column) -> str:
+        key = pattern((*self.path, 0, *column.field.split(".")))
+        if column.label:
+            return column.label
+        if self.content and key in self.content.labels:
+            return self.content.labels[key]
+        spec = field_spec((*self.path, 0, *column.field.split(".")))
+        return (spec.info.description or column.field).rstrip(".")
+
+    def _header(self) -> list[W.Widget]:
+        cells: list[W.Widget] = [
+            W.HTML(
+                f"<b>{html.escape(self._label(c))}</b>",
+                style={"font_size": "12px", "text_color": COLORS["muted"]},
+            )
+            for c in self.columns
+        ]
+        if not self.session.read_only:
+            cells.append(W.HTML(""))
+        return cells
+
+    def _render(self) -> None:
+        self._row_subs.close()
+        old = self._grid
+        rows = self.session.get(self.path)
+        template = self._template()
+        cells: list[W.Widget] = []
+        if rows:
+            cells += self._header()
+        for index in range(len(rows)):
+            cells += self._row_cells(index, len(rows))
+        if not rows:
+            grid: W.Widget = W.HTML(
+                html.escape(self.empty_text),
+                style={"text_color": COLORS["muted"], "font_size": "13px"},
+            )
+        else:
+            grid = W.GridBox(
+                cells,
+                layout=W.Layout(
+                    grid_template_columns=template,
+                    grid_gap="2px 6px",
+                    width="100%",
+                    align_items="flex-start",
+                ),
+            )
+        self._grid = grid
+        self.children = [grid] + ([self.add_form] if self.add_form is not None else [])
+        if old is not None:
+            close_tree(old)
+
+    def _row_cells(self, index: int, count: int) -> list[W.Widget]:
+        message = message_widget()
+        message.layout.grid_column = "1 / -1"
+        cells: list[W.Widget] = []
+        for column in self.columns:
+            path = (*self.path, index, *column.field.split("."))
+            widget, _ = make_widget(
+                self.session,
+                path,
+                content=self.content,
+                kind=column.kind,
+                choices=column.choices,
+                subs=self._row_subs,
+                message=message,
+            )
+            cells.append(widget)
+        if not self.session.read_only:
+            cells.append(self._actions(index, count, message))
+        cells.append(message)
+        if self.detail is not None:
+            extra = self.detail(index)
+            extra.layout.grid_column = "1 / -1"
+            cells.append(extra)
+        return cells
+
+    def _actions(self, index: int, count: int, message: MessageLine) -> W.Widget:
+        def button(
+            icon: str, tip: str, enabled: bool, action: Callable[[], str | None]
+        ) -> W.Button:
+            b = W.Button(
+                icon=icon,
+                tooltip=tip,
+                disabled=not enabled,
+                layout=W.Layout(width="28px", padding="0"),
+            )
+
+            def clicked(_: W.Button) -> None:
+                problem = action()
+                if problem:
+                    message.say(problem)
+
+            b.on_click(clicked)
+            return b
+
+        parts = []
+        if self.reorder:
+            parts += [
+                button(
+                    "arrow-up",
+                    "Move up",
+                    index > 0,
+                    lambda: self.session.move(self.path, index, -1),
+                ),
+                button(
+                    "arrow-down",
+                    "Move down",
+                    index < count - 1,
+                    lambda: self.session.move(self.path, index, 1),
+                ),
+            ]
+        parts.append(
+            button("trash", "Remove this row", True, lambda: self.session.remove(self.path, index))
+        )
+        return W.HBox(parts, layout=W.Layout(justify_content="flex-end"))
+
+    def _on_change(self, change: Change) -> None:
+        if (change.kind == "structure" and change.path == self.path) or (
+            change.kind != "value" and len(change.path) < len(self.path)
+        ):
+            self._render()
+
+    # -- adding rows
+    def _build_add_form(self) -> W.Widget:
+        self._new_widgets: dict[str, W.ValueWidget] = {}
+        self._new_codecs: dict[str, Callable[[Any], Any]] = {}
+        cells: list[W.Widget] = []
+        for column in self.columns:
+            spec = field_spec((*self.path, 0, *column.field.split(".")))
+            kind = column.kind or ("choice" if column.choices is not None else spec.kind())
+            key = pattern((*self.path, 0, *column.field.split(".")))
+            if kind == "number" and self.content and self.content.choice_labels(key):
+                kind = "choice"
+            widget, to_model = self._blank_widget(spec, kind, column)
+            widget.layout = W.Layout(width="100%")
+            widget.tooltip = self._label(column)
+            self._new_widgets[column.field] = widget
+            self._new_codecs[column.field] = to_model
+            cells.append(widget)
+        add = W.Button(
+            description=self.add_label, icon="plus", button_style="", layout=W.Layout(width="auto")
+        )
+        add.on_click(lambda _: self.add())
+        cells.append(add)
+        self.add_message = message_widget()
+        self.add_message.layout.grid_column = "1 / -1"
+        cells.append(self.add_message)
+        template = " ".join(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
+        return W.GridBox(
+            cells,
+            layout=W.Layout(
+                grid_template_columns=template,
+                grid_gap="2px 6px",
+                width="100%",
+                margin="4px 0 0 0",
+                align_items="flex-start",
+            ),
+        )
+
+    def _blank_widget(
+        self, spec: FieldSpec, kind: Kind, column: Column
+    ) -> tuple[W.ValueWidget, Callable[[Any], Any]]:
+        default = spec.info.get_default(call_default_factory=True)
+        if kind in ("text", "textarea"):
+            w: W.ValueWidget = W.Text(placeholder=self._label(column))
+            return w, str
+        if kind == "number":
+            integer, optional = spec.base is int, spec.optional
+            w = W.Text(
+                value=format_number(default) if default is not None else "",
+                placeholder=self._label(column),
+            )
+            return w, lambda v: parse_number(v, integer=integer, optional=optional)
+        if kind == "choice":
+            path = (*self.path, 0, *column.field.split("."))
+            options = _choice_options(spec, path, self.content, column.choices, self.session.plan)
+            if spec.optional and all(v is not None for _, v in options):
+                options = [("—", None), *options]
+            values = [v for _, v in options]
+            return W.Dropdown(
+                options=options,
+                value=default if default in values else (values[0] if values else None),
+            ), lambda v: v
+        if kind == "bool":
+            return W.Checkbox(value=bool(default), indent=False), bool
+        if kind == "datetime":
+            now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+            return W.Text(value=format_datetime(now)), parse_datetime
+        if kind == "date":
+            return W.DatePicker(value=default), lambda v: v
+        if kind == "multi":
+            path = (*self.path, 0, *column.field.split("."))
+            options = _choice_options(spec, path, self.content, column.choices, self.session.plan)
+            return W.SelectMultiple(options=options, rows=2), list
+        return W.TagsInput(value=[]), list
+
+    def add(self) -> str | None:
+        """Validate the add form and append its row; returns the refusal, if any."""
+        from pydantic import ValidationError
+
+        from workbook.errors import describe
+
+        row: dict[str, Any] = self.new_row() if self.new_row else {}
+        try:
+            for name, widget in self._new_widgets.items():
+                value = self._new_codecs[name](widget.value)
+                target = row
+                *parents, leaf = name.split(".")
+                for part in parents:
+                    target = target.setdefault(part, {})
+                target[leaf] = value
+            if self.prepare is not None:
+                row = self.prepare(row)
+            model = self.row_model.model_validate(row)
+        except ParseError as exc:
+            return self._refuse(str(exc))
+        except ValidationError as exc:
+            problem = describe(exc)[0]
+            label = problem.field.split(".")[0]
+            names = {c.field.split(".")[0]: self._label(c) for c in self.columns}
+            where = names.get(label, label.replace("_", " "))
+            return self._refuse(f"{where}: {problem.message}")
+        problem = self.session.append(self.path, model)
+        if problem:
+            return self._refuse(problem)
+        for widget in self._new_widgets.values():
+            if isinstance(widget, W.Text):
+                widget.value = ""
+        self.add_message.say("")
+        return None
+
+    def _refuse(self, text: str) -> str:
+        self.add_message.say(text)
+        return text
+
+    def close(self) -> None:
+        """Drop subscriptions and widgets."""
+        self._subs.close()
+        self._row_subs.close()
+        super().close()

@@ -1,0 +1,63 @@
+"""Show plotly figures in the app without FigureWidget.
+
+Each chart is an Output widget whose output is the figure's plotly MIME bundle; the
+JupyterLab plotly renderer draws it, loading plotly.js once per page as a static asset
+(FigureWidget would put the whole library in every widget's state).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ipywidgets as W
+
+from workbook.ui.style import COLORS
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+"""Plotly config for every chart: no logo, no lasso tools, PNG download at 2×."""
+
+
+def figure_bundle(figure: Any) -> dict[str, Any]:
+    """The MIME bundle for a ``go.Figure`` (plain JSON, ready for the widget state)."""
+    spec = json.loads(figure.to_json())
+    spec["config"] = CONFIG
+    title = figure.layout.title.text or "chart"
+    return {PLOTLY_MIME: spec, "text/plain": f"<{title}>"}
+
+
+class FigureView(W.Output):
+    """An area that shows one figure at a time; ``show(None, text)`` shows a note instead."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("layout", W.Layout(width="100%", min_height="40px"))
+        super().__init__(**kwargs)
+        self.figure: Any = None
+
+    def show(self, figure: Any | None, note: str = "") -> None:
+        """Replace what is shown by ``figure``, or by the plain ``note`` when it is None."""
+        self.figure = figure
+        if figure is None:
+            data = {
+                "text/html": (
+                    f"<div style='color:{COLORS['muted']};font-size:13px;padding:8px 0'>"
+                    f"{_escape(note)}</div>"
+                ),
+                "text/plain": note,
+            }
+        else:
+            data = figure_bundle(figure)
+        self.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
