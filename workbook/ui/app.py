@@ -89,6 +89,7 @@ class WorkbookApp:
         self.current = FIRST_SECTION
 
         self.status = W.HTML(layout=W.Layout(min_height="20px", padding="2px 8px"))
+        self.status_text = ""
         self.status.add_class("nw-status")
         guard = guarded(self.say)
         self._guard = guard
@@ -139,7 +140,7 @@ class WorkbookApp:
                 self.author_box,
                 self.save_label,
             ],
-            layout=W.Layout(align_items="center", gap="6px", width="100%", flex_flow="row wrap"),
+            layout=W.Layout(align_items="center", width="100%", flex_flow="row wrap"),
         )
         self.dialog = W.VBox(
             layout=W.Layout(
@@ -195,16 +196,18 @@ class WorkbookApp:
     def say(self, text: str, tone: str = "error") -> None:
         """Show a message in the status line (empty text clears it)."""
         color = COLORS.get(tone, COLORS["ink"])
+        self.status_text = text
         self.status.value = f"<span style='color:{color}'>{text_html(text)}</span>" if text else ""
 
     # --- plans -----------------------------------------------------------------------
 
     def start(self, plan: str | None = None, section: str | None = None) -> WorkbookApp:
         """Open ``plan`` (id or name), else the most recent plan, on ``section``."""
+        notes = []
         if section in self.keys:
             self.current = section
         elif section:
-            self.say(f"There is no section {section[:40]!r}; showing the first one.")
+            notes.append(f"There is no section {section[:40]!r}; showing the first one.")
         self._refresh_picker()
         plans = self.store.list_plans()
         target = None
@@ -212,7 +215,10 @@ class WorkbookApp:
             try:
                 target = self.store.resolve(plan)
             except PlanNotFound:
-                self.say(f"No negotiation {plan[:60]!r} was found; showing the most recent one.")
+                notes.append(
+                    f"No negotiation {plan[:60]!r} was found; showing the most recent one."
+                )
+        self.say(" ".join(notes))
         if target is None and plans:
             target = plans[0].id
         if target is None:
@@ -383,7 +389,7 @@ class WorkbookApp:
             button.add_class("nw-dialog-" + label.lower().replace(" ", "-"))
             button.on_click(self._guard(lambda _b, act=action: act()))
             row.append(button)
-        return W.HBox(row, layout=W.Layout(gap="6px", margin="6px 0 0 0"))
+        return W.HBox(row, layout=W.Layout(margin="6px 0 0 0"))
 
     def ask_new(self) -> None:
         """Show the form that creates a negotiation."""
@@ -584,7 +590,7 @@ def section_app(
     view = view_class(key)(ViewContext(session, store, content[key]))
     view.shown()
     heading = W.HTML(f"<b>{html.escape(session.plan.name)}</b> · revision {session.revision}")
-    box = W.VBox([W.HBox([heading, status], layout=W.Layout(gap="16px")), view.widget])
+    box = W.VBox([W.HBox([heading, status]), view.widget])
     box.session = session  # type: ignore[attr-defined]  # for analysts: box.session.plan
     return box
 

@@ -300,8 +300,12 @@ class Binding:
 class MessageLine(W.HTML):
     """An error line under a field, hidden until it has something to say."""
 
+    text = ""
+    """The message as plain text."""
+
     def say(self, text: str) -> None:
         """Show ``text`` (escaped), or hide the line when it is empty."""
+        self.text = text
         self.value = hint_html(text, COLORS["error"]) if text else ""
         self.layout.display = "" if text else "none"
 
@@ -410,7 +414,27 @@ def make_widget(
         keep_blank=kind in ("text", "textarea") and spec.required_text,
         subs=subs,
     )
+    widget.add_class(css_class(path))
+    widget.binding = binding  # type: ignore[attr-defined]  # found again by bindings_under
     return widget, binding
+
+
+def css_class(path: Path) -> str:
+    """The DOM class of widgets bound to a field, e.g. ``nw-field-value-pains-text``."""
+    return "nw-field-" + re.sub(r"[^a-z0-9]+", "-", pattern(path).replace("[]", "").lower())
+
+
+def bindings_under(root: W.Widget) -> list[Binding]:
+    """Every binding of the widgets under ``root`` (for tests and tools)."""
+    found: list[Binding] = []
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        binding = getattr(widget, "binding", None)
+        if isinstance(binding, Binding) and binding not in found:
+            found.append(binding)
+        stack.extend(getattr(widget, "children", ()) or ())
+    return found
 
 
 def question_header(content: SectionContent | None, path: Path, fallback: str) -> list[W.Widget]:

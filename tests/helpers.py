@@ -1,0 +1,78 @@
+"""Helpers for driving widgets without a browser."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import ipywidgets as W
+
+
+class ManualScheduler:
+    """Stands in for the kernel's event loop: delayed calls run when ``run()`` is called."""
+
+    def __init__(self) -> None:
+        self.jobs: list[list[Any]] = []
+
+    def __call__(self, delay: float, fn: Callable[[], None]) -> Any:
+        job: list[Any] = [fn, False]
+        self.jobs.append(job)
+
+        class Handle:
+            def cancel(self) -> None:
+                job[1] = True
+
+        return Handle()
+
+    @property
+    def pending(self) -> int:
+        """Calls waiting and not cancelled."""
+        return sum(1 for _, cancelled in self.jobs if not cancelled)
+
+    def run(self) -> None:
+        """Run every waiting call."""
+        jobs, self.jobs = self.jobs, []
+        for fn, cancelled in jobs:
+            if not cancelled:
+                fn()
+
+
+def walk(widget: W.Widget) -> Iterator[W.Widget]:
+    """The widget and everything inside it, depth first."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from walk(child)
+
+
+def find_all(
+    root: W.Widget, css_class: str | None = None, kind: type | None = None, **traits: Any
+) -> list[W.Widget]:
+    """Widgets under ``root`` with a DOM class, of a type, and with trait values."""
+    found = []
+    for w in walk(root):
+        if css_class and css_class not in getattr(w, "_dom_classes", ()):
+            continue
+        if kind and not isinstance(w, kind):
+            continue
+        if any(getattr(w, k, object()) != v for k, v in traits.items()):
+            continue
+        found.append(w)
+    return found
+
+
+def find(
+    root: W.Widget, css_class: str | None = None, kind: type | None = None, **traits: Any
+) -> Any:
+    """The one widget that matches (fails when none or several match)."""
+    found = find_all(root, css_class, kind, **traits)
+    assert len(found) == 1, f"expected one widget, found {len(found)}"
+    return found[0]
+
+
+def bound(root: W.Widget, path: tuple[Any, ...]) -> Any:
+    """The widget bound to the plan field at ``path``."""
+    from workbook.ui.forms import bindings_under
+
+    matches = [b for b in bindings_under(root) if b.path == tuple(path)]
+    assert matches, f"no widget is bound to {path}"
+    return matches[0]

@@ -1,0 +1,278 @@
+"""The app shell driven without a browser: set widget values, click buttons, read the store."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pytest
+
+from tests.helpers import ManualScheduler, bound, find, find_all
+from workbook.store import PlanStore
+from workbook.ui.app import WorkbookApp, section_app
+from workbook.ui.forms import RowTable
+
+PLAN = "example-northwind"
+
+
+@pytest.fixture
+def store(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as s:
+        s.ensure_example()
+        yield s
+
+
+@pytest.fixture
+def scheduler():
+    return ManualScheduler()
+
+
+@pytest.fixture
+def app(store, scheduler):
+    return WorkbookApp(store, scheduler=scheduler, author="tester").start()
+
+
+def test_opens_the_most_recent_plan_and_builds_only_the_visible_section(app):
+    assert app.session.plan.id == PLAN
+    assert list(app.views) == ["deal"]
+    assert "nw-ready" in app.widget._dom_classes
+    assert app.picker.value == PLAN
+    assert "5/5" in app.nav_meters["deal"].value
+    app.show("scenarios")
+    assert set(app.views) == {"deal", "scenarios"}
+    assert app.stack.selected_index == app.keys.index("scenarios")
+    assert app.nav_buttons["scenarios"].button_style == "primary"
+    assert "Scenarios" in app.guidance.value
+
+
+def test_every_section_builds_on_the_example_and_on_an_empty_plan(app):
+    for key in app.keys:
+        app.show(key)
+    app.ask_new()
+    find(app.widget, "nw-new-name").value = "Blank"
+    find(app.widget, "nw-dialog-create").click()
+    assert app.session.plan.name == "Blank"
+    for key in app.keys:
+        app.show(key)
+    assert "0/" in app.nav_meters["strategy"].value
+
+
+def test_typing_saves_after_the_delay_and_survives_a_reload(app, store, scheduler):
+    summary = bound(app.widget, ("summary",))
+    summary.widget.value = "Renewal moved to February."
+    assert "Editing" in app.save_label.value
+    scheduler.run()
+    assert "Saved" in app.save_label.value
+    assert store.history(PLAN)[-1].author == "tester"
+    again = WorkbookApp(store, scheduler=ManualScheduler()).start(plan=PLAN)
+    assert bound(again.widget, ("summary",)).widget.value == "Renewal moved to February."
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-3", "Must be at least 0."),
+        ("1e30", "Must be at most 1,000,000,000,000."),
+        ("lots", "'lots' is not a number."),
+    ],
+)
+def test_bad_number_shows_a_message_keeps_the_last_good_value_and_saves_nothing(
+    app, store, scheduler, typed, message
+):
+    field = bound(app.widget, ("deal_value",))
+    field.widget.value = typed
+    assert message in field.message.text
+    assert field.widget.value == "4,200,000"
+    assert app.session.plan.deal_value == 4_200_000
+    scheduler.run()
+    assert len(store.history(PLAN)) == 1
+
+
+def test_number_field_understands_separators_and_suffixes(app):
+    field = bound(app.widget, ("deal_value",))
+    field.widget.value = "4.5m"
+    assert app.session.plan.deal_value == 4_500_000
+    field.widget.value = "4 600 000"
+    assert app.session.plan.deal_value == 4_600_000
+
+
+def test_user_text_is_escaped_in_the_page(app):
+    bound(app.widget, ("counterpart",)).widget.value = "<img src=x onerror=alert(1)>"
+    app.show("brief")
+    brief = app.views["brief"].page.value
+    assert "<img src=x" not in brief and "&lt;img src=x onerror=alert(1)&gt;" in brief
+    app.say("<b>hi</b>")
+    assert "<b>hi" not in app.status.value
+
+
+def test_emptied_required_text_keeps_the_last_good_text(app):
+    name = bound(app.widget, ("name",))
+    name.widget.value = ""
+    assert "Cannot be empty" in name.message.text
+    assert app.session.plan.name.startswith("Northwind")
+    name.widget.value = "Northwind renewal"
+    assert name.message.layout.display == "none"
+    assert app.session.plan.name == "Northwind renewal"
+
+
+def test_table_add_refuses_a_third_priority_and_accepts_rows(app, scheduler, store):
+    app.show("strategy")
+    view = app.views["strategy"]
+    tables = [
+        t for t in find_all(view.widget, kind=RowTable) if t.path == ("strategy", "priorities")
+    ]
+    table = tables[0]
+    table._new_widgets["text"].value = "Listen more"
+    assert table.add() == "Keep it to two priorities at most: focus is the point."
+    assert "focus is the point" in table.add_message.text
+    strengths = next(
+        t for t in find_all(view.widget, kind=RowTable) if t.path == ("strategy", "strengths")
+    )
+    assert strengths.add() == "Strength: cannot be empty"
+    strengths._new_widgets["text"].value = "We answer within a day"
+    assert strengths.add() is None
+    assert app.session.plan.strategy.strengths[-1].text == "We answer within a day"
+    scheduler.run()
+    assert store.load(PLAN).plan.strategy.strengths[-1].text == "We answer within a day"
+
+
+def test_row_buttons_move_and_remove(app):
+    app.show("deal")
+    team = next(t for t in find_all(app.widget, kind=RowTable) if t.path == ("team",))
+    names = [m.name for m in app.session.plan.team]
+    down = next(b for b in find_all(team, kind=W.Button) if b.tooltip == "Move down")
+    down.click()
+    assert [m.name for m in app.session.plan.team][:2] == [names[1], names[0]]
+    remove = next(b for b in find_all(team, kind=W.Button) if b.tooltip == "Remove this row")
+    remove.click()
+    assert len(app.session.plan.team) == len(names) - 1
+
+
+def test_create_rename_duplicate_delete(app, store):
+    app.buttons["new"].click()
+    find(app.widget, "nw-new-name").value = "Acme supply 2027"
+    find(app.widget, "nw-new-counterpart").value = "Acme"
+    find(app.widget, "nw-new-side").value = "buy"
+    find(app.widget, "nw-new-deal_value").value = "250k"
+    find(app.widget, "nw-new-currency").value = "usd"
+    find(app.widget, "nw-dialog-create").click()
+    plan = app.session.plan
+    assert (plan.name, plan.side, plan.deal_value, plan.currency) == (
+        "Acme supply 2027",
+        "buy",
+        250_000,
+        "USD",
+    )
+    assert app.picker.value == plan.id and app.current == "deal"
+
+    app.buttons["rename"].click()
+    find(app.widget, "nw-rename-name").value = "Acme supply 2027-28"
+    find(app.widget, "nw-dialog-rename").click()
+    assert store.load(plan.id).plan.name == "Acme supply 2027-28"
+
+    app.buttons["duplicate"].click()
+    assert app.session.plan.name == "Acme supply 2027-28 (copy)"
+    copy_id = app.session.plan.id
+
+    app.buttons["delete"].click()
+    assert "Delete Acme supply 2027-28 (copy)?" in app.dialog.children[0].value
+    find(app.widget, "nw-dialog-cancel").click()
+    assert copy_id in [p.id for p in store.list_plans()]
+    app.buttons["delete"].click()
+    find(app.widget, "nw-dialog-delete").click()
+    assert copy_id not in [p.id for p in store.list_plans()]
+    assert app.session.plan.id != copy_id
+
+
+def test_new_plan_form_names_bad_fields_and_creates_nothing(app, store):
+    before = len(store.list_plans())
+    app.buttons["new"].click()
+    find(app.widget, "nw-new-currency").value = "euro"
+    find(app.widget, "nw-dialog-create").click()
+    messages = " ".join(getattr(w, "text", "") for w in find_all(app.dialog, kind=W.HTML))
+    assert "Cannot be empty" in messages
+    assert "three-letter currency code" in messages
+    assert len(store.list_plans()) == before
+
+
+def test_picker_switches_plans_and_saves_the_old_one_first(app, store, scheduler):
+    other = store.create(store.load(PLAN).plan.model_copy(update={"id": "other", "name": "Other"}))
+    app._refresh_picker(selected=PLAN)
+    bound(app.widget, ("summary",)).widget.value = "edited before switching"
+    app.picker.value = other.plan.id
+    assert app.session.plan.id == "other"
+    assert store.load(PLAN).plan.summary == "edited before switching"
+
+
+def test_conflict_dialog_offers_keep_mine_and_take_theirs(store):
+    s1, s2 = ManualScheduler(), ManualScheduler()
+    one = WorkbookApp(store, scheduler=s1, author="ana").start(plan=PLAN)
+    two = WorkbookApp(store, scheduler=s2, author="bo").start(plan=PLAN)
+    bound(one.widget, ("summary",)).widget.value = "ana was here"
+    s1.run()
+    bound(two.widget, ("counterpart",)).widget.value = "Northwind AB"
+    s2.run()
+    assert "conflict" in two.save_label.value
+    assert "ana saved this plan" in two.dialog.children[0].value
+    find(two.widget, "nw-dialog-take-theirs").click()
+    assert bound(two.widget, ("summary",)).widget.value == "ana was here"
+    assert bound(two.widget, ("counterpart",)).widget.value == "Northwind Logistics"
+
+    bound(one.widget, ("summary",)).widget.value = "ana again"
+    bound(two.widget, ("summary",)).widget.value = "bo insists"
+    s1.run()
+    s2.run()
+    find(two.widget, "nw-dialog-keep-mine").click()
+    assert store.load(PLAN).plan.summary == "bo insists"
+    assert [h.author for h in store.history(PLAN)][-3:] == ["ana", "ana", "bo"]
+
+
+def test_read_only_app_shows_everything_and_changes_nothing(tmp_path):
+    path = tmp_path / "plans.sqlite"
+    with PlanStore(path) as s:
+        s.ensure_example()
+    with PlanStore(path, read_only=True) as ro:
+        app = WorkbookApp(ro, scheduler=ManualScheduler()).start()
+        for key in app.keys:
+            app.show(key)
+        assert all(b.disabled for b in app.buttons.values())
+        summary = bound(app.widget, ("summary",))
+        assert summary.widget.disabled
+        summary.widget.value = "sneaky"  # a value sent over the websocket anyway
+        assert "read-only" in summary.message.text
+        assert summary.widget.value.startswith("Northwind's 900-vehicle")
+        assert not find_all(app.widget, kind=W.Button, description="Add member")
+        assert len(ro.history(PLAN)) == 1
+
+
+def test_errors_in_callbacks_become_a_friendly_status_line(app, monkeypatch):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(app.store, "duplicate", boom)
+    app.buttons["duplicate"].click()
+    assert "Something went wrong" in app.status_text
+    assert "internal detail" not in app.status.value
+
+
+def test_unknown_plan_or_section_in_the_url_falls_back_with_a_note(store):
+    app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan="nope", section="hacks")
+    assert app.session.plan.id == PLAN and app.current == "deal"
+    assert "No negotiation 'nope' was found" in app.status_text
+    assert "There is no section 'hacks'" in app.status_text
+
+
+def test_empty_store_opens_the_new_plan_form(tmp_path):
+    with PlanStore(tmp_path / "empty.sqlite") as store:
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start()
+        assert app.session is None
+        assert app.dialog.layout.display == ""
+        find(app.widget, "nw-new-name").value = "First"
+        find(app.widget, "nw-dialog-create").click()
+        assert app.session.plan.name == "First"
+
+
+def test_section_app_shows_one_section_of_the_chosen_plan(store, tmp_path):
+    box = section_app("strategy", PLAN, db=store.path)
+    assert box.session.plan.id == PLAN
+    assert bound(box, ("strategy", "compete_where")).widget.value
+    with pytest.raises(Exception, match="no section 'nope'"):
+        section_app("nope", db=store.path)

@@ -1,0 +1,84 @@
+"""The command line: list, export, import, and clear refusals of bad arguments."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from workbook.cli import main
+from workbook.store import PlanStore
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "plans.sqlite"
+    with PlanStore(path) as store:
+        store.ensure_example()
+    return path
+
+
+def test_list_export_import(db, tmp_path, capsys):
+    assert main(["list", "--db", str(db)]) == 0
+    assert "example-northwind" in capsys.readouterr().out
+    out = tmp_path / "plan.json"
+    assert (
+        main(["export", "example-northwind", "--format", "json", "-o", str(out), "--db", str(db)])
+        == 0
+    )
+    assert json.loads(out.read_text())["name"].startswith("Northwind")
+    assert main(["import", str(out), "--db", str(db)]) == 0
+    assert "imported" in capsys.readouterr().out
+    with PlanStore(db) as store:
+        assert len(store.list_plans()) == 2
+
+
+def test_export_by_name_to_stdout(db, capsys):
+    name = "Northwind Logistics: fleet telematics renewal 2027-2029"
+    assert main(["export", name, "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "example-northwind"
+
+
+def test_bad_import_names_the_field_and_exits_1(db, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x", "deal_value": -1}')
+    assert main(["import", str(bad), "--db", str(db)]) == 1
+    assert "deal_value: must be at least 0" in capsys.readouterr().err
+    assert main(["import", str(tmp_path / "missing.json"), "--db", str(db)]) == 1
+    assert "No such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "0"], "port 0 is outside 1..65535"),
+        (["serve", "--port", "http"], "'http' is not a port number"),
+        (["export", "x", "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_message(args, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_db_that_is_a_folder_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["list", "--db", str(tmp_path)])
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_unknown_plan_exits_1(db, capsys):
+    assert main(["export", "nope", "--db", str(db)]) == 1
+    assert "no plan with id or name 'nope'" in capsys.readouterr().err
+
+
+def test_console_script_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "workbook.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "serve" in result.stdout and "export" in result.stdout
