@@ -1,0 +1,231 @@
+"""Shared fixtures: free ports, the app served by the real command line, headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+START_TIMEOUT = 90.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    return _free_port()
+
+
+@dataclass
+class ServedApp:
+    """A running ``negotiation-workbook serve`` process and what it was given."""
+
+    url: str
+    db: Path
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+    _kernels_seen: set[int] = field(default_factory=set)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    def log(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log_path.read_text("utf-8", errors="replace")
+
+    def request(
+        self, path: str, *, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Send ``path`` exactly as given (no normalisation) and return status, headers, body."""
+        host, port = self.host.split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        try:
+            conn.request(method, path, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def get_page(self, query: str = "") -> tuple[int, str]:
+        """GET the app page (which starts or takes a kernel); status and HTML."""
+        status, _, body = self.request("/" + (f"?{query}" if query else ""))
+        return status, body.decode("utf-8", errors="replace")
+
+    def new_page_kernel(self) -> str:
+        """GET the app page and return the id of the kernel it was rendered with."""
+        status, html = self.get_page()
+        assert status == 200, status
+        return str(page_config(html)["kernelId"])
+
+    def kernel_alive(self, kernel_id: str) -> bool:
+        """Whether the server still has the kernel ``kernel_id``."""
+        status, _, _ = self.request(f"/api/kernels/{kernel_id}")
+        assert status in (200, 404), status
+        return status == 200
+
+    def kernel_pids(self) -> set[int]:
+        """Process ids of the kernels the server runs now (remembered for cleanup)."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return set()
+        pids = {c.pid for c in children if "ipykernel" in " ".join(_cmdline(c))}
+        self._kernels_seen |= pids
+        return pids
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+def _cmdline(proc: Any) -> list[str]:
+    try:
+        return list(proc.cmdline())
+    except Exception:
+        return []
+
+
+def page_config(html: str) -> dict[str, Any]:
+    """The ``jupyter-config-data`` JSON embedded in a Voilà page."""
+    match = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert match, "the page carries no jupyter-config-data"
+    return dict(json.loads(match.group(1)))
+
+
+def _wait_until_answering(app: ServedApp, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not app.alive():
+            raise RuntimeError(f"the server exited with {app.proc.returncode}:\n{app.log()}")
+        with contextlib.suppress(OSError):
+            # any answer will do; this route starts no kernel
+            app.request("/voila/static/")
+            return
+        time.sleep(0.25)
+    raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{app.log()}")
+
+
+def _stop(app: ServedApp) -> None:
+    import psutil
+
+    app.kernel_pids()
+    if app.alive():
+        app.proc.terminate()
+        try:
+            app.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            app.proc.kill()
+            app.proc.wait(timeout=30)
+    for pid in app._kernels_seen:  # kernels outliving their server would leak
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc = psutil.Process(pid)
+            if "ipykernel" in " ".join(_cmdline(proc)):
+                proc.kill()
+
+
+StartServer = Callable[..., ServedApp]
+
+
+@pytest.fixture(scope="session")
+def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServer]:
+    """Factory: ``start_server(db=..., args=[...])`` runs ``negotiation-workbook serve``.
+
+    With ``code=...`` it runs that Python code instead of the command line (for serve
+    options the command line does not expose); ``{port}`` and ``{db}`` are filled in.
+    Every server started is stopped, with its kernels, at the end of the session.
+    """
+    started: list[ServedApp] = []
+
+    def start(
+        *, db: Path | None = None, args: Sequence[str] = (), code: str | None = None
+    ) -> ServedApp:
+        workdir = tmp_path_factory.mktemp("served")
+        db = db or workdir / "plans.sqlite"
+        port = _free_port()
+        if code is None:
+            cmd = [sys.executable, "-m", "workbook.cli", "serve", "--port", str(port)]
+            cmd += ["--db", str(db), "--no-browser", *args]
+        else:
+            cmd = [sys.executable, "-c", code.format(port=port, db=str(db))]
+        log_path = workdir / "server.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEGOTIATION_WORKBOOK")}
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env)
+        app = ServedApp(f"http://127.0.0.1:{port}/", db, proc, log_path)
+        started.append(app)
+        _wait_until_answering(app, START_TIMEOUT)
+        return app
+
+    yield start
+    for app in started:
+        _stop(app)
+
+
+@pytest.fixture(scope="session")
+def served_app(start_server: StartServer) -> ServedApp:
+    """The app served by ``negotiation-workbook serve`` on a free port with a fresh database."""
+    return start_server()
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or any ``chromium`` on PATH; None when there is none."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _no_browser(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; browser tests must run in CI (CI=true)")
+    pytest.skip(f"{reason}; browser tests skipped (install Debian's chromium to run them)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright; never downloads a browser."""
+    executable = chromium_path()
+    if executable is None:
+        _no_browser("Chromium not found at /usr/bin/chromium nor on PATH")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("Python Playwright is not installed")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page in its own context (cookies and storage not shared)."""
+    context = browser.new_context()
+    pg = context.new_page()
+    yield pg
+    context.close()
