@@ -175,5 +175,9 @@ def test_default_path_comes_from_the_environment(monkeypatch, tmp_path):
 def test_strategic_plan_is_shared_and_versioned(store):
     assert store.load_strategic_plan().objectives == []
     objectives = m.StrategicPlan(objectives=[m.Objective(title="Grow in logistics")])
-    assert store.save_strategic_plan(objectives, author="ana") == 1
+    assert store.save_strategic_plan(objectives, author="ana").revision == 1
     assert store.load_strategic_plan().objectives[0].title == "Grow in logistics"
+    store.save_strategic_plan(objectives, author="bo", base_revision=1)
+    with pytest.raises(ConflictError):
+        store.save_strategic_plan(objectives, author="cy", base_revision=1)
+    assert store.load_strategic_plan_revision().revision == 2

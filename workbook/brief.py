@@ -6,9 +6,9 @@ Every text a user typed is escaped here; nothing in a plan can add markup to the
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from workbook.model import Plan
+from workbook.model import Objective, Plan
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;
@@ -37,20 +37,70 @@ def _list(items: Iterable[str], empty: str = "—") -> str:
     return f"<ul>{''.join(rows)}</ul>" if rows else f"<p class='muted'>{e(empty)}</p>"
 
 
-def brief_sections(plan: Plan) -> list[tuple[str, str]]:
-    """The brief's sections as (title, HTML body) pairs, in reading order."""
-    s, v, c, r = plan.strategy, plan.value, plan.concessions, plan.relationship
+def _strategy_part(plan: Plan, objectives: Sequence[Objective] | None) -> str:
+    from workbook.analysis.strategy import fit_check, objectives_from_links
+
+    s = plan.strategy
+    fit = fit_check(s, objectives if objectives is not None else objectives_from_links(s))
+    color = "#1e7b4d" if fit.strategic else "#b42318"
+    served = _list(
+        f"{row.objective} ({row.strength_label}){': ' + row.how if row.how else ''}"
+        for row in fit.table.itertuples()
+        if row.strength > 0
+    )
+    flags = _list(
+        (f"{f.subject}: {f.reason}" for f in fit.flags if f.severity == "problem"),
+        "No problems flagged.",
+    )
+    return (
+        f"<p style='color:{color}'><b>{e(fit.verdict)}</b></p>{served}"
+        f"<p><b>We compete on:</b> {e('; '.join(s.compete_where) or '—')}<br>"
+        f"<b>We do not compete on:</b> {e('; '.join(s.not_compete_where) or '—')}</p>"
+        f"<p><b>Priorities:</b> {e('; '.join(p.text for p in s.priorities) or '—')}</p>"
+        f"<p><b>To revisit:</b></p>{flags}"
+    )
+
+
+def _value_part(plan: Plan) -> str:
+    from workbook.analysis.value import coverage, value_totals
+
+    v = plan.value
+    totals = value_totals(v)
+    payback = totals.payback_months
+    cover = coverage(v)
+    framing = "".join(
+        f"<tr><td>{e(f.name or f.role.replace('_', ' '))}</td><td>{e(f.statement)}</td></tr>"
+        for f in v.framings
+    )
+    return (
+        f"<p>Value per year {e(_money(plan, totals.annual))}, "
+        f"over {totals.horizon_years} years {e(_money(plan, totals.over_horizon))}; payback "
+        f"{e('never' if payback is None else f'{payback:g} months')}. "
+        f"Alternative: {e(v.alternative.name or '—')}.</p>"
+        f"<p>{e(cover.summary)}</p>"
+        + (
+            f"<table><tr><th>Stakeholder</th><th>How we frame it</th></tr>{framing}</table>"
+            if framing
+            else "<p class='muted'>No framing per stakeholder yet.</p>"
+        )
+    )
+
+
+def brief_sections(
+    plan: Plan, objectives: Sequence[Objective] | None = None
+) -> list[tuple[str, str]]:
+    """The brief's sections as (title, HTML body) pairs, in reading order.
+
+    ``objectives`` are the company's strategic objectives; without them the objectives the
+    plan links to are taken as the strategic plan.
+    """
+    c, r = plan.concessions, plan.relationship
     side = "We sell to" if plan.side == "sell" else "We buy from"
     header = (
         f"<p>{e(side)} <b>{e(plan.counterpart or '—')}</b> · "
         f"{e(_money(plan, plan.deal_value))} · {e(plan.date or 'date not set')}</p>"
         f"<p>{e(plan.summary)}</p>"
     )
-    fit = _list(
-        f"{link.title or link.objective_id} (strength {link.strength}): {link.how}"
-        for link in s.objective_links
-    )
-    framing = _list(f"{f.name or f.role}: {f.statement}" for f in v.framings)
     moves = _list(m.name for m in plan.scenarios.moves)
     steps = _list(f"If they give {st.if_they_give}, we give {st.we_give}" for st in c.steps)
     ours, theirs = c.positions.ours, c.positions.theirs
@@ -71,8 +121,8 @@ def brief_sections(plan: Plan) -> list[tuple[str, str]]:
     )
     return [
         ("The deal", header),
-        ("Strategic fit", fit),
-        ("Value proposition per stakeholder", framing),
+        ("Strategic fit", _strategy_part(plan, objectives)),
+        ("Value proposition", _value_part(plan)),
         ("Moves under consideration", moves),
         ("Positions", positions),
         ("Concession plan", steps),
@@ -81,10 +131,12 @@ def brief_sections(plan: Plan) -> list[tuple[str, str]]:
     ]
 
 
-def brief_html(plan: Plan, *, standalone: bool = True) -> str:
+def brief_html(
+    plan: Plan, *, standalone: bool = True, objectives: Sequence[Objective] | None = None
+) -> str:
     """The brief as HTML: a whole document when ``standalone``, else a fragment."""
     body = f"<h1>{e(plan.name)}</h1>" + "".join(
-        f"<h2>{e(title)}</h2>{content}" for title, content in brief_sections(plan)
+        f"<h2>{e(title)}</h2>{content}" for title, content in brief_sections(plan, objectives)
     )
     if not standalone:
         return (

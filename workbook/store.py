@@ -108,7 +108,7 @@ class RevisionInfo:
 
 @dataclass(frozen=True)
 class StoredPlan:
-    """A plan as loaded from the store, with the revision it came from."""
+    """A plan (or the strategic plan) as loaded from the store, with its revision."""
 
     plan: Plan
     revision: int
@@ -340,21 +340,40 @@ class PlanStore:
 
     def load_strategic_plan(self) -> StrategicPlan:
         """The company's strategic objectives, shared by every negotiation."""
-        row = self._con.execute(
-            "SELECT data FROM strategic_plan ORDER BY revision DESC LIMIT 1"
-        ).fetchone()
-        return StrategicPlan.model_validate_json(row[0]) if row else StrategicPlan()
+        return self.load_strategic_plan_revision().plan
 
-    def save_strategic_plan(self, strategic: StrategicPlan, *, author: str = "") -> int:
-        """Save the strategic objectives as a new revision; returns its number."""
+    def load_strategic_plan_revision(self) -> StoredPlan:
+        """The strategic objectives with the revision they come from (0 when none saved)."""
+        row = self._con.execute(
+            "SELECT revision, saved_at, author, data FROM strategic_plan "
+            "ORDER BY revision DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return StoredPlan(StrategicPlan(), 0, "", "")
+        plan = StrategicPlan.model_validate_json(row["data"])
+        return StoredPlan(plan, row["revision"], row["saved_at"], row["author"])
+
+    def save_strategic_plan(
+        self, strategic: StrategicPlan, *, author: str = "", base_revision: int | None = None
+    ) -> StoredPlan:
+        """Save the strategic objectives as a new revision.
+
+        With ``base_revision``, raises ConflictError when someone saved since then.
+        """
         with self._write() as con:
-            head = con.execute("SELECT COALESCE(MAX(revision), 0) FROM strategic_plan").fetchone()
-            number = head[0] + 1
+            head = con.execute(
+                "SELECT revision, saved_at, author FROM strategic_plan "
+                "ORDER BY revision DESC LIMIT 1"
+            ).fetchone()
+            latest = head["revision"] if head else 0
+            if base_revision is not None and latest != base_revision:
+                raise ConflictError("strategy", base_revision, latest, head[1], head[2])
+            now = _now()
             con.execute(
                 "INSERT INTO strategic_plan (revision, saved_at, author, data) VALUES (?, ?, ?, ?)",
-                (number, _now(), author, strategic.model_dump_json()),
+                (latest + 1, now, author, strategic.model_dump_json()),
             )
-        return number
+        return StoredPlan(strategic, latest + 1, now, author)  # type: ignore[arg-type]
 
     # --- first start -------------------------------------------------------------------
 

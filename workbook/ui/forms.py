@@ -14,7 +14,7 @@ import html
 import re
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -138,9 +138,9 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def field_spec(path: Path, root: type[BaseModel] = Plan) -> FieldSpec:
+def field_spec(path: Path, root: type[BaseModel] | BaseModel = Plan) -> FieldSpec:
     """The model's description of the field at ``path`` (list indexes are skipped)."""
-    model: Any = root
+    model: Any = root if isinstance(root, type) else type(root)
     spec: FieldSpec | None = None
     for part in path:
         if isinstance(part, int):
@@ -347,7 +347,7 @@ def make_widget(
     message: MessageLine | None = None,
 ) -> tuple[W.Widget, Binding]:
     """A widget for the field at ``path``, bound to the session."""
-    spec = field_spec(path)
+    spec = field_spec(path, session.plan)
     kind = kind or ("choice" if choices is not None else spec.kind())
     if kind == "number" and content and content.choice_labels(pattern(path)):
         kind = "choice"
@@ -464,7 +464,7 @@ def field(
     width: str = "100%",
 ) -> W.VBox:
     """A labelled field: question, hint, the widget and its message line."""
-    spec = field_spec(path)
+    spec = field_spec(path, session.plan)
     question = content.question(pattern(path)) if content else None
     widget, binding = make_widget(
         session,
@@ -494,6 +494,11 @@ class Column:
     width: str = "1fr"
     kind: Kind | None = None
     choices: Choices | None = None
+
+
+def grid_template(widths: Iterable[str]) -> str:
+    """CSS grid columns where fractions may shrink below their content (long options)."""
+    return " ".join(f"minmax(0, {w})" if w.endswith("fr") else w for w in widths)
 
 
 def close_tree(widget: W.Widget) -> None:
@@ -546,7 +551,7 @@ class RowTable(W.VBox):
     # -- layout
     def _template(self) -> str:
         actions = f" {ACTIONS_WIDTH}" if not self.session.read_only else ""
-        return " ".join(c.width for c in self.columns) + actions
+        return grid_template(c.width for c in self.columns) + actions
 
     def _label(self, column: Column) -> str:
         key = pattern((*self.path, 0, *column.field.split(".")))
@@ -554,14 +559,14 @@ class RowTable(W.VBox):
             return column.label
         if self.content and key in self.content.labels:
             return self.content.labels[key]
-        spec = field_spec((*self.path, 0, *column.field.split(".")))
+        spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
         return (spec.info.description or column.field).rstrip(".")
 
     def _header(self) -> list[W.Widget]:
         cells: list[W.Widget] = [
             W.HTML(
-                f"<b>{html.escape(self._label(c))}</b>",
-                style={"font_size": "12px", "text_color": COLORS["muted"]},
+                f"<div style='line-height:1.3;font-size:12px;font-weight:600;"
+                f"color:{COLORS['muted']};padding-top:4px'>{html.escape(self._label(c))}</div>"
             )
             for c in self.columns
         ]
@@ -676,7 +681,7 @@ class RowTable(W.VBox):
         self._new_codecs: dict[str, Callable[[Any], Any]] = {}
         cells: list[W.Widget] = []
         for column in self.columns:
-            spec = field_spec((*self.path, 0, *column.field.split(".")))
+            spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
             kind = column.kind or ("choice" if column.choices is not None else spec.kind())
             key = pattern((*self.path, 0, *column.field.split(".")))
             if kind == "number" and self.content and self.content.choice_labels(key):
@@ -695,7 +700,7 @@ class RowTable(W.VBox):
         self.add_message = message_widget()
         self.add_message.layout.grid_column = "1 / -1"
         cells.append(self.add_message)
-        template = " ".join(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
+        template = grid_template(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
         return W.GridBox(
             cells,
             layout=W.Layout(

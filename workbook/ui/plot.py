@@ -18,7 +18,6 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 CONFIG = {
     "displaylogo": False,
-    "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }

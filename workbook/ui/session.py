@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ValidationError
 
 from workbook.errors import ConflictError, ReadOnlyError, describe, format_location
-from workbook.model import Plan
+from workbook.model import Plan, StrategicPlan
 from workbook.store import PlanStore, StoredPlan
 
 log = logging.getLogger(__name__)
@@ -134,12 +134,12 @@ class PlanSession:
         scheduler: Scheduler = asyncio_scheduler,
     ):
         self.store = store
-        self.plan: Plan = stored.plan
+        self.plan: Any = stored.plan
         self.revision = stored.revision
         self.author = author
         self.read_only = read_only or store.read_only
         self.save_delay = save_delay
-        self._scheduler = scheduler
+        self.scheduler = scheduler
         self._timer: Timer | None = None
         self._dirty = False
         self._subs: list[_Subscription] = []
@@ -149,6 +149,20 @@ class PlanSession:
             "Read-only: nothing is saved" if self.read_only else "All changes saved",
             self.revision,
         )
+
+    # --- what is stored, and where (overridden for other documents) ---------------
+
+    def _validate(self, data: dict[str, Any]) -> Any:
+        return Plan.model_validate(data)
+
+    def _save(self) -> StoredPlan:
+        return self.store.save(self.plan, base_revision=self.revision, author=self.author)
+
+    def _latest_revision(self) -> int:
+        return self.store.latest_revision(self.plan.id)
+
+    def _load_latest(self) -> StoredPlan:
+        return self.store.load(self.plan.id)
 
     # --- reading -----------------------------------------------------------------
 
@@ -223,7 +237,7 @@ class PlanSession:
         except (KeyError, IndexError, TypeError, AttributeError, ValueError):
             return "That part of the plan does not exist any more."
         try:
-            plan = Plan.model_validate(data)
+            plan = self._validate(data)
         except ValidationError as exc:
             return self._message_for(exc, change.path)
         if plan == self.plan:
@@ -270,7 +284,7 @@ class PlanSession:
         if self._timer is not None:
             self._timer.cancel()
         self._set_status(SaveStatus("pending", "Editing…", self.revision))
-        self._timer = self._scheduler(self.save_delay, self.flush)
+        self._timer = self.scheduler(self.save_delay, self.flush)
 
     def flush(self) -> SaveStatus:
         """Save pending edits now, as a new revision; returns the resulting status."""
@@ -281,7 +295,7 @@ class PlanSession:
             return self.status
         self._set_status(SaveStatus("saving", "Saving…", self.revision))
         try:
-            stored = self.store.save(self.plan, base_revision=self.revision, author=self.author)
+            stored = self._save()
         except ConflictError as exc:
             self._set_status(
                 SaveStatus(
@@ -317,7 +331,7 @@ class PlanSession:
         conflict = self.status.conflict
         if conflict is None:
             return self.status
-        self.revision = self.store.latest_revision(self.plan.id)
+        self.revision = self._latest_revision()
         self._set_status(SaveStatus("pending", "Saving your version…", self.revision))
         self._dirty = True
         return self.flush()
@@ -332,7 +346,7 @@ class PlanSession:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        stored = self.store.load(self.plan.id)
+        stored = self._load_latest()
         self.plan, self.revision, self._dirty = stored.plan, stored.revision, False
         self._set_status(
             SaveStatus(
@@ -360,3 +374,24 @@ def _clock(iso: str) -> str:
     except ValueError:
         return iso
     return stamp.strftime("%H:%M:%S")
+
+
+class StrategicPlanSession(PlanSession):
+    """Edits of the company's strategic objectives, which every plan shares."""
+
+    def __init__(self, store: PlanStore, **kwargs: Any):
+        super().__init__(store, store.load_strategic_plan_revision(), **kwargs)
+
+    def _validate(self, data: dict[str, Any]) -> Any:
+        return StrategicPlan.model_validate(data)
+
+    def _save(self) -> StoredPlan:
+        return self.store.save_strategic_plan(
+            self.plan, base_revision=self.revision, author=self.author
+        )
+
+    def _latest_revision(self) -> int:
+        return self.store.load_strategic_plan_revision().revision
+
+    def _load_latest(self) -> StoredPlan:
+        return self.store.load_strategic_plan_revision()

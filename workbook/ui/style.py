@@ -43,3 +43,41 @@ def paragraphs_html(text: str) -> str:
         else:
             blocks.append(f"<p style='margin:4px 0 8px 0'>{html.escape(' '.join(lines))}</p>")
     return "".join(blocks)
+
+
+def flags_html(flags: list, empty: str = "") -> str:
+    """Flags (severity, subject, reason) as a compact escaped list."""
+    if not flags:
+        return hint_html(empty, COLORS["ok"], "13px") if empty else ""
+    items = []
+    for flag in flags:
+        color = COLORS["error"] if flag.severity == "problem" else COLORS["warn"]
+        mark = "✖" if flag.severity == "problem" else "▲"
+        items.append(
+            f"<li style='margin:2px 0'><span style='color:{color}'>{mark}</span> "
+            f"<b>{html.escape(flag.subject)}</b>: {html.escape(flag.reason)}</li>"
+        )
+    return (
+        "<ul style='list-style:none;padding-left:0;margin:4px 0;line-height:1.4;"
+        f"font-size:13px'>{''.join(items)}</ul>"
+    )
+
+
+def verdict_html(text: str, good: bool) -> str:
+    """A one-line verdict, green when good and red otherwise."""
+    color = COLORS["ok"] if good else COLORS["error"]
+    return (
+        f"<div style='line-height:1.4;font-size:14px;font-weight:600;color:{color};"
+        f"margin:4px 0'>{html.escape(text)}</div>"
+    )
+
+
+def figures_html(pairs: list[tuple[str, str]]) -> str:
+    """Key figures as a row of label/value tiles (both escaped)."""
+    tiles = "".join(
+        f"<div style='padding:4px 14px 4px 0'><div style='font-size:11px;color:{COLORS['muted']}'>"
+        f"{html.escape(label)}</div><div style='font-size:17px;font-weight:600'>"
+        f"{html.escape(value)}</div></div>"
+        for label, value in pairs
+    )
+    return f"<div style='display:flex;flex-wrap:wrap;line-height:1.3'>{tiles}</div>"

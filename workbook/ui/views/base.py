@@ -12,7 +12,17 @@ from pydantic import BaseModel
 
 from workbook.content import SectionContent
 from workbook.store import PlanStore
-from workbook.ui.forms import Choices, Column, Kind, RowTable, close_tree, field, question_header
+from workbook.ui.forms import (
+    Choices,
+    Column,
+    Kind,
+    RowTable,
+    close_tree,
+    field,
+    grid_template,
+    question_header,
+)
+from workbook.ui.plot import FigureView
 from workbook.ui.session import Path, PlanSession
 from workbook.ui.style import COLORS, paragraphs_html
 
@@ -93,7 +103,7 @@ class SectionView:
 
     def row(self, *children: W.Widget, widths: Sequence[str] | None = None) -> W.Widget:
         """Widgets side by side, in equal columns unless ``widths`` is given."""
-        template = " ".join(widths) if widths else " ".join(["1fr"] * len(children))
+        template = grid_template(widths or ["1fr"] * len(children))
         return W.GridBox(
             list(children),
             layout=W.Layout(grid_template_columns=template, grid_gap="0 16px", width="100%"),
@@ -108,6 +118,24 @@ class SectionView:
     def note(self, text: str) -> W.HTML:
         """A paragraph of guidance text."""
         return W.HTML(paragraphs_html(text), style={"text_color": COLORS["muted"]})
+
+    def chart(self, name: str) -> FigureView:
+        """An area for one figure, with the DOM class ``nw-chart-<name>``."""
+        view = FigureView()
+        view.add_class(f"nw-chart-{name}")
+        return view
+
+    def panel(self, *children: W.Widget) -> W.VBox:
+        """A shaded box for analysis results, set apart from the questions."""
+        return W.VBox(
+            list(children),
+            layout=W.Layout(
+                padding="6px 12px",
+                margin="10px 0",
+                width="100%",
+                border=f"1px solid {COLORS['line']}",
+            ),
+        )
 
     def on_change(self, prefix: Path, callback: Callable[[], None]) -> None:
         """Run ``callback`` after any change at or under ``prefix``.

@@ -20,4 +20,5 @@ class View(SectionView):
         return [self.page]
 
     def _render(self) -> None:
-        self.page.value = brief_html(self.session.plan, standalone=False)
+        objectives = self.ctx.store.load_strategic_plan().objectives
+        self.page.value = brief_html(self.session.plan, standalone=False, objectives=objectives)

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.ui.forms import Column
+from workbook.analysis.strategy import fit_check, scenario_prompts
+from workbook.charts.strategy import fit_chart
+from workbook.ui.forms import Column, RowTable
+from workbook.ui.session import SaveStatus, StrategicPlanSession
+from workbook.ui.style import COLORS, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
 class View(SectionView):
-    """Strengths, priorities, contributions, objectives served, where to compete."""
-
-    def objective_choices(self, _plan: m.Plan | None = None) -> list[tuple[str, Any]]:
-        """The company's objectives, as (title, id) pairs."""
-        objectives = self.ctx.store.load_strategic_plan().objectives
-        return [(o.title, o.id) for o in objectives]
-
-    def _with_title(self, row: dict[str, Any]) -> dict[str, Any]:
-        titles = {value: label for label, value in self.objective_choices()}
-        return {**row, "title": titles.get(row.get("objective_id"), "")}
+    """Strengths, priorities, contributions, objectives served, fit check, anticipation."""
 
     def build(self) -> Sequence[W.Widget]:
         s = ("strategy",)
+        self.objectives = StrategicPlanSession(
+            self.ctx.store,
+            author=self.session.author,
+            read_only=self.session.read_only,
+            scheduler=self.session.scheduler,
+            save_delay=self.session.save_delay,
+        )
+        self.verdict = W.HTML()
+        self.flags = W.HTML()
+        self.fit = self.chart("fit")
+        self.prompts = W.HTML()
+        self.on_change(s, self._refresh)
+        self.objectives.subscriptions().on((), lambda _c: self._refresh())
+        self._refresh()
         return [
             self.table(
                 (*s, "strengths"),
@@ -45,12 +55,14 @@ class View(SectionView):
                 [Column("member", width="1fr"), Column("contribution", width="3fr")],
                 add_label="Add contribution",
             ),
+            self.heading("The strategic plan"),
+            self._objectives_editor(),
             self.table(
                 (*s, "objective_links"),
                 m.ObjectiveLink,
                 [
                     Column("objective_id", width="2fr", choices=self.objective_choices),
-                    Column("strength", width="120px"),
+                    Column("strength", width="130px"),
                     Column("how", width="2fr"),
                 ],
                 add_label="Link objective",
@@ -62,15 +74,14 @@ class View(SectionView):
                 m.Justification,
                 [
                     Column("text", width="2fr"),
-                    Column(
-                        "objective_id",
-                        width="2fr",
-                        choices=lambda p: [("— none —", None), *self.objective_choices(p)],
-                    ),
+                    Column("objective_id", width="2fr", choices=self.justification_choices),
                 ],
                 add_label="Add reason",
             ),
             self.row(self.field((*s, "compete_where")), self.field((*s, "not_compete_where"))),
+            self.heading("Fit check"),
+            self.panel(self.verdict, self.fit, self.flags),
+            self.heading("Anticipation"),
             self.table(
                 (*s, "anticipated"),
                 m.AnticipatedMove,
@@ -82,5 +93,99 @@ class View(SectionView):
                 ],
                 add_label="Add move",
             ),
+            self.prompts,
             *self.custom_questions(),
         ]
+
+    # --- objectives of the strategic plan, shared by every negotiation -----------------
+
+    def objective_choices(self, _plan: Any = None) -> list[tuple[str, Any]]:
+        """The company's objectives, as (title, id) pairs."""
+        return [(o.title, o.id) for o in self.objectives.plan.objectives]
+
+    def justification_choices(self, _plan: Any = None) -> list[tuple[str, Any]]:
+        """Objectives to tie a reason to, with "none" first."""
+        return [("— no objective —", None), *self.objective_choices()]
+
+    def _with_title(self, row: dict[str, Any]) -> dict[str, Any]:
+        titles = {value: label for label, value in self.objective_choices()}
+        return {**row, "title": titles.get(row.get("objective_id"), "")}
+
+    def _objectives_editor(self) -> W.Widget:
+        status = W.HTML()
+
+        def show(state: SaveStatus) -> None:
+            color = COLORS["error"] if state.state in ("conflict", "error") else COLORS["muted"]
+            status.value = hint_html(state.message, color)
+            if state.state == "conflict":
+                self.objectives.take_theirs()
+                status.value = hint_html(
+                    "Someone else changed the objectives at the same time; their version is "
+                    "shown. Make your change again.",
+                    COLORS["error"],
+                )
+
+        self.objectives.on_status(show)
+        table = RowTable(
+            self.objectives,
+            ("objectives",),
+            m.Objective,
+            [
+                Column("title", label="Objective", width="3fr"),
+                Column("horizon", label="By when", width="110px"),
+                Column("description", label="What achieving it means", width="2fr"),
+            ],
+            content=self.content,
+            add_label="Add objective",
+            empty_text="No objectives recorded yet. Add the objectives of the current "
+            "strategic plan; every negotiation in the workbook shares them.",
+        )
+        box = W.VBox(
+            [
+                W.HTML(
+                    hint_html(
+                        "Shared by every negotiation in this workbook: a change here applies "
+                        "to all of them."
+                    )
+                ),
+                table,
+                status,
+            ]
+        )
+        accordion = W.Accordion(
+            [box],
+            titles=(f"Company strategic objectives ({len(self.objectives.plan.objectives)})",),
+        )
+        accordion.add_class("nw-objectives")
+        self.objectives.subscriptions().on(
+            (),
+            lambda _c: accordion.set_title(
+                0, f"Company strategic objectives ({len(self.objectives.plan.objectives)})"
+            ),
+        )
+        return accordion
+
+    # --- analysis ------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        result = fit_check(plan.strategy, self.objectives.plan.objectives)
+        self.verdict.value = verdict_html(result.verdict, result.strategic)
+        self.flags.value = flags_html(result.flags, "Nothing to revisit.")
+        self.fit.show(
+            fit_chart(result) if len(result.table) else None,
+            "Add the company's objectives to see the fit.",
+        )
+        prompts = scenario_prompts(plan)
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in prompts["prompt"])
+        self.prompts.value = (
+            f"<div style='font-size:13px;line-height:1.4'><b>For the Scenarios section</b>"
+            f"<ul style='margin:2px 0'>{items}</ul></div>"
+            if items
+            else ""
+        )
+
+    def close(self) -> None:
+        """Also stop the objectives' session from saving."""
+        self.objectives.flush()
+        super().close()

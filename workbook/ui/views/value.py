@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.ui.forms import Column
+from workbook.analysis.value import (
+    coverage,
+    draft_statement,
+    driver_comparison,
+    overall_advantage,
+    value_flags,
+    value_items_frame,
+    value_totals,
+)
+from workbook.charts.value import coverage_chart, driver_chart, value_chart
+from workbook.ui.forms import Column, make_widget
+from workbook.ui.style import figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -21,18 +33,33 @@ def driver_choices(plan: m.Plan) -> list[tuple[str, str]]:
     return [(d.name, d.id) for d in plan.value.drivers]
 
 
+def money(plan: m.Plan, amount: float | None) -> str:
+    """An amount in the plan's currency, or a dash."""
+    return "—" if amount is None else f"{plan.currency} {amount:,.0f}"
+
+
 class View(SectionView):
     """Pains, differentiators, quantified value, the alternative and framing."""
 
     def build(self) -> Sequence[W.Widget]:
         v = ("value",)
+        self.coverage_text, self.coverage_lists = W.HTML(), W.HTML()
+        self.coverage_chart = self.chart("coverage")
+        self.totals = W.HTML()
+        self.value_chart = self.chart("value")
+        self.driver_text = W.HTML()
+        self.driver_chart = self.chart("drivers")
+        self.flags = W.HTML()
+        self.on_change(v, self._refresh)
+        self.on_change(("currency",), self._refresh)
+        self._refresh()
         return [
             self.table(
                 (*v, "pains"),
                 m.Pain,
                 [
                     Column("text", width="3fr"),
-                    Column("priority", width="90px"),
+                    Column("priority", width="110px"),
                     Column("stakeholder", width="1fr"),
                 ],
                 add_label="Add pain",
@@ -47,12 +74,14 @@ class View(SectionView):
                 ],
                 add_label="Add differentiator",
             ),
+            self.panel(self.coverage_text, self.coverage_chart, self.coverage_lists),
+            self.heading("Quantified value"),
             self.table(
                 (*v, "value_items"),
                 m.ValueItem,
                 [
                     Column("name", width="1.6fr"),
-                    Column("kind", width="110px"),
+                    Column("kind", width="120px"),
                     Column("quantity", width="100px"),
                     Column("unit", width="90px"),
                     Column("unit_value", width="100px"),
@@ -62,6 +91,8 @@ class View(SectionView):
                 add_label="Add benefit",
             ),
             self.row(self.field((*v, "investment")), self.field((*v, "horizon_years"))),
+            self.panel(self.totals, self.value_chart),
+            self.heading("The alternative"),
             self.row(
                 self.field((*v, "alternative", "name")),
                 self.field((*v, "alternative", "annual_cost")),
@@ -73,11 +104,13 @@ class View(SectionView):
                 [
                     Column("name", width="2fr"),
                     Column("ours", width="90px"),
-                    Column("alternative", width="110px"),
-                    Column("importance", width="110px"),
+                    Column("alternative", width="120px"),
+                    Column("importance", width="120px"),
                 ],
                 add_label="Add driver",
             ),
+            self.panel(self.driver_text, self.driver_chart),
+            self.heading("Framing per stakeholder"),
             self.table(
                 (*v, "framings"),
                 m.StakeholderFraming,
@@ -88,6 +121,97 @@ class View(SectionView):
                     Column("statement", width="2fr"),
                 ],
                 add_label="Add stakeholder",
+                detail=self._draft_button,
             ),
+            self.heading("What we are willing to share early"),
+            self.table(
+                ("relationship", "disclosures"),
+                m.Disclosure,
+                [
+                    Column("kind", width="120px"),
+                    Column("category", width="120px"),
+                    Column("text", width="3fr"),
+                    Column("share_up_front", width="80px"),
+                ],
+                add_label="Add item",
+            ),
+            self.heading("To revisit"),
+            self.flags,
             *self.custom_questions(),
         ]
+
+    def _assumption(self, index: int) -> W.Widget:
+        path = ("value", "value_items", index, "assumption")
+        widget, binding = make_widget(
+            self.session, path, subs=self.subs, placeholder="Where the figures come from"
+        )
+        return W.VBox([widget, binding.message], layout=W.Layout(margin="0 0 6px 0"))
+
+    def _draft_button(self, index: int) -> W.Widget:
+        button = W.Button(
+            description="Draft the statement from the answers",
+            icon="magic",
+            layout=W.Layout(width="auto"),
+            disabled=self.session.read_only,
+        )
+        button.add_class("nw-draft-statement")
+        path = ("value", "framings", index)
+
+        def draft(_b: W.Button) -> None:
+            framing = self.session.get(path)
+            self.session.set((*path, "statement"), draft_statement(self.session.plan, framing))
+
+        button.on_click(draft)
+        return W.HBox([button], layout=W.Layout(margin="0 0 8px 0"))
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        value = plan.value
+        cover = coverage(value)
+        self.coverage_text.value = verdict_html(cover.summary, not len(cover.unanswered))
+        lists = []
+        if len(cover.unanswered):
+            pains = ", ".join(html.escape(p) for p in cover.unanswered["pain"])
+            lists.append(f"<b>Answered by nothing:</b> {pains}")
+        if cover.unneeded:
+            extra = ", ".join(html.escape(d) for d in cover.unneeded)
+            lists.append(f"<b>Nobody asked for:</b> {extra}")
+        self.coverage_lists.value = (
+            f"<div style='font-size:13px;line-height:1.45'>{'<br>'.join(lists)}</div>"
+        )
+        self.coverage_chart.show(
+            coverage_chart(cover) if value.pains and value.differentiators else None,
+            "List pains and differentiators to see the coverage.",
+        )
+        totals = value_totals(value)
+        payback = totals.payback_months
+        self.totals.value = figures_html(
+            [
+                ("Savings a year", money(plan, totals.savings)),
+                ("New revenue a year", money(plan, totals.revenue)),
+                ("Risk avoided a year", money(plan, totals.risk_avoided)),
+                (f"Over {totals.horizon_years} years", money(plan, totals.over_horizon)),
+                ("Payback", "never" if payback is None else f"{payback:g} months"),
+                ("Return on investment", "—" if totals.roi is None else f"{totals.roi:g}×"),
+            ]
+        )
+        items = value_items_frame(value)
+        self.value_chart.show(
+            value_chart(items, plan.currency, payback) if len(items) else None,
+            "Add benefits to quantify the value.",
+        )
+        drivers = driver_comparison(value)
+        advantage = overall_advantage(value)
+        self.driver_text.value = hint_html(
+            "Weighted by importance, we are "
+            f"{abs(advantage):g} points {'ahead of' if advantage >= 0 else 'behind'} "
+            "the alternative (out of 10)."
+            if advantage is not None
+            else "",
+            size="13px",
+        )
+        self.driver_chart.show(
+            driver_chart(drivers, value.alternative.name) if len(drivers) else None,
+            "Add value drivers to compare with the alternative.",
+        )
+        self.flags.value = flags_html(value_flags(value), "Nothing to revisit.")

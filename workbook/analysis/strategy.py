@@ -1,0 +1,210 @@
+"""Strategy alignment: does the deal serve the strategy, and is the team's reasoning sound?
+
+A deal counts as strategic only when it serves at least one objective of the company's
+strategic plan. Reasons such as "our biggest client" or "they depend on us" describe an
+important account, not a strategy, and are flagged when no objective stands behind them.
+
+>>> from workbook.store import example_plan, example_strategic_plan
+>>> fit = fit_check(example_plan().strategy, example_strategic_plan().objectives)
+>>> fit.strategic, fit.overall
+(True, 100)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from workbook.model import Objective, Plan, StrategyAlignment
+
+STRENGTH_LABELS = {0: "not really", 1: "weak", 2: "clear", 3: "central"}
+"""Words for the 0-3 scale of how strongly a deal serves an objective."""
+
+SIZE_OR_DEPENDENCE = re.compile(
+    r"\b(big+est|large(st)?|top|key|major|most important|important|huge)\b.{0,30}"
+    r"\b(client|customer|account|buyer)s?\b"
+    r"|\b(big|large|huge) (chunk|share|part|slice)\b"
+    r"|\bdepend(s|ent|ence)? on us\b|\bneed(s)? us\b|\bcan'?t do without us\b"
+    r"|\b(revenue|volume|size|spend)\b.{0,20}\b(biggest|largest|high(est)?|big)\b"
+    r"|\b(biggest|largest)\b.{0,20}\b(revenue|volume|spend)\b",
+    re.IGNORECASE,
+)
+"""Reasons that speak of account size or dependence rather than of a strategic choice."""
+
+Severity = Literal["warning", "problem"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something in the section that the team should look at again."""
+
+    severity: Severity
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """How the deal fits the strategic plan."""
+
+    strategic: bool
+    overall: int
+    objectives_served: int
+    table: pd.DataFrame
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """One sentence for the brief."""
+        if not self.strategic:
+            return (
+                "Not a strategic negotiation yet: the deal serves none of the strategic "
+                "objectives. Prepare it as a key account deal, or show which objective it serves."
+            )
+        many = "objective" if self.objectives_served == 1 else "objectives"
+        return f"Strategic: serves {self.objectives_served} {many}, fit {self.overall}/100."
+
+
+def fit_table(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> pd.DataFrame:
+    """One row per objective of the strategic plan (and per link to a removed objective).
+
+    Columns: objective_id, objective, strength (0-3), strength_label, score (0-100), how,
+    in_plan (False for links to objectives no longer in the strategic plan).
+    """
+    links = {link.objective_id: link for link in strategy.objective_links}
+    rows = []
+    for objective in objectives:
+        link = links.pop(objective.id, None)
+        strength = link.strength if link else 0
+        rows.append((objective.id, objective.title, strength, link.how if link else "", True))
+    for link in links.values():
+        rows.append(
+            (link.objective_id, link.title or link.objective_id, link.strength, link.how, False)
+        )
+    frame = pd.DataFrame(
+        rows, columns=["objective_id", "objective", "strength", "how", "in_plan"]
+    ).astype({"strength": int, "in_plan": bool})
+    frame.insert(3, "strength_label", frame["strength"].map(STRENGTH_LABELS))
+    frame.insert(4, "score", (frame["strength"] * 100 / 3).round().astype(int))
+    return frame
+
+
+def justification_flags(strategy: StrategyAlignment, objective_ids: set[str]) -> list[Flag]:
+    """Reasons for calling the deal strategic that no objective stands behind."""
+    flags = []
+    for item in strategy.justifications:
+        if item.objective_id and item.objective_id in objective_ids:
+            continue
+        if item.objective_id:
+            reason = "the objective it names is no longer in the strategic plan"
+        elif SIZE_OR_DEPENDENCE.search(item.text):
+            reason = (
+                "size of the account or dependence on us is not a strategic objective; "
+                "name the objective this deal serves"
+            )
+        else:
+            reason = "no strategic objective stands behind this reason"
+        flags.append(Flag("problem", item.text, reason))
+    return flags
+
+
+def fit_check(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> FitResult:
+    """Fit per objective and overall, whether the deal is strategic, and what to revisit.
+
+    The overall fit is the strongest link on the 0-3 scale as a score out of 100, so a deal
+    that serves one objective centrally is a full fit; how many objectives it serves is
+    reported beside it.
+    """
+    table = fit_table(strategy, objectives)
+    live = table[table["in_plan"]]
+    served = live[live["strength"] > 0]
+    overall = round(int(served["strength"].max()) * 100 / 3) if len(served) else 0
+    flags: list[Flag] = []
+    if not objectives:
+        flags.append(
+            Flag(
+                "problem",
+                "Strategic plan",
+                "the company's strategic objectives are not recorded yet",
+            )
+        )
+    if not len(served):
+        flags.append(
+            Flag("problem", "Strategic fit", "the deal serves none of the strategic objectives")
+        )
+    for _, row in table[~table["in_plan"]].iterrows():
+        flags.append(
+            Flag(
+                "warning",
+                str(row["objective"]),
+                "linked objective is no longer in the strategic plan",
+            )
+        )
+    flags += justification_flags(strategy, {o.id for o in objectives})
+    for strength in strategy.strengths:
+        if not strength.evidence.strip():
+            flags.append(
+                Flag("warning", strength.text, "give a past deal where this strength showed")
+            )
+    if not strategy.priorities:
+        flags.append(Flag("warning", "Priorities", "choose one or two things to do better"))
+    if strategy.compete_where and not strategy.not_compete_where:
+        flags.append(
+            Flag(
+                "warning",
+                "Where not to compete",
+                "strategy is choice: say where you will not compete",
+            )
+        )
+    return FitResult(bool(len(served)), overall, len(served), table, flags)
+
+
+def objectives_from_links(strategy: StrategyAlignment) -> list[Objective]:
+    """The objectives a plan links to, as recorded in the plan (when the store is absent)."""
+    return [
+        Objective(id=link.objective_id, title=link.title or link.objective_id)
+        for link in strategy.objective_links
+    ]
+
+
+def flags_frame(flags: Sequence[Flag]) -> pd.DataFrame:
+    """Flags as a DataFrame (severity, subject, reason)."""
+    return pd.DataFrame([vars(f) for f in flags], columns=["severity", "subject", "reason"])
+
+
+def scenario_prompts(plan: Plan) -> pd.DataFrame:
+    """Anticipated moves as prompts for the Scenarios section.
+
+    Columns: actor_kind, actor, move, likelihood, competitor_known (whether the competitor
+    is already named in Scenarios), prompt (what to do about it there).
+    """
+    known = {c.name.casefold() for c in plan.scenarios.competitors}
+    rows = []
+    for item in sorted(plan.strategy.anticipated, key=lambda a: -a.likelihood):
+        is_known = item.actor.casefold() in known
+        if item.actor_kind == "competitor":
+            prompt = (
+                f"Weigh our moves against {item.actor or 'this competitor'} answering with: "
+                f"{item.move}"
+                if is_known or not item.actor
+                else f"Add {item.actor} as a competitor in Scenarios"
+            )
+        else:
+            prompt = f"Which of our moves earns cooperation if the customer does this: {item.move}"
+        rows.append(
+            (
+                item.actor_kind,
+                item.actor,
+                item.move,
+                item.likelihood,
+                is_known if item.actor_kind == "competitor" else None,
+                prompt,
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["actor_kind", "actor", "move", "likelihood", "competitor_known", "prompt"]
+    )

@@ -1,0 +1,254 @@
+"""Value proposition: coverage of the customer's pains, quantified value, the alternative.
+
+>>> from workbook.store import example_plan
+>>> totals = value_totals(example_plan().value)
+>>> round(totals.annual), totals.payback_months
+(996500, 7.2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbook.analysis.strategy import Flag
+from workbook.model import Plan, StakeholderFraming, ValueProposition
+
+ROLE_NAMES = {
+    "economic_buyer": "the economic buyer",
+    "user": "the users",
+    "technical": "the technical team",
+    "procurement": "procurement",
+    "legal": "legal",
+    "other": "this stakeholder",
+}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which pains our differentiators answer, and what is left over on each side."""
+
+    matrix: pd.DataFrame
+    unanswered: pd.DataFrame
+    unneeded: list[str]
+    score: int
+
+    @property
+    def summary(self) -> str:
+        """One sentence on the gaps."""
+        parts = [f"{self.score}% of what matters to the customer is answered"]
+        if len(self.unanswered):
+            parts.append(f"{len(self.unanswered)} pain(s) answered by nothing")
+        if self.unneeded:
+            parts.append(f"{len(self.unneeded)} differentiator(s) nobody asked for")
+        return "; ".join(parts) + "."
+
+
+def coverage(value: ValueProposition) -> Coverage:
+    """Pains against differentiators.
+
+    ``matrix`` has one row per pain (its text) and one column per differentiator, True where
+    the differentiator answers the pain. ``score`` is the share of pain priority answered.
+    """
+    pains = value.pains
+    answers = {d.id: set(d.answers) for d in value.differentiators}
+    matrix = pd.DataFrame(
+        {d.text: [p.id in answers[d.id] for p in pains] for d in value.differentiators},
+        index=pd.Index([p.text for p in pains], name="pain"),
+        dtype=bool,
+    )
+    answered = {pid for ids in answers.values() for pid in ids}
+    unanswered = pd.DataFrame(
+        [(p.text, p.priority, p.stakeholder) for p in pains if p.id not in answered],
+        columns=["pain", "priority", "stakeholder"],
+    ).sort_values("priority", ascending=False, kind="stable", ignore_index=True)
+    pain_ids = {p.id for p in pains}
+    unneeded = [d.text for d in value.differentiators if not (set(d.answers) & pain_ids)]
+    total = sum(p.priority for p in pains)
+    covered = sum(p.priority for p in pains if p.id in answered)
+    score = round(100 * covered / total) if total else 0
+    return Coverage(matrix, unanswered, unneeded, score)
+
+
+def value_items_frame(value: ValueProposition) -> pd.DataFrame:
+    """Each benefit with its annual value: quantity × value per unit × likelihood."""
+    rows = [
+        (
+            i.name,
+            i.kind,
+            i.quantity,
+            i.unit,
+            i.unit_value,
+            i.probability,
+            i.quantity * i.unit_value * i.probability,
+            i.assumption,
+        )
+        for i in value.value_items
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "benefit",
+            "kind",
+            "quantity",
+            "unit",
+            "unit_value",
+            "probability",
+            "annual_value",
+            "assumption",
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ValueTotals:
+    """The quantified value per year, over the horizon, and the payback period."""
+
+    savings: float
+    revenue: float
+    risk_avoided: float
+    investment: float
+    horizon_years: int
+
+    @property
+    def annual(self) -> float:
+        """Total value per year."""
+        return self.savings + self.revenue + self.risk_avoided
+
+    @property
+    def over_horizon(self) -> float:
+        """Total value over the horizon, before the investment."""
+        return self.annual * self.horizon_years
+
+    @property
+    def net(self) -> float:
+        """Value over the horizon minus the investment."""
+        return self.over_horizon - self.investment
+
+    @property
+    def payback_months(self) -> float | None:
+        """Months until the yearly value repays the investment; None when it never does."""
+        if self.investment <= 0:
+            return 0.0
+        if self.annual <= 0:
+            return None
+        return round(12 * self.investment / self.annual, 1)
+
+    @property
+    def roi(self) -> float | None:
+        """Net value as a multiple of the investment; None without an investment."""
+        return round(self.net / self.investment, 2) if self.investment > 0 else None
+
+
+def value_totals(value: ValueProposition) -> ValueTotals:
+    """Sum the quantified benefits by kind."""
+    items = value_items_frame(value)
+    by_kind = items.groupby("kind")["annual_value"].sum()
+    return ValueTotals(
+        float(by_kind.get("savings", 0.0)),
+        float(by_kind.get("revenue", 0.0)),
+        float(by_kind.get("risk_avoided", 0.0)),
+        value.investment,
+        value.horizon_years,
+    )
+
+
+def driver_comparison(value: ValueProposition) -> pd.DataFrame:
+    """Us against the alternative on each value driver, most important first.
+
+    Columns: driver, ours, alternative, gap (ours - alternative), importance, weighted_gap.
+    """
+    rows = [
+        (
+            d.name,
+            d.ours,
+            d.alternative,
+            d.ours - d.alternative,
+            d.importance,
+            (d.ours - d.alternative) * d.importance,
+        )
+        for d in value.drivers
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["driver", "ours", "alternative", "gap", "importance", "weighted_gap"]
+    )
+    return frame.sort_values(
+        ["importance", "gap"], ascending=[False, False], kind="stable", ignore_index=True
+    )
+
+
+def overall_advantage(value: ValueProposition) -> float | None:
+    """Importance-weighted average gap to the alternative (points out of 10), or None."""
+    weight = sum(d.importance for d in value.drivers)
+    if not weight:
+        return None
+    return round(sum((d.ours - d.alternative) * d.importance for d in value.drivers) / weight, 2)
+
+
+def value_flags(value: ValueProposition) -> list[Flag]:
+    """Claims without proof, figures without assumptions, gaps in coverage."""
+    flags = [
+        Flag("warning", d.text, "a claim without a proof point is an opinion")
+        for d in value.differentiators
+        if not d.proof.strip()
+    ]
+    flags += [
+        Flag("warning", i.name, "write down where the figures come from")
+        for i in value.value_items
+        if not i.assumption.strip()
+    ]
+    cover = coverage(value)
+    flags += [
+        Flag("problem", str(row.pain), "nothing we offer answers this pain")
+        for row in cover.unanswered.itertuples()
+        if row.priority >= 4
+    ]
+    if value.drivers and not value.alternative.name.strip():
+        flags.append(Flag("warning", "Alternative", "name what the customer would choose instead"))
+    return flags
+
+
+def _money(plan: Plan, amount: float) -> str:
+    if abs(amount) >= 1e6:
+        return f"{plan.currency} {amount / 1e6:,.1f} million"
+    return f"{plan.currency} {amount:,.0f}"
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def draft_statement(plan: Plan, framing: StakeholderFraming) -> str:
+    """A framing statement assembled from the section's answers, for the team to edit."""
+    value = plan.value
+    drivers = {d.id: d for d in value.drivers}
+    lead = [drivers[i] for i in framing.lead_drivers if i in drivers]
+    who = framing.name.split(",")[0].strip() or ROLE_NAMES[framing.role]
+    sentences = []
+    if lead:
+        names = _join([d.name.lower() for d in lead])
+        sentences.append(f"For {who}, what matters most is {names}.")
+        ahead = [d for d in lead if d.ours > d.alternative]
+        if ahead and value.alternative.name.strip():
+            sentences.append(
+                f"On {_join([d.name.lower() for d in ahead])} we score ahead of "
+                f"{value.alternative.name.strip()}."
+            )
+    pains = {p.id: p for p in value.pains}
+    proven = [d for d in value.differentiators if d.proof.strip() and d.answers]
+    if proven:
+        best = max(
+            proven,
+            key=lambda d: max((pains[a].priority for a in d.answers if a in pains), default=0),
+        )
+        sentences.append(f"{best.text}: {best.proof.strip().rstrip('.')}.")
+    totals = value_totals(value)
+    if totals.annual > 0:
+        line = f"The value comes to about {_money(plan, totals.annual)} a year"
+        if totals.payback_months:
+            line += f", paying back in about {totals.payback_months:g} months"
+        sentences.append(line + ".")
+    return " ".join(sentences) or "Answer the questions above first: pains, drivers and value."

@@ -1,0 +1,49 @@
+"""Plotly figure builders: section data in, ``go.Figure`` out. No widgets here.
+
+One module per section; this module holds the look they share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+PALETTE = {
+    "ours": "#1f5fa8",
+    "theirs": "#c2571a",
+    "neutral": "#8a94a3",
+    "good": "#1e7b4d",
+    "bad": "#b42318",
+    "warn": "#a15c00",
+    "grid": "#e6e9ee",
+    "ink": "#1f2933",
+}
+"""Colours: us, them, neutral, good, bad, warning, grid lines, text."""
+
+
+def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -> go.Figure:
+    """Apply the workbook's look: plain background, light grid, compact margins."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template="simple_white",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
+        font={
+            "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+            "size": 12,
+            "color": PALETTE["ink"],
+        },
+        legend={"orientation": "h", "y": -0.15},
+        hoverlabel={"font_size": 12},
+        **layout,
+    )
+    figure.update_xaxes(gridcolor=PALETTE["grid"], automargin=True)
+    figure.update_yaxes(gridcolor=PALETTE["grid"], automargin=True)
+    return figure
+
+
+def shorten(text: str, limit: int = 38) -> str:
+    """A label short enough for an axis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,40 @@
+"""Charts of the strategy alignment section."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from workbook.analysis.strategy import FitResult
+from workbook.charts import PALETTE, shorten, styled
+
+
+def fit_chart(fit: FitResult) -> go.Figure:
+    """How strongly the deal serves each strategic objective (0 none to 3 central)."""
+    table = fit.table.iloc[::-1]
+    colors = [
+        PALETTE["good"] if s >= 2 else PALETTE["warn"] if s == 1 else PALETTE["neutral"]
+        for s in table["strength"]
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=table["strength"],
+            y=[shorten(t, 48) for t in table["objective"]],
+            orientation="h",
+            marker_color=colors,
+            text=table["strength_label"],
+            textposition="auto",
+            customdata=table[["how"]],
+            hovertemplate="%{y}<br>%{text}: %{customdata[0]}<extra></extra>",
+        )
+    )
+    verdict = f"fit {fit.overall}/100" if fit.strategic else "not strategic yet"
+    return styled(
+        figure,
+        title=f"Strategic fit per objective · {verdict}",
+        height=110 + 34 * max(len(table), 1),
+        xaxis={
+            "range": [0, 3.05],
+            "tickvals": [0, 1, 2, 3],
+            "ticktext": ["none", "weak", "clear", "central"],
+        },
+    )
