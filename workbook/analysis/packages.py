@@ -1,0 +1,315 @@
+"""Packages: the exact Pareto frontier, the Nash package and the best package above a floor.
+
+A package takes exactly one option per issue; each side scores it by the sum of its options'
+values. The frontier is built one issue at a time (the Minkowski sum of the partial frontier
+with the next issue's options, dominated partial packages dropped), so it stays exact where
+listing every package is hopeless.
+
+Scores are compared exactly, on a decimal grid: each side's option values are rounded to a
+multiple of a power of ten ``q`` chosen so that the largest possible total (the sum over
+issues of the largest absolute value) has ``SIGNIFICANT_DIGITS`` digits before the point
+(``10**11 <= bound / q < 10**12``). Sums are then exact integers, so the order of addition
+cannot create or hide a tie: ``0.1 + 0.2`` and ``0.3`` score the same. Reported scores are
+the sums of the rounded values; reservations and floors are rounded to the same grid.
+
+Ties: packages with the same two scores appear once, as the package that comes first when
+packages are listed like ``itertools.product`` over the issues (in order of first appearance)
+and their options (in table order), i.e. with the earliest options in the earliest issues.
+
+>>> table = options_from_issues({
+...     "price": {"list": (10, 0), "discount": (6, 5)},
+...     "payment": {"30 days": (3, 0), "60 days": (0, 1)},
+... })
+>>> pareto_frontier(table)
+   ours  theirs     price  payment
+0  13.0     0.0      list  30 days
+1  10.0     1.0      list  60 days
+2   9.0     5.0  discount  30 days
+3   6.0     6.0  discount  60 days
+>>> nash_package(table)["price"], best_package(table, their_floor=1)["price"]
+('discount', 'list')
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from workbook.errors import WorkbookError
+
+if TYPE_CHECKING:
+    from workbook.model import ConcessionPlanner
+
+COLUMNS = ("issue", "option", "ours", "theirs")
+SIDES = ("ours", "theirs")
+SIGNIFICANT_DIGITS = 12
+_EXACT_POWERS = 22  # 10.0**k is an exact float for 0 <= k <= 22
+_INT_LIMIT = 2**62  # beyond any grid total (< 10**13), still inside int64
+
+
+class PackageInputError(WorkbookError, ValueError):
+    """The options table (or a reservation) cannot be scored; the message says why."""
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A validated options table: labels in order and values on each side's grid."""
+
+    issues: list[Hashable]
+    labels: list[list[Hashable]]
+    values: dict[str, list[np.ndarray]]  # side -> per issue, int64 grid values
+    exponents: dict[str, int]  # side -> e, the grid step being 10**-e
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _to_grid(value: float, exponent: int) -> int:
+    """``value * 10**exponent`` rounded half to even, computed exactly."""
+    scaled = Decimal(value).scaleb(exponent).to_integral_value(ROUND_HALF_EVEN)
+    return int(scaled)
+
+
+def _from_grid(grid: np.ndarray, exponent: int) -> np.ndarray:
+    """The floats nearest to ``grid * 10**-exponent``."""
+    if 0 <= exponent <= _EXACT_POWERS:
+        return grid / 10.0**exponent
+    if -_EXACT_POWERS <= exponent < 0:
+        return grid * 10.0**-exponent
+    return np.array([float(Decimal(int(k)).scaleb(-exponent)) for k in grid], dtype=float)
+
+
+def _exponent(bound: float) -> int:
+    """The grid exponent that gives ``bound`` ``SIGNIFICANT_DIGITS`` digits."""
+    if bound == 0:
+        return 0
+    return SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(bound))
+
+
+def _read(options: pd.DataFrame) -> _Table:
+    """Validate an options table and put its values on each side's grid."""
+    if not isinstance(options, pd.DataFrame):
+        raise PackageInputError(
+            f"the options must be a table (DataFrame), not {type(options).__name__}"
+        )
+    missing = [c for c in COLUMNS if c not in options.columns]
+    if missing:
+        raise PackageInputError(
+            "the options table has no column " + ", ".join(repr(c) for c in missing)
+        )
+    if options.empty:
+        raise PackageInputError("the options table is empty: there is no package to score")
+    issues: list[Hashable] = []
+    labels: dict[Hashable, list[Hashable]] = {}
+    raw: dict[str, dict[Hashable, list[float]]] = {side: {} for side in SIDES}
+    columns = [options[c].tolist() for c in COLUMNS]
+    for row, (issue, option, *scores) in enumerate(zip(*columns, strict=True)):
+        if _missing(issue) or _missing(option):
+            what = "issue" if _missing(issue) else "option"
+            raise PackageInputError(f"row {row} of the options table has no {what}")
+        if issue in SIDES:
+            raise PackageInputError(f"an issue cannot be called {issue!r}: that is a score column")
+        if issue not in labels:
+            issues.append(issue)
+            labels[issue] = []
+            for side in SIDES:
+                raw[side][issue] = []
+        if option in labels[issue]:
+            raise PackageInputError(f"the issue {issue!r} has the option {option!r} twice")
+        labels[issue].append(option)
+        for side, value in zip(SIDES, scores, strict=True):
+            if not _is_number(value):
+                raise PackageInputError(
+                    f"the value {side!r} of option {option!r} of issue {issue!r} "
+                    f"is not a number: {value!r}"
+                )
+            if not math.isfinite(value):
+                raise PackageInputError(
+                    f"the value {side!r} of option {option!r} of issue {issue!r} "
+                    f"is not a finite number: {value!r}"
+                )
+            raw[side][issue].append(float(value))
+    values: dict[str, list[np.ndarray]] = {}
+    exponents: dict[str, int] = {}
+    for side in SIDES:
+        try:
+            bound = math.fsum(max(abs(v) for v in raw[side][i]) for i in issues)
+        except OverflowError:
+            bound = math.inf
+        if not math.isfinite(bound):
+            raise PackageInputError(f"the {side!r} values are too large to add up")
+        exponents[side] = e = _exponent(bound)
+        values[side] = [
+            np.array([_to_grid(v, e) for v in raw[side][i]], dtype=np.int64) for i in issues
+        ]
+    return _Table(issues, [labels[i] for i in issues], values, exponents)
+
+
+def _undominated(ours: np.ndarray, theirs: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """Indices of the undominated points, one per distinct score (least tiebreak), ours desc."""
+    order = np.lexsort((tiebreak, -theirs, -ours))
+    ranked = theirs[order]
+    keep = np.empty(len(order), dtype=bool)
+    keep[0] = True
+    keep[1:] = ranked[1:] > np.maximum.accumulate(ranked)[:-1]
+    return order[keep]
+
+
+def _frontier(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Grid scores (ours, theirs) of the frontier, ours descending, and each one's options."""
+    ours = np.zeros(1, dtype=np.int64)
+    theirs = np.zeros(1, dtype=np.int64)
+    rank = np.zeros(1, dtype=np.int64)  # lexicographic rank of each partial package's options
+    steps: list[tuple[np.ndarray, np.ndarray]] = []
+    for o, t in zip(table.values["ours"], table.values["theirs"], strict=True):
+        choice = np.sort(_undominated(o, t, np.arange(len(o))))
+        width = len(choice)
+        sum_ours = (ours[:, None] + o[choice][None, :]).ravel()
+        sum_theirs = (theirs[:, None] + t[choice][None, :]).ravel()
+        parent = np.repeat(np.arange(len(ours)), width)
+        option = np.tile(choice, len(ours))
+        keep = _undominated(
+            sum_ours, sum_theirs, rank[parent] * width + np.tile(np.arange(width), len(ours))
+        )
+        ours, theirs, parent, option = sum_ours[keep], sum_theirs[keep], parent[keep], option[keep]
+        order = np.lexsort((option, rank[parent]))
+        rank = np.empty(len(keep), dtype=np.int64)
+        rank[order] = np.arange(len(keep))
+        steps.append((parent, option))
+    chosen = np.empty((len(ours), len(steps)), dtype=np.int64)
+    at = np.arange(len(ours))
+    for k in range(len(steps) - 1, -1, -1):
+        parent, option = steps[k]
+        chosen[:, k] = option[at]
+        at = parent[at]
+    return ours, theirs, chosen
+
+
+def _frame(table: _Table, ours: np.ndarray, theirs: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
+    """Packages as rows: real scores and the chosen option's label per issue."""
+    data: dict[Hashable, object] = {
+        "ours": _from_grid(ours, table.exponents["ours"]),
+        "theirs": _from_grid(theirs, table.exponents["theirs"]),
+    }
+    for k, issue in enumerate(table.issues):
+        names = np.empty(len(table.labels[k]), dtype=object)
+        names[:] = table.labels[k]
+        data[issue] = names[chosen[:, k]]
+    return pd.DataFrame(data)
+
+
+def _pick(table: _Table, frontier: tuple[np.ndarray, np.ndarray, np.ndarray], at: int) -> pd.Series:
+    ours, theirs, chosen = frontier
+    row = _frame(table, ours[at : at + 1], theirs[at : at + 1], chosen[at : at + 1]).iloc[0]
+    row.name = None
+    return row
+
+
+def _threshold(value: float, side: str, table: _Table) -> int:
+    """A reservation or floor on a side's grid, clipped into int64."""
+    if not _is_number(value) or not math.isfinite(value):
+        raise PackageInputError(f"the {side!r} reservation must be a finite number, not {value!r}")
+    return max(-_INT_LIMIT, min(_INT_LIMIT, _to_grid(float(value), table.exponents[side])))
+
+
+def pareto_frontier(options: pd.DataFrame) -> pd.DataFrame:
+    """Every Pareto-optimal package, one per distinct score pair, ``ours`` descending.
+
+    >>> table = options_from_issues({"a": {"x": (1, 0), "y": (0, 1)}})
+    >>> pareto_frontier(table)[["ours", "theirs", "a"]].values.tolist()
+    [[1.0, 0.0, 'x'], [0.0, 1.0, 'y']]
+    """
+    table = _read(options)
+    return _frame(table, *_frontier(table))
+
+
+def nash_package(
+    options: pd.DataFrame, our_reservation: float = 0.0, their_reservation: float = 0.0
+) -> pd.Series | None:
+    """The package maximising (ours − our_reservation) × (theirs − their_reservation), or None.
+
+    Only packages at or above both reservations count (a package exactly at a reservation is
+    acceptable, with product 0). Ties go to the higher ``ours``, then as in the frontier.
+
+    >>> table = options_from_issues({"a": {"x": (4, 1), "y": (2, 3), "z": (1, 4)}})
+    >>> nash_package(table)["a"], nash_package(table, their_reservation=5) is None
+    ('y', True)
+    """
+    table = _read(options)
+    frontier = _frontier(table)
+    ours, theirs, _ = frontier
+    low_ours = _threshold(our_reservation, "ours", table)
+    low_theirs = _threshold(their_reservation, "theirs", table)
+    feasible = np.flatnonzero((ours >= low_ours) & (theirs >= low_theirs))
+    if not len(feasible):
+        return None
+    gains_ours = (ours[feasible] - low_ours).tolist()
+    gains_theirs = (theirs[feasible] - low_theirs).tolist()
+    products = [a * b for a, b in zip(gains_ours, gains_theirs, strict=True)]  # exact ints
+    return _pick(table, frontier, int(feasible[products.index(max(products))]))
+
+
+def best_package(options: pd.DataFrame, their_floor: float) -> pd.Series | None:
+    """The best package for us among those giving them at least ``their_floor``, or None.
+
+    Ties for us go to the package better for them, then as in the frontier.
+
+    >>> table = options_from_issues({"a": {"x": (4, 1), "y": (2, 3), "z": (1, 4)}})
+    >>> best_package(table, their_floor=2)["a"], best_package(table, their_floor=9) is None
+    ('y', True)
+    """
+    table = _read(options)
+    frontier = _frontier(table)
+    above = np.flatnonzero(frontier[1] >= _threshold(their_floor, "theirs", table))
+    return _pick(table, frontier, int(above[0])) if len(above) else None
+
+
+def package_count(options: pd.DataFrame) -> int:
+    """How many packages the options make (a Python int: it can be astronomically large).
+
+    >>> package_count(options_from_issues({"a": {"x": (0, 0), "y": (1, 1)}, "b": {"z": (0, 0)}}))
+    2
+    """
+    return math.prod(len(labels) for labels in _read(options).labels)
+
+
+def options_from_issues(
+    issues: Mapping[Hashable, Mapping[Hashable, tuple[float, float]]],
+) -> pd.DataFrame:
+    """An options table from ``{issue: {option: (ours, theirs)}}``; every issue needs an option.
+
+    >>> options_from_issues({"term": {"1 year": (0, 2)}}).values.tolist()
+    [['term', '1 year', 0, 2]]
+    """
+    records = []
+    for issue, choices in issues.items():
+        if not choices:
+            raise PackageInputError(f"the issue {issue!r} has no options")
+        for option, pair in choices.items():
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise PackageInputError(
+                    f"option {option!r} of issue {issue!r} needs two values (ours, theirs), "
+                    f"not {pair!r}"
+                )
+            records.append((issue, option, *pair))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    _read(frame)
+    return frame
+
+
+def planner_options(planner: ConcessionPlanner) -> pd.DataFrame:
+    """The planner's options with weighted values, as the table the functions above take."""
+    frame = planner.to_frame().rename(columns={"variable": "issue"})
+    return frame[list(COLUMNS)].reset_index(drop=True)
