@@ -20,6 +20,7 @@ from workbook.ui.forms import (
     close_tree,
     field,
     grid_template,
+    make_widget,
     question_header,
 )
 from workbook.ui.plot import FigureView
@@ -118,6 +119,11 @@ class SectionView:
     def note(self, text: str) -> W.HTML:
         """A paragraph of guidance text."""
         return W.HTML(paragraphs_html(text), style={"text_color": COLORS["muted"]})
+
+    def detail_field(self, path: Path, placeholder: str) -> W.Widget:
+        """A bare field under a table row (no question), e.g. a long text for that row."""
+        widget, binding = make_widget(self.session, path, subs=self.subs, placeholder=placeholder)
+        return W.VBox([widget, binding.message], layout=W.Layout(margin="0 0 6px 0"))
 
     def chart(self, name: str) -> FigureView:
         """An area for one figure, with the DOM class ``nw-chart-<name>``."""

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import ipywidgets as W
 
 from workbook import model as m
+from workbook.analysis.relationship import (
+    FAIR_SHARE,
+    business_totals,
+    mode_advice,
+    players_frame,
+    reciprocity_balance,
+    relationship_flags,
+    sharing_ladder,
+)
+from workbook.charts.relationship import balance_chart, stakeholder_map
 from workbook.ui.forms import Column
+from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -17,18 +29,29 @@ class View(SectionView):
     def build(self) -> Sequence[W.Widget]:
         r = ("relationship",)
         p = (*r, "pressure")
+        self.business = W.HTML()
+        self.map = self.chart("players")
+        self.balance_text = W.HTML()
+        self.balance = self.chart("balance")
+        self.ladder = W.HTML()
+        self.mode_text = W.HTML()
+        self.flags = W.HTML()
+        self.on_change(r, self._refresh)
+        self.on_change(("concessions", "steps"), self._refresh)
+        self._refresh()
         return [
             self.table(
                 (*r, "links"),
                 m.BusinessLink,
                 [
-                    Column("direction", width="1.2fr"),
+                    Column("direction", width="1.3fr"),
                     Column("description", width="2fr"),
                     Column("annual_value", width="1fr"),
                     Column("quality", width="90px"),
                 ],
                 add_label="Add business",
             ),
+            self.business,
             self.table(
                 (*r, "players"),
                 m.Player,
@@ -37,12 +60,13 @@ class View(SectionView):
                     Column("side", width="90px"),
                     Column("role", width="1.2fr"),
                     Column("influence", width="70px"),
-                    Column("stance", width="110px"),
-                    Column("relationship", width="70px"),
+                    Column("stance", width="120px"),
+                    Column("relationship", width="80px"),
                     Column("owner", width="1fr"),
                 ],
                 add_label="Add player",
             ),
+            self.panel(self.map),
             self.heading("Reciprocity pressure"),
             self.field((*p, "present")),
             self.row(self.field((*p, "who")), self.field((*p, "decision_owner"))),
@@ -53,12 +77,13 @@ class View(SectionView):
                 (*r, "contributions"),
                 m.RelationshipContribution,
                 [
-                    Column("side", width="110px"),
+                    Column("side", width="120px"),
                     Column("what", width="3fr"),
                     Column("value", width="90px"),
                 ],
                 add_label="Add contribution",
             ),
+            self.panel(self.balance_text, self.balance),
             self.field((*r, "needs_from_them")),
             self.field((*r, "step_back_when")),
             self.heading("Trust"),
@@ -67,16 +92,17 @@ class View(SectionView):
                 (*r, "disclosures"),
                 m.Disclosure,
                 [
-                    Column("kind", width="110px"),
-                    Column("category", width="110px"),
+                    Column("kind", width="120px"),
+                    Column("category", width="120px"),
                     Column("text", width="2fr"),
-                    Column("risk", width="70px"),
-                    Column("hope_to_learn", width="1.5fr"),
+                    Column("risk", width="80px"),
                     Column("share_up_front", width="70px"),
                     Column("shared", width="60px"),
                 ],
                 add_label="Add item",
+                detail=self._hope,
             ),
+            self.panel(self.ladder),
             self.table(
                 (*r, "common_ground"),
                 m.CommonGround,
@@ -88,7 +114,7 @@ class View(SectionView):
                 m.RelationshipIssue,
                 [
                     Column("text", width="2fr"),
-                    Column("kind", width="120px"),
+                    Column("kind", width="130px"),
                     Column("handling", width="2fr"),
                 ],
                 add_label="Add issue",
@@ -99,5 +125,52 @@ class View(SectionView):
                 self.field((*r, "mode_implications")),
                 widths=["1fr", "2fr"],
             ),
+            self.mode_text,
+            self.heading("To revisit"),
+            self.flags,
             *self.custom_questions(),
         ]
+
+    def _hope(self, index: int) -> W.Widget:
+        return self.detail_field(
+            ("relationship", "disclosures", index, "hope_to_learn"),
+            "What we hope to learn in return",
+        )
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        rel = plan.relationship
+        totals = business_totals(rel)
+        self.business.value = hint_html(totals.summary(plan.currency), size="13px")
+        players = players_frame(rel)
+        self.map.show(
+            stakeholder_map(players) if len(players) else None,
+            "Add the key players to see the map.",
+        )
+        balance = reciprocity_balance(rel)
+        self.balance_text.value = verdict_html(balance.verdict, balance.fair)
+        self.balance.show(
+            balance_chart(balance, FAIR_SHARE) if balance.share_ours is not None else None, ""
+        )
+        ladder = sharing_ladder(rel)
+        steps = "".join(
+            f"<li><b>{html.escape(row.text)}</b> "
+            f"<span style='color:#5f6b7a'>(risk {row.risk}"
+            f"{', up front' if row.up_front else ''}{', shared' if row.shared else ''})</span>"
+            + (f" · learn: {html.escape(row.hope_to_learn)}" if row.hope_to_learn else "")
+            + (
+                f" <span style='color:#a15c00'>▲ {html.escape(row.advice)}</span>"
+                if row.advice
+                else ""
+            )
+            + "</li>"
+            for row in ladder.itertuples()
+        )
+        self.ladder.value = (
+            "<div style='font-size:13px;line-height:1.45'><b>Sharing ladder</b> "
+            f"(trust {rel.trust_level}/5)<ol style='margin:2px 0'>{steps}</ol></div>"
+            if steps
+            else hint_html("Add what we may share to build the ladder.")
+        )
+        self.mode_text.value = hint_html(mode_advice(rel), size="13px")
+        self.flags.value = flags_html(relationship_flags(plan), "Nothing to revisit.")

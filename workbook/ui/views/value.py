@@ -18,7 +18,7 @@ from workbook.analysis.value import (
     value_totals,
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
-from workbook.ui.forms import Column, make_widget
+from workbook.ui.forms import Column
 from workbook.ui.style import figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
@@ -141,11 +141,9 @@ class View(SectionView):
         ]
 
     def _assumption(self, index: int) -> W.Widget:
-        path = ("value", "value_items", index, "assumption")
-        widget, binding = make_widget(
-            self.session, path, subs=self.subs, placeholder="Where the figures come from"
+        return self.detail_field(
+            ("value", "value_items", index, "assumption"), "Where the figures come from"
         )
-        return W.VBox([widget, binding.message], layout=W.Layout(margin="0 0 6px 0"))
 
     def _draft_button(self, index: int) -> W.Widget:
         button = W.Button(

@@ -1,0 +1,309 @@
+"""Relationship and trust: existing business, players, reciprocity, balance and sharing.
+
+A fair relationship is never exactly even; somewhere around 60/40 is healthy, while 90/10
+means one side carries it. Information is shared step by step when trust is low,
+starting with what would do little harm if misused.
+
+>>> from workbook.store import example_plan
+>>> balance = reciprocity_balance(example_plan().relationship)
+>>> balance.share_ours, balance.fair
+(0.62, False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from workbook.analysis.strategy import Flag
+from workbook.model import Plan, Relationship
+
+FAIR_SHARE = 0.6
+"""Upper edge of a fair split: 0.6 means anything from 40/60 to 60/40 is fair."""
+
+LOW_TRUST = 2
+"""Trust at or below this level (1-5) calls for sharing in small, low-risk steps."""
+
+CONCESSION_WORDS = re.compile(
+    r"\b(discount|price|rebate|cheaper|concession|free|credit|give (them|away)|lower (the )?"
+    r"(price|fee|rate))\b",
+    re.IGNORECASE,
+)
+"""Words that show a relationship problem being handled with a business concession."""
+
+NEGATION = re.compile(r"\b(not|no|never|without|instead of)\b[\w\s,]{0,20}$", re.IGNORECASE)
+
+
+def mentions_concession(text: str) -> bool:
+    """Whether ``text`` proposes a business concession (a negated mention does not count)."""
+    return any(
+        not NEGATION.search(text[max(0, m.start() - 30) : m.start()])
+        for m in CONCESSION_WORDS.finditer(text)
+    )
+
+
+STANCE_NAMES = {-2: "opposed", -1: "sceptical", 0: "neutral", 1: "supportive", 2: "champion"}
+
+
+def business_frame(rel: Relationship) -> pd.DataFrame:
+    """Existing business in both directions, largest first."""
+    rows = [
+        (link.direction, link.description, link.annual_value, link.quality) for link in rel.links
+    ]
+    frame = pd.DataFrame(rows, columns=["direction", "description", "annual_value", "quality"])
+    return frame.sort_values("annual_value", ascending=False, kind="stable", ignore_index=True)
+
+
+@dataclass(frozen=True)
+class BusinessTotals:
+    """Yearly business each way between the companies."""
+
+    they_buy: float
+    we_buy: float
+
+    def summary(self, currency: str = "") -> str:
+        """One sentence, amounts in ``currency``."""
+        if not (self.they_buy or self.we_buy):
+            return "No existing business recorded between the two companies."
+        unit = f"{currency} " if currency else ""
+        return (
+            f"They buy {unit}{self.they_buy:,.0f} a year from us; we buy "
+            f"{unit}{self.we_buy:,.0f} a year from them."
+        )
+
+
+def business_totals(rel: Relationship) -> BusinessTotals:
+    """Sum the existing business per direction."""
+    they = sum(link.annual_value for link in rel.links if link.direction == "they_buy")
+    we = sum(link.annual_value for link in rel.links if link.direction == "we_buy")
+    return BusinessTotals(they, we)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What each side contributes to the relationship, against a fair split."""
+
+    ours: float
+    theirs: float
+    share_ours: float | None
+    fair: bool
+    verdict: str
+
+
+def reciprocity_balance(rel: Relationship, fair_share: float = FAIR_SHARE) -> Balance:
+    """Our share of all contributions and whether it sits inside the fair band."""
+    ours = sum(c.value for c in rel.contributions if c.side == "ours")
+    theirs = sum(c.value for c in rel.contributions if c.side == "theirs")
+    total = ours + theirs
+    if not total:
+        return Balance(
+            ours, theirs, None, False, "List what each side contributes to judge the balance."
+        )
+    share = round(ours / total, 2)
+    fair = 1 - fair_share <= share <= fair_share
+    split = f"{round(share * 100)}/{100 - round(share * 100)}"
+    if fair:
+        verdict = f"Balanced: we contribute {split}, inside the fair band."
+    elif share > fair_share:
+        verdict = (
+            f"We carry the relationship ({split}). Say what we need from them, or "
+            "consider a different kind of relationship."
+        )
+    else:
+        verdict = f"They carry the relationship ({split}); make sure we hold up our end."
+    return Balance(ours, theirs, share, fair, verdict)
+
+
+def players_frame(rel: Relationship) -> pd.DataFrame:
+    """Key players with their position on the stakeholder map."""
+    rows = [
+        (
+            p.name,
+            p.side,
+            p.role,
+            p.influence,
+            p.stance,
+            STANCE_NAMES[p.stance],
+            p.relationship,
+            p.owner,
+        )
+        for p in rel.players
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "name",
+            "side",
+            "role",
+            "influence",
+            "stance",
+            "stance_label",
+            "relationship",
+            "owner",
+        ],
+    )
+
+
+def sharing_ladder(rel: Relationship) -> pd.DataFrame:
+    """What we share, in order: up-front constraints first, then from low risk to high.
+
+    Columns: step, text, kind, category, risk, up_front, shared, hope_to_learn, advice.
+    """
+    items = sorted(
+        rel.disclosures, key=lambda d: (not d.share_up_front, d.risk, d.kind != "constraint")
+    )
+    rows = []
+    for step, d in enumerate(items, start=1):
+        if d.share_up_front and d.risk >= 4:
+            advice = "high risk to share up front: is it really needed so early?"
+        elif rel.trust_level <= LOW_TRUST and d.risk >= 4:
+            advice = "trust is low: keep this until the earlier steps were answered"
+        elif d.kind == "information" and not d.hope_to_learn.strip():
+            advice = "say what we hope to learn in return"
+        else:
+            advice = ""
+        rows.append(
+            (
+                step,
+                d.text,
+                d.kind,
+                d.category,
+                d.risk,
+                d.share_up_front,
+                d.shared,
+                d.hope_to_learn,
+                advice,
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "step",
+            "text",
+            "kind",
+            "category",
+            "risk",
+            "up_front",
+            "shared",
+            "hope_to_learn",
+            "advice",
+        ],
+    )
+
+
+def relationship_flags(plan: Plan) -> list[Flag]:
+    """What to look at again in the relationship homework."""
+    rel = plan.relationship
+    flags: list[Flag] = []
+    if not rel.links:
+        flags.append(
+            Flag(
+                "warning",
+                "Existing business",
+                "find out what business already runs between the companies",
+            )
+        )
+    if not any(p.side == "theirs" for p in rel.players):
+        flags.append(Flag("warning", "Key players", "name the key players on their side"))
+    for p in rel.players:
+        if p.influence >= 4 and not p.owner.strip():
+            flags.append(
+                Flag(
+                    "warning",
+                    p.name,
+                    "an influential player with no relationship owner on our side",
+                )
+            )
+    pressure = rel.pressure
+    if pressure.present:
+        if not pressure.decision_owner.strip():
+            flags.append(
+                Flag(
+                    "problem",
+                    "Reciprocity pressure",
+                    "name the senior person who decides, apart from the sourcing team",
+                )
+            )
+        if not pressure.tell_losing_bidder.strip():
+            flags.append(
+                Flag(
+                    "warning",
+                    "Reciprocity pressure",
+                    "plan how a losing bidder hears why, every time",
+                )
+            )
+        if not pressure.tell_colleagues.strip():
+            flags.append(
+                Flag("warning", "Reciprocity pressure", "plan how our own colleagues hear why")
+            )
+    balance = reciprocity_balance(rel)
+    if balance.share_ours is not None and not balance.fair:
+        flags.append(Flag("warning", "Balance", balance.verdict))
+    if (
+        balance.share_ours is not None
+        and balance.share_ours > FAIR_SHARE
+        and not rel.needs_from_them
+    ):
+        flags.append(
+            Flag(
+                "problem",
+                "What we need from them",
+                "we carry the relationship and have not said what we need in return",
+            )
+        )
+    for issue in rel.issues:
+        if issue.kind == "relationship" and mentions_concession(issue.handling):
+            flags.append(
+                Flag(
+                    "problem",
+                    issue.text,
+                    "a relationship problem handled with a business concession; "
+                    "talk it through instead",
+                )
+            )
+    for step in plan.concessions.steps:
+        if step.reason_kind != "business":
+            flags.append(
+                Flag(
+                    "problem",
+                    step.we_give,
+                    f"a concession meant to solve a {step.reason_kind} problem",
+                )
+            )
+    for row in sharing_ladder(rel).itertuples():
+        if row.advice:
+            flags.append(Flag("warning", str(row.text), str(row.advice)))
+    if not any(d.kind == "constraint" and d.share_up_front for d in rel.disclosures):
+        flags.append(
+            Flag(
+                "warning",
+                "Constraints",
+                "share legal, regulatory or policy limits early, before they surprise",
+            )
+        )
+    if rel.mode == "undecided":
+        flags.append(
+            Flag(
+                "warning",
+                "Relationship or transaction",
+                "decide which this deal is: it changes how you trade",
+            )
+        )
+    return flags
+
+
+def mode_advice(rel: Relationship) -> str:
+    """What the relationship-or-transaction choice means for the concession plan."""
+    if rel.mode == "relationship":
+        return (
+            "Trade reciprocally and visibly: answer every move, name the progress made "
+            "together, and shape the scope so both sides keep investing."
+        )
+    if rel.mode == "transaction":
+        return (
+            "Reciprocal trades still work, but stress the value of each move: nothing is "
+            "given for goodwill that will not be needed later."
+        )
+    return "Choose first whether this deal is a relationship or a transaction."

@@ -1,0 +1,87 @@
+"""Charts of the relationship and trust section."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbook.analysis.relationship import Balance
+from workbook.charts import PALETTE, styled
+
+
+def stakeholder_map(players: pd.DataFrame) -> go.Figure:
+    """Key players by stance (x) and influence (y); bubble size is our relationship."""
+    figure = go.Figure()
+    for side, color, name in (
+        ("ours", PALETTE["ours"], "Our side"),
+        ("theirs", PALETTE["theirs"], "Their side"),
+    ):
+        part = players[players["side"] == side]
+        figure.add_trace(
+            go.Scatter(
+                x=part["stance"],
+                y=part["influence"],
+                mode="markers+text",
+                name=name,
+                text=part["name"],
+                textposition="top center",
+                marker={
+                    "size": 10 + 7 * part["relationship"],
+                    "color": color,
+                    "opacity": 0.75,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=part[["role", "owner", "relationship"]],
+                hovertemplate="%{text}<br>%{customdata[0]}<br>relationship %{customdata[2]}/5, "
+                "owner %{customdata[1]}<extra></extra>",
+            )
+        )
+    figure.add_vline(x=0, line_color=PALETTE["grid"])
+    return styled(
+        figure,
+        title="Key players: stance and influence",
+        height=380,
+        xaxis={
+            "range": [-2.6, 2.6],
+            "tickvals": [-2, -1, 0, 1, 2],
+            "title": "stance",
+            "ticktext": ["opposed", "sceptical", "neutral", "supportive", "champion"],
+        },
+        yaxis={"range": [0.4, 5.8], "tickvals": [1, 2, 3, 4, 5], "title": "influence"},
+    )
+
+
+def balance_chart(balance: Balance, fair_share: float) -> go.Figure:
+    """Our share of the relationship against the fair band around the middle."""
+    share = (balance.share_ours or 0) * 100
+    figure = go.Figure(
+        go.Bar(
+            x=[share, 100 - share],
+            y=["", ""],
+            orientation="h",
+            marker_color=[PALETTE["ours"], PALETTE["theirs"]],
+            text=["We give", "They give"],
+            textposition="inside",
+            hoverinfo="skip",
+        )
+    )
+    low, high = (1 - fair_share) * 100, fair_share * 100
+    figure.add_vrect(
+        x0=low,
+        x1=high,
+        fillcolor=PALETTE["good"],
+        opacity=0.12,
+        line_width=0,
+        annotation_text="fair band",
+        annotation_position="top left",
+    )
+    figure.add_vline(x=share, line_color=PALETTE["ink"], line_width=2)
+    return styled(
+        figure,
+        title=f"Reciprocity: we {share:.0f} / they {100 - share:.0f}",
+        height=150,
+        barmode="stack",
+        showlegend=False,
+        xaxis={"range": [0, 100], "ticksuffix": "%"},
+        yaxis={"visible": False},
+    )
