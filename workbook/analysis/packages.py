@@ -158,13 +158,21 @@ def _read(options: pd.DataFrame) -> _Table:
 
 
 def _undominated(ours: np.ndarray, theirs: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-    """Indices of the undominated points, one per distinct score (least tiebreak), ours desc."""
-    order = np.lexsort((tiebreak, -theirs, -ours))
-    ranked = theirs[order]
-    keep = np.empty(len(order), dtype=bool)
-    keep[0] = True
-    keep[1:] = ranked[1:] > np.maximum.accumulate(ranked)[:-1]
-    return order[keep]
+    """Indices of the undominated points, one per distinct score (least tiebreak), ours desc.
+
+    Sorts on ``ours`` alone (fast when the input is a few descending runs), then keeps in each
+    group of equal ``ours`` the highest ``theirs`` if it beats every group before it.
+    """
+    order = np.argsort(-ours, kind="stable")
+    by_ours, by_theirs = ours[order], theirs[order]
+    starts = np.flatnonzero(np.r_[True, by_ours[1:] != by_ours[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    best = np.maximum.reduceat(by_theirs, starts)
+    before = np.r_[np.iinfo(np.int64).min, np.maximum.accumulate(best)[:-1]]
+    top = np.repeat(np.where(best > before, best, np.iinfo(np.int64).max), sizes)
+    keys = np.where(by_theirs == top, tiebreak[order], np.iinfo(np.int64).max)
+    first = np.repeat(np.minimum.reduceat(keys, starts), sizes)
+    return order[(by_theirs == top) & (keys == first)]
 
 
 def _frontier(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,19 +183,17 @@ def _frontier(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     steps: list[tuple[np.ndarray, np.ndarray]] = []
     for o, t in zip(table.values["ours"], table.values["theirs"], strict=True):
         choice = np.sort(_undominated(o, t, np.arange(len(o))))
-        width = len(choice)
-        sum_ours = (ours[:, None] + o[choice][None, :]).ravel()
-        sum_theirs = (theirs[:, None] + t[choice][None, :]).ravel()
-        parent = np.repeat(np.arange(len(ours)), width)
-        option = np.tile(choice, len(ours))
-        keep = _undominated(
-            sum_ours, sum_theirs, rank[parent] * width + np.tile(np.arange(width), len(ours))
-        )
-        ours, theirs, parent, option = sum_ours[keep], sum_theirs[keep], parent[keep], option[keep]
-        order = np.lexsort((option, rank[parent]))
+        width, size = len(choice), len(ours)
+        # option-major: each option shifts the whole (ours-descending) partial frontier
+        sum_ours = (o[choice][:, None] + ours[None, :]).ravel()
+        sum_theirs = (t[choice][:, None] + theirs[None, :]).ravel()
+        parent = np.tile(np.arange(size), width)
+        tiebreak = rank[parent] * width + np.repeat(np.arange(width), size)
+        keep = _undominated(sum_ours, sum_theirs, tiebreak)
+        ours, theirs, parent = sum_ours[keep], sum_theirs[keep], parent[keep]
         rank = np.empty(len(keep), dtype=np.int64)
-        rank[order] = np.arange(len(keep))
-        steps.append((parent, option))
+        rank[np.argsort(tiebreak[keep])] = np.arange(len(keep))
+        steps.append((parent, choice[np.repeat(np.arange(width), size)[keep]]))
     chosen = np.empty((len(ours), len(steps)), dtype=np.int64)
     at = np.arange(len(ours))
     for k in range(len(steps) - 1, -1, -1):
