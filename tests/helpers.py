@@ -76,3 +76,45 @@ def bound(root: W.Widget, path: tuple[Any, ...]) -> Any:
     matches = [b for b in bindings_under(root) if b.path == tuple(path)]
     assert matches, f"no widget is bound to {path}"
     return matches[0]
+
+
+XSS = "<img src=x onerror=alert(1)><script>window.__xss=1</script>\"'`=cmd|' [x](javascript:y)"
+"""Markup, script, formula and link payloads in one string."""
+
+
+def poison(model: Any, payload: str = XSS) -> Any:
+    """A copy of a pydantic model with ``payload`` in front of every free text it holds."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from workbook.ui.forms import FieldSpec
+
+    def free_text(spec: FieldSpec) -> bool:
+        base = spec.base
+        if typing.get_origin(base) is list:
+            base = typing.get_args(base)[0]
+            inner = FieldSpec(base, spec.info)
+            return free_text(inner) if inner.base is not base or base is str else False
+        if base is not str:
+            return False
+        return not any(
+            getattr(meta, "pattern", None) or type(meta).__name__ == "AfterValidator"
+            for meta in [*spec._metadata(), *typing.get_args(spec.annotation)[1:]]
+        )
+
+    def walk(value: Any, spec: FieldSpec | None) -> Any:
+        if isinstance(value, BaseModel):
+            return value.model_copy(
+                update={
+                    name: walk(getattr(value, name), FieldSpec(info.annotation, info))
+                    for name, info in type(value).model_fields.items()
+                }
+            )
+        if isinstance(value, list):
+            return [walk(v, spec) for v in value]
+        if isinstance(value, str) and value and spec is not None and free_text(spec):
+            return (payload + value)[: spec.max_length or 120]
+        return value
+
+    return type(model).model_validate(walk(model, None).model_dump())

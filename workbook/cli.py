@@ -13,9 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbook.brief import EXPORT_FORMATS, export_brief
 from workbook.errors import WorkbookError
-
-EXPORT_FORMATS = ("json",)
 
 
 def _port(text: str) -> int:
@@ -65,8 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write a plan to a file or to standard output")
     export.add_argument("plan", metavar="PLAN", help="plan id or name")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
-    export.add_argument("-o", "--output", type=Path, default=None, help="file to write")
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="json",
+        help="json (the plan, for import), html (the brief, offline, with "
+        "charts), md (the brief as Markdown), xlsx (every table)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="file to write (default: standard output; xlsx needs a file)",
+    )
     add_db(export)
 
     imp = sub.add_parser("import", help="add a plan from a JSON file")
@@ -112,12 +123,16 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{s.id}\t{s.updated_at[:16].replace('T', ' ')}\trev {s.revision}\t{s.name}")
             return 0
         if args.command == "export":
-            plan_id = store.resolve(args.plan)
-            text = store.export_json(plan_id)
+            if args.format == "xlsx" and args.output is None:
+                print("negotiation-workbook: the xlsx format needs -o FILE", file=sys.stderr)
+                return 2
+            plan = store.load(store.resolve(args.plan)).plan
+            data = export_brief(plan, args.format, store.load_strategic_plan().objectives)
             if args.output is None:
-                sys.stdout.write(text + "\n")
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
             else:
-                args.output.write_text(text + "\n", encoding="utf-8")
+                args.output.write_bytes(data)
                 print(f"wrote {args.output}")
             return 0
     raise AssertionError(args.command)  # argparse only lets known commands through

@@ -183,7 +183,9 @@ class ObjectiveLink(Model):
     """How strongly this deal serves one strategic objective."""
 
     objective_id: RowId = Field(description="Identifier of the objective served.")
-    title: ShortText = Field("", description="The objective's title when it was linked.")
+    title: Annotated[str, StringConstraints(max_length=120)] = Field(
+        "", description="The objective's title when it was linked."
+    )
     strength: int = Field(2, ge=0, le=3, description="0 none, 1 weak, 2 clear, 3 central.")
     how: LongText = Field("", description="How the deal serves it.")
 

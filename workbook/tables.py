@@ -15,7 +15,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from workbook.model import ConcessionPlanner, Ledger, Plan, Scenarios
+    from workbook.model import ConcessionPlanner, Ledger, Objective, Plan, Scenarios
 
 
 def rows_frame(rows: Sequence[BaseModel], model: type[BaseModel], **extra: object) -> pd.DataFrame:
@@ -145,4 +145,32 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
         "ledger": ledger_frame(plan.ledger),
         "agenda": rows_frame(plan.workshop.agenda, m.AgendaItem),
         "parking_lot": rows_frame(plan.workshop.parking_lot, m.ParkingItem),
+    }
+
+
+def analysis_tables(
+    plan: Plan, objectives: Sequence[Objective] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The analyses of a plan as DataFrames, keyed by sheet name (for exports and analysts)."""
+    from workbook.analysis import relationship as rel
+    from workbook.analysis import strategy, value
+
+    s = plan.strategy
+    fit = strategy.fit_check(
+        s, objectives if objectives is not None else strategy.objectives_from_links(s)
+    )
+    cover = value.coverage(plan.value)
+    coverage_long = (
+        cover.matrix.rename_axis(columns="differentiator").stack().rename("answers").reset_index()
+        if cover.matrix.size
+        else pd.DataFrame(columns=["pain", "differentiator", "answers"])
+    )
+    return {
+        "fit": fit.table,
+        "fit_flags": strategy.flags_frame(fit.flags),
+        "coverage": coverage_long,
+        "value_per_year": value.value_items_frame(plan.value),
+        "drivers_vs_alternative": value.driver_comparison(plan.value),
+        "sharing_ladder": rel.sharing_ladder(plan.relationship),
+        "relationship_flags": strategy.flags_frame(rel.relationship_flags(plan)),
     }

@@ -166,7 +166,7 @@ def fit_check(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> F
 def objectives_from_links(strategy: StrategyAlignment) -> list[Objective]:
     """The objectives a plan links to, as recorded in the plan (when the store is absent)."""
     return [
-        Objective(id=link.objective_id, title=link.title or link.objective_id)
+        Objective(id=link.objective_id, title=(link.title or link.objective_id)[:120])
         for link in strategy.objective_links
     ]
 

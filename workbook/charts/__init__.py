@@ -5,6 +5,7 @@ One module per section; this module holds the look they share.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import plotly.graph_objects as go
@@ -43,7 +44,12 @@ def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -
     return figure
 
 
-def shorten(text: str, limit: int = 38) -> str:
-    """A label short enough for an axis."""
+def safe(text: object) -> str:
+    """User text for a chart: plotly reads tags such as <a> in labels, so they are escaped."""
+    return html.escape(" ".join(str(text).split()), quote=False)
+
+
+def shorten(text: object, limit: int = 38) -> str:
+    """A label short enough for an axis, escaped like :func:`safe`."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return safe(text if len(text) <= limit else text[: limit - 1] + "…")

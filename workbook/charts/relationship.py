@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.relationship import Balance
-from workbook.charts import PALETTE, styled
+from workbook.charts import PALETTE, safe, styled
 
 
 def stakeholder_map(players: pd.DataFrame) -> go.Figure:
@@ -23,7 +23,7 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
                 y=part["influence"],
                 mode="markers+text",
                 name=name,
-                text=part["name"],
+                text=[safe(n) for n in part["name"]],
                 textposition="top center",
                 marker={
                     "size": 10 + 7 * part["relationship"],
@@ -31,7 +31,12 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "white"},
                 },
-                customdata=part[["role", "owner", "relationship"]],
+                customdata=[
+                    [safe(r), safe(o), k]
+                    for r, o, k in zip(
+                        part["role"], part["owner"], part["relationship"], strict=True
+                    )
+                ],
                 hovertemplate="%{text}<br>%{customdata[0]}<br>relationship %{customdata[2]}/5, "
                 "owner %{customdata[1]}<extra></extra>",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from workbook.analysis.strategy import FitResult
-from workbook.charts import PALETTE, shorten, styled
+from workbook.charts import PALETTE, safe, shorten, styled
 
 
 def fit_chart(fit: FitResult) -> go.Figure:
@@ -23,7 +23,7 @@ def fit_chart(fit: FitResult) -> go.Figure:
             marker_color=colors,
             text=table["strength_label"],
             textposition="auto",
-            customdata=table[["how"]],
+            customdata=[[safe(h)] for h in table["how"]],
             hovertemplate="%{y}<br>%{text}: %{customdata[0]}<extra></extra>",
         )
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.value import Coverage
-from workbook.charts import PALETTE, shorten, styled
+from workbook.charts import PALETTE, safe, shorten, styled
 
 
 def coverage_chart(cover: Coverage) -> go.Figure:
@@ -80,8 +80,9 @@ def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> go
             y=[shorten(b, 36) for b in table["benefit"]],
             orientation="h",
             marker_color=[colors[k] for k in table["kind"]],
-            customdata=table[["assumption"]],
-            hovertemplate="%{y}: %{x:,.0f} " + currency + "<br>%{customdata[0]}<extra></extra>",
+            customdata=[[safe(a)] for a in table["assumption"]],
+            hovertemplate="%{y}: %{x:,.0f} " + safe(currency) + "<br>%{customdata[0]}"
+            "<extra></extra>",
         )
     )
     total = float(items["annual_value"].sum())
