@@ -368,6 +368,9 @@ def table(**changes: list) -> pd.DataFrame:
         (table(option=["low", "high", np.nan]), "row 2 of the options table has no option"),
         (table(issue=["price", "price", "ours"]), "an issue cannot be called 'ours'"),
         (table(ours=[1e308, 1e308, 1e308]), "the 'ours' values are too large to add up"),
+        (table(ours=[1, 2, 10**400]), "of option '1 year' of issue 'term' is not a finite number"),
+        (table(issue=["price", ["a"], "term"]), "row 1 of the options table: names must be text"),
+        (pd.concat([table(), table()["ours"]], axis=1), "two columns named 'ours'"),
     ],
 )
 def test_bad_options_are_refused_with_a_message(options, message):
@@ -393,11 +396,13 @@ def test_bad_issues_are_refused_with_a_message(issues, message):
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize("bad", [np.nan, np.inf, "1", None])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, "1", None, 10**400])
 def test_bad_reservations_are_refused_with_a_message(bad):
-    with pytest.raises(PackageInputError, match="reservation must be a finite number"):
+    with pytest.raises(PackageInputError, match=r"^our_reservation must be a finite number"):
         nash_package(table(), our_reservation=bad)
-    with pytest.raises(PackageInputError, match="reservation must be a finite number"):
+    with pytest.raises(PackageInputError, match=r"^their_reservation must be a finite number"):
+        nash_package(table(), their_reservation=bad)
+    with pytest.raises(PackageInputError, match=r"^their_floor must be a finite number"):
         best_package(table(), their_floor=bad)
 
 

@@ -7,10 +7,11 @@ listing every package is hopeless.
 
 Scores are compared exactly, on a decimal grid: each side's option values are rounded to a
 multiple of a power of ten ``q`` chosen so that the largest possible total (the sum over
-issues of the largest absolute value) has ``SIGNIFICANT_DIGITS`` digits before the point
-(``10**11 <= bound / q < 10**12``). Sums are then exact integers, so the order of addition
-cannot create or hide a tie: ``0.1 + 0.2`` and ``0.3`` score the same. Reported scores are
-the sums of the rounded values; reservations and floors are rounded to the same grid.
+issues of the largest absolute value) keeps ``SIGNIFICANT_DIGITS`` (12) significant digits
+(``bound / q`` is about ``10**11`` to ``10**12``). Sums are then exact integers, so the
+order of addition cannot create or hide a tie: ``0.1 + 0.2`` and ``0.3`` score the same.
+Reported scores are the sums of the rounded values; reservations and floors are rounded to
+the same grid.
 
 Ties: packages with the same two scores appear once, as the package that comes first when
 packages are listed like ``itertools.product`` over the issues (in order of first appearance)
@@ -76,6 +77,25 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def _finite(value: object) -> float | None:
+    """The value as a finite float, or None when it is not a finite number."""
+    if not _is_number(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _to_grid(value: float, exponent: int) -> int:
     """``value * 10**exponent`` rounded half to even, computed exactly."""
     scaled = Decimal(value).scaleb(exponent).to_integral_value(ROUND_HALF_EVEN)
@@ -109,6 +129,9 @@ def _read(options: pd.DataFrame) -> _Table:
         raise PackageInputError(
             "the options table has no column " + ", ".join(repr(c) for c in missing)
         )
+    twice = [c for c in COLUMNS if list(options.columns).count(c) > 1]
+    if twice:
+        raise PackageInputError(f"the options table has two columns named {twice[0]!r}")
     if options.empty:
         raise PackageInputError("the options table is empty: there is no package to score")
     issues: list[Hashable] = []
@@ -119,6 +142,8 @@ def _read(options: pd.DataFrame) -> _Table:
         if _missing(issue) or _missing(option):
             what = "issue" if _missing(issue) else "option"
             raise PackageInputError(f"row {row} of the options table has no {what}")
+        if not (_hashable(issue) and _hashable(option)):
+            raise PackageInputError(f"row {row} of the options table: names must be text")
         if issue in SIDES:
             raise PackageInputError(f"an issue cannot be called {issue!r}: that is a score column")
         if issue not in labels:
@@ -130,17 +155,14 @@ def _read(options: pd.DataFrame) -> _Table:
             raise PackageInputError(f"the issue {issue!r} has the option {option!r} twice")
         labels[issue].append(option)
         for side, value in zip(SIDES, scores, strict=True):
-            if not _is_number(value):
+            number = _finite(value)
+            if number is None:
+                kind = "a finite number" if _is_number(value) else "a number"
                 raise PackageInputError(
                     f"the value {side!r} of option {option!r} of issue {issue!r} "
-                    f"is not a number: {value!r}"
+                    f"is not {kind}: {value!r}"
                 )
-            if not math.isfinite(value):
-                raise PackageInputError(
-                    f"the value {side!r} of option {option!r} of issue {issue!r} "
-                    f"is not a finite number: {value!r}"
-                )
-            raw[side][issue].append(float(value))
+            raw[side][issue].append(number)
     values: dict[str, list[np.ndarray]] = {}
     exponents: dict[str, int] = {}
     for side in SIDES:
@@ -223,11 +245,12 @@ def _pick(table: _Table, frontier: tuple[np.ndarray, np.ndarray, np.ndarray], at
     return row
 
 
-def _threshold(value: float, side: str, table: _Table) -> int:
+def _threshold(value: float, name: str, side: str, table: _Table) -> int:
     """A reservation or floor on a side's grid, clipped into int64."""
-    if not _is_number(value) or not math.isfinite(value):
-        raise PackageInputError(f"the {side!r} reservation must be a finite number, not {value!r}")
-    return max(-_INT_LIMIT, min(_INT_LIMIT, _to_grid(float(value), table.exponents[side])))
+    number = _finite(value)
+    if number is None:
+        raise PackageInputError(f"{name} must be a finite number, not {value!r}")
+    return max(-_INT_LIMIT, min(_INT_LIMIT, _to_grid(number, table.exponents[side])))
 
 
 def pareto_frontier(options: pd.DataFrame) -> pd.DataFrame:
@@ -256,8 +279,8 @@ def nash_package(
     table = _read(options)
     frontier = _frontier(table)
     ours, theirs, _ = frontier
-    low_ours = _threshold(our_reservation, "ours", table)
-    low_theirs = _threshold(their_reservation, "theirs", table)
+    low_ours = _threshold(our_reservation, "our_reservation", "ours", table)
+    low_theirs = _threshold(their_reservation, "their_reservation", "theirs", table)
     feasible = np.flatnonzero((ours >= low_ours) & (theirs >= low_theirs))
     if not len(feasible):
         return None
@@ -278,7 +301,7 @@ def best_package(options: pd.DataFrame, their_floor: float) -> pd.Series | None:
     """
     table = _read(options)
     frontier = _frontier(table)
-    above = np.flatnonzero(frontier[1] >= _threshold(their_floor, "theirs", table))
+    above = np.flatnonzero(frontier[1] >= _threshold(their_floor, "their_floor", "theirs", table))
     return _pick(table, frontier, int(above[0])) if len(above) else None
 
 
