@@ -53,7 +53,9 @@ class SectionContent(_Strict):
     """Everything a section says: title, lead, guidance, questions, labels and choices."""
 
     key: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
-    title: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    title: Annotated[str, StringConstraints(max_length=80)] = Field(
+        "", description="The section's name; files that only add questions may leave it out."
+    )
     number: int = Field(0, ge=0, le=20, description="Position in the navigation.")
     lead: Text = Field("", description="One sentence under the title.")
     guidance: Text = Field("", description="The guidance panel: paragraphs and '- ' bullets.")
@@ -108,7 +110,7 @@ def read_content_file(path: Path) -> SectionContent:
 def merge(base: SectionContent, extra: SectionContent) -> SectionContent:
     """Content of ``extra`` laid over ``base``: its questions, labels and custom questions win."""
     data = base.model_dump()
-    more = extra.model_dump(exclude_unset=True)
+    more = extra.model_dump(exclude_unset=True, exclude_defaults=True)
     for key in ("questions", "labels", "choices"):
         data[key].update(more.pop(key, {}))
     custom = {q["id"]: q for q in data["custom"]}
@@ -129,6 +131,9 @@ def _load(dirs: tuple[Path, ...]) -> dict[str, SectionContent]:
             content = read_content_file(path)
             old = sections.get(content.key)
             sections[content.key] = merge(old, content) if old else content
+    untitled = [key for key, section in sections.items() if not section.title.strip()]
+    if untitled:
+        raise ContentError(f"no file gives a title to the section(s): {', '.join(untitled)}")
     return dict(sorted(sections.items(), key=lambda kv: kv[1].number))
 
 
