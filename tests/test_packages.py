@@ -132,9 +132,9 @@ PAIRS = {  # (ours, theirs) of one option
 
 
 @st.composite
-def option_tables(draw: st.DrawFn) -> pd.DataFrame:
+def option_tables(draw: st.DrawFn, kinds: tuple[str, ...] = tuple(PAIRS)) -> pd.DataFrame:
     """Up to 5 issues of 1 to 4 options, some identical; rows in any order."""
-    pair_of = PAIRS[draw(st.sampled_from(sorted(PAIRS)))]
+    pair_of = PAIRS[draw(st.sampled_from(kinds))]
     sizes = draw(
         st.lists(st.integers(1, 4), min_size=1, max_size=5).filter(lambda s: math.prod(s) <= 256)
     )
@@ -168,6 +168,21 @@ def test_frontier_is_every_undominated_score_pair_with_its_first_package(frame):
     assert len(frontier) == len(expected)
     for (_, row), index in zip(frontier.iterrows(), expected, strict=True):
         assert_package(row, ref, index)
+
+
+@settings(max_examples=200, deadline=None)
+@given(frame=option_tables(kinds=("decimals",)))
+def test_decimal_values_give_the_mathematical_frontier(frame):
+    """0.1 + 0.2 ties 0.3: the frontier is the one of the exact decimal sums."""
+    tenths = frame.assign(**{s: [round(v * 10) for v in frame[s]] for s in ("ours", "theirs")})
+    ref = reference(tenths)  # integers: exact, whatever the grid
+    frontier = pareto_frontier(frame)
+    expected = reference_frontier(ref)
+    assert len(frontier) == len(expected)
+    for (_, row), index in zip(frontier.iterrows(), expected, strict=True):
+        assert tuple(row[ref.issues]) == ref.packages[index]
+        assert Fraction(str(row["ours"])) * 10 == ref.value(ref.ours[index], 0)
+        assert Fraction(str(row["theirs"])) * 10 == ref.value(ref.theirs[index], 1)
 
 
 @settings(max_examples=200, deadline=None)
@@ -408,18 +423,19 @@ def test_bad_reservations_are_refused_with_a_message(bad):
 
 # --- GENIUS / ANAC scenarios ---------------------------------------------------------------------
 
-ENUMERATION_LIMIT = 10_000_000
+ENUMERATION_LIMIT = 10_000_000  # brute force lists every package: all ten scenarios fit
+TOO_MANY = "{:,} outcomes: too many to enumerate"
+ABSENT = f"no scenarios in {genius.folder()}: set {genius.ENV} to the GENIUS scenarios folder"
 SCENARIOS = [
     pytest.param(
-        s, id=s.name, marks=pytest.mark.skipif(s.outcomes > ENUMERATION_LIMIT, reason="too many")
+        s,
+        id=s.name,
+        marks=pytest.mark.skipif(
+            s.outcomes > ENUMERATION_LIMIT, reason=TOO_MANY.format(s.outcomes)
+        ),
     )
     for s in genius.scenarios()
-] or [
-    pytest.param(
-        None,
-        marks=pytest.mark.skip(reason=f"no scenarios in {genius.folder()}: set {genius.ENV}"),
-    )
-]
+] or [pytest.param(None, marks=pytest.mark.skip(reason=ABSENT))]
 DECIMALS = 10  # brute-force totals are summed in another order: ties are matched at 1e-10
 
 
