@@ -24,6 +24,7 @@ from workbook.analysis.packages import (
     planner_options,
 )
 from workbook.errors import WorkbookError
+from workbook.model import ConcessionPlanner, Option, Variable
 from workbook.store import example_plan
 
 COLUMNS = ["issue", "option", "ours", "theirs"]
@@ -345,6 +346,18 @@ def test_the_plan_planner_gives_the_options_table():
     assert list(table.columns) == COLUMNS
     assert set(table["issue"]) == {v.name for v in planner.variables if v.options}
     assert len(pareto_frontier(table)) >= 2
+
+
+def test_planner_variables_without_options_are_left_out():
+    price = Variable(name="Price", weight_ours=50, weight_theirs=20)
+    price.options = [Option(label="list", ours=10), Option(label="5% off", ours=6, theirs=5)]
+    planner = ConcessionPlanner(variables=[Variable(name="Scope"), price])
+    assert points(planner_options(planner)) == [
+        ("Price", "list", 5.0, 0.0),
+        ("Price", "5% off", 3.0, 1.0),
+    ]
+    with pytest.raises(PackageInputError, match="empty"):
+        pareto_frontier(planner_options(ConcessionPlanner()))
 
 
 # --- bad input --------------------------------------------------------------------------------
