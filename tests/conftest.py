@@ -73,11 +73,15 @@ class ServedApp:
         status, _, body = self.request("/" + (f"?{query}" if query else ""))
         return status, body.decode("utf-8", errors="replace")
 
+    def get_page_config(self, query: str = "") -> dict[str, Any]:
+        """GET the app page and return the page configuration embedded in it."""
+        status, html = self.get_page(query)
+        assert status == 200, status
+        return page_config(html)
+
     def new_page_kernel(self) -> str:
         """GET the app page and return the id of the kernel it was rendered with."""
-        status, html = self.get_page()
-        assert status == 200, status
-        return str(page_config(html)["kernelId"])
+        return str(self.get_page_config()["kernelId"])
 
     def kernel_alive(self, kernel_id: str) -> bool:
         """Whether the server still has the kernel ``kernel_id``."""

@@ -22,11 +22,18 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
-from workbook.serve import CULL_IDLE_TIMEOUT, CULL_INTERVAL, KERNEL_WS_PROTOCOL, app_notebook_path
+from workbook.serve import (
+    CULL_IDLE_TIMEOUT,
+    CULL_INTERVAL,
+    FRONTEND_EXTENSIONS,
+    KERNEL_WS_PROTOCOL,
+    app_notebook_path,
+)
 from workbook.store import PlanStore, example_plan
 
 if TYPE_CHECKING:
     from conftest import ServedApp, StartServer
+
 
 # --- the page ----------------------------------------------------------------------
 
@@ -60,6 +67,12 @@ def test_page_assets_are_served(served_app: ServedApp) -> None:
     for asset in assets:
         status, _, _ = served_app.request(asset)
         assert status == 200, asset
+
+
+def test_page_loads_only_the_apps_frontend_extensions(served_app: ServedApp) -> None:
+    names = {ext["name"] for ext in served_app.get_page_config()["federated_extensions"]}
+    assert names <= set(FRONTEND_EXTENSIONS)
+    assert "@voila-dashboards/widgets-manager8" in names
 
 
 def test_page_refuses_a_foreign_host_header(served_app: ServedApp) -> None:

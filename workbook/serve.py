@@ -41,6 +41,7 @@ __all__ = [
     "ASSET_PATTERNS",
     "CULL_IDLE_TIMEOUT",
     "CULL_INTERVAL",
+    "FRONTEND_EXTENSIONS",
     "KERNEL_WS_PROTOCOL",
     "READ_ONLY_ENV",
     "app_notebook_path",
@@ -67,6 +68,13 @@ DENY_PATTERNS = [
 ]
 """Files under /voila/files/ that are refused even if an allow pattern matched."""
 
+FRONTEND_EXTENSIONS = [
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "jupyterlab-plotly",  # renders the charts' plotly MIME output
+]
+"""JupyterLab extensions the page loads; others installed alongside are left out."""
+
 CULL_IDLE_TIMEOUT = 60
 """Seconds without activity or connection after which a kernel is shut down."""
 
@@ -75,6 +83,7 @@ CULL_INTERVAL = 15
 
 ERROR_MESSAGE = "The workbook hit an unexpected problem. Reload the page to start again."
 """Shown instead of any traceback, in the page and in kernel messages."""
+
 
 def app_notebook_path() -> Path:
     """The app notebook: the copy inside the installed package, else the source checkout's."""
@@ -201,6 +210,7 @@ def voila_config(
     v.file_allowlist = list(ASSET_PATTERNS)
     v.file_denylist = deny
     v.http_header_envs = []
+    v.extension_allowlist = list(FRONTEND_EXTENSIONS)
     v.preheat_kernel = preheat and pool_size > 0
     v.default_pool_size = max(pool_size, 0)
 
