@@ -178,37 +178,64 @@ def _scenarios(plan: Plan, _ctx: BriefContext) -> Part:
     )
 
 
-def _concessions(plan: Plan, _ctx: BriefContext) -> Part:
+def _concessions(plan: Plan, ctx: BriefContext) -> Part:
+    from workbook.analysis.concessions import plan_checks, trade_currency, zopa
+    from workbook.analysis.ledger import ledger_status
+
     c = plan.concessions
     ours, theirs = c.positions.ours, c.positions.theirs
-    return Part(
-        "Positions and concession plan",
-        [
-            Table(
-                ["", "Opening", "Target", "Walk-away", "BATNA"],
+    zone = zopa(plan)
+    trades = trade_currency(c)
+    currency = trades[trades["quadrant"] == "trade currency"]
+    blocks: list[Block] = [
+        Table(
+            ["", "Opening", "Target", "Walk-away", "BATNA"],
+            [
                 [
-                    [
-                        "Us",
-                        money(plan, ours.opening),
-                        money(plan, ours.target),
-                        money(plan, ours.reservation),
-                        ours.batna or "—",
-                    ],
-                    [
-                        "Them",
-                        money(plan, theirs.opening),
-                        money(plan, theirs.target),
-                        money(plan, theirs.reservation),
-                        theirs.batna or "—",
-                    ],
+                    "Us",
+                    money(plan, ours.opening),
+                    money(plan, ours.target),
+                    money(plan, ours.reservation),
+                    ours.batna or "—",
                 ],
-            ),
-            Bullets(
-                [f"If they give {st.if_they_give}, we give {st.we_give}" for st in c.steps],
-                "No conditional steps planned.",
-            ),
-        ],
-    )
+                [
+                    "Them",
+                    money(plan, theirs.opening),
+                    money(plan, theirs.target),
+                    money(plan, theirs.reservation),
+                    theirs.batna or "—",
+                ],
+            ],
+        ),
+        Para(zone.statement, "good" if zone.exists else "bad" if zone.exists is False else ""),
+        Para(
+            "Trade currency (cheap for us, valuable to them): "
+            + ("; ".join(f"{r.variable}: {r.to_option}" for r in currency.itertuples()) or "—")
+        ),
+        Para("Our conditional steps:", strong=True),
+        Bullets(
+            [f"If they give {st.if_they_give}, we give {st.we_give}" for st in c.steps],
+            "No conditional steps planned.",
+        ),
+    ]
+    if c.no_reciprocity.ask_for.strip():
+        blocks.append(Para(f"If they do not answer: {c.no_reciprocity.ask_for}"))
+    problems = [f"{f.subject}: {f.reason}" for f in plan_checks(plan) if f.severity == "problem"]
+    status = ledger_status(plan.ledger)
+    problems += [
+        f"Unanswered in the ledger: {d}" for d in status[status["unanswered"]]["description"]
+    ]
+    if problems:
+        blocks.append(Bullets(problems))
+    if ctx.charts:
+        from workbook.analysis.concessions import package_view
+        from workbook.charts.concessions import package_chart, zopa_chart
+
+        blocks.append(Chart(zopa_chart(plan, zone)))
+        view = package_view(c, seed=plan.scenarios.seed)
+        if view is not None:
+            blocks.append(Chart(package_chart(view)))
+    return Part("Positions and concession plan", blocks)
 
 
 def _relationship(plan: Plan, ctx: BriefContext) -> Part:

@@ -514,10 +514,38 @@ class Positions(Model):
     )
 
 
+NOTHING_IN_RETURN = {
+    "",
+    "-",
+    "—",
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "no",
+    "free",
+    "goodwill",
+    "nothing in return",
+    "for free",
+    "tbd",
+    "?",
+}
+"""Answers to "if they give" that ask for nothing."""
+
+
 class ConcessionStep(Row):
     """One conditional step: if they give X, we give Y."""
 
-    if_they_give: Name = Field(description="What we ask in return (never nothing).")
+    @field_validator("if_they_give")
+    @classmethod
+    def _something_in_return(cls, value: str) -> str:
+        if value.strip().strip(".!").casefold() in NOTHING_IN_RETURN:
+            raise ValueError("ask for something in return: no concession goes unanswered")
+        return value
+
+    if_they_give: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = Field(
+        description="What we ask in return (never nothing)."
+    )
     their_variable_id: RowId | None = Field(None, description="The variable they move on.")
     we_give: Name = Field(description="What we concede.")
     our_variable_id: RowId | None = Field(None, description="The variable we move on.")

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.ui.forms import Column, message_widget
+from workbook.analysis.concessions import (
+    PackageView,
+    package_view,
+    plan_checks,
+    trade_currency,
+    zopa,
+)
+from workbook.analysis.packages import PackageInputError
+from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
+from workbook.ui.forms import Column, MessageLine, message_widget
+from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -17,14 +27,40 @@ def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     return [("—", None), *[(v.name, v.id) for v in plan.concessions.variables]]
 
 
+def package_summary(view: PackageView | None) -> str:
+    """One or two sentences on the package space."""
+    if view is None:
+        return ""
+    parts = [f"{view.total:,} possible packages, {len(view.frontier)} on the Pareto frontier."]
+    if view.nash is None:
+        parts.append("No package clears both floors.")
+    else:
+        parts.append(f"Nash package: us {view.nash['ours']:,.1f}, them {view.nash['theirs']:,.1f}.")
+        if view.current is not None:
+            gap = (view.nash["ours"] + view.nash["theirs"]) - (
+                view.current["ours"] + view.current["theirs"]
+            )
+            if gap > 0:
+                parts.append(f"The offer on the table leaves {gap:,.1f} points unclaimed.")
+    return " ".join(parts)
+
+
 class View(SectionView):
-    """Variables and options, positions, the offer on the table and the step plan."""
+    """Variables and options, trade currency, positions and the zone of agreement, the offer
+    on the table, packages, the step plan and its checks."""
 
     def build(self) -> Sequence[W.Widget]:
         c = ("concessions",)
         self.offer_box = W.VBox()
+        self.trade_text, self.trade = W.HTML(), self.chart("trade")
+        self.zopa_text, self.zopa = W.HTML(), self.chart("zopa")
+        self.packages_text, self.packages = W.HTML(), self.chart("packages")
+        self.flags = W.HTML()
         self._render_offer()
         self.on_change((*c, "variables"), self._render_offer)
+        for prefix in (c, ("side",), ("currency",)):
+            self.on_change(prefix, self._refresh)
+        self._refresh()
         return [
             self.field((*c, "unit")),
             self.table(
@@ -39,14 +75,19 @@ class View(SectionView):
                 add_label="Add variable",
                 detail=self._options,
             ),
+            self.heading("Trade currency"),
+            self.panel(self.trade_text, self.trade),
             self.heading("Positions"),
             self.row(self._side("ours", "Us"), self._side("theirs", "Them")),
             self.row(
                 self.field((*c, "positions", "market_reference")),
                 self.field((*c, "positions", "anchor_threshold_pct")),
             ),
+            self.panel(self.zopa_text, self.zopa),
             self.heading("The offer on the table"),
             self.offer_box,
+            self.heading("Packages"),
+            self.panel(self.packages_text, self.packages),
             self.heading("Conditional concession plan"),
             self.table(
                 (*c, "steps"),
@@ -81,6 +122,8 @@ class View(SectionView):
                 self.field((*c, "no_reciprocity", "name_it")),
                 self.field((*c, "no_reciprocity", "ask_for")),
             ),
+            self.heading("Checks"),
+            self.flags,
             *self.custom_questions(),
         ]
 
@@ -115,6 +158,8 @@ class View(SectionView):
         )
         return W.VBox([table], layout=W.Layout(margin="0 0 8px 24px"))
 
+    # --- the offer on the table: one choice per variable -------------------------------
+
     def _render_offer(self) -> None:
         plan = self.session.plan
         rows: list[W.Widget] = []
@@ -130,6 +175,7 @@ class View(SectionView):
                 disabled=self.session.read_only,
                 layout=W.Layout(width="100%"),
             )
+            dropdown.add_class("nw-offer")
             message = message_widget()
             dropdown.observe(self._offer_changed(var.id, dropdown, message), names="value")
             rows.append(
@@ -139,7 +185,9 @@ class View(SectionView):
             old.close()
         self.offer_box.children = rows or [self.note("Add variables with options first.")]
 
-    def _offer_changed(self, variable_id: str, dropdown: W.Dropdown, message: W.HTML) -> Any:
+    def _offer_changed(
+        self, variable_id: str, dropdown: W.Dropdown, message: MessageLine
+    ) -> Callable[[dict[str, Any]], None]:
         def changed(change: dict[str, Any]) -> None:
             offer = dict(self.session.plan.concessions.current_offer)
             if change["new"] is None:
@@ -152,3 +200,37 @@ class View(SectionView):
                 dropdown.value = self.session.plan.concessions.current_offer.get(variable_id)
 
         return changed
+
+    # --- analysis ------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        planner = plan.concessions
+        trades = trade_currency(planner)
+        best = trades[trades["quadrant"] == "trade currency"].head(3) if len(trades) else trades
+        top = [f"{r.variable}: {r.to_option}" for r in best.itertuples()]
+        self.trade_text.value = hint_html(
+            "Offer first: " + "; ".join(top)
+            if top
+            else "Nothing is both cheap for us and valuable to them yet.",
+            size="13px",
+        )
+        self.trade.show(
+            trade_chart(trades) if len(trades) else None,
+            "Give variables on the agenda at least two options to see what to trade.",
+        )
+        zone = zopa(plan)
+        self.zopa_text.value = verdict_html(zone.statement, bool(zone.exists))
+        self.zopa.show(zopa_chart(plan, zone))
+        try:
+            view = package_view(planner, seed=plan.scenarios.seed)
+        except PackageInputError as exc:
+            view = None
+            self.packages_text.value = hint_html(str(exc), size="13px")
+        else:
+            self.packages_text.value = hint_html(package_summary(view), size="13px")
+        self.packages.show(
+            package_chart(view) if view is not None else None,
+            "Add variables on the agenda with options to see the packages.",
+        )
+        self.flags.value = flags_html(plan_checks(plan), "No check raised.")

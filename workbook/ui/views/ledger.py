@@ -7,7 +7,10 @@ from collections.abc import Sequence
 import ipywidgets as W
 
 from workbook import model as m
+from workbook.analysis.ledger import ledger_flags, ledger_status
+from workbook.charts.concessions import ledger_chart
 from workbook.ui.forms import Column
+from workbook.ui.style import flags_html, verdict_html
 from workbook.ui.views.base import SectionView
 from workbook.ui.views.concessions import variable_choices
 
@@ -19,16 +22,24 @@ def given_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
 
 
 class View(SectionView):
-    """Every concession given and received."""
+    """Every concession given and received, unanswered ones flagged, the running balance."""
 
     def build(self) -> Sequence[W.Widget]:
+        self.alert = W.HTML()
+        self.alert.add_class("nw-ledger-alert")
+        self.balance = self.chart("ledger")
+        self.flags = W.HTML()
+        self.on_change(("ledger",), self._refresh)
+        self.on_change(("concessions", "variables"), self._refresh)
+        self._refresh()
         return [
+            self.alert,
             self.table(
                 ("ledger", "entries"),
                 m.LedgerEntry,
                 [
                     Column("at", width="130px"),
-                    Column("direction", width="110px"),
+                    Column("direction", width="120px"),
                     Column("variable_id", label="Variable", width="1fr", choices=variable_choices),
                     Column("description", width="2fr"),
                     Column("value_ours", width="90px"),
@@ -37,6 +48,29 @@ class View(SectionView):
                 ],
                 add_label="Log concession",
             ),
+            self.panel(self.balance),
             self.field(("ledger", "fair_share")),
+            self.heading("Alerts"),
+            self.flags,
             *self.custom_questions(),
         ]
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        status = ledger_status(plan.ledger)
+        open_items = list(status[status["unanswered"]]["description"])
+        if open_items:
+            self.alert.value = verdict_html(
+                f"Unanswered: {'; '.join(open_items)}. Ask for the planned return before the "
+                "next move.",
+                False,
+            )
+        elif len(status):
+            self.alert.value = verdict_html("Every concession we gave has been answered.", True)
+        else:
+            self.alert.value = ""
+        self.balance.show(
+            ledger_chart(status, plan.ledger.fair_share) if len(status) else None,
+            "Log concessions as they happen to see the running balance.",
+        )
+        self.flags.value = flags_html(ledger_flags(plan), "Nothing to flag.")

@@ -1,0 +1,272 @@
+"""Concession planner and live ledger: analysis, checks, charts and views."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from tests.helpers import ManualScheduler, bound, find_all
+from workbook import model as m
+from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
+from workbook.analysis.ledger import ledger_flags, ledger_status
+from workbook.charts.concessions import ledger_chart, package_chart, trade_chart, zopa_chart
+from workbook.store import PlanStore, example_plan
+from workbook.ui.app import WorkbookApp
+from workbook.ui.forms import RowTable
+
+
+def planner(**kw) -> m.ConcessionPlanner:
+    return m.ConcessionPlanner.model_validate(kw)
+
+
+def plan(**kw) -> m.Plan:
+    return m.Plan.model_validate({"name": "x", **kw})
+
+
+VARIABLES = [
+    {
+        "id": "price",
+        "name": "Price",
+        "weight_ours": 100,
+        "weight_theirs": 100,
+        "options": [
+            {"id": "p1", "label": "high", "ours": 10, "theirs": 0},
+            {"id": "p2", "label": "low", "ours": 2, "theirs": 9},
+        ],
+    },
+    {
+        "id": "pay",
+        "name": "Payment",
+        "weight_ours": 100,
+        "weight_theirs": 100,
+        "options": [
+            {"id": "d30", "label": "30 days", "ours": 3, "theirs": 0},
+            {"id": "d60", "label": "60 days", "ours": 2, "theirs": 6},
+        ],
+    },
+    {
+        "id": "excl",
+        "name": "Exclusivity",
+        "on_agenda": False,
+        "options": [
+            {"id": "e0", "label": "none", "ours": 0, "theirs": 5},
+            {"id": "e1", "label": "3 years", "ours": 5, "theirs": 0},
+        ],
+    },
+]
+
+
+def test_trade_currency_puts_cheap_and_valuable_first():
+    trades = trade_currency(planner(variables=VARIABLES))
+    first = trades.iloc[0]
+    assert (first.variable, first.to_option, first.quadrant) == (
+        "Payment",
+        "60 days",
+        "trade currency",
+    )
+    assert first.cost_to_us == 1 and first.value_to_them == 6
+    assert set(trades["quadrant"]) <= {"trade currency", "throw-in", "bargaining chip", "avoid"}
+    assert trade_currency(planner()).empty
+
+
+@pytest.mark.parametrize(
+    ("side", "ours", "theirs", "exists", "text"),
+    [
+        ("sell", 100, 120, True, "Zone of possible agreement: EUR 100 to EUR 120 (EUR 20 wide)."),
+        ("sell", 130, 120, False, "There is no zone of possible agreement"),
+        ("buy", 120, 100, True, "Zone of possible agreement: EUR 100 to EUR 120"),
+        (
+            "buy",
+            90,
+            100,
+            False,
+            "the seller needs at least EUR 100, the buyer goes no higher than EUR 90",
+        ),
+    ],
+)
+def test_zone_of_possible_agreement(side, ours, theirs, exists, text):
+    zone = zopa(
+        plan(
+            side=side,
+            concessions={
+                "positions": {"ours": {"reservation": ours}, "theirs": {"reservation": theirs}}
+            },
+        )
+    )
+    assert zone.exists is exists and text in zone.statement
+
+
+def test_zone_needs_both_walk_away_points():
+    assert zopa(plan()).exists is None
+
+
+def test_package_view_uses_the_agenda_and_finds_the_offer():
+    p = planner(variables=VARIABLES, current_offer={"price": "p1", "pay": "d60"})
+    view = package_view(p)
+    assert view.total == 4 and not view.sampled
+    assert set(view.frontier.columns) == {"ours", "theirs", "Price", "Payment"}
+    assert (view.current["ours"], view.current["theirs"]) == (12, 6)
+    assert (view.nash["Price"], view.nash["Payment"]) == ("high", "60 days")
+    assert package_view(planner()) is None
+
+
+def test_large_package_spaces_are_sampled():
+    variables = [
+        {
+            "name": f"v{i}",
+            "options": [{"label": f"o{j}", "ours": j, "theirs": 5 - j} for j in range(5)],
+        }
+        for i in range(8)
+    ]
+    view = package_view(planner(variables=variables))
+    assert view.sampled and view.total == 5**8 and len(view.space) == 4000
+
+
+def test_step_asking_nothing_in_return_is_refused():
+    for nothing in ("", "  ", "nothing", "N/A", "goodwill"):
+        with pytest.raises(ValidationError, match="no concession goes unanswered"):
+            m.ConcessionStep(if_they_give=nothing, we_give="Free training")
+
+
+def test_plan_checks():
+    p = plan(
+        side="buy",
+        concessions={
+            "variables": VARIABLES,
+            "positions": {
+                "market_reference": 100,
+                "anchor_threshold_pct": 30,
+                "theirs": {"opening": 400},
+                "ours": {"opening": 95},
+            },
+            "steps": [
+                {
+                    "if_they_give": "Volume",
+                    "we_give": "Exclusivity",
+                    "our_variable_id": "excl",
+                    "our_cost": 10,
+                    "their_value": 20,
+                },
+                {
+                    "if_they_give": "Calm",
+                    "we_give": "Credit",
+                    "our_cost": 12,
+                    "their_value": 5,
+                    "reason_kind": "relationship",
+                },
+            ],
+        },
+    )
+    reasons = [f"{f.subject}: {f.reason}" for f in plan_checks(p)]
+    assert any(r.startswith("Their opening: 300% away from the market reference") for r in reasons)
+    assert not any(r.startswith("Our opening") for r in reasons)
+    assert (
+        "Step 1: we give on Exclusivity, which is not on the agreed agenda: scope creep" in reasons
+    )
+    assert any("meant to solve a relationship problem" in r for r in reasons)
+    assert any(r.startswith("Step 2: not smaller than the step before") for r in reasons)
+    assert any("costs us more than it is worth to them" in r for r in reasons)
+    assert any(r.startswith("No reciprocity") for r in reasons)
+
+
+def entry(i, direction, value, answers=None, variable=None):
+    return {
+        "id": f"e{i}",
+        "at": dt.datetime(2026, 12, 8, 9, i, tzinfo=dt.UTC),
+        "direction": direction,
+        "description": f"c{i}",
+        "value_ours": value,
+        "answers": answers,
+        "variable_id": variable,
+    }
+
+
+def test_ledger_pairs_answers_and_flags_the_unanswered_at_once():
+    ledger = m.Ledger(
+        entries=[
+            entry(1, "given", 10),
+            entry(2, "received", 12),
+            entry(3, "given", 5),
+            entry(4, "given", 4),
+            entry(5, "received", 6, answers="e3"),
+        ]
+    )
+    status = ledger_status(ledger)
+    assert list(status["answered_by"]) == ["e2", "", "e5", "", ""]
+    assert list(status["description"][status["unanswered"]]) == ["c4"]
+    assert status["share_given"].iloc[-1] == round(19 / 37, 3)
+    flags = ledger_flags(m.Plan(name="x", ledger=ledger))
+    assert [f.subject for f in flags] == ["c4"]
+
+
+def test_ledger_balance_outside_the_band_and_off_agenda_moves():
+    ledger = m.Ledger(entries=[entry(1, "given", 90, variable="excl"), entry(2, "received", 10)])
+    p = plan(ledger=ledger.model_dump(), concessions={"variables": VARIABLES})
+    reasons = [f.reason for f in ledger_flags(p)]
+    assert "We have given 90% of the value moved so far, outside the 60/40 band" in reasons
+    assert "moves Exclusivity, which was never on the agenda: scope creep" in reasons
+    assert ledger_status(m.Ledger()).empty
+
+
+def test_charts():
+    example = example_plan()
+    assert len(trade_chart(trade_currency(example.concessions)).data) >= 3
+    view = package_view(example.concessions)
+    names = [t.name for t in package_chart(view).data]
+    assert any(n.startswith("Pareto frontier") for n in names) and "Nash package" in names
+    assert "zone of agreement" in str(
+        zopa_chart(example, zopa(example)).layout.shapes
+    ) or zopa_chart(example, zopa(example)).layout.title.text.startswith("Positions")
+    status = ledger_status(example.ledger)
+    figure = ledger_chart(status, 0.6)
+    assert len(figure.data[0].x) == 5
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        yield WorkbookApp(store, scheduler=ManualScheduler()).start()
+
+
+def test_adding_an_option_redraws_the_frontier(app):
+    app.show("concessions")
+    view = app.views["concessions"]
+    before = view.packages.figure.data[1].name
+    options = next(
+        t
+        for t in find_all(view.widget, kind=RowTable)
+        if t.path == ("concessions", "variables", 2, "options")
+    )
+    options._new_widgets["label"].value = "15 days"
+    options._new_widgets["ours"].value = "100"
+    options._new_widgets["theirs"].value = "100"
+    assert options.add() is None
+    assert view.packages.figure.data[1].name != before
+    assert "possible packages" in view.packages_text.value
+
+
+def test_emptying_a_step_request_is_refused_next_to_the_field(app):
+    app.show("concessions")
+    view = app.views["concessions"]
+    field = bound(view.widget, ("concessions", "steps", 0, "if_they_give"))
+    field.widget.value = ""
+    assert "no concession goes unanswered" in field.message.text
+    assert app.session.plan.concessions.steps[0].if_they_give == "A three-year term instead of one"
+
+
+def test_ledger_view_alerts_the_unanswered_concession_and_clears_it(app):
+    app.show("ledger")
+    view = app.views["ledger"]
+    assert "Unanswered: Dashboard training for dispatchers" in view.alert.value
+    table = next(t for t in find_all(view.widget, kind=RowTable) if t.path == ("ledger", "entries"))
+    table._new_widgets["direction"].value = "received"
+    table._new_widgets["description"].value = "Reference visit agreed"
+    table._new_widgets["answers"].value = "lg-5"
+    assert table.add() is None
+    assert "Every concession we gave has been answered" in view.alert.value

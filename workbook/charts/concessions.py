@@ -1,0 +1,245 @@
+"""Charts of the concession planner and the live ledger."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from workbook.analysis.concessions import PackageView, Zopa
+from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.model import Plan
+
+QUADRANT_COLORS = {
+    "trade currency": PALETTE["good"],
+    "throw-in": PALETTE["ours"],
+    "bargaining chip": PALETTE["warn"],
+    "avoid": PALETTE["bad"],
+}
+
+
+def trade_chart(trades: pd.DataFrame) -> go.Figure:
+    """Each possible concession: cost to us (x) against value to them (y), by quadrant."""
+    figure = go.Figure()
+    for quadrant, color in QUADRANT_COLORS.items():
+        part = trades[trades["quadrant"] == quadrant]
+        if part.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=part["cost_to_us"],
+                y=part["value_to_them"],
+                mode="markers",
+                name=quadrant,
+                marker={"size": 11, "color": color, "opacity": 0.85},
+                text=[
+                    f"{shorten(v, 30)}: {shorten(o, 30)}"
+                    for v, o in zip(part["variable"], part["to_option"], strict=True)
+                ],
+                hovertemplate="%{text}<br>cost to us %{x:,.1f} · value to them %{y:,.1f}"
+                "<extra></extra>",
+            )
+        )
+    top = float(max(trades["cost_to_us"].max(), trades["value_to_them"].max(), 1))
+    figure.add_trace(
+        go.Scatter(
+            x=[0, top],
+            y=[0, top],
+            mode="lines",
+            name="worth what it costs",
+            line={"dash": "dot", "color": PALETTE["neutral"]},
+            hoverinfo="skip",
+        )
+    )
+    figure.add_vline(
+        x=float(trades["cost_to_us"].median()),
+        line_dash="dot",
+        line_color=PALETTE["neutral"],
+        annotation_text="median cost",
+    )
+    return styled(
+        figure,
+        title="Trade currency: cheap for us, worth more to them (top left)",
+        height=360,
+        xaxis={"title": "cost to us"},
+        yaxis={"title": "value to them"},
+    )
+
+
+def package_chart(view: PackageView) -> go.Figure:
+    """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
+    space_name = (
+        f"packages (sample of {len(view.space):,} of {view.total:,})"
+        if view.sampled
+        else f"packages ({view.total:,})"
+    )
+    frontier = view.frontier.sort_values("ours")
+    figure = go.Figure(
+        [
+            go.Scattergl(
+                x=view.space["ours"],
+                y=view.space["theirs"],
+                mode="markers",
+                name=space_name,
+                marker={"size": 4, "color": PALETTE["neutral"], "opacity": 0.35},
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=frontier["ours"],
+                y=frontier["theirs"],
+                mode="lines+markers",
+                name=f"Pareto frontier ({len(frontier)})",
+                line={"color": PALETTE["ours"], "width": 2},
+                marker={"size": 5},
+                hovertemplate="us %{x:,.1f} · them %{y:,.1f}<extra></extra>",
+            ),
+        ]
+    )
+    for label, package, symbol, color in (
+        ("Nash package", view.nash, "star", PALETTE["good"]),
+        ("Best for us above their floor", view.best, "diamond", PALETTE["theirs"]),
+        ("Offer on the table", view.current, "x", PALETTE["ink"]),
+    ):
+        if package is not None:
+            detail = "<br>".join(
+                f"{safe(k)}: {safe(v)}" for k, v in package.items() if k not in ("ours", "theirs")
+            )
+            figure.add_trace(
+                go.Scatter(
+                    x=[package["ours"]],
+                    y=[package["theirs"]],
+                    mode="markers",
+                    name=label,
+                    marker={"size": 15, "symbol": symbol, "color": color},
+                    hovertemplate=(
+                        f"{label}<br>%{{x:,.1f}} · %{{y:,.1f}}<br>{detail}<extra></extra>"
+                    ),
+                )
+            )
+    if view.our_floor:
+        figure.add_vline(
+            x=view.our_floor,
+            line_dash="dash",
+            line_color=PALETTE["ours"],
+            annotation_text="our floor",
+        )
+    if view.their_floor:
+        figure.add_hline(
+            y=view.their_floor,
+            line_dash="dash",
+            line_color=PALETTE["theirs"],
+            annotation_text="their floor",
+        )
+    return styled(
+        figure,
+        title="Packages: value to us and to them",
+        height=420,
+        xaxis={"title": "value to us"},
+        yaxis={"title": "value to them"},
+    )
+
+
+def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
+    """Both sides' opening, target and walk-away on one line, with the zone of agreement."""
+    positions = plan.concessions.positions
+    figure = go.Figure()
+    for name, side, color in (
+        ("Us", positions.ours, PALETTE["ours"]),
+        ("Them", positions.theirs, PALETTE["theirs"]),
+    ):
+        points = [
+            (k, v)
+            for k, v in (
+                ("opening", side.opening),
+                ("target", side.target),
+                ("walk-away", side.reservation),
+            )
+            if v is not None
+        ]
+        figure.add_trace(
+            go.Scatter(
+                x=[v for _, v in points],
+                y=[name] * len(points),
+                mode="markers+text",
+                text=[k for k, _ in points],
+                textposition="top center",
+                name=name,
+                marker={
+                    "size": 13,
+                    "color": color,
+                    "symbol": ["circle", "diamond", "square"][: len(points)],
+                },
+                hovertemplate="%{text}: %{x:,.0f}<extra>" + name + "</extra>",
+            )
+        )
+    if positions.market_reference:
+        figure.add_vline(
+            x=positions.market_reference,
+            line_dash="dot",
+            line_color=PALETTE["neutral"],
+            annotation_text="market",
+        )
+    if zone.exists:
+        figure.add_vrect(
+            x0=zone.low,
+            x1=zone.high,
+            fillcolor=PALETTE["good"],
+            opacity=0.15,
+            line_width=0,
+            annotation_text="zone of agreement",
+            annotation_position="bottom left",
+        )
+    title = (
+        "Positions and the zone of agreement"
+        if zone.exists
+        else ("Positions: no zone of agreement" if zone.exists is False else "Positions")
+    )
+    return styled(
+        figure,
+        title=title,
+        height=240,
+        showlegend=False,
+        xaxis={"tickformat": ",.0f", "title": plan.currency},
+        yaxis={"range": [-0.6, 1.8]},
+    )
+
+
+def ledger_chart(status: pd.DataFrame, fair_share: float) -> go.Figure:
+    """The share of value we gave, concession by concession, against the fair band."""
+    x = list(range(1, len(status) + 1))
+    share = [None if s is None else s * 100 for s in status["share_given"]]
+    colors = [
+        PALETTE["bad"] if u else (PALETTE["ours"] if d == "given" else PALETTE["theirs"])
+        for u, d in zip(status["unanswered"], status["direction"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=x,
+            y=share,
+            mode="lines+markers",
+            line={"color": PALETTE["ink"], "width": 2},
+            marker={"size": 11, "color": colors},
+            text=[
+                shorten(d, 40) + (" (unanswered)" if u else "")
+                for d, u in zip(status["description"], status["unanswered"], strict=True)
+            ],
+            hovertemplate="%{text}<br>we gave %{y:.0f}% so far<extra></extra>",
+            showlegend=False,
+        )
+    )
+    low, high = (1 - fair_share) * 100, fair_share * 100
+    figure.add_hrect(
+        y0=low,
+        y1=high,
+        fillcolor=PALETTE["good"],
+        opacity=0.12,
+        line_width=0,
+        annotation_text=f"fair band {high:.0f}/{low:.0f}",
+        annotation_position="top left",
+    )
+    return styled(
+        figure,
+        title="Running balance: our share of the value exchanged",
+        height=300,
+        xaxis={"title": "concession", "dtick": 1},
+        yaxis={"range": [0, 100], "ticksuffix": "%"},
+    )
