@@ -335,6 +335,19 @@ def test_percentile_selection_equals_numpy(x, percents):
     assert np.allclose(got, want, rtol=1e-12, atol=0)
 
 
+def test_simulate_summarises_exactly_the_draws_of_net_draws():
+    s = example_plan().scenarios
+    figures, draws = simulate(s, draws=20_000), net_draws(s, draws=20_000)
+    assert draws.columns.tolist() == figures.move.tolist()
+    for (_, row), (_, column) in zip(figures.iterrows(), draws.items(), strict=True):
+        x = column.to_numpy(dtype=float)
+        assert row["mean"] == pytest.approx(x.mean(), rel=1e-12)
+        assert row.std_error == pytest.approx(x.std(ddof=1) / math.sqrt(x.size), rel=1e-5)
+        percentiles = np.percentile(x, [10, 50, 90])
+        assert np.allclose(row[["p10", "p50", "p90"]].tolist(), percentiles, rtol=1e-12, atol=0)
+        assert row.prob_loss == (x < 0).mean()
+
+
 # --- seeds ---------------------------------------------------------------------------------
 
 

@@ -381,11 +381,17 @@ def payoff_table(scenarios: Scenarios) -> pd.DataFrame:
     """Our expected payoff for each move (rows) against each competitor response (columns).
 
     Columns: ``"No retaliation"``; ``"<competitor> retaliates"`` for each competitor, in which
-    that competitor retaliates with its expected damage given that it retaliates and the others
-    do not; and, with two competitors or more, ``"All retaliate"``. A cell is the expected gain
-    plus the expected cooperation value minus the damage of those who retaliate. A competitor
-    nobody estimated on a move does no damage to it. Rows are indexed by move name (with the
-    identifier added to names that repeat), in plan order.
+    that competitor retaliates and the others do not; and, with two competitors or more,
+    ``"All retaliate"``. A cell is the expected gain plus the expected cooperation value minus
+    the expected damage, given that they retaliate, of those who do: the mean of the
+    participants' expected damages weighted by their chances of retaliation (their plain mean
+    if all of them give it no chance). A competitor nobody estimated on a move does no damage
+    to it. Rows are indexed by move name (with the identifier added to names that repeat), in
+    plan order.
+
+    >>> from workbook.store import example_plan
+    >>> payoff_table(example_plan().scenarios).columns[0]
+    'No retaliation'
     """
     plan = _check(scenarios)
     e = _expect(plan)
@@ -829,8 +835,8 @@ def net_draws(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     """The draws behind ``simulate``: one float32 column of net values per move (by name).
 
     >>> from workbook.store import example_plan
-    >>> net_draws(example_plan().scenarios, draws=1_000).shape
-    (1000, 4)
+    >>> len(net_draws(example_plan().scenarios, draws=1_000))
+    1000
     """
     plan = _check(scenarios, draws)
     values, scratch = np.empty((len(plan.moves), plan.draws), np.float32), _Scratch(plan.draws)
