@@ -3,10 +3,10 @@
 Run from the repository: ``.venv/bin/python benchmarks/packages.py``. On each scenario the
 NegMAS library's ``pareto_frontier`` (``pip install -e .[bench]``) runs in the same process,
 on the same linear additive utilities (GENIUS's ``min(1, ·)`` left out on both sides, no
-reservations), and the two frontiers are compared point by point: a point of one that is not
-within ``TOLERANCE`` of a point of the other is judged in exact arithmetic (the same
-floating-point option values, added as fractions) against the other's packages, which tells
-a tie split by floating-point summation from a real disagreement.
+reservations), and the two frontiers are compared point by point. NegMAS compares raw
+floating-point sums, so a tie that summation order (or values such as 0.10000000000000009
+stored for 0.1) splits by a few units in the last place gives it an extra point; such a point
+is dominated by one of ours up to ``TOLERANCE`` and is counted apart, not as a disagreement.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
-from fractions import Fraction
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,6 @@ TARGETS = {(20, 6): 0.050, (40, 8): 1.0}  # seconds
 SPEEDUP_TARGET = 1000
 TOLERANCE = 1e-9
 NEGMAS_REPEAT_LIMIT = 100_000  # above this many outcomes NegMAS runs once
-
-Package = Sequence[str | int]
 
 
 def timed(call: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -61,8 +58,8 @@ def random_options(issues: int, options: int, opposed: bool, seed: int) -> pd.Da
     )
 
 
-def negmas_frontier(scenario: genius.Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """NegMAS's Pareto frontier: (side a, side b) points and their outcomes' indices."""
+def negmas_frontier(scenario: genius.Scenario) -> np.ndarray:
+    """NegMAS's Pareto frontier of the scenario, as (side a, side b) points."""
     from negmas.outcomes import make_issue, make_os
     from negmas.preferences import LinearAdditiveUtilityFunction
     from negmas.preferences.ops import pareto_frontier as negmas_pareto
@@ -81,57 +78,29 @@ def negmas_frontier(scenario: genius.Scenario) -> tuple[np.ndarray, np.ndarray]:
         )
         for side in ("a", "b")
     ]
-    points, indices = negmas_pareto(ufuns, issues=issues, sort_by_welfare=False)
-    return np.asarray(points, dtype=float).reshape(-1, 2), np.asarray(indices, dtype=np.int64)
+    points, _ = negmas_pareto(ufuns, issues=issues, sort_by_welfare=False)
+    return np.asarray(points, dtype=float).reshape(-1, 2)
 
 
-def decode(scenario: genius.Scenario, index: int) -> Package:
-    """The options of the package at ``index`` in ``itertools.product`` order (NegMAS's)."""
-    chosen = []
-    for _, options in reversed(scenario.issues):
-        index, at = divmod(index, len(options))
-        chosen.append(options[at])
-    return chosen[::-1]
+def agreement(ours: np.ndarray, theirs: np.ndarray) -> str:
+    """Whether two frontiers have the same points, up to ``TOLERANCE`` and split ties."""
 
+    def alone(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Points of ``a`` not within the tolerance of a point of ``b``."""
+        return a[np.abs(a[:, None, :] - b[None, :, :]).max(axis=2).min(axis=1) > TOLERANCE]
 
-def exact(scenario: genius.Scenario, package: Package) -> tuple[Fraction, Fraction]:
-    """Both sides' scores of a package, its floating-point option values added exactly."""
-    picked = list(zip((name for name, _ in scenario.issues), package, strict=True))
-    a, b = (sum(Fraction(scenario.contribution(s, i, o)) for i, o in picked) for s in "ab")
-    return a, b
+    def dominated(a: np.ndarray, b: np.ndarray) -> int:
+        """How many points of ``a`` some point of ``b`` dominates, up to the tolerance."""
+        return int((b[None, :, :] >= a[:, None, :] - TOLERANCE).all(axis=2).any(axis=1).sum())
 
-
-def agreement(
-    scenario: genius.Scenario, frontier: pd.DataFrame, points: np.ndarray, indices: np.ndarray
-) -> str:
-    """Whether the frontiers agree; points only one of them has are judged exactly."""
-    found = {"ours": frontier[["ours", "theirs"]].to_numpy(), "NegMAS": points}
-    packages = {
-        "ours": [list(row[2:]) for row in frontier.itertuples(index=False)],
-        "NegMAS": [decode(scenario, int(i)) for i in indices],
-    }
-    scores = {who: [exact(scenario, p) for p in packages[who]] for who in found}
-    for who, exact_scores in scores.items():
-        recomputed = np.array(exact_scores, dtype=float).reshape(-1, 2)
-        if not np.allclose(recomputed, found[who], rtol=0, atol=TOLERANCE):
-            return f"NO: {who}'s packages do not give {who}'s points"
-    gaps = np.abs(found["ours"][:, None, :] - points[None, :, :]).max(axis=2)
-    alone = {
-        "ours": np.flatnonzero(gaps.min(axis=1) > TOLERANCE),
-        "NegMAS": np.flatnonzero(gaps.min(axis=0) > TOLERANCE),
-    }
-
-    def covered(point: tuple[Fraction, Fraction], by: str) -> bool:
-        return any(a >= point[0] and b >= point[1] for a, b in scores[by])
-
-    extra = [k for k in alone["NegMAS"] if covered(scores["NegMAS"][k], "ours")]
-    lost = [k for k in alone["ours"] if not covered(scores["ours"][k], "NegMAS")]
-    wrong = len(alone["NegMAS"]) - len(extra) + len(alone["ours"]) - len(lost)
+    ours_only, theirs_only = alone(ours, theirs), alone(theirs, ours)
+    split = dominated(theirs_only, ours)
+    wrong = len(theirs_only) - split + dominated(ours_only, theirs)
     if wrong:
-        return f"NO: {wrong} points of one frontier beaten by the other in exact arithmetic"
-    notes = [f"+{len(extra)} NegMAS points tied or beaten by ours"] if extra else []
-    notes += [f"NegMAS lost {len(lost)} of ours"] if lost else []
-    return "yes" + (f" ({'; '.join(notes)}, exactly)" if notes else "")
+        return f"NO: {wrong} points of one frontier dominated by the other"
+    notes = [f"NegMAS +{split} points ours dominate within {TOLERANCE:g}"] if split else []
+    notes += [f"NegMAS lacks {len(ours_only)} of ours"] if len(ours_only) else []
+    return "yes" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def random_tables(runs: int) -> None:
@@ -171,15 +140,13 @@ def scenarios(runs: int, with_negmas: bool) -> None:
             continue
         repeats = 1 if scenario.outcomes > NEGMAS_REPEAT_LIMIT else min(runs, 3)
         try:
-            reference_seconds, (points, indices) = timed(
-                lambda s=scenario: negmas_frontier(s), repeats
-            )
+            reference_seconds, points = timed(lambda s=scenario: negmas_frontier(s), repeats)
         except Exception as error:  # report exactly why NegMAS failed, then go on
             print(f"{line}  NegMAS failed: {type(error).__name__}: {error}")
             continue
         ratio = reference_seconds / seconds
         largest = (scenario.name, ratio)
-        agree = agreement(scenario, frontier, points, indices)
+        agree = agreement(frontier[["ours", "theirs"]].to_numpy(), points)
         print(f"{line} {reference_seconds:>8.3f}s {repeats:>4} {ratio:>10,.0f}x  {agree}")
     if largest is not None:
         name, ratio = largest
