@@ -32,8 +32,7 @@ beta function) interpolated cubically in the position of the likely value (error
 2e-6 of the range width); triangular slices are exact. Event chances are resolved to
 1/2**20. Each move has its own random stream, derived from ``Scenarios.seed`` and the move's
 identifier, so adding, removing or reordering moves leaves the other moves' figures as they
-were, and the same inputs and seed always give the same figures (moves are simulated on two
-threads; that changes nothing in the figures). The participants' shares of
+were, and the same inputs and seed always give the same figures. The participants' shares of
 the draws are multinomial; the order of the draws carries no meaning. Draws are single
 precision (about seven significant digits), far finer than the Monte Carlo error.
 
@@ -58,7 +57,6 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +94,6 @@ _NEWTON_STEPS = 4
 _EVENT_BITS = 20  # event chances resolved to 2**-20; the low 12 bits pick the value
 _BUCKETS = 4096  # buckets of the exact percentile selection
 _MAX_BUCKET_SCALE = 1e30  # beyond this, buckets would overflow single precision
-_THREADS = 2  # moves are simulated on this many threads (numpy releases the GIL)
 
 Triple = tuple[float, float, float]
 
@@ -787,16 +784,6 @@ def _summary(x: np.ndarray, s: _Scratch) -> dict[str, float]:
     }
 
 
-def _summaries(plan: _Plan, moves: Sequence[_Move]) -> list[dict[str, Any]]:
-    """Draws and figures of some of the plan's moves, in their order."""
-    out, scratch = np.empty(plan.draws, np.float32), _Scratch(plan.draws)
-    rows = []
-    for move in moves:
-        _draw(_terms(move, plan.distribution), _stream(plan.seed, move.id), out, scratch)
-        rows.append({"move_id": move.id, "move": move.name, **_summary(out, scratch)})
-    return rows
-
-
 def simulate(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     """Monte Carlo distribution of each move's net value: mean, P10/P50/P90, chance of a loss.
 
@@ -814,14 +801,11 @@ def simulate(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     """
     plan = _check(scenarios, draws)
     e = _expect(plan)
-    if plan.distribution == "pert":
-        _pert_basis()  # built once per process, before the threads need it
-    workers = min(_THREADS, len(plan.moves))
-    rows: list[dict[str, Any]] = [{}] * len(plan.moves)
-    with ThreadPoolExecutor(workers) as pool:
-        shares = pool.map(lambda k: _summaries(plan, plan.moves[k::workers]), range(workers))
-        for k, share in enumerate(shares):
-            rows[k::workers] = share
+    out, scratch = np.empty(plan.draws, np.float32), _Scratch(plan.draws)
+    rows = []
+    for move in plan.moves:
+        _draw(_terms(move, plan.distribution), _stream(plan.seed, move.id), out, scratch)
+        rows.append({"move_id": move.id, "move": move.name, **_summary(out, scratch)})
     frame = pd.DataFrame(rows)
     retaliation = e.retaliation.sum(axis=1)
     frame["expected_gain"] = e.gain
