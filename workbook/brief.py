@@ -171,11 +171,53 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
     return Part("Value proposition", blocks)
 
 
-def _scenarios(plan: Plan, _ctx: BriefContext) -> Part:
-    return Part(
-        "Moves and their risks",
-        [Bullets([m.name for m in plan.scenarios.moves], "No moves listed.")],
-    )
+def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
+    from workbook.analysis import scenarios as sc
+
+    try:
+        figures = sc.simulate(plan.scenarios)
+        table = sc.payoff_table(plan.scenarios)
+    except sc.ScenarioInputError as exc:
+        return Part(
+            "Moves and their risks",
+            [
+                Bullets([m.name for m in plan.scenarios.moves], "No moves listed."),
+                Para(str(exc), "bad"),
+            ],
+        )
+    worst = sc.most_damaging_retaliation(plan.scenarios)
+    best = sc.greatest_cooperation(plan.scenarios)
+    blocks: list[Block] = [
+        Table(
+            ["Move", "P10", "P50", "P90", "Chance of a loss"],
+            [
+                [
+                    row.move,
+                    money(plan, row.p10),
+                    money(plan, row.p50),
+                    money(plan, row.p90),
+                    f"{row.prob_loss:.0%}",
+                ]
+                for row in figures.sort_values("prob_loss", ascending=False).itertuples()
+            ],
+        ),
+        Para(f"Least regret whatever competitors do: {sc.least_regret(table).move}."),
+    ]
+    if worst is not None:
+        blocks.append(
+            Para(
+                f"Most damaging retaliation: {worst.move} "
+                f"({worst.competitor or 'all competitors'})."
+            )
+        )
+    if best is not None:
+        blocks.append(Para(f"Greatest cooperation: {best.move}."))
+    if ctx.charts:
+        from workbook.charts.scenarios import quadrant_chart, range_chart
+
+        blocks.append(Chart(quadrant_chart(sc.expected_values(plan.scenarios), plan.currency)))
+        blocks.append(Chart(range_chart(figures, plan.currency)))
+    return Part("Moves and their risks", blocks)
 
 
 def _concessions(plan: Plan, ctx: BriefContext) -> Part:
@@ -210,7 +252,10 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
         Para(zone.statement, "good" if zone.exists else "bad" if zone.exists is False else ""),
         Para(
             "Trade currency (cheap for us, valuable to them): "
-            + ("; ".join(f"{r.variable}: {r.to_option}" for r in currency.itertuples()) or "—")
+            + (
+                "; ".join(f"{r.variable}: {r.to_option}" for r in currency.head(4).itertuples())
+                or "—"
+            )
         ),
         Para("Our conditional steps:", strong=True),
         Bullets(

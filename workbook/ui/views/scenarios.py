@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as W
+import pandas as pd
 
 from workbook import model as m
-from workbook.ui.forms import Column
+from workbook.analysis.scenarios import (
+    ScenarioInputError,
+    best_responses,
+    disagreement,
+    expected_values,
+    greatest_cooperation,
+    least_regret,
+    most_damaging_retaliation,
+    payoff_table,
+    simulate,
+)
+from workbook.analysis.strategy import scenario_prompts
+from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
+from workbook.ui.forms import Column, close_tree, make_widget, message_widget
+from workbook.ui.session import Change
+from workbook.ui.style import COLORS, figures_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 RANGE = ("low", "likely", "high")
@@ -18,11 +36,68 @@ def competitor_choices(plan: m.Plan) -> list[tuple[str, str]]:
     return [(c.name, c.id) for c in plan.scenarios.competitors]
 
 
+def payoff_html(table: pd.DataFrame, currency: str) -> str:
+    """The payoff table with the best move per response in bold and the least-regret move."""
+    best = best_responses(table)
+    regret = least_regret(table)
+    head = "".join(
+        f"<th style='text-align:right'>{html.escape(str(c))}</th>" for c in table.columns
+    )
+    rows = []
+    for move, values in table.iterrows():
+        cells = []
+        for column, value in values.items():
+            text = f"{value:,.0f}"
+            if best.loc[column, "best_move"] == move:
+                text = f"<b>{text}</b>"
+            cells.append(f"<td style='text-align:right'>{text}</td>")
+        mark = " ★" if move == regret.move else ""
+        rows.append(f"<tr><td>{html.escape(str(move))}{mark}</td>{''.join(cells)}</tr>")
+    return (
+        "<div style='font-size:12.5px;line-height:1.4;overflow-x:auto'>"
+        f"<table style='border-collapse:collapse;width:100%'><tr><th style='text-align:left'>"
+        f"Our move ({html.escape(currency)})</th>{head}</tr>{''.join(rows)}</table>"
+        f"<div style='color:{COLORS['muted']};margin-top:4px'>Bold: the best move against "
+        f"each response. ★ Least regret: {html.escape(regret.move)} (at worst "
+        f"{regret.max_regret:,.0f} short of the best).</div></div>"
+    )
+
+
 class View(SectionView):
-    """Competitors, moves and each participant's ranges."""
+    """Competitors, moves, each participant's ranges, and what they add up to."""
 
     def build(self) -> Sequence[W.Widget]:
         s = ("scenarios",)
+        participants = self._participants()
+        self.move_pick = W.Dropdown(layout=W.Layout(width="100%"))
+        self.move_pick.add_class("nw-estimate-move")
+        self.who = W.Combobox(
+            options=participants,
+            value=participants[0] if participants else "",
+            placeholder="Your name",
+            ensure_option=False,
+            layout=W.Layout(width="100%"),
+        )
+        self.who.add_class("nw-estimate-participant")
+        self.editor = W.VBox()
+        self.editor_subs = self.session.subscriptions()
+        self.move_pick.observe(lambda _c: self._render_editor(), names="value")
+        self.who.observe(lambda _c: self._render_editor(), names="value")
+        self.prompts = W.VBox()
+        self.problem = W.HTML()
+        self.highlights = W.HTML()
+        self.quadrant = self.chart("quadrant")
+        self.ranges = self.chart("ranges")
+        self.payoff = W.HTML()
+        self.payoff.add_class("nw-payoff")
+        self.spread = self.chart("disagreement")
+        self.subs.on((*s, "moves"), self._structure_changed)
+        self.subs.on((*s, "competitors"), self._structure_changed)
+        self.on_change(s, self._refresh)
+        self.on_change(("strategy", "anticipated"), self._render_prompts)
+        self._refresh_moves()
+        self._render_prompts()
+        self._refresh()
         return [
             self.table(
                 (*s, "competitors"),
@@ -30,50 +105,253 @@ class View(SectionView):
                 [Column("name", width="1fr"), Column("notes", width="3fr")],
                 add_label="Add competitor",
             ),
+            self.prompts,
             self.table(
                 (*s, "moves"),
                 m.Move,
                 [Column("name", width="2fr"), Column("description", width="3fr")],
                 add_label="Add move",
-                detail=self._estimates,
+            ),
+            self.heading("Estimates"),
+            self.note(
+                "Pick a move and your name, then give your own ranges. Everyone's "
+                "estimates are combined; where they differ most is listed below."
+            ),
+            self.row(
+                W.VBox([W.HTML("<b>Move</b>"), self.move_pick]),
+                W.VBox([W.HTML("<b>Estimate by</b>"), self.who]),
+                widths=["2fr", "1fr"],
+            ),
+            self.editor,
+            self.heading("What it adds up to"),
+            self.problem,
+            self.highlights,
+            self.panel(self.quadrant),
+            self.panel(self.ranges),
+            self.panel(self.payoff),
+            self.panel(self.spread),
+            self.heading("Simulation settings"),
+            self.row(
+                self.field((*s, "distribution")),
+                self.field((*s, "draws")),
+                self.field((*s, "seed")),
             ),
             *self.custom_questions(),
         ]
 
-    def _estimates(self, index: int) -> W.Widget:
-        path = ("scenarios", "moves", index, "estimates")
-        columns = [Column("participant", width="1.2fr")]
-        for part, label in (
-            ("gain", "Gain"),
-            ("cooperation_probability", "Coop. chance"),
-            ("cooperation_value", "Coop. value"),
-        ):
-            columns += [Column(f"{part}.{r}", label=f"{label} {r}", width="1fr") for r in RANGE]
-        table = self.table(
-            path,
-            m.MoveEstimate,
-            columns,
-            question=False,
-            add_label="Add estimate",
-            detail=lambda i: self._retaliation(index, i),
-            empty_text="No estimates for this move yet.",
-        )
-        return W.VBox([table], layout=W.Layout(margin="0 0 8px 24px"))
+    # --- choosing what to edit -------------------------------------------------------
 
-    def _retaliation(self, move: int, estimate: int) -> W.Widget:
-        path = ("scenarios", "moves", move, "estimates", estimate, "retaliation")
-        columns = [
-            Column("competitor_id", label="Competitor", width="1.2fr", choices=competitor_choices)
-        ]
-        for part, label in (("probability", "Chance"), ("damage", "Damage")):
-            columns += [Column(f"{part}.{r}", label=f"{label} {r}", width="1fr") for r in RANGE]
-        table = self.table(
-            path,
-            m.RetaliationEstimate,
-            columns,
-            question=False,
-            add_label="Add retaliation",
-            reorder=False,
-            empty_text="No retaliation estimated.",
+    def _participants(self) -> list[str]:
+        plan = self.session.plan
+        names = [t.name for t in plan.team]
+        names += [e.participant for mv in plan.scenarios.moves for e in mv.estimates]
+        return list(dict.fromkeys(names)) or ["Team"]
+
+    def _refresh_moves(self) -> None:
+        moves = [(mv.name, mv.id) for mv in self.session.plan.scenarios.moves]
+        keep = self.move_pick.value
+        self.move_pick.options = moves
+        ids = [v for _, v in moves]
+        self.move_pick.value = keep if keep in ids else (ids[0] if ids else None)
+        self.who.options = self._participants()
+        self._render_editor()
+
+    def _structure_changed(self, change: Change) -> None:
+        if change.kind != "value" or change.path[-1:] == ("name",):
+            self._refresh_moves()
+
+    def _indexes(self) -> tuple[int | None, int | None]:
+        moves = self.session.plan.scenarios.moves
+        move = next((i for i, mv in enumerate(moves) if mv.id == self.move_pick.value), None)
+        if move is None:
+            return None, None
+        who = (self.who.value or "").strip().casefold()
+        estimate = next(
+            (j for j, e in enumerate(moves[move].estimates) if e.participant.casefold() == who),
+            None,
         )
-        return W.VBox([table], layout=W.Layout(margin="0 0 6px 24px"))
+        return move, estimate
+
+    # --- the estimate editor ----------------------------------------------------------
+
+    def _render_editor(self) -> None:
+        self.editor_subs.close()
+        for child in self.editor.children:
+            close_tree(child)
+        move, estimate = self._indexes()
+        if move is None:
+            self.editor.children = [self.note("Add a move first.")]
+            return
+        if estimate is None:
+            self.editor.children = [self._start_button(move)]
+            return
+        base = ("scenarios", "moves", move, "estimates", estimate)
+        rows: list[W.Widget] = [
+            self._range(("Our direct gain", "money"), (*base, "gain")),
+            self._range(
+                ("Chance the customer cooperates", "0 to 1"), (*base, "cooperation_probability")
+            ),
+            self._range(("Value to us if they cooperate", "money"), (*base, "cooperation_value")),
+        ]
+        plan = self.session.plan
+        retaliation = plan.scenarios.moves[move].estimates[estimate].retaliation
+        by_competitor = {r.competitor_id: k for k, r in enumerate(retaliation)}
+        for competitor in plan.scenarios.competitors:
+            k = by_competitor.get(competitor.id)
+            if k is None:
+                rows.append(self._add_competitor_button(base, competitor))
+                continue
+            path = (*base, "retaliation", k)
+            rows.append(
+                self._range(
+                    (f"{competitor.name}: chance it retaliates", "0 to 1"), (*path, "probability")
+                )
+            )
+            rows.append(
+                self._range((f"{competitor.name}: damage if it does", "money"), (*path, "damage"))
+            )
+        remove = W.Button(
+            description="Remove this estimate",
+            icon="trash",
+            layout=W.Layout(width="auto"),
+            disabled=self.session.read_only,
+        )
+        remove.on_click(lambda _b: self.session.remove(base[:-1], estimate))
+        header = self.row(
+            *(W.HTML(f"<b style='font-size:12px'>{t}</b>") for t in ("", "low", "likely", "high")),
+            widths=["2fr", "1fr", "1fr", "1fr"],
+        )
+        self.editor.children = [header, *rows, remove]
+
+    def _range(self, label: tuple[str, str], path: tuple[Any, ...]) -> W.Widget:
+        message = message_widget()
+        cells: list[W.Widget] = [
+            W.HTML(
+                f"<div style='line-height:1.3'>{html.escape(label[0])}<br>"
+                f"<span style='font-size:11px;color:{COLORS['muted']}'>{label[1]}</span></div>"
+            )
+        ]
+        for part in RANGE:
+            widget, _ = make_widget(
+                self.session, (*path, part), subs=self.editor_subs, message=message
+            )
+            cells.append(widget)
+        message.layout.grid_column = "1 / -1"
+        return W.VBox([self.row(*cells, widths=["2fr", "1fr", "1fr", "1fr"]), message])
+
+    def _start_button(self, move: int) -> W.Widget:
+        who = (self.who.value or "").strip()
+        button = W.Button(
+            description=f"Start an estimate by {who or '…'}",
+            icon="plus",
+            layout=W.Layout(width="auto"),
+            disabled=not who or self.session.read_only,
+        )
+        button.add_class("nw-start-estimate")
+        message = message_widget()
+
+        def start(_b: W.Button) -> None:
+            plan = self.session.plan
+            existing = plan.scenarios.moves[move].estimates
+            template = (
+                existing[0].model_dump(exclude={"id"})
+                if existing
+                else {"retaliation": [{"competitor_id": c.id} for c in plan.scenarios.competitors]}
+            )
+            template["participant"] = who
+            message.say(
+                self.session.append(
+                    ("scenarios", "moves", move, "estimates"),
+                    m.MoveEstimate.model_validate(template),
+                )
+                or ""
+            )
+
+        button.on_click(start)
+        hint = (
+            "It starts from the first estimate of this move, for you to adjust."
+            if self.session.plan.scenarios.moves[move].estimates
+            else "It starts from zero ranges for every competitor."
+        )
+        return W.VBox([button, W.HTML(hint_html(hint)), message])
+
+    def _add_competitor_button(self, base: tuple[Any, ...], competitor: m.Competitor) -> W.Widget:
+        button = W.Button(
+            description=f"Estimate {competitor.name}'s retaliation",
+            icon="plus",
+            layout=W.Layout(width="auto"),
+            disabled=self.session.read_only,
+        )
+        button.on_click(
+            lambda _b: self.session.append(
+                (*base, "retaliation"), m.RetaliationEstimate(competitor_id=competitor.id)
+            )
+        )
+        return button
+
+    # --- prompts from strategy alignment ----------------------------------------------
+
+    def _render_prompts(self) -> None:
+        prompts = scenario_prompts(self.session.plan)
+        for child in self.prompts.children:
+            close_tree(child)
+        items: list[W.Widget] = []
+        for row in prompts.itertuples():
+            if row.actor_kind == "competitor" and row.actor and not row.competitor_known:
+                button = W.Button(
+                    description=f"Add {row.actor} as a competitor",
+                    icon="plus",
+                    layout=W.Layout(width="auto"),
+                    disabled=self.session.read_only,
+                )
+                button.on_click(
+                    lambda _b, name=row.actor: self.session.append(
+                        ("scenarios", "competitors"), m.Competitor(name=name)
+                    )
+                )
+                items.append(button)
+        lines = "".join(f"<li>{html.escape(p)}</li>" for p in prompts["prompt"])
+        if lines:
+            items.insert(
+                0,
+                W.HTML(
+                    "<div style='font-size:13px;line-height:1.4'><b>From strategy alignment</b>"
+                    f"<ul style='margin:2px 0'>{lines}</ul></div>"
+                ),
+            )
+        self.prompts.children = items
+
+    # --- results ----------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        plan = self.session.plan
+        scenarios = plan.scenarios
+        try:
+            expected = expected_values(scenarios)
+            figures = simulate(scenarios)
+            table = payoff_table(scenarios)
+            spread = disagreement(scenarios)
+        except ScenarioInputError as exc:
+            self.problem.value = verdict_html(str(exc), False)
+            self.highlights.value = self.payoff.value = ""
+            for chart in (self.quadrant, self.ranges, self.spread):
+                chart.show(None, "")
+            return
+        self.problem.value = ""
+        worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
+        regret = least_regret(table)
+        pairs = [("Least regret", regret.move)]
+        if worst is not None:
+            pairs.append(
+                ("Most damaging retaliation", f"{worst.move} ({worst.competitor or 'all'})")
+            )
+        if best is not None:
+            pairs.append(("Greatest cooperation", best.move))
+        self.highlights.value = figures_html(pairs)
+        self.quadrant.show(quadrant_chart(expected, plan.currency))
+        self.ranges.show(range_chart(figures, plan.currency))
+        self.payoff.value = payoff_html(table, plan.currency)
+        self.spread.show(
+            disagreement_chart(spread) if len(spread) else None,
+            "Estimates from two or more people show where the team disagrees.",
+        )
