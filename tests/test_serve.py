@@ -22,6 +22,7 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
+from workbook.model import Plan
 from workbook.serve import (
     CULL_IDLE_TIMEOUT,
     CULL_INTERVAL,
@@ -300,6 +301,9 @@ def test_page_fetched_without_a_browser_frees_its_kernel(served_app: ServedApp) 
     while served_app.kernel_alive(kernel_id):
         assert time.monotonic() - started < 120, "kernel still alive two minutes on"
         time.sleep(2)
+    # The preheated kernel waiting meanwhile was not culled: the next page gets it.
+    next_kernel = served_app.new_page_kernel()
+    assert f"Using pre-heated kernel: {next_kernel}" in served_app.log()
 
 
 @pytest.mark.browser
@@ -320,3 +324,37 @@ def test_browser_page_speaks_v1_and_closing_it_frees_its_kernel(
     while served_app.kernel_alive(kernel_id):
         assert time.monotonic() < deadline, "closing the page did not free its kernel"
         time.sleep(0.5)
+
+
+def _open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    page.locator(".nw-ready").wait_for(state="visible", timeout=90_000)
+
+
+def _selected_plan(page: Any) -> str:
+    picker = page.locator(".nw-plan-picker select")
+    text = str(picker.evaluate("s => s.options[s.selectedIndex].text"))
+    return text.replace("\xa0", " ")  # the dropdown shows spaces as no-break spaces
+
+
+@pytest.mark.browser
+def test_browser_opens_the_plan_named_in_the_query_string(served_app: ServedApp, page: Any) -> None:
+    """The kernel reads the server's database and, preheated, the visitor's ?plan=ID."""
+    with PlanStore(served_app.db) as store:
+        plan = store.create(Plan(name="Query string check"), author="test").plan
+    _open_app(page, f"{served_app.url}?plan={plan.id}")
+    assert _selected_plan(page).startswith("Query string check")
+    _open_app(page, served_app.url)
+    assert _selected_plan(page).startswith("Query string check")  # the most recent plan
+    _open_app(page, f"{served_app.url}?plan={example_plan().id}")
+    assert _selected_plan(page).startswith(example_plan().name)
+
+
+@pytest.mark.browser
+def test_browser_read_only_serve(start_server: StartServer, tmp_path: Path, page: Any) -> None:
+    db = tmp_path / "plans.sqlite"
+    with PlanStore(db) as store:
+        store.ensure_example()
+    app = start_server(db=db, args=["--read-only"])
+    _open_app(page, app.url)
+    assert "Read-only" in page.locator(".nw-save-status").inner_text()
