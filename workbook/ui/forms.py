@@ -689,6 +689,7 @@ class RowTable(W.VBox):
             widget, to_model = self._blank_widget(spec, kind, column)
             widget.layout = W.Layout(width="100%")
             widget.tooltip = self._label(column)
+            widget.add_class(css_class(key.split(".")).replace("nw-field-", "nw-add-"))
             self._new_widgets[column.field] = widget
             self._new_codecs[column.field] = to_model
             cells.append(widget)
@@ -696,6 +697,7 @@ class RowTable(W.VBox):
             description=self.add_label, icon="plus", button_style="", layout=W.Layout(width="auto")
         )
         add.on_click(lambda _: self.add())
+        add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
         cells.append(add)
         self.add_message = message_widget()
         self.add_message.layout.grid_column = "1 / -1"

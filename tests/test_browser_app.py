@@ -1,0 +1,141 @@
+"""The real app in real Voilà, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+
+from workbook.store import PlanStore
+
+pytestmark = pytest.mark.browser
+
+EXAMPLE = "?plan=example-northwind"
+READY = 120_000  # ms: a cold kernel on a busy 2-core machine
+
+
+def open_app(page: Any, url: str, section: str | None = None) -> Any:
+    page.goto(url)
+    page.wait_for_selector(".nw-ready", timeout=READY)
+    if section:
+        page.click(f".nw-nav-{section}")
+        page.wait_for_selector(f".nw-nav-{section}.mod-primary", timeout=30_000)
+    return page
+
+
+def chart_data(page: Any, name: str) -> Any:
+    """The plotly traces drawn in ``nw-chart-<name>`` as plain lists (None while empty)."""
+    return page.evaluate(
+        """name => {
+            const el = document.querySelector(`.nw-chart-${name} .js-plotly-plot`);
+            if (!el || !el.data) return null;
+            const plain = v => ArrayBuffer.isView(v) ? Array.from(v)
+                : (v && v._inputArray) ? Array.from(v._inputArray) : v;
+            return el.data.map(t => ({name: t.name, x: plain(t.x), y: plain(t.y),
+                                     text: plain(t.text)}));
+        }""",
+        name,
+    )
+
+
+def wait_chart_change(page: Any, name: str, before: Any, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = chart_data(page, name)
+        if now is not None and now != before:
+            return now
+        time.sleep(0.1)
+    raise AssertionError(f"the {name} chart did not change within {timeout:.0f} s")
+
+
+def wait_chart(page: Any, name: str, timeout: float = 60) -> Any:
+    page.wait_for_selector(f".nw-chart-{name} .js-plotly-plot", timeout=timeout * 1000)
+    return chart_data(page, name)
+
+
+def test_create_type_saved_reload(served_app, page):
+    open_app(page, served_app.url)
+    page.click(".nw-new")
+    page.fill(".nw-new-name input", "Browser test deal")
+    page.fill(".nw-new-counterpart input", "Acme Freight")
+    page.click(".nw-dialog-create")
+    page.wait_for_selector(".nw-plan-picker select", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.nw-plan-picker select').selectedOptions[0]"
+        ".value.includes('Browser test deal')",
+        timeout=30_000,
+    )
+    page.fill(".nw-field-summary textarea", "Typed in the browser, kept after a reload.")
+    page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
+    page.reload()
+    page.wait_for_selector(".nw-ready", timeout=READY)
+    assert page.input_value(".nw-field-summary textarea") == (
+        "Typed in the browser, kept after a reload."
+    )
+    with PlanStore(served_app.db, read_only=True) as store:
+        plan = next(p for p in store.list_plans() if p.name == "Browser test deal")
+        assert store.load(plan.id).plan.summary.startswith("Typed in the browser")
+
+
+def test_strategy_field_redraws_the_fit_chart(served_app, page):
+    open_app(page, served_app.url + EXAMPLE, "strategy")
+    before = wait_chart(page, "fit")
+    page.select_option(
+        ".nw-field-strategy-objective-links-strength select >> nth=2", label="3 · central"
+    )
+    after = wait_chart_change(page, "fit", before)
+    assert after[0]["x"] != before[0]["x"]
+
+
+def test_value_field_redraws_the_value_chart(served_app, page):
+    open_app(page, served_app.url + EXAMPLE, "value")
+    before = wait_chart(page, "value")
+    field = ".nw-field-value-value-items-quantity input >> nth=0"
+    page.fill(field, "360")
+    page.press(field, "Enter")
+    after = wait_chart_change(page, "value", before)
+    assert max(after[0]["x"]) > max(before[0]["x"])
+
+
+def test_adding_a_move_changes_the_quadrant(served_app, page):
+    open_app(page, served_app.url + EXAMPLE, "scenarios")
+    before = wait_chart(page, "quadrant")
+    page.fill(".nw-add-scenarios-moves-name input", "Offer a fleet-wide price lock")
+    page.click(".nw-add-button-scenarios-moves")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.nw-estimate-move option')]"
+        ".some(o => o.value === 'Offer a fleet-wide price lock')",
+        timeout=30_000,
+    )
+    page.select_option(".nw-estimate-move select", label="Offer a fleet-wide price lock")
+    page.click(".nw-start-estimate")
+    after = wait_chart_change(page, "quadrant", before)
+    assert len(after[0]["x"]) == len(before[0]["x"]) + 1
+
+
+def test_adding_an_option_changes_the_frontier(served_app, page):
+    open_app(page, served_app.url + EXAMPLE, "concessions")
+    before = wait_chart(page, "packages")
+    options = ".nw-add-concessions-variables-options-label input >> nth=2"
+    page.fill(options, "15 days")
+    page.fill(".nw-add-concessions-variables-options-ours input >> nth=2", "100")
+    page.fill(".nw-add-concessions-variables-options-theirs input >> nth=2", "100")
+    page.click(".nw-add-button-concessions-variables-options >> nth=2")
+    after = wait_chart_change(page, "packages", before)
+    assert re.search(r"\((\d[\d,]*)\)", after[0]["name"]).group(1) != re.search(
+        r"\((\d[\d,]*)\)", before[0]["name"]
+    ).group(1)
+
+
+def test_bad_value_is_refused_next_to_the_field(served_app, page):
+    open_app(page, served_app.url + EXAMPLE)
+    field = ".nw-field-deal-value input"
+    page.fill(field, "-5")
+    page.press(field, "Enter")
+    page.wait_for_selector(":text('Must be at least 0.')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.nw-field-deal-value input').value === '4,200,000'",
+        timeout=30_000,
+    )
