@@ -39,6 +39,13 @@ if TYPE_CHECKING:
 # --- the page ----------------------------------------------------------------------
 
 
+def test_app_notebook_is_found() -> None:
+    path = app_notebook_path()
+    assert path.name == "app.ipynb"
+    assert path.is_absolute()
+    assert path.is_file()
+
+
 def _code_lines(notebook: Path) -> list[str]:
     """Distinctive source lines of the notebook's code cells."""
     nb = json.loads(notebook.read_text("utf-8"))

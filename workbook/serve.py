@@ -87,7 +87,7 @@ ERROR_MESSAGE = "The workbook hit an unexpected problem. Reload the page to star
 
 def app_notebook_path() -> Path:
     """The app notebook: the copy inside the installed package, else the source checkout's."""
-    packaged = resources.files("workbook").joinpath("notebooks", APP_NOTEBOOK)
+    packaged = resources.files("workbook").joinpath("notebooks").joinpath(APP_NOTEBOOK)
     if packaged.is_file():
         return Path(str(packaged)).resolve()
     checkout = Path(__file__).resolve().parent.parent / "notebooks" / APP_NOTEBOOK
