@@ -61,6 +61,7 @@ def test_page_renders_without_source_or_traceback(served_app: ServedApp) -> None
     status, html = served_app.get_page()
     assert status == 200
     assert "jupyter-config-data" in html
+    assert 'class="jp-CodeMirrorEditor' not in html  # the code cells' editors
     for line in _code_lines(app_notebook_path()):
         assert line not in html, f"notebook source shown in the page: {line!r}"
     for leak in ("Traceback", "Error at server", "site-packages", str(served_app.db)):
