@@ -240,6 +240,10 @@ def test_read_only_app_shows_everything_and_changes_nothing(tmp_path):
         assert "read-only" in summary.message.text
         assert summary.widget.value.startswith("Northwind's 900-vehicle")
         assert not find_all(app.widget, kind=W.Button, description="Add member")
+        from workbook.ui.forms import bindings_under
+
+        assert all(b.widget.disabled for b in bindings_under(app.widget))
+        assert not find_all(app.widget, kind=W.TagsInput)
         assert len(ro.history(PLAN)) == 1
 
 

@@ -9,6 +9,7 @@ import html
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 PALETTE = {
     "ours": "#1f5fa8",
@@ -23,24 +24,51 @@ PALETTE = {
 """Colours: us, them, neutral, good, bad, warning, grid lines, text."""
 
 
-def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -> go.Figure:
-    """Apply the workbook's look: plain background, light grid, compact margins."""
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        template="simple_white",
-        height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        font={
+_AXIS = {
+    "showline": True,
+    "linecolor": "#8a94a3",
+    "ticks": "outside",
+    "tickcolor": "#8a94a3",
+    "gridcolor": PALETTE["grid"],
+    "zeroline": False,
+    "automargin": True,
+}
+TEMPLATE = go.layout.Template(
+    layout={
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": [
+            PALETTE["ours"],
+            PALETTE["theirs"],
+            PALETTE["good"],
+            PALETTE["warn"],
+            PALETTE["neutral"],
+            PALETTE["bad"],
+        ],
+        "font": {
             "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
             "size": 12,
             "color": PALETTE["ink"],
         },
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hoverlabel": {"font": {"size": 12}},
+    }
+)
+"""A small template of our own: applying a stock one costs ~20 ms and ~9 kB per figure."""
+pio.templates["workbook"] = TEMPLATE
+
+
+def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -> go.Figure:
+    """Apply the workbook's look: plain background, light grid, compact margins."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template="workbook",
+        height=height,
+        margin={"l": 10, "r": 10, "t": 48, "b": 10},
         legend={"orientation": "h", "y": -0.15},
-        hoverlabel={"font_size": 12},
         **layout,
     )
-    figure.update_xaxes(gridcolor=PALETTE["grid"], automargin=True)
-    figure.update_yaxes(gridcolor=PALETTE["grid"], automargin=True)
     return figure
 
 

@@ -75,7 +75,7 @@ def package_chart(view: PackageView) -> go.Figure:
     frontier = view.frontier.sort_values("ours")
     figure = go.Figure(
         [
-            go.Scattergl(
+            go.Scatter(
                 x=view.space["ours"],
                 y=view.space["theirs"],
                 mode="markers",

@@ -39,6 +39,8 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
             "gain %{customdata[0]:,.0f} · net %{customdata[1]:,.0f}<extra></extra>",
         )
     )
+    x_top = float(expected["retaliation"].max()) * 1.3 or 1.0
+    y_top = float(expected["cooperation"].max()) * 1.2 or 1.0
     x_mid = float(expected["retaliation"].median())
     y_mid = float(expected["cooperation"].median())
     figure.add_vline(x=x_mid, line_dash="dot", line_color=PALETTE["neutral"])
@@ -65,12 +67,12 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
         xaxis={
             "title": f"expected retaliation damage ({safe(currency)})",
             "tickformat": ",.0f",
-            "rangemode": "tozero",
+            "range": [0, x_top],
         },
         yaxis={
             "title": f"expected cooperation value ({safe(currency)})",
             "tickformat": ",.0f",
-            "rangemode": "tozero",
+            "range": [0, y_top],
         },
     )
 
@@ -118,9 +120,9 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
     figure.add_vline(x=0, line_color=PALETTE["bad"], line_width=1)
     return styled(
         figure,
-        title="Net value per move (Monte Carlo)",
+        title=f"Net value per move, {safe(currency)} (Monte Carlo)",
         height=140 + 52 * max(len(table), 1),
-        xaxis={"title": safe(currency), "tickformat": ",.0f"},
+        xaxis={"tickformat": ",.0f"},
     )
 
 

@@ -24,12 +24,16 @@ from pydantic.fields import FieldInfo
 
 from workbook.content import SectionContent
 from workbook.model import Plan
+from workbook.ui.kit import make, shared_style
 from workbook.ui.session import Change, Path, PlanSession, Subscriptions
 from workbook.ui.style import COLORS, hint_html
 
 Choices = Sequence[tuple[str, Any]] | Callable[[Plan], Sequence[tuple[str, Any]]]
 Kind = Literal["text", "textarea", "number", "choice", "bool", "date", "datetime", "tags", "multi"]
 
+
+FULL = {"width": "100%"}
+"""Layout properties of a widget that fills its cell."""
 
 ACTIONS_WIDTH = "130px"
 """Width of the last table column: row buttons, or the add button."""
@@ -312,7 +316,11 @@ class MessageLine(W.HTML):
 
 def message_widget() -> MessageLine:
     """An error line, hidden until it has something to say."""
-    return MessageLine("", layout=W.Layout(display="none", margin="0"))
+    return MessageLine(
+        "",
+        layout=W.Layout(display="none", margin="0"),
+        style=shared_style(W.HTML.class_traits()["style"].klass),
+    )
 
 
 def _choice_options(
@@ -351,59 +359,90 @@ def make_widget(
     kind = kind or ("choice" if choices is not None else spec.kind())
     if kind == "number" and content and content.choice_labels(pattern(path)):
         kind = "choice"
-    layout = W.Layout(width=width)
+    box = {"width": width}
     value = session.get(path)
     disabled = session.read_only
     identity = _Codec(lambda v: v, lambda v: v)
     codec = identity
     widget: W.ValueWidget
     if kind == "text":
-        widget = W.Text(value=value or "", placeholder=placeholder, continuous_update=True)
+        widget = make(
+            W.Text,
+            value=value or "",
+            placeholder=placeholder,
+            continuous_update=True,
+            layout=box,
+            disabled=disabled,
+        )
         codec = _Codec(lambda v: v or "", lambda v: str(v))
     elif kind == "textarea":
-        widget = W.Textarea(
-            value=value or "", placeholder=placeholder, continuous_update=True, rows=2
+        widget = make(
+            W.Textarea,
+            value=value or "",
+            placeholder=placeholder,
+            continuous_update=True,
+            rows=2,
+            layout=box,
+            disabled=disabled,
         )
         codec = _Codec(lambda v: v or "", lambda v: str(v))
     elif kind == "number":
         integer = spec.base is int
         optional = spec.optional
-        widget = W.Text(
-            value=format_number(value), placeholder=placeholder, continuous_update=False
+        widget = make(
+            W.Text,
+            value=format_number(value),
+            placeholder=placeholder,
+            continuous_update=False,
+            layout=box,
+            disabled=disabled,
         )
         codec = _Codec(format_number, lambda v: parse_number(v, integer=integer, optional=optional))
     elif kind == "choice":
         options = _choice_options(spec, path, content, choices, session.plan)
         if spec.optional and all(v is not None for _, v in options):
             options = [("—", None), *options]
-        widget = W.Dropdown(
-            options=options, value=value if value in [v for _, v in options] else None
+        widget = make(
+            W.Dropdown,
+            options=options,
+            value=value if value in [v for _, v in options] else None,
+            layout=box,
+            disabled=disabled,
         )
     elif kind == "bool":
-        widget = W.Checkbox(value=bool(value), indent=False)
+        widget = make(W.Checkbox, value=bool(value), indent=False, layout=box, disabled=disabled)
     elif kind == "date":
-        widget = W.DatePicker(value=value)
+        widget = make(W.DatePicker, value=value, layout=box, disabled=disabled)
     elif kind == "datetime":
-        widget = W.Text(
-            value=format_datetime(value), continuous_update=False, placeholder="2026-12-08 10:05"
+        widget = make(
+            W.Text,
+            value=format_datetime(value),
+            continuous_update=False,
+            placeholder="2026-12-08 10:05",
+            layout=box,
+            disabled=disabled,
         )
         codec = _Codec(format_datetime, parse_datetime)
+    elif kind == "tags" and disabled:  # TagsInput cannot be disabled: show the list as text
+        widget = make(W.Text, value="; ".join(value), layout=box, disabled=True)
+        codec = _Codec(lambda v: "; ".join(v), lambda v: [t.strip() for t in str(v).split(";")])
     elif kind == "tags":
-        widget = W.TagsInput(value=list(value), allow_duplicates=False)
+        widget = make(W.TagsInput, value=list(value), allow_duplicates=False, layout=box)
         codec = _Codec(list, lambda v: [str(t).strip() for t in v if str(t).strip()])
     elif kind == "multi":
         options = _choice_options(spec, path, content, choices, session.plan)
         known = {v for _, v in options}
-        widget = W.SelectMultiple(
+        widget = make(
+            W.SelectMultiple,
             options=options,
             value=tuple(v for v in value if v in known),
             rows=min(4, max(2, len(options))),
+            layout=box,
+            disabled=disabled,
         )
         codec = _Codec(lambda v: tuple(v), list)
     else:
         raise ValueError(f"unknown widget kind {kind!r}")
-    widget.layout = layout
-    widget.disabled = disabled
     message = message or message_widget()
     binding = Binding(
         session,
@@ -442,13 +481,14 @@ def question_header(content: SectionContent | None, path: Path, fallback: str) -
     question = content.question(pattern(path)) if content else None
     prompt = question.prompt if question else fallback
     parts: list[W.Widget] = [
-        W.HTML(
-            f"<div style='line-height:1.35;font-weight:600'>{html.escape(prompt)}</div>",
-            layout=W.Layout(margin="12px 0 0 0"),
+        make(
+            W.HTML,
+            value=f"<div style='line-height:1.35;font-weight:600'>{html.escape(prompt)}</div>",
+            layout={"margin": "12px 0 0 0"},
         )
     ]
     if question and question.help:
-        parts.append(W.HTML(hint_html(question.help)))
+        parts.append(make(W.HTML, value=hint_html(question.help)))
     return parts
 
 
@@ -564,14 +604,15 @@ class RowTable(W.VBox):
 
     def _header(self) -> list[W.Widget]:
         cells: list[W.Widget] = [
-            W.HTML(
-                f"<div style='line-height:1.3;font-size:12px;font-weight:600;"
-                f"color:{COLORS['muted']};padding-top:4px'>{html.escape(self._label(c))}</div>"
+            make(
+                W.HTML,
+                value=f"<div style='line-height:1.3;font-size:12px;font-weight:600;"
+                f"color:{COLORS['muted']};padding-top:4px'>{html.escape(self._label(c))}</div>",
             )
             for c in self.columns
         ]
         if not self.session.read_only:
-            cells.append(W.HTML(""))
+            cells.append(make(W.HTML, value=""))
         return cells
 
     def _render(self) -> None:
@@ -585,19 +626,17 @@ class RowTable(W.VBox):
         for index in range(len(rows)):
             cells += self._row_cells(index, len(rows))
         if not rows:
-            grid: W.Widget = W.HTML(
-                html.escape(self.empty_text),
-                style={"text_color": COLORS["muted"], "font_size": "13px"},
-            )
+            grid: W.Widget = make(W.HTML, value=hint_html(self.empty_text, size="13px"))
         else:
-            grid = W.GridBox(
-                cells,
-                layout=W.Layout(
-                    grid_template_columns=template,
-                    grid_gap="2px 6px",
-                    width="100%",
-                    align_items="flex-start",
-                ),
+            grid = make(
+                W.GridBox,
+                children=cells,
+                layout={
+                    "grid_template_columns": template,
+                    "grid_gap": "2px 6px",
+                    "width": "100%",
+                    "align_items": "flex-start",
+                },
             )
         self._grid = grid
         self.children = [grid] + ([self.add_form] if self.add_form is not None else [])
@@ -633,11 +672,12 @@ class RowTable(W.VBox):
         def button(
             icon: str, tip: str, enabled: bool, action: Callable[[], str | None]
         ) -> W.Button:
-            b = W.Button(
+            b = make(
+                W.Button,
                 icon=icon,
                 tooltip=tip,
                 disabled=not enabled,
-                layout=W.Layout(width="28px", padding="0"),
+                layout={"width": "28px", "padding": "0"},
             )
 
             def clicked(_: W.Button) -> None:
@@ -667,7 +707,7 @@ class RowTable(W.VBox):
         parts.append(
             button("trash", "Remove this row", True, lambda: self.session.remove(self.path, index))
         )
-        return W.HBox(parts, layout=W.Layout(justify_content="flex-end"))
+        return make(W.HBox, children=parts, layout={"justify_content": "flex-end"})
 
     def _on_change(self, change: Change) -> None:
         if (change.kind == "structure" and change.path == self.path) or (
@@ -687,15 +727,12 @@ class RowTable(W.VBox):
             if kind == "number" and self.content and self.content.choice_labels(key):
                 kind = "choice"
             widget, to_model = self._blank_widget(spec, kind, column)
-            widget.layout = W.Layout(width="100%")
             widget.tooltip = self._label(column)
             widget.add_class(css_class(key.split(".")).replace("nw-field-", "nw-add-"))
             self._new_widgets[column.field] = widget
             self._new_codecs[column.field] = to_model
             cells.append(widget)
-        add = W.Button(
-            description=self.add_label, icon="plus", button_style="", layout=W.Layout(width="auto")
-        )
+        add = make(W.Button, description=self.add_label, icon="plus", layout={"width": "auto"})
         add.on_click(lambda _: self.add())
         add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
         cells.append(add)
@@ -703,15 +740,16 @@ class RowTable(W.VBox):
         self.add_message.layout.grid_column = "1 / -1"
         cells.append(self.add_message)
         template = grid_template(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
-        return W.GridBox(
-            cells,
-            layout=W.Layout(
-                grid_template_columns=template,
-                grid_gap="2px 6px",
-                width="100%",
-                margin="4px 0 0 0",
-                align_items="flex-start",
-            ),
+        return make(
+            W.GridBox,
+            children=cells,
+            layout={
+                "grid_template_columns": template,
+                "grid_gap": "2px 6px",
+                "width": "100%",
+                "margin": "4px 0 0 0",
+                "align_items": "flex-start",
+            },
         )
 
     def _blank_widget(
@@ -719,13 +757,15 @@ class RowTable(W.VBox):
     ) -> tuple[W.ValueWidget, Callable[[Any], Any]]:
         default = spec.info.get_default(call_default_factory=True)
         if kind in ("text", "textarea"):
-            w: W.ValueWidget = W.Text(placeholder=self._label(column))
+            w: W.ValueWidget = make(W.Text, placeholder=self._label(column), layout=FULL)
             return w, str
         if kind == "number":
             integer, optional = spec.base is int, spec.optional
-            w = W.Text(
+            w = make(
+                W.Text,
                 value=format_number(default) if default is not None else "",
                 placeholder=self._label(column),
+                layout=FULL,
             )
             return w, lambda v: parse_number(v, integer=integer, optional=optional)
         if kind == "choice":
@@ -734,22 +774,24 @@ class RowTable(W.VBox):
             if spec.optional and all(v is not None for _, v in options):
                 options = [("—", None), *options]
             values = [v for _, v in options]
-            return W.Dropdown(
+            return make(
+                W.Dropdown,
                 options=options,
+                layout=FULL,
                 value=default if default in values else (values[0] if values else None),
             ), lambda v: v
         if kind == "bool":
-            return W.Checkbox(value=bool(default), indent=False), bool
+            return make(W.Checkbox, value=bool(default), indent=False, layout=FULL), bool
         if kind == "datetime":
             now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-            return W.Text(value=format_datetime(now)), parse_datetime
+            return make(W.Text, value=format_datetime(now), layout=FULL), parse_datetime
         if kind == "date":
-            return W.DatePicker(value=default), lambda v: v
+            return make(W.DatePicker, value=default, layout=FULL), lambda v: v
         if kind == "multi":
             path = (*self.path, 0, *column.field.split("."))
             options = _choice_options(spec, path, self.content, column.choices, self.session.plan)
-            return W.SelectMultiple(options=options, rows=2), list
-        return W.TagsInput(value=[]), list
+            return make(W.SelectMultiple, options=options, rows=2, layout=FULL), list
+        return make(W.TagsInput, value=[], layout=FULL), list
 
     def add(self) -> str | None:
         """Validate the add form and append its row; returns the refusal, if any."""

@@ -39,9 +39,13 @@ def paragraphs_html(text: str) -> str:
             continue
         if all(line.startswith("- ") for line in lines):
             items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul style='padding-left:18px;margin:4px 0'>{items}</ul>")
+            blocks.append(
+                f"<ul style='padding-left:18px;margin:4px 0;line-height:1.45'>{items}</ul>"
+            )
         else:
-            blocks.append(f"<p style='margin:4px 0 8px 0'>{html.escape(' '.join(lines))}</p>")
+            blocks.append(
+                f"<p style='margin:4px 0 8px 0;line-height:1.45'>{html.escape(' '.join(lines))}</p>"
+            )
     return "".join(blocks)
 
 

@@ -221,7 +221,7 @@ class View(SectionView):
             *(W.HTML(f"<b style='font-size:12px'>{t}</b>") for t in ("", "low", "likely", "high")),
             widths=["2fr", "1fr", "1fr", "1fr"],
         )
-        self.editor.children = [header, *rows, remove]
+        self.editor.children = [header, *rows, W.HBox([remove])]
 
     def _range(self, label: tuple[str, str], path: tuple[Any, ...]) -> W.Widget:
         message = message_widget()
