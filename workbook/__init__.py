@@ -9,48 +9,125 @@ Everything an analyst needs is importable from here; the widgets live in ``workb
 True
 """
 
-from workbook.analysis.completion import completion
-from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
-from workbook.analysis.ledger import ledger_flags, ledger_status
-from workbook.analysis.packages import (
-    PackageInputError,
-    best_package,
-    nash_package,
-    package_count,
-    pareto_frontier,
-    planner_options,
-)
-from workbook.analysis.portfolio import load_plans, portfolio
-from workbook.analysis.relationship import (
-    business_totals,
-    reciprocity_balance,
-    relationship_flags,
-    sharing_ladder,
-)
-from workbook.analysis.scenarios import (
-    ScenarioInputError,
-    best_responses,
-    disagreement,
-    expected_values,
-    greatest_cooperation,
-    least_regret,
-    most_damaging_retaliation,
-    payoff_table,
-    simulate,
-)
-from workbook.analysis.strategy import fit_check, scenario_prompts
-from workbook.analysis.value import coverage, draft_statement, driver_comparison, value_totals
-from workbook.brief import brief_html, brief_markdown, brief_xlsx, export_brief
-from workbook.errors import (
-    ConflictError,
-    PlanFileError,
-    PlanNotFound,
-    ReadOnlyError,
-    WorkbookError,
-)
-from workbook.model import SCHEMA_VERSION, Plan, StrategicPlan, load_plan
-from workbook.store import PlanStore, example_plan, parse_plan_file
-from workbook.tables import analysis_tables, plan_tables
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names as static tools see them; at run time see __getattr__
+    from workbook.analysis.completion import completion
+    from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
+    from workbook.analysis.ledger import ledger_flags, ledger_status
+    from workbook.analysis.packages import (
+        PackageInputError,
+        best_package,
+        nash_package,
+        package_count,
+        pareto_frontier,
+        planner_options,
+    )
+    from workbook.analysis.portfolio import load_plans, portfolio
+    from workbook.analysis.relationship import (
+        business_totals,
+        reciprocity_balance,
+        relationship_flags,
+        sharing_ladder,
+    )
+    from workbook.analysis.scenarios import (
+        ScenarioInputError,
+        best_responses,
+        disagreement,
+        expected_values,
+        greatest_cooperation,
+        least_regret,
+        most_damaging_retaliation,
+        payoff_table,
+        simulate,
+    )
+    from workbook.analysis.strategy import fit_check, scenario_prompts
+    from workbook.analysis.value import coverage, draft_statement, driver_comparison, value_totals
+    from workbook.brief import brief_html, brief_markdown, brief_xlsx, export_brief
+    from workbook.errors import (
+        ConflictError,
+        PlanFileError,
+        PlanNotFound,
+        ReadOnlyError,
+        WorkbookError,
+    )
+    from workbook.model import SCHEMA_VERSION, Plan, StrategicPlan, load_plan
+    from workbook.store import PlanStore, example_plan, parse_plan_file
+    from workbook.tables import analysis_tables, plan_tables
+
+_LAZY = {
+    "ConflictError": "workbook.errors",
+    "PackageInputError": "workbook.analysis.packages",
+    "Plan": "workbook.model",
+    "PlanFileError": "workbook.errors",
+    "PlanNotFound": "workbook.errors",
+    "PlanStore": "workbook.store",
+    "ReadOnlyError": "workbook.errors",
+    "SCHEMA_VERSION": "workbook.model",
+    "ScenarioInputError": "workbook.analysis.scenarios",
+    "StrategicPlan": "workbook.model",
+    "WorkbookError": "workbook.errors",
+    "analysis_tables": "workbook.tables",
+    "best_package": "workbook.analysis.packages",
+    "best_responses": "workbook.analysis.scenarios",
+    "brief_html": "workbook.brief",
+    "brief_markdown": "workbook.brief",
+    "brief_xlsx": "workbook.brief",
+    "business_totals": "workbook.analysis.relationship",
+    "completion": "workbook.analysis.completion",
+    "coverage": "workbook.analysis.value",
+    "disagreement": "workbook.analysis.scenarios",
+    "draft_statement": "workbook.analysis.value",
+    "driver_comparison": "workbook.analysis.value",
+    "example_plan": "workbook.store",
+    "expected_values": "workbook.analysis.scenarios",
+    "export_brief": "workbook.brief",
+    "fit_check": "workbook.analysis.strategy",
+    "greatest_cooperation": "workbook.analysis.scenarios",
+    "least_regret": "workbook.analysis.scenarios",
+    "ledger_flags": "workbook.analysis.ledger",
+    "ledger_status": "workbook.analysis.ledger",
+    "load_plan": "workbook.model",
+    "load_plans": "workbook.analysis.portfolio",
+    "most_damaging_retaliation": "workbook.analysis.scenarios",
+    "nash_package": "workbook.analysis.packages",
+    "package_count": "workbook.analysis.packages",
+    "package_view": "workbook.analysis.concessions",
+    "pareto_frontier": "workbook.analysis.packages",
+    "parse_plan_file": "workbook.store",
+    "payoff_table": "workbook.analysis.scenarios",
+    "plan_checks": "workbook.analysis.concessions",
+    "plan_tables": "workbook.tables",
+    "planner_options": "workbook.analysis.packages",
+    "portfolio": "workbook.analysis.portfolio",
+    "reciprocity_balance": "workbook.analysis.relationship",
+    "relationship_flags": "workbook.analysis.relationship",
+    "scenario_prompts": "workbook.analysis.strategy",
+    "sharing_ladder": "workbook.analysis.relationship",
+    "simulate": "workbook.analysis.scenarios",
+    "trade_currency": "workbook.analysis.concessions",
+    "value_totals": "workbook.analysis.value",
+    "zopa": "workbook.analysis.concessions",
+}
+"""Where each public name lives; modules are imported on first use (PEP 562)."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use, so ``import workbook`` stays light."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'workbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "0.1.0"
 

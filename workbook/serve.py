@@ -35,7 +35,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from workbook.store import DB_ENV, PlanStore
+from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore
 
 __all__ = [
     "ASSET_PATTERNS",
@@ -52,8 +52,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 APP_NOTEBOOK = "app.ipynb"
-READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
-"""Set to ``1`` in the kernels' environment when the app is served read-only."""
 TEMPLATE = "lab"
 
 KERNEL_WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"

@@ -33,6 +33,9 @@ from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, n
 DB_ENV = "NEGOTIATION_WORKBOOK_DB"
 """Environment variable naming the SQLite file, when no path is given."""
 
+READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
+"""Set to ``1`` (by ``negotiation-workbook serve --read-only``) to open the store read-only."""
+
 MAX_IMPORT_BYTES = 5_000_000
 """Plan files larger than this are refused before parsing."""
 

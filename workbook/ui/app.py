@@ -22,7 +22,7 @@ from workbook.analysis.completion import completion
 from workbook.content import SectionContent, load_content
 from workbook.errors import PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
-from workbook.store import DB_ENV, PlanStore
+from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
@@ -30,7 +30,6 @@ from workbook.ui.views import SectionView, ViewContext, view_class
 
 log = logging.getLogger(__name__)
 
-READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
 FIRST_SECTION = "deal"
 
 
