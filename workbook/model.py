@@ -384,10 +384,9 @@ class RetaliationEstimate(Model):
     )
 
 
-class MoveEstimate(Row):
-    """One participant's ranges for one move."""
+class Estimate(Model):
+    """Ranges for one move, without saying whose (a workshop participant's answer)."""
 
-    participant: Name = Field("Team", description="Who made this estimate.")
     gain: Range = Field(default_factory=Range, description="Our direct gain from the move.")
     cooperation_probability: ProbabilityRange = Field(
         default_factory=ProbabilityRange, description="Chance the customer cooperates."
@@ -405,6 +404,12 @@ class MoveEstimate(Row):
         if len(ids) != len(set(ids)):
             raise ValueError("a competitor is estimated twice in one estimate")
         return self
+
+
+class MoveEstimate(Estimate, Row):
+    """One participant's ranges for one move."""
+
+    participant: Name = Field("Team", description="Who made this estimate.")
 
 
 class Move(Row):

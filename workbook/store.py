@@ -29,6 +29,22 @@ from workbook.errors import (
     describe,
 )
 from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, new_id
+from workbook.workshop import (
+    CODE_LIFETIME,
+    PROMPTS,
+    AnswerRecord,
+    Clock,
+    JoinError,
+    Prompt,
+    SessionState,
+    WorkshopError,
+    WorkshopSession,
+    check_open,
+    new_code,
+    normalize_code,
+    participant_name,
+    validate_answer,
+)
 
 DB_ENV = "NEGOTIATION_WORKBOOK_DB"
 """Environment variable naming the SQLite file, when no path is given."""
@@ -69,6 +85,37 @@ _SCHEMA = [
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # version 2: facilitated workshops
+    """
+    CREATE TABLE workshop_sessions (
+        code TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL REFERENCES plans(id),
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'revealed', 'ended')),
+        prompts TEXT NOT NULL DEFAULT '[]',
+        clock TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at TEXT,
+        version INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX workshop_sessions_by_plan ON workshop_sessions (plan_id, created_at);
+    CREATE TABLE workshop_participants (
+        code TEXT NOT NULL REFERENCES workshop_sessions(code),
+        name_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (code, name_key)
+    );
+    CREATE TABLE workshop_answers (
+        code TEXT NOT NULL REFERENCES workshop_sessions(code),
+        name_key TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (code, name_key, prompt)
+    );
+    """,
 ]
 
 
@@ -84,6 +131,25 @@ def default_db_path() -> Path:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _iso(stamp: dt.datetime | None) -> str:
+    """A UTC timestamp as stored, for ``stamp`` or now."""
+    stamp = stamp or dt.datetime.now(dt.UTC)
+    return stamp.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _session(row: sqlite3.Row) -> WorkshopSession:
+    return WorkshopSession(
+        code=row["code"],
+        plan_id=row["plan_id"],
+        state=row["state"],
+        prompts=PROMPTS.validate_json(row["prompts"]),
+        clock=Clock.model_validate_json(row["clock"]),
+        created_at=dt.datetime.fromisoformat(row["created_at"]),
+        expires_at=dt.datetime.fromisoformat(row["expires_at"]),
+        version=row["version"],
+    )
 
 
 @dataclass(frozen=True)
@@ -377,6 +443,199 @@ class PlanStore:
                 (latest + 1, now, author, strategic.model_dump_json()),
             )
         return StoredPlan(strategic, latest + 1, now, author)  # type: ignore[arg-type]
+
+    # --- workshops -----------------------------------------------------------------------
+
+    def open_workshop(
+        self,
+        plan_id: str,
+        *,
+        now: dt.datetime | None = None,
+        lifetime: dt.timedelta = CODE_LIFETIME,
+    ) -> WorkshopSession:
+        """Open a workshop session for a plan under a new join code, valid for ``lifetime``."""
+        created = _iso(now)
+        expires = _iso(dt.datetime.fromisoformat(created) + lifetime)
+        with self._write() as con:
+            self._head(plan_id)
+            taken = True
+            while taken:
+                code = new_code()
+                taken = bool(
+                    con.execute(
+                        "SELECT 1 FROM workshop_sessions WHERE code = ?", (code,)
+                    ).fetchone()
+                )
+            con.execute(
+                "INSERT INTO workshop_sessions (code, plan_id, clock, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (code, plan_id, Clock().model_dump_json(), created, expires),
+            )
+        return self.workshop(code)
+
+    def workshop(self, code: str) -> WorkshopSession:
+        """The session with join code ``code`` (any case), or JoinError."""
+        code = normalize_code(code)
+        row = self._con.execute(
+            "SELECT * FROM workshop_sessions WHERE code = ?", (code,)
+        ).fetchone()
+        if row is None:
+            raise JoinError(
+                f"No workshop session has the code {code}. Check the code on the "
+                "facilitator's screen."
+            )
+        return _session(row)
+
+    def latest_workshop(self, plan_id: str) -> WorkshopSession | None:
+        """The plan's most recently opened workshop session, whatever its state."""
+        row = self._con.execute(
+            "SELECT * FROM workshop_sessions WHERE plan_id = ? "
+            "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            (plan_id,),
+        ).fetchone()
+        return _session(row) if row else None
+
+    def workshop_version(self, code: str) -> int:
+        """A number that grows with every change to a session or its answers; cheap to poll."""
+        row = self._con.execute(
+            "SELECT version FROM workshop_sessions WHERE code = ?", (code,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def update_workshop(
+        self,
+        code: str,
+        *,
+        state: SessionState | None = None,
+        prompts: list[Prompt] | None = None,
+        clock: Clock | None = None,
+        now: dt.datetime | None = None,
+    ) -> WorkshopSession:
+        """Change a session's state, prompts or clock; an ended or expired one refuses."""
+        stamp = _iso(now)
+        with self._write() as con:
+            session = self.workshop(code)
+            check_open(session, dt.datetime.fromisoformat(stamp))
+            con.execute(
+                "UPDATE workshop_sessions SET state = ?, prompts = ?, clock = ?, "
+                "ended_at = CASE WHEN ? = 'ended' THEN ? END, version = version + 1 "
+                "WHERE code = ?",
+                (
+                    state or session.state,
+                    PROMPTS.dump_json(session.prompts if prompts is None else prompts).decode(),
+                    (clock or session.clock).model_dump_json(),
+                    state,
+                    stamp,
+                    session.code,
+                ),
+            )
+        return self.workshop(code)
+
+    def join_workshop(
+        self, code: str, name: str, *, now: dt.datetime | None = None
+    ) -> tuple[WorkshopSession, str]:
+        """Join a session: the session and the tidied name, or JoinError saying what is wrong.
+
+        Someone who joined before may come back after the session ended, to see the results.
+        """
+        name = participant_name(name)
+        stamp = _iso(now)
+        session = self.workshop(code)
+        if session.expired(dt.datetime.fromisoformat(stamp)):
+            raise JoinError(
+                f"The code {session.code} has expired. Ask the facilitator for a new one."
+            )
+        key = (session.code, name.casefold())
+        known = self._con.execute(
+            "SELECT name FROM workshop_participants WHERE code = ? AND name_key = ?", key
+        ).fetchone()
+        if known:
+            return session, known[0]
+        if session.state == "ended":
+            raise JoinError(f"The workshop session {session.code} has ended: it takes no one new.")
+        with self._write() as con:
+            state = con.execute(
+                "SELECT state FROM workshop_sessions WHERE code = ?", (session.code,)
+            ).fetchone()[0]
+            if state == "ended":
+                raise JoinError(f"The workshop session {session.code} has just ended.")
+            con.execute(
+                "INSERT OR IGNORE INTO workshop_participants (code, name_key, name, joined_at) "
+                "VALUES (?, ?, ?, ?)",
+                (*key, name, stamp),
+            )
+            con.execute(
+                "UPDATE workshop_sessions SET version = version + 1 WHERE code = ?",
+                (session.code,),
+            )
+        return self.workshop(session.code), name
+
+    def workshop_participants(self, code: str) -> list[str]:
+        """The names of everyone who joined the session, in the order they joined."""
+        rows = self._con.execute(
+            "SELECT name FROM workshop_participants WHERE code = ? ORDER BY joined_at, rowid",
+            (normalize_code(code),),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def submit_answer(
+        self,
+        code: str,
+        participant: str,
+        prompt_id: str,
+        data: Any,
+        *,
+        now: dt.datetime | None = None,
+    ) -> AnswerRecord:
+        """Keep a participant's answer to an open prompt; answering again replaces it.
+
+        The answer is validated against the prompt before it is written (AnswerError); an
+        ended or expired session (SessionClosed) and a closed prompt refuse it.
+        """
+        name = participant_name(participant)
+        stamp = _iso(now)
+        with self._write() as con:
+            session = self.workshop(code)
+            check_open(session, dt.datetime.fromisoformat(stamp))
+            prompt = session.prompt(prompt_id)
+            if prompt is None or not prompt.open:
+                raise WorkshopError(
+                    "The facilitator has closed this question; your earlier answer is kept."
+                )
+            answer = validate_answer(prompt, data).model_dump(mode="json")
+            key = (session.code, name.casefold())
+            if not con.execute(
+                "SELECT 1 FROM workshop_participants WHERE code = ? AND name_key = ?", key
+            ).fetchone():
+                raise JoinError("Join the session with its code and your name first.")
+            con.execute(
+                "INSERT INTO workshop_answers "
+                "(code, name_key, participant, prompt, answer, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, name_key, prompt) DO UPDATE SET "
+                "participant = excluded.participant, answer = excluded.answer, "
+                "updated_at = excluded.updated_at",
+                (*key, name, prompt_id, json.dumps(answer), stamp),
+            )
+            con.execute(
+                "UPDATE workshop_sessions SET version = version + 1 WHERE code = ?",
+                (session.code,),
+            )
+        return AnswerRecord(name, prompt_id, answer, dt.datetime.fromisoformat(stamp))
+
+    def workshop_answers(self, code: str, participant: str | None = None) -> list[AnswerRecord]:
+        """The session's answers, oldest first; only one participant's when named."""
+        query = (
+            "SELECT participant, prompt, answer, updated_at FROM workshop_answers WHERE code = ?"
+        )
+        args: tuple[str, ...] = (normalize_code(code),)
+        if participant is not None:
+            query += " AND name_key = ?"
+            args += (participant.casefold(),)
+        rows = self._con.execute(query + " ORDER BY updated_at, rowid", args).fetchall()
+        return [
+            AnswerRecord(r[0], r[1], json.loads(r[2]), dt.datetime.fromisoformat(r[3]))
+            for r in rows
+        ]
 
     # --- first start -------------------------------------------------------------------
 
