@@ -65,8 +65,15 @@ def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         template="workbook",
         height=height,
-        margin={"l": 10, "r": 10, "t": 48, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 10, "r": 10, "t": 48, "b": 36},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+        },
         **layout,
     )
     return figure

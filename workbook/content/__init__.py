@@ -16,7 +16,7 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -83,8 +83,28 @@ class SectionContent(_Strict):
         return self.choices.get(path, {})
 
 
+class WorkshopContent(SectionContent):
+    """What the workshop mode says to the facilitator, the participants and the room."""
+
+    participant: Text = Field("", description="Shown to participants above their questions.")
+    waiting: Text = Field("", description="Shown to participants while no question is open.")
+    hidden: Text = Field("", description="Says that answers stay private until revealed.")
+    ended: Text = Field("", description="Shown to participants once the session has ended.")
+    nearly: Text = Field("", description="The timer's note when time is nearly up.")
+    time_up: Text = Field("", description="The timer's gentle note when time is up.")
+    prompts: dict[Literal["estimate", "values", "priorities"], Question] = Field(
+        default_factory=dict, description="The question participants answer, per prompt kind."
+    )
+    agenda_questions: dict[str, Text] = Field(
+        default_factory=dict, description="The question put to the room, per agenda section."
+    )
+
+
 class ContentError(WorkbookError):
     """A content file is not valid."""
+
+
+S = TypeVar("S", bound=SectionContent)
 
 
 def content_dirs() -> list[Path]:
@@ -95,11 +115,11 @@ def content_dirs() -> list[Path]:
     return dirs
 
 
-def read_content_file(path: Path) -> SectionContent:
-    """Read and check one content file."""
+def read_content_file(path: Path, schema: type[S] = SectionContent) -> S:  # type: ignore[assignment]
+    """Read and check one content file against ``schema``."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return SectionContent.model_validate(data)
+        return schema.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path.name}: not valid TOML: {exc}") from None
     except ValidationError as exc:
@@ -140,3 +160,13 @@ def _load(dirs: tuple[Path, ...]) -> dict[str, SectionContent]:
 def load_content() -> dict[str, SectionContent]:
     """Every section's content, in navigation order, keyed by section key."""
     return _load(tuple(content_dirs()))
+
+
+WORKSHOP_FILE = Path("workshop") / "workshop.toml"
+"""The workshop mode's content, in a folder of its own: it is not a section of the plan."""
+
+
+@functools.cache
+def load_workshop_content() -> WorkshopContent:
+    """The texts of the workshop mode (facilitator panel, participant view, projector)."""
+    return read_content_file(content_dirs()[0] / WORKSHOP_FILE, WorkshopContent)

@@ -35,6 +35,10 @@ Kind = Literal["text", "textarea", "number", "choice", "bool", "date", "datetime
 FULL = {"width": "100%"}
 """Layout properties of a widget that fills its cell."""
 
+FULL_ROW = "auto / 1 / auto / -1"
+"""A grid area spanning every column (Voilà's widget manager ignores ``grid_column``)."""
+
+
 ACTIONS_WIDTH = "130px"
 """Width of the last table column: row buttons, or the add button."""
 
@@ -552,7 +556,8 @@ class RowTable(W.VBox):
     """An editable table of the rows in the list at ``path``.
 
     Each row's fields are bound to the plan; rows can be moved and removed; a form at the
-    bottom adds a row once it validates. ``detail`` builds extra widgets under a row (for
+    bottom adds a row once it validates. ``detail(index, subs)`` builds widgets under a row,
+    binding them with ``subs`` so that they are dropped with the row (for
     nested tables).
     """
 
@@ -568,7 +573,7 @@ class RowTable(W.VBox):
         empty_text: str = "Nothing here yet.",
         new_row: Callable[[], dict[str, Any]] | None = None,
         prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-        detail: Callable[[int], W.Widget] | None = None,
+        detail: Callable[[int, Subscriptions], W.Widget] | None = None,
         reorder: bool = True,
     ):
         super().__init__(layout=W.Layout(width="100%"))
@@ -645,7 +650,7 @@ class RowTable(W.VBox):
 
     def _row_cells(self, index: int, count: int) -> list[W.Widget]:
         message = message_widget()
-        message.layout.grid_column = "1 / -1"
+        message.layout.grid_area = FULL_ROW
         cells: list[W.Widget] = []
         for column in self.columns:
             path = (*self.path, index, *column.field.split("."))
@@ -663,8 +668,8 @@ class RowTable(W.VBox):
             cells.append(self._actions(index, count, message))
         cells.append(message)
         if self.detail is not None:
-            extra = self.detail(index)
-            extra.layout.grid_column = "1 / -1"
+            extra = self.detail(index, self._row_subs)
+            extra.layout.grid_area = FULL_ROW
             cells.append(extra)
         return cells
 
@@ -737,7 +742,7 @@ class RowTable(W.VBox):
         add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
         cells.append(add)
         self.add_message = message_widget()
-        self.add_message.layout.grid_column = "1 / -1"
+        self.add_message.layout.grid_area = FULL_ROW
         cells.append(self.add_message)
         template = grid_template(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
         return make(

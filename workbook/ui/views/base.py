@@ -21,11 +21,13 @@ from workbook.ui.forms import (
     field,
     grid_template,
     make_widget,
+    message_widget,
     question_header,
 )
+from workbook.ui.kit import make
 from workbook.ui.plot import FigureView
-from workbook.ui.session import Path, PlanSession
-from workbook.ui.style import COLORS, paragraphs_html
+from workbook.ui.session import Path, PlanSession, Subscriptions
+from workbook.ui.style import COLORS, hint_html, paragraphs_html
 
 
 @dataclass
@@ -120,10 +122,30 @@ class SectionView:
         """A paragraph of guidance text."""
         return W.HTML(paragraphs_html(text), style={"text_color": COLORS["muted"]})
 
-    def detail_field(self, path: Path, placeholder: str) -> W.Widget:
-        """A bare field under a table row (no question), e.g. a long text for that row."""
-        widget, binding = make_widget(self.session, path, subs=self.subs, placeholder=placeholder)
-        return W.VBox([widget, binding.message], layout=W.Layout(margin="0 0 6px 0"))
+    def detail_fields(
+        self, subs: Subscriptions, base: Path, fields: Sequence[Column], *, labels: bool = True
+    ) -> W.Widget:
+        """Fields of one table row shown under it, side by side, bound with the row's ``subs``."""
+        message = message_widget()
+        cells = []
+        for column in fields:
+            path = (*base, *column.field.split("."))
+            widget, _ = make_widget(
+                self.session,
+                path,
+                subs=subs,
+                content=self.content,
+                kind=column.kind,
+                choices=column.choices,
+                message=message,
+                placeholder=column.label or "",
+            )
+            if labels and column.label:
+                cells.append(W.VBox([make(W.HTML, value=hint_html(column.label)), widget]))
+            else:
+                cells.append(widget)
+        grid = self.row(*cells, widths=[c.width for c in fields])
+        return W.VBox([grid, message], layout=W.Layout(margin="0 0 8px 0"))
 
     def chart(self, name: str) -> FigureView:
         """An area for one figure, with the DOM class ``nw-chart-<name>``."""

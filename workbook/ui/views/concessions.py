@@ -18,8 +18,12 @@ from workbook.analysis.concessions import (
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
 from workbook.ui.forms import Column, MessageLine, message_widget
+from workbook.ui.session import Subscriptions
 from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
+
+NOT_OFFERED = ""
+"""The dropdown value of a variable left out of the offer (a Dropdown shows None as blank)."""
 
 
 def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
@@ -94,24 +98,12 @@ class View(SectionView):
                 m.ConcessionStep,
                 [
                     Column("if_they_give", width="2fr"),
-                    Column(
-                        "their_variable_id",
-                        label="Their variable",
-                        width="1fr",
-                        choices=variable_choices,
-                    ),
                     Column("we_give", width="2fr"),
-                    Column(
-                        "our_variable_id",
-                        label="Our variable",
-                        width="1fr",
-                        choices=variable_choices,
-                    ),
-                    Column("our_cost", width="90px"),
-                    Column("their_value", width="90px"),
-                    Column("reason_kind", width="1.2fr"),
+                    Column("our_cost", width="100px"),
+                    Column("their_value", width="100px"),
                 ],
                 add_label="Add step",
+                detail=self._step_details,
             ),
             self.heading("When they do not reciprocate"),
             self.row(
@@ -142,7 +134,19 @@ class View(SectionView):
             ]
         )
 
-    def _options(self, index: int) -> W.Widget:
+    def _step_details(self, index: int, subs: Subscriptions) -> W.Widget:
+        return self.detail_fields(
+            subs,
+            ("concessions", "steps", index),
+            [
+                Column("their_variable_id", label="They move on", choices=variable_choices),
+                Column("our_variable_id", label="We move on", choices=variable_choices),
+                Column("reason_kind", label="Meant to solve"),
+                Column("reason", label="Why", width="2fr"),
+            ],
+        )
+
+    def _options(self, index: int, _subs: Subscriptions) -> W.Widget:
         path = ("concessions", "variables", index, "options")
         table = self.table(
             path,
@@ -166,12 +170,12 @@ class View(SectionView):
         for var in plan.concessions.variables:
             if not var.options:
                 continue
-            options: list[tuple[str, Any]] = [("— not in the offer —", None)]
+            options: list[tuple[str, Any]] = [("— not in the offer —", NOT_OFFERED)]
             options += [(o.label, o.id) for o in var.options]
-            current = plan.concessions.current_offer.get(var.id)
+            current = plan.concessions.current_offer.get(var.id, NOT_OFFERED)
             dropdown = W.Dropdown(
                 options=options,
-                value=current if current in [v for _, v in options] else None,
+                value=current if current in [v for _, v in options] else NOT_OFFERED,
                 disabled=self.session.read_only,
                 layout=W.Layout(width="100%"),
             )
@@ -190,14 +194,16 @@ class View(SectionView):
     ) -> Callable[[dict[str, Any]], None]:
         def changed(change: dict[str, Any]) -> None:
             offer = dict(self.session.plan.concessions.current_offer)
-            if change["new"] is None:
+            if change["new"] == NOT_OFFERED:
                 offer.pop(variable_id, None)
             else:
                 offer[variable_id] = change["new"]
             problem = self.session.set(("concessions", "current_offer"), offer)
             message.say(problem or "")
             if problem:
-                dropdown.value = self.session.plan.concessions.current_offer.get(variable_id)
+                dropdown.value = self.session.plan.concessions.current_offer.get(
+                    variable_id, NOT_OFFERED
+                )
 
         return changed
 

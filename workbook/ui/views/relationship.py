@@ -19,6 +19,7 @@ from workbook.analysis.relationship import (
 )
 from workbook.charts.relationship import balance_chart, stakeholder_map
 from workbook.ui.forms import Column
+from workbook.ui.session import Subscriptions
 from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
@@ -131,10 +132,12 @@ class View(SectionView):
             *self.custom_questions(),
         ]
 
-    def _hope(self, index: int) -> W.Widget:
-        return self.detail_field(
-            ("relationship", "disclosures", index, "hope_to_learn"),
-            "What we hope to learn in return",
+    def _hope(self, index: int, subs: Subscriptions) -> W.Widget:
+        return self.detail_fields(
+            subs,
+            ("relationship", "disclosures", index),
+            [Column("hope_to_learn", label="What we hope to learn in return")],
+            labels=False,
         )
 
     def _refresh(self) -> None:

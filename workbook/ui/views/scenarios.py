@@ -23,7 +23,7 @@ from workbook.analysis.scenarios import (
 )
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
-from workbook.ui.forms import Column, close_tree, make_widget, message_widget
+from workbook.ui.forms import FULL_ROW, Column, close_tree, make_widget, message_widget
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, figures_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
@@ -236,7 +236,7 @@ class View(SectionView):
                 self.session, (*path, part), subs=self.editor_subs, message=message
             )
             cells.append(widget)
-        message.layout.grid_column = "1 / -1"
+        message.layout.grid_area = FULL_ROW
         return W.VBox([self.row(*cells, widths=["2fr", "1fr", "1fr", "1fr"]), message])
 
     def _start_button(self, move: int) -> W.Widget:

@@ -19,6 +19,7 @@ from workbook.analysis.value import (
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
 from workbook.ui.forms import Column
+from workbook.ui.session import Subscriptions
 from workbook.ui.style import figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
@@ -140,12 +141,15 @@ class View(SectionView):
             *self.custom_questions(),
         ]
 
-    def _assumption(self, index: int) -> W.Widget:
-        return self.detail_field(
-            ("value", "value_items", index, "assumption"), "Where the figures come from"
+    def _assumption(self, index: int, subs: Subscriptions) -> W.Widget:
+        return self.detail_fields(
+            subs,
+            ("value", "value_items", index),
+            [Column("assumption", label="Where the figures come from")],
+            labels=False,
         )
 
-    def _draft_button(self, index: int) -> W.Widget:
+    def _draft_button(self, index: int, _subs: Subscriptions) -> W.Widget:
         button = W.Button(
             description="Draft the statement from the answers",
             icon="magic",
