@@ -11,6 +11,7 @@ from workbook.charts import PALETTE, safe, styled
 
 def stakeholder_map(players: pd.DataFrame) -> go.Figure:
     """Key players by stance (x) and influence (y); bubble size is our relationship."""
+    players = players.assign(x=_spread(players["stance"], players["influence"]))
     figure = go.Figure()
     for side, color, name in (
         ("ours", PALETTE["ours"], "Our side"),
@@ -19,7 +20,7 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
         part = players[players["side"] == side]
         figure.add_trace(
             go.Scatter(
-                x=part["stance"],
+                x=part["x"],
                 y=part["influence"],
                 mode="markers+text",
                 name=name,
@@ -54,6 +55,17 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
         },
         yaxis={"range": [0.4, 5.8], "tickvals": [1, 2, 3, 4, 5], "title": "influence"},
     )
+
+
+def _spread(x: pd.Series, y: pd.Series, step: float = 0.22) -> list[float]:
+    """x positions nudged apart where several players share one spot on the map."""
+    seen: dict[tuple[float, float], int] = {}
+    out = []
+    for a, b in zip(x, y, strict=True):
+        n = seen.get((a, b), 0)
+        seen[(a, b)] = n + 1
+        out.append(a + step * ((n + 1) // 2) * (1 if n % 2 else -1))
+    return out
 
 
 def balance_chart(balance: Balance, fair_share: float) -> go.Figure:

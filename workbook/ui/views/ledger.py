@@ -10,6 +10,7 @@ from workbook import model as m
 from workbook.analysis.ledger import ledger_flags, ledger_status
 from workbook.charts.concessions import ledger_chart
 from workbook.ui.forms import Column
+from workbook.ui.session import Subscriptions
 from workbook.ui.style import flags_html, verdict_html
 from workbook.ui.views.base import SectionView
 from workbook.ui.views.concessions import variable_choices
@@ -38,15 +39,15 @@ class View(SectionView):
                 ("ledger", "entries"),
                 m.LedgerEntry,
                 [
-                    Column("at", width="130px"),
-                    Column("direction", width="120px"),
-                    Column("variable_id", label="Variable", width="1fr", choices=variable_choices),
+                    Column("at", width="135px"),
+                    Column("direction", width="125px"),
                     Column("description", width="2fr"),
-                    Column("value_ours", width="90px"),
-                    Column("value_theirs", width="90px"),
-                    Column("answers", width="1.2fr", choices=given_choices),
+                    Column("value_ours", width="95px"),
+                    Column("value_theirs", width="95px"),
+                    Column("answers", width="1.3fr", choices=given_choices),
                 ],
                 add_label="Log concession",
+                detail=self._details,
             ),
             self.panel(self.balance),
             self.field(("ledger", "fair_share")),
@@ -54,6 +55,16 @@ class View(SectionView):
             self.flags,
             *self.custom_questions(),
         ]
+
+    def _details(self, index: int, subs: Subscriptions) -> W.Widget:
+        return self.detail_fields(
+            subs,
+            ("ledger", "entries", index),
+            [
+                Column("variable_id", label="Variable moved", choices=variable_choices),
+                Column("note", label="Note", width="3fr"),
+            ],
+        )
 
     def _refresh(self) -> None:
         plan = self.session.plan
