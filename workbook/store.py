@@ -39,6 +39,7 @@ from workbook.workshop import (
     SessionState,
     WorkshopError,
     WorkshopSession,
+    check_joinable,
     check_open,
     new_code,
     normalize_code,
@@ -540,25 +541,17 @@ class PlanStore:
         """
         name = participant_name(name)
         stamp = _iso(now)
+        moment = dt.datetime.fromisoformat(stamp)
         session = self.workshop(code)
-        if session.expired(dt.datetime.fromisoformat(stamp)):
-            raise JoinError(
-                f"The code {session.code} has expired. Ask the facilitator for a new one."
-            )
+        check_joinable(session, moment, newcomer=False)
         key = (session.code, name.casefold())
         known = self._con.execute(
             "SELECT name FROM workshop_participants WHERE code = ? AND name_key = ?", key
         ).fetchone()
         if known:
             return session, known[0]
-        if session.state == "ended":
-            raise JoinError(f"The workshop session {session.code} has ended: it takes no one new.")
         with self._write() as con:
-            state = con.execute(
-                "SELECT state FROM workshop_sessions WHERE code = ?", (session.code,)
-            ).fetchone()[0]
-            if state == "ended":
-                raise JoinError(f"The workshop session {session.code} has just ended.")
+            check_joinable(self.workshop(session.code), moment, newcomer=True)
             con.execute(
                 "INSERT OR IGNORE INTO workshop_participants (code, name_key, name, joined_at) "
                 "VALUES (?, ?, ?, ?)",

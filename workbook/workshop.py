@@ -452,6 +452,14 @@ def answers_by_prompt(records: Sequence[AnswerRecord]) -> dict[str, dict[str, di
     return out
 
 
+def check_joinable(session: WorkshopSession, now: dt.datetime, *, newcomer: bool) -> None:
+    """Raise JoinError when the session cannot be joined: expired, or ended for newcomers."""
+    if session.expired(now):
+        raise JoinError(f"The code {session.code} has expired. Ask the facilitator for a new one.")
+    if newcomer and session.state == "ended":
+        raise JoinError(f"The workshop session {session.code} has ended: it takes no one new.")
+
+
 def check_open(session: WorkshopSession, now: dt.datetime) -> None:
     """Raise SessionClosed when the session takes no more input."""
     if session.state == "ended":

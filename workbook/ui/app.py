@@ -27,6 +27,7 @@ from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
+from workbook.ui.workshop import WORKSHOP, ParticipantView, WorkshopMode
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +131,12 @@ class WorkbookApp:
             if self.read_only
             else ""
         )
+        self.workshop = WorkshopMode(self)
         toolbar = W.HBox(
             [
                 self.picker,
                 *self.buttons.values(),
+                self.workshop.buttons,
                 badge,
                 W.HBox(layout=W.Layout(flex="1")),
                 self.author_box,
@@ -181,13 +184,15 @@ class WorkbookApp:
 
         body = W.AppLayout(
             left_sidebar=nav,
-            center=self.stack,
+            center=W.VBox([self.stack, self.workshop.panel_box], layout=W.Layout(width="100%")),
             right_sidebar=guidance_box,
             pane_widths=["230px", 1, "300px"],
             grid_gap="0px",
             layout=W.Layout(width="100%"),
         )
-        self.widget = W.VBox([header, body, self.status], layout=W.Layout(width="100%"))
+        self.widget = W.VBox(
+            [header, body, self.status, self.workshop.projector_box], layout=W.Layout(width="100%")
+        )
         self.widget.add_class("nw-app")
 
     # --- messages --------------------------------------------------------------------
@@ -203,7 +208,7 @@ class WorkbookApp:
     def start(self, plan: str | None = None, section: str | None = None) -> WorkbookApp:
         """Open ``plan`` (id or name), else the most recent plan, on ``section``."""
         notes = []
-        if section in self.keys:
+        if section in (*self.keys, WORKSHOP):
             self.current = section
         elif section:
             notes.append(f"There is no section {section[:40]!r}; showing the first one.")
@@ -290,6 +295,7 @@ class WorkbookApp:
         self.widget.add_class("nw-ready")
 
     def _drop_views(self) -> None:
+        self.workshop.drop()
         for view in self.views.values():
             view.close()
         self.views.clear()
@@ -314,7 +320,11 @@ class WorkbookApp:
     # --- sections --------------------------------------------------------------------
 
     def show(self, key: str) -> None:
-        """Show a section, building it the first time."""
+        """Show a section, building it the first time (``WORKSHOP``: the facilitator's panel)."""
+        if key == WORKSHOP:
+            self.workshop.show_panel()
+            return
+        self.workshop.hide_panel()
         if key not in self.keys:
             raise WorkbookError(f"there is no section {key!r}")
         if self.current in self.views and self.current != key:
@@ -537,7 +547,8 @@ def launch(
 ) -> W.Widget:
     """Build the app and open a plan; the notebook displays what this returns.
 
-    Under Voilà the plan and section may come from the URL (``?plan=ID&section=scenarios``).
+    Under Voilà the plan and section may come from the URL (``?plan=ID&section=scenarios``);
+    ``?join=CODE&name=NAME`` shows a workshop participant's questions instead of the app.
     """
     if read_only is None:
         read_only = os.environ.get(READ_ONLY_ENV, "") == "1"
@@ -545,7 +556,11 @@ def launch(
     store.ensure_example()
     app = WorkbookApp(store, read_only=read_only)
     _wait_for_request()
-    query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10)
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
+    if "join" in query:
+        close_tree(app.widget)
+        name = (query.get("name") or [None])[0]
+        return ParticipantView(store, query["join"][0], name, scheduler=app.scheduler).widget
     plan = plan or (query.get("plan") or [None])[0]
     section = section or (query.get("section") or [None])[0]
     app.start(plan=plan, section=section)

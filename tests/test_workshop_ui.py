@@ -1,0 +1,450 @@
+"""The workshop mode driven without a browser: facilitator panel, projector, participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.helpers import XSS, ManualScheduler, find, find_all
+from workbook.brief import brief_markdown
+from workbook.store import PlanStore
+from workbook.ui.app import WorkbookApp, launch
+from workbook.ui.forms import RowTable
+from workbook.ui.workshop import WORKSHOP, ParticipantView, Ticker, join_form_html
+
+PLAN = "example-northwind"
+T0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class Clock:
+    """A settable clock for the app and the participants."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    """The app on the worked example, in a fresh store, with a settable clock."""
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        app = WorkbookApp(store, scheduler=ManualScheduler(), author="facilitator").start()
+        app.workshop.now = clock
+        yield app
+
+
+@pytest.fixture
+def store(app):
+    return app.store
+
+
+@pytest.fixture
+def panel(app):
+    app.show(WORKSHOP)
+    return app.workshop.panel
+
+
+def open_session(app, *prompts: str) -> str:
+    find(app.widget, "nw-workshop-open").click()
+    panel = app.workshop.panel
+    for prompt in prompts:
+        panel.prompt_boxes[prompt].value = True
+    return panel.live.session.code
+
+
+def join(store, code, name, clock) -> ParticipantView:
+    return ParticipantView(store, code, name, scheduler=ManualScheduler(), now=clock)
+
+
+def vote(view: ParticipantView, *candidates: str) -> None:
+    card = view.cards["priorities"]
+    for box in card.form.boxes:
+        box.value = box.description in candidates
+    card.send.click()
+
+
+# --- the facilitator's panel in the app ------------------------------------------------
+
+
+def test_workshop_button_shows_the_panel_and_a_section_hides_it(app):
+    find(app.widget, "nw-workshop").click()
+    panel = app.workshop.panel
+    assert app.current == WORKSHOP
+    assert app.stack.layout.display == "none" and app.workshop.panel_box.layout.display == ""
+    assert "Running the workshop" in app.guidance.value
+    assert all(b.button_style == "" for b in app.nav_buttons.values())
+    assert "Open a session" in panel.code.value
+    assert app.workshop.ticker.running
+    app.show("scenarios")
+    assert app.stack.layout.display == "" and app.workshop.panel_box.layout.display == "none"
+    assert not app.workshop.ticker.running
+
+
+def test_section_workshop_in_the_address_opens_the_panel(store):
+    app = WorkbookApp(store, scheduler=ManualScheduler()).start(section=WORKSHOP)
+    assert app.workshop.panel is not None and app.status_text == ""
+
+
+def test_agenda_editor_and_parking_lot_edit_the_plan(app, panel, store):
+    agenda = find(panel.widget, kind=RowTable, path=("workshop", "agenda"))
+    agenda._new_widgets["section"].value = "ledger"
+    agenda._new_widgets["minutes"].value = "15"
+    assert agenda.add() is None
+    assert app.session.plan.workshop.agenda[-1].section == "ledger"
+    assert "160 minutes" in panel.total.value
+    parking = find(panel.widget, kind=RowTable, path=("workshop", "parking_lot"))
+    parking._new_widgets["text"].value = "Who signs off above 5 % discount?"
+    parking._new_widgets["raised_by"].value = "Tom"
+    assert parking.add() is None
+    app.scheduler.run()
+    plan = store.load(PLAN).plan
+    assert plan.workshop.parking_lot[-1].text == "Who signs off above 5 % discount?"
+    assert "Who signs off above 5 % discount? (raised by Tom)" in brief_markdown(plan)
+
+
+def test_timer_counts_down_signals_gently_and_moves_on(app, panel, clock):
+    open_session(app)
+    assert "20:00 left" in panel.clock.value and "paused" in panel.clock.value
+    find(app.widget, "nw-workshop-start").click()
+    clock.advance(minutes=19)
+    app.workshop._tick()
+    assert "1:00 left" in panel.clock.value and "Nearly time" in panel.clock.value
+    clock.advance(minutes=2)
+    app.workshop._tick()
+    assert "nw-clock-time_up" in panel.clock.value and "1:00 over" in panel.clock.value
+    assert "Time is up" in panel.clock.value
+    find(app.widget, "nw-workshop-next").click()
+    assert "Item 2 of 6 · Value proposition" in panel.clock.value
+    assert "25:00 left" in panel.clock.value
+    again = WorkbookApp(app.store, scheduler=ManualScheduler()).start(section=WORKSHOP)
+    again.workshop.now = clock
+    again.workshop.panel.refresh()
+    assert "Item 2 of 6" in again.workshop.panel.clock.value  # a reload finds the clock
+
+
+def test_answers_arrive_live_and_the_aggregate_follows(app, panel, store, clock):
+    code = open_session(app, "priorities")
+    voters = {
+        "Ana": ["Bring their finance team in before the price talk"],
+        "Ben": ["Trade every price move for term, volume or payment"],
+        "Cy": [
+            "Trade every price move for term, volume or payment",
+            "Bring their finance team in before the price talk",
+        ],
+    }
+    for name, choices in voters.items():
+        vote(join(store, code, name, clock), *choices)
+    app.scheduler.run()  # one poll of the store
+    card = panel.cards["priorities"]
+    assert "Answered by 3: Ana, Ben, Cy" in card.header.value
+    assert "Joined (3): Ana, Ben, Cy" in panel.code.value
+    assert card.summary.top == [
+        "Bring their finance team in before the price talk",
+        "Trade every price move for term, volume or payment",
+    ]
+    assert card.chart.figure is not None
+
+
+def test_participants_see_only_their_own_answers_until_revealed(app, panel, store, clock):
+    code = open_session(app, "priorities")
+    ana, ben = join(store, code, "Ana", clock), join(store, code, "Ben", clock)
+    vote(ana, "Bring their finance team in before the price talk")
+    vote(ben, "Trade every price move for term, volume or payment")
+    ana.ticker._tick()
+    card = ana.cards["priorities"]
+    assert "Only you see your answers" in card.team.value and card.chart.figure is None
+    assert "Ben" not in "".join(w.value for w in find_all(ana.widget) if hasattr(w, "value")
+                                and isinstance(w.value, str))  # fmt: skip
+    find(app.widget, "nw-workshop-reveal").click()
+    ana.ticker._tick()
+    assert "The team's answers" in card.team.value and card.chart.figure is not None
+    assert "Hide answers" in find(app.widget, "nw-workshop-reveal").description
+
+
+def test_a_reload_keeps_a_participants_answers(app, panel, store, clock):
+    code = open_session(app, "priorities", "values:va-term")
+    ana = join(store, code, "Ana", clock)
+    values = ana.cards["values:va-term"]
+    values.form.boxes["op-t1"].value = "55"
+    values.send.click()
+    vote(ana, "Bring their finance team in before the price talk")
+    again = join(store, code.lower(), "ana", clock)
+    assert again.name == "Ana"
+    assert again.cards["values:va-term"].form.boxes["op-t1"].value == "55"
+    assert [b.value for b in again.cards["priorities"].form.boxes] == [True, False]
+    assert "Your answer is saved" in again.cards["priorities"].saved.value
+    assert again.cards["priorities"].send.description == "Update my answer"
+
+
+def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
+    code = open_session(app, "priorities", "estimate:mv-price", "values:va-term")
+    ana = join(store, code, "Ana", clock)
+    ana.cards["priorities"].send.click()
+    assert "Tick one or two" in ana.cards["priorities"].message.value
+    values = ana.cards["values:va-term"]
+    values.form.boxes["op-t1"].value = "lots"
+    values.send.click()
+    assert "1 year: &#x27;lots&#x27; is not a number." in values.message.value
+    estimate = ana.cards["estimate:mv-price"]
+    estimate.send.click()
+    assert "Our direct gain (EUR): enter a likely value" in estimate.message.value
+    boxes = {key: b for key, _label, b, _req in estimate.form.rows}
+    for key, triple in [
+        ("gain", ("300k", "100k", "500k")),
+        ("cooperation_probability", ("", "0.5", "")),
+        ("cooperation_value", ("0", "1m", "2m")),
+    ]:
+        for box, text in zip(boxes[key], triple, strict=True):
+            box.value = text
+    estimate.send.click()
+    assert (
+        "Our direct gain: low (300000) must not be above likely (100000)" in estimate.message.value
+    )
+    boxes["gain"][0].value = "50k"
+    boxes["cp-trakko:probability"][1].value = "0.3"
+    estimate.send.click()
+    assert "Trakko: give both the chance and the damage" in estimate.message.value
+    boxes["cp-trakko:damage"][1].value = "200k"
+    estimate.send.click()
+    assert estimate.message.value == ""
+    saved = store.workshop_answers(code, "Ana")[-1].answer
+    assert saved["cooperation_probability"] == {"low": 0.5, "likely": 0.5, "high": 0.5}
+    assert saved["retaliation"][0]["competitor_id"] == "cp-trakko"
+
+
+def test_ending_freezes_every_form(app, panel, store, clock):
+    code = open_session(app, "priorities")
+    ana = join(store, code, "Ana", clock)
+    vote(ana, "Bring their finance team in before the price talk")
+    find(app.widget, "nw-workshop-end").click()
+    find(app.widget, "nw-workshop-end-confirm").click()
+    assert "ended" in panel.code.value
+    assert panel.session_buttons["open"].layout.display == ""
+    assert all(b.disabled for b in panel.prompt_boxes.values())
+    card = ana.cards["priorities"]
+    card.form.boxes[1].value = True
+    card.send.click()  # the page has not polled yet: the store refuses
+    assert "has ended" in card.message.value
+    ana.ticker._tick()
+    assert card.send.disabled and "session has ended" in ana.intro.value
+    assert not ana.ticker.running
+    assert "The team's answers" in card.team.value  # results are shown after the end
+
+
+def test_accepting_votes_values_and_estimates_changes_the_plan(app, panel, store, clock):
+    code = open_session(app, "priorities", "values:va-term", "estimate:mv-price")
+    for name, (t1, gain) in {
+        "Ana": ("40", "10k"),
+        "Ben": ("60", "30k"),
+        "Cy": ("50", "20k"),
+    }.items():
+        view = join(store, code, name, clock)
+        vote(view, "Trade every price move for term, volume or payment")
+        view.cards["values:va-term"].form.boxes["op-t1"].value = t1
+        view.cards["values:va-term"].send.click()
+        estimate = view.cards["estimate:mv-price"]
+        for key, _label, boxes, _req in estimate.form.rows[:3]:
+            boxes[1].value = "0.5" if key == "cooperation_probability" else gain
+        estimate.send.click()
+    app.scheduler.run()
+    plan_before = app.session.plan
+    # values: the median, edited before it is applied
+    card = panel.cards["values:va-term"]
+    find(card.widget, "nw-workshop-accept").click()
+    editor_boxes = [w for w in find_all(card.editor) if getattr(w, "value", None) == "50"]
+    assert editor_boxes, "the median is proposed"
+    editor_boxes[0].value = "52"
+    find(card.widget, "nw-workshop-apply").click()
+    assert "Added to the plan" in card.message.value
+    options = app.session.plan.concessions.variables[1].options
+    assert [o.theirs for o in options] == [52.0, 100.0, 30.0]
+    # votes: the top two become the priorities
+    card = panel.cards["priorities"]
+    find(card.widget, "nw-workshop-accept").click()
+    find(card.widget, "nw-workshop-apply").click()
+    texts = [p.text for p in app.session.plan.strategy.priorities]
+    assert texts == ["Trade every price move for term, volume or payment"]
+    assert app.session.plan.strategy.priorities[0].why == plan_before.strategy.priorities[1].why
+    # estimates: the team's median as the "Workshop" participant
+    card = panel.cards["estimate:mv-price"]
+    find(card.widget, "nw-workshop-accept").click()
+    find(card.widget, "nw-workshop-apply").click()
+    workshop = app.session.plan.scenarios.moves[0].estimates[-1]
+    assert (workshop.participant, workshop.gain.likely) == ("Workshop", 20_000)
+    app.scheduler.run()
+    assert store.load(PLAN).plan.scenarios.moves[0].estimates[-1].participant == "Workshop"
+
+
+def test_a_refused_plan_change_is_shown_next_to_the_editor(app, panel, store, clock):
+    code = open_session(app, "values:va-term")
+    view = join(store, code, "Ana", clock)
+    view.cards["values:va-term"].form.boxes["op-t1"].value = "40"
+    view.cards["values:va-term"].send.click()
+    app.scheduler.run()
+    card = panel.cards["values:va-term"]
+    find(card.widget, "nw-workshop-accept").click()
+    box = next(w for w in find_all(card.editor) if getattr(w, "value", None) == "40")
+    box.value = "1e13"
+    find(card.widget, "nw-workshop-apply").click()
+    assert "Must be at most" in card.message.value
+    assert app.session.plan.concessions.variables[1].options[0].theirs == 60.0
+
+
+def test_vote_needs_two_candidates(app, panel):
+    open_session(app)
+    panel.candidates.value = ["Only this one"]
+    panel.prompt_boxes["priorities"].value = True
+    assert "Candidates" in panel.prompt_message.value
+    assert panel.prompt_boxes["priorities"].value is False
+    panel.candidates.value = ["Only this one", "And this"]
+    panel.prompt_boxes["priorities"].value = True
+    assert panel.live.session.prompt("priorities").candidates == ["Only this one", "And this"]
+    panel.candidates.value = ["Only this one", "And this", "A third"]
+    assert len(panel.live.session.prompt("priorities").candidates) == 3
+
+
+# --- the projector ----------------------------------------------------------------------
+
+
+def test_projector_replaces_the_app_and_shows_the_question_and_answers(app, panel, store, clock):
+    code = open_session(app, "priorities")
+    find(app.widget, "nw-projector-toggle").click()
+    projector = app.workshop.projector
+    assert [c.layout.display for c in app.widget.children] == ["none", "none", "none", ""]
+    assert "Strategy alignment" in projector.heading.value
+    assert code in projector.heading.value
+    assert "which one or two things will we do better" in projector.heading.value
+    assert "20:00 left" in projector.clock.value
+    vote(join(store, code, "Ana", clock), "Bring their finance team in before the price talk")
+    app.scheduler.run()
+    header, chart = projector.cards["priorities"]
+    assert "1 of 1 answered: Ana" in header.value and "stay hidden" in header.value
+    assert chart.figure is None
+    find(app.widget, "nw-workshop-reveal").click()
+    header, chart = projector.cards["priorities"]
+    assert chart.figure is not None and chart.figure.layout.font.size == 17
+    projector.dark.value = True
+    assert "nw-projector-dark" in projector.widget._dom_classes
+    header, chart = projector.cards["priorities"]
+    assert chart.figure.layout.template.layout.paper_bgcolor == "rgba(0,0,0,0)"
+    find(app.widget, "nw-projector-leave").click()
+    assert [c.layout.display for c in app.widget.children] == ["", "", "", "none"]
+    assert app.workshop.projector is None
+
+
+def test_user_text_is_escaped_in_panel_projector_and_participant_view(app, store, clock):
+    name = XSS[:60]
+    app.session.set(("name",), XSS[:120])
+    app.show(WORKSHOP)
+    panel = app.workshop.panel
+    code = open_session(app, "priorities")
+    panel.candidates.value = [XSS[:120], "Plain"]
+    view = join(store, code, name, clock)
+    view.ticker._tick()
+    vote(view, XSS[:120])
+    app.scheduler.run()
+    find(app.widget, "nw-workshop-reveal").click()
+    find(app.widget, "nw-projector-toggle").click()
+    view.ticker._tick()
+    header, _ = app.workshop.projector.cards["priorities"]
+    texts = [
+        panel.code.value,
+        panel.cards["priorities"].header.value,
+        panel.cards["priorities"].figures.value,
+        app.workshop.projector.heading.value,
+        header.value,
+        view.heading.value,
+        view.cards["priorities"].team.value,
+        join_form_html(XSS[:16], XSS[:60], {"code": XSS}),
+    ]
+    for text in texts:
+        assert "<img" not in text and "<script" not in text
+
+
+# --- participants -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "where", "message"),
+    [
+        ("ZZZZZZ", "Ana", "code", "No workshop session has the code ZZZZZZ"),
+        ("ABC", "Ana", "code", "6 letters and digits"),
+        ("{code}", "", "name", "Enter your name"),
+        ("{code}", "Workshop", "name", "stands for the whole team"),
+    ],
+)
+def test_a_wrong_code_or_name_shows_the_form_with_a_message(
+    app, store, clock, code, name, where, message
+):
+    real = store.open_workshop(PLAN).code
+    view = join(store, code.format(code=real), name, clock)
+    assert "nw-join-form" in view.intro.value
+    assert f"nw-join-{where}-problem" in view.intro.value
+    assert message.replace("'", "&#x27;") in view.intro.value
+    assert view.cards == {} and "nw-ready" in view.widget._dom_classes
+
+
+def test_an_empty_join_form_asks_without_scolding(store, clock):
+    view = join(store, "", None, clock)
+    assert "nw-join-form" in view.intro.value and "problem" not in view.intro.value
+    view = join(store, "K7PQ3M", None, clock)  # a link with the code alone: just ask
+    assert (
+        "No workshop session" in view.intro.value and "nw-join-name-problem" not in view.intro.value
+    )
+
+
+def test_an_expired_code_gets_a_clear_message(store, clock):
+    code = store.open_workshop(PLAN, now=T0 - dt.timedelta(hours=13)).code
+    view = join(store, code, "Ana", clock)
+    assert "has expired. Ask the facilitator for a new one." in view.intro.value
+
+
+def test_participant_waits_until_a_question_is_opened(app, panel, store, clock):
+    code = open_session(app)
+    ana = join(store, code, "Ana", clock)
+    assert "No question is open yet" in ana.body.children[0].value
+    panel.prompt_boxes["estimate:mv-price"].value = True
+    ana.ticker._tick()
+    assert list(ana.cards) == ["estimate:mv-price"]
+    panel.prompt_boxes["estimate:mv-price"].value = False
+    ana.ticker._tick()
+    assert ana.cards == {}
+
+
+def test_launch_with_join_in_the_address_shows_the_participant_view(store, monkeypatch):
+    code = store.open_workshop(PLAN).code
+    monkeypatch.setenv("QUERY_STRING", f"join={code.lower()}&name=Ana+Lima")
+    widget = launch(db=store.path)
+    assert "nw-participant" in widget._dom_classes
+    assert "Hello, Ana Lima" in widget.children[0].value
+    monkeypatch.setenv("QUERY_STRING", "join")
+    assert "nw-join-form" in launch(db=store.path).children[1].value
+
+
+def test_ticker_repeats_stops_and_never_recurses():
+    calls: list[int] = []
+    scheduler = ManualScheduler()
+    ticker = Ticker(scheduler, 1.0, lambda: calls.append(1))
+    ticker.start()
+    ticker.start()
+    scheduler.run()
+    scheduler.run()
+    assert len(calls) == 2
+    ticker.stop()
+    scheduler.run()
+    assert len(calls) == 2
+    at_once = Ticker(lambda _d, fn: fn(), 1.0, lambda: calls.append(1))
+    at_once.start()  # a scheduler with no event loop runs at once: one call, no chain
+    assert len(calls) == 3

@@ -1,0 +1,107 @@
+"""Charts of a workshop's answers, for the facilitator's panel and the projector."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts.scenarios import disagreement_chart
+from workbook.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
+
+_DARK_AXIS = {"linecolor": "#9aa5b4", "tickcolor": "#9aa5b4", "gridcolor": "#3a4350"}
+pio.templates["workbook_dark"] = go.layout.Template(
+    layout={
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"color": "#e8ecf1"},
+        "xaxis": _DARK_AXIS,
+        "yaxis": _DARK_AXIS,
+    }
+)
+"""Laid over the workbook's template for dark screens: no background, light text."""
+
+
+def vote_chart(summary: VoteSummary) -> go.Figure:
+    """Votes per candidate priority, most voted on top; the top two stand out."""
+    counts = summary.counts.iloc[::-1]
+    top = set(summary.top)
+    figure = go.Figure(
+        go.Bar(
+            x=counts["votes"],
+            y=[shorten(c, 48) for c in counts["candidate"]],
+            orientation="h",
+            text=counts["votes"],
+            textposition="auto",
+            marker_color=[
+                PALETTE["ours"] if c in top else PALETTE["neutral"] for c in counts["candidate"]
+            ],
+            hovertemplate="%{y}: %{x} votes<extra></extra>",
+        )
+    )
+    return styled(
+        figure,
+        title=f"Votes for the top two priorities ({len(summary.participants)} voted)",
+        height=120 + 44 * max(len(counts), 1),
+        xaxis={"title": "votes", "dtick": 1, "rangemode": "tozero"},
+    )
+
+
+def values_chart(summary: ValuesSummary) -> go.Figure:
+    """Each participant's value for each option, with the median as a bar."""
+    labels = [shorten(o.label, 28) for o in summary.prompt.options]
+    table = summary.table
+    figure = go.Figure(
+        go.Bar(
+            x=labels,
+            y=table["median"],
+            name="median",
+            marker_color=PALETTE["theirs" if summary.prompt.side == "theirs" else "ours"],
+            opacity=0.35,
+            hovertemplate="%{x}: median %{y:,.4~g}<extra></extra>",
+        )
+    )
+    for who, values in summary.answers.items():
+        picked = [(lab, values[o.id]) for lab, o in zip(labels, summary.prompt.options, strict=True)
+                  if o.id in values]  # fmt: skip
+        figure.add_trace(
+            go.Scatter(
+                x=[p[0] for p in picked],
+                y=[p[1] for p in picked],
+                mode="markers",
+                name=safe(who),
+                showlegend=False,
+                marker={"size": 11, "color": PALETTE["ink"], "opacity": 0.7},
+                hovertemplate=f"{safe(who)}: %{{y:,.4~g}}<extra></extra>",
+            )
+        )
+    whose = "to them" if summary.prompt.side == "theirs" else "to us"
+    return styled(
+        figure,
+        title=f"What each option of {shorten(summary.prompt.variable, 40)} is worth {whose}",
+        height=380,
+        yaxis={"title": "value", "rangemode": "tozero"},
+    )
+
+
+def summary_chart(summary: Summary, *, dark: bool = False, large: bool = False) -> go.Figure | None:
+    """The chart of a prompt's answers (None while there is too little to draw).
+
+    ``dark`` draws light text on no background, ``large`` uses type for a shared screen.
+    """
+    figure: go.Figure | None = None
+    if isinstance(summary, VoteSummary) and summary.participants:
+        figure = vote_chart(summary)
+    elif isinstance(summary, ValuesSummary) and summary.participants:
+        figure = values_chart(summary)
+    elif isinstance(summary, EstimateSummary) and len(summary.spread):
+        figure = disagreement_chart(summary.spread)
+    if figure is None:
+        return None
+    if dark:
+        figure.update_layout(template="workbook+workbook_dark")
+    if large:
+        figure.update_layout(
+            font_size=17, title_font_size=22, height=int(figure.layout.height * 1.3)
+        )
+    return figure
