@@ -79,6 +79,29 @@ def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -
     return figure
 
 
+def add_band(
+    figure: go.Figure,
+    low: float,
+    high: float,
+    label: str,
+    *,
+    axis: str = "x",
+    position: str = "top left",
+) -> None:
+    """Shade the band from ``low`` to ``high`` along ``axis`` ("x" or "y"), labelled."""
+    shade = {
+        "fillcolor": PALETTE["good"],
+        "opacity": 0.13,
+        "line_width": 0,
+        "annotation_text": label,
+        "annotation_position": position,
+    }
+    if axis == "x":
+        figure.add_vrect(x0=low, x1=high, **shade)
+    else:
+        figure.add_hrect(y0=low, y1=high, **shade)
+
+
 def safe(text: object) -> str:
     """User text for a chart: plotly reads tags such as <a> in labels, so they are escaped."""
     return html.escape(" ".join(str(text).split()), quote=False)

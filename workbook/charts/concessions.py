@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.concessions import PackageView, Zopa
-from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts import PALETTE, add_band, safe, shorten, styled
 from workbook.model import Plan
 
 QUADRANT_COLORS = {
@@ -179,15 +179,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
             annotation_text="market",
         )
     if zone.exists:
-        figure.add_vrect(
-            x0=zone.low,
-            x1=zone.high,
-            fillcolor=PALETTE["good"],
-            opacity=0.15,
-            line_width=0,
-            annotation_text="zone of agreement",
-            annotation_position="bottom left",
-        )
+        add_band(figure, zone.low, zone.high, "zone of agreement", position="bottom left")
     title = (
         "Positions and the zone of agreement"
         if zone.exists
@@ -227,15 +219,7 @@ def ledger_chart(status: pd.DataFrame, fair_share: float) -> go.Figure:
         )
     )
     low, high = (1 - fair_share) * 100, fair_share * 100
-    figure.add_hrect(
-        y0=low,
-        y1=high,
-        fillcolor=PALETTE["good"],
-        opacity=0.12,
-        line_width=0,
-        annotation_text=f"fair band {high:.0f}/{low:.0f}",
-        annotation_position="top left",
-    )
+    add_band(figure, low, high, f"fair band {high:.0f}/{low:.0f}", axis="y")
     return styled(
         figure,
         title="Running balance: our share of the value exchanged",

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.relationship import Balance
-from workbook.charts import PALETTE, safe, styled
+from workbook.charts import PALETTE, add_band, safe, styled
 
 
 def stakeholder_map(players: pd.DataFrame) -> go.Figure:
@@ -83,15 +83,7 @@ def balance_chart(balance: Balance, fair_share: float) -> go.Figure:
         )
     )
     low, high = (1 - fair_share) * 100, fair_share * 100
-    figure.add_vrect(
-        x0=low,
-        x1=high,
-        fillcolor=PALETTE["good"],
-        opacity=0.12,
-        line_width=0,
-        annotation_text="fair band",
-        annotation_position="top left",
-    )
+    add_band(figure, low, high, "fair band")
     figure.add_vline(x=share, line_color=PALETTE["ink"], line_width=2)
     return styled(
         figure,
