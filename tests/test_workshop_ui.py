@@ -329,16 +329,15 @@ def test_projector_replaces_the_app_and_shows_the_question_and_answers(app, pane
     assert "20:00 left" in projector.clock.value
     vote(join(store, code, "Ana", clock), "Bring their finance team in before the price talk")
     app.scheduler.run()
-    header, chart = projector.cards["priorities"]
-    assert "1 of 1 answered: Ana" in header.value and "stay hidden" in header.value
-    assert chart.figure is None
+    card = projector.cards["priorities"]
+    assert "1 of 1 answered: Ana" in card.title.value and "stay hidden" in card.figures.value
+    assert card.chart.figure is None and card.chart.layout.display == "none"
     find(app.widget, "nw-workshop-reveal").click()
-    header, chart = projector.cards["priorities"]
-    assert chart.figure is not None and chart.figure.layout.font.size == 17
+    assert card.chart.figure is not None and card.chart.figure.layout.font.size == 17
+    assert "Bring their finance team in" in card.figures.value
     projector.dark.value = True
     assert "nw-projector-dark" in projector.widget._dom_classes
-    header, chart = projector.cards["priorities"]
-    assert chart.figure.layout.template.layout.paper_bgcolor == "rgba(0,0,0,0)"
+    assert card.chart.figure.layout.template.layout.paper_bgcolor == "rgba(0,0,0,0)"
     find(app.widget, "nw-projector-leave").click()
     assert [c.layout.display for c in app.widget.children] == ["", "", "", "none"]
     assert app.workshop.projector is None
@@ -358,13 +357,14 @@ def test_user_text_is_escaped_in_panel_projector_and_participant_view(app, store
     find(app.widget, "nw-workshop-reveal").click()
     find(app.widget, "nw-projector-toggle").click()
     view.ticker._tick()
-    header, _ = app.workshop.projector.cards["priorities"]
+    card = app.workshop.projector.cards["priorities"]
     texts = [
         panel.code.value,
         panel.cards["priorities"].header.value,
         panel.cards["priorities"].figures.value,
         app.workshop.projector.heading.value,
-        header.value,
+        card.title.value,
+        card.figures.value,
         view.heading.value,
         view.cards["priorities"].team.value,
         join_form_html(XSS[:16], XSS[:60], {"code": XSS}),

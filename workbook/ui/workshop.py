@@ -102,9 +102,13 @@ OK = "var(--jp-success-color1, #1e7b4d)"
 PROJECTOR_CSS = """<style>
 .nw-projector { padding: 20px 32px 40px 32px; min-height: 92vh; box-sizing: border-box;
   background: var(--jp-layout-color0, #fff); color: var(--jp-ui-font-color1, #1f2933); }
-.nw-projector.nw-projector-dark { --jp-layout-color0: #101317; --jp-layout-color1: #181c22;
-  --jp-ui-font-color1: #eef1f5; --jp-ui-font-color2: #b8c2cf; --jp-border-color2: #3a4350;
-  --jp-brand-color1: #6ea8ff; --jp-warn-color1: #f0a742; --jp-success-color1: #5fc48b; }
+.nw-projector.nw-projector-dark, body:has(.nw-projector-dark) {
+  --jp-layout-color0: #101317; --jp-layout-color1: #181c22; --jp-layout-color2: #262c35;
+  --jp-layout-color3: #3a4350; --jp-ui-font-color1: #eef1f5; --jp-ui-font-color2: #b8c2cf;
+  --jp-border-color1: #4a5462; --jp-border-color2: #3a4350; --jp-brand-color1: #6ea8ff;
+  --jp-warn-color1: #f0a742; --jp-success-color1: #5fc48b; }
+body:has(.nw-projector) .jp-MarkdownCell { display: none; }
+body:has(.nw-projector-dark) { background: #101317; }
 </style>"""
 """The projector's own look: it follows the page's theme, or is dark when asked."""
 
@@ -372,7 +376,7 @@ def _grid(cells: list[W.Widget], widths: list[str]) -> W.GridBox:
 
 
 def _cell(value: float | None) -> W.Text:
-    return make(W.Text, value=format_number(value), layout={"width": "100%"})
+    return make(W.Text, value=format_number(value), layout={"width": "auto", "min_width": "0"})
 
 
 class EstimateForm:
@@ -541,6 +545,17 @@ def answer_form(prompt: Prompt, answer: dict[str, Any] | None, currency: str) ->
     return VoteForm(prompt, (answer or {}).get("choices", []))
 
 
+def _subject(prompt: Prompt) -> str:
+    """What a question is about, where its wording does not say it already."""
+    return "" if isinstance(prompt, PrioritiesPrompt) else prompt_subject(prompt)
+
+
+def show_chart(view: FigureView, figure: Any) -> None:
+    """Show ``figure``, or take no room when there is none."""
+    view.show(figure, "")
+    view.layout.display = "none" if figure is None else ""
+
+
 def _message() -> W.HTML:
     return W.HTML("", layout=W.Layout(display="none"))
 
@@ -570,7 +585,14 @@ class ResultCard:
         )
         self.accept.disabled = panel.session.read_only
         self.widget = W.VBox(
-            [self.header, self.figures, self.chart, self.accept, self.editor, self.message],
+            [
+                self.header,
+                self.figures,
+                self.chart,
+                W.HBox([self.accept]),
+                self.editor,
+                self.message,
+            ],
             layout=W.Layout(border=f"1px solid {LINE}", padding="6px 12px", margin="6px 0"),
         )
         self.widget.add_class("nw-result")
@@ -591,7 +613,7 @@ class ResultCard:
         self.figures.value = summary_html(summary, self.panel.session.plan.currency)
         from workbook.charts.workshop import summary_chart
 
-        self.chart.show(summary_chart(summary), "")
+        show_chart(self.chart, summary_chart(summary))
         self.summary = summary
 
     # accepting: a form with the proposal, to edit before it goes into the plan
@@ -925,7 +947,7 @@ class FacilitatorPanel:
         for child in self.prompt_list.children:
             close_tree(child)
         self.prompt_boxes = {}
-        rows: list[W.Widget] = []
+        columns: dict[str, list[W.Widget]] = {"estimate": [], "values": []}
         kinds = {"estimate": "Estimate", "values": "Values"}
         for prompt in candidate_prompts(self.session.plan):
             box = make(
@@ -937,7 +959,7 @@ class FacilitatorPanel:
             self.prompt_boxes[prompt.id] = box
             box.add_class("nw-workshop-prompt")
             box.observe(self.mode.guard(self._toggled(prompt)), names="value")
-            rows.append(box)
+            columns[prompt.kind].append(box)
         vote = make(
             W.Checkbox,
             description="Vote · the top two priorities for improvement, from these candidates:",
@@ -947,8 +969,11 @@ class FacilitatorPanel:
         vote.add_class("nw-workshop-prompt")
         vote.observe(self.mode.guard(self._toggled(None)), names="value")
         self.prompt_boxes["priorities"] = vote
-        rows += [vote, self.candidates]
-        self.prompt_list.children = rows
+        self.prompt_list.children = [
+            _grid([W.VBox(c) for c in columns.values()], ["1fr", "1fr"]),
+            vote,
+            self.candidates,
+        ]
         self._sync_prompts()
 
     def _sync_prompts(self) -> None:
@@ -1034,6 +1059,57 @@ class FacilitatorPanel:
 # --- the projector ----------------------------------------------------------------------
 
 
+class ProjectorCard:
+    """One question on the shared screen: who answered, and once revealed, the answers."""
+
+    def __init__(self, kind: str):
+        self.title = _html()
+        self.figures = _html()
+        self.chart = FigureView()
+        self.chart.add_class(f"nw-chart-projector-{kind}")
+        self.widget = W.VBox(
+            [
+                self.title,
+                W.GridBox(
+                    [self.figures, self.chart],
+                    layout=W.Layout(
+                        grid_template_columns="minmax(0, 1fr) minmax(0, 1.5fr)",
+                        grid_gap="0 32px",
+                        width="100%",
+                    ),
+                ),
+            ],
+            layout=W.Layout(width="100%", margin="18px 0 0 0"),
+        )
+        self.widget.add_class("nw-projector-card")
+
+    def show(
+        self, live: Live, prompt: Prompt, content: WorkshopContent, currency: str, dark: bool
+    ) -> None:
+        """Draw the card for the answers as they are now."""
+        from workbook.charts.workshop import summary_chart
+
+        names = live.answered(prompt)
+        subject = _subject(prompt)
+        self.title.value = (
+            f"<div style='font-size:30px;font-weight:600;color:{INK};line-height:1.25'>"
+            f"{esc(content.prompts[prompt.kind].prompt)}"
+            f"<br><span style='color:{MUTED};font-weight:400'>{esc(subject)}</span></div>"
+            f"<div style='font-size:20px;color:{MUTED};margin-top:4px'>{len(names)} of "
+            f"{len(live.participants)} answered: {esc(', '.join(names) or 'waiting…')}</div>"
+        )
+        if not live.session.revealed:
+            self.figures.value = (
+                f"<div style='font-size:20px;color:{MUTED}'>The answers stay hidden until "
+                "the facilitator reveals them.</div>"
+            )
+            show_chart(self.chart, None)
+            return
+        summary = live.summary(prompt)
+        self.figures.value = summary_html(summary, currency, large=True)
+        show_chart(self.chart, summary_chart(summary, dark=dark, large=True))
+
+
 class Projector:
     """The shared screen: current agenda item, its question, timer, and the team's answers."""
 
@@ -1050,7 +1126,7 @@ class Projector:
         self.heading = _html(css="nw-projector-heading")
         self.clock = _html()
         self.body = W.VBox()
-        self.cards: dict[str, tuple[W.HTML, FigureView]] = {}
+        self.cards: dict[str, ProjectorCard] = {}
         self.widget = W.VBox(
             [
                 _html(PROJECTOR_CSS),
@@ -1072,7 +1148,6 @@ class Projector:
             self.widget.add_class("nw-projector-dark")
         else:
             self.widget.remove_class("nw-projector-dark")
-        self.cards.clear()
         self.refresh()
 
     def _focus(self, live: Live | None, section: str | None) -> list[Prompt]:
@@ -1108,19 +1183,15 @@ class Projector:
         focus = self._focus(live, section)
         ids = [p.id for p in focus]
         for key in [k for k in self.cards if k not in ids]:
-            header, chart = self.cards.pop(key)
-            close_tree(header)
-            close_tree(chart)
+            close_tree(self.cards.pop(key).widget)
         children: list[W.Widget] = []
         for prompt in focus:
             if prompt.id not in self.cards:
-                chart = FigureView()
-                chart.add_class(f"nw-chart-projector-{prompt.kind}")
-                self.cards[prompt.id] = (_html(), chart)
-            header, chart = self.cards[prompt.id]
+                self.cards[prompt.id] = ProjectorCard(prompt.kind)
             assert live is not None
-            self._card(live, prompt, header, chart)
-            children += [header, chart]
+            card = self.cards[prompt.id]
+            card.show(live, prompt, self.mode.content, self.session.plan.currency, self.dark.value)
+            children.append(card.widget)
         parked = [q for q in self.session.plan.workshop.parking_lot if not q.resolved]
         if parked:
             children.append(
@@ -1131,30 +1202,6 @@ class Projector:
             )
         self.body.children = children
         self.tick()
-
-    def _card(self, live: Live, prompt: Prompt, header: W.HTML, chart: FigureView) -> None:
-        from workbook.charts.workshop import summary_chart
-
-        question = self.mode.content.prompts[prompt.kind].prompt
-        names = live.answered(prompt)
-        lines = [
-            f"<div style='font-size:30px;font-weight:600;color:{INK};margin-top:22px'>"
-            f"{esc(question)} <span style='color:{MUTED}'>{esc(prompt_subject(prompt))}</span>"
-            "</div>",
-            f"<div style='font-size:20px;color:{MUTED}'>{len(names)} of "
-            f"{len(live.participants)} answered: {esc(', '.join(names) or 'waiting…')}</div>",
-        ]
-        if live.session.revealed:
-            summary = live.summary(prompt)
-            lines.append(summary_html(summary, self.session.plan.currency, large=True))
-            chart.show(summary_chart(summary, dark=self.dark.value, large=True), "")
-        else:
-            lines.append(
-                f"<div style='font-size:20px;color:{MUTED}'>The answers stay hidden until "
-                "the facilitator reveals them.</div>"
-            )
-            chart.show(None, "")
-        header.value = "".join(lines)
 
     def tick(self) -> None:
         """Redraw the clock."""
@@ -1383,7 +1430,7 @@ class AnswerCard:
                 _html(
                     f"<div style='line-height:1.35;color:{INK}'><div style='font-size:17px;"
                     f"font-weight:600'>{esc(question.prompt)}</div><div style='font-size:16px'>"
-                    f"{esc(prompt_subject(prompt))}</div>{detail}</div>" + _note(question.help)
+                    f"{esc(_subject(prompt))}</div>{detail}</div>" + _note(question.help)
                 ),
                 self.form.widget,
                 self.message,
@@ -1427,7 +1474,7 @@ class AnswerCard:
         """The team's answers once revealed; nothing before."""
         if summary is None:
             self.team.value = _note(self.view.content.hidden)
-            self.chart.show(None, "")
+            show_chart(self.chart, None)
             return
         from workbook.charts.workshop import summary_chart
 
@@ -1435,7 +1482,7 @@ class AnswerCard:
             f"<div style='font-weight:600;margin-top:6px;color:{INK}'>The team's answers</div>"
             + summary_html(summary, self.view.currency)
         )
-        self.chart.show(summary_chart(summary), "")
+        show_chart(self.chart, summary_chart(summary))
 
     def freeze(self) -> None:
         """The session ended: no more sending."""
