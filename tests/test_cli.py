@@ -55,6 +55,9 @@ def test_bad_import_names_the_field_and_exits_1(db, tmp_path, capsys):
     [
         (["serve", "--port", "0"], "port 0 is outside 1..65535"),
         (["serve", "--port", "http"], "'http' is not a port number"),
+        (["serve", "--max-kernels", "0"], "0 is less than 1"),
+        (["serve", "--max-kernels", "many"], "'many' is not a whole number"),
+        (["serve", "--pool-size", "-1"], "-1 is less than 0"),
         (["export", "x", "--format", "pdf"], "invalid choice: 'pdf'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
@@ -64,6 +67,22 @@ def test_bad_arguments_are_refused_with_a_message(args, message, capsys):
         main(args)
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_serve_options_reach_the_server(db, monkeypatch, capsys):
+    import workbook.serve
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(workbook.serve, "serve", lambda **kw: calls.append(kw))
+    args = ["serve", "--db", str(db), "--no-browser", "--port", "9999"]
+    assert main([*args, "--max-kernels", "5", "--pool-size", "3"]) == 0
+    assert main(args) == 0
+    assert calls[0]["max_kernels"] == 5 and calls[0]["pool_size"] == 3
+    assert "max_kernels" not in calls[1] and calls[1]["pool_size"] == 1  # serve's own default
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {workbook.serve.MAX_KERNELS}," in help_text
 
 
 def test_db_that_is_a_folder_is_refused(tmp_path, capsys):

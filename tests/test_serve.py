@@ -17,17 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import websocket
 from jupyter_client.session import Session
-from jupyter_server.services.kernels.connection.base import (
-    deserialize_msg_from_ws_v1,
-    serialize_msg_to_ws_v1,
-)
 
+from tests.kernel_socket import CONTROL, KernelSocket, ws_url
 from workbook.model import Plan
 from workbook.serve import (
     CULL_IDLE_TIMEOUT,
     CULL_INTERVAL,
     FRONTEND_EXTENSIONS,
-    KERNEL_WS_PROTOCOL,
     app_notebook_path,
 )
 from workbook.store import PlanStore, example_plan
@@ -208,16 +204,12 @@ def test_app_assets_are_served(app_with_db_beside_notebook: ServedApp) -> None:
 # --- the kernel websocket ----------------------------------------------------------
 
 
-def _ws_url(app: ServedApp, kernel_id: str) -> str:
-    return f"ws://{app.host}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4()}"
-
-
 def test_legacy_protocol_websocket_is_refused(served_app: ServedApp) -> None:
     kernel_id = served_app.new_page_kernel()
     for subprotocols in (None, ["v2.kernel.websocket.jupyter.org"]):
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
             conn = websocket.create_connection(
-                _ws_url(served_app, kernel_id), subprotocols=subprotocols, timeout=10
+                ws_url(served_app, kernel_id), subprotocols=subprotocols, timeout=10
             )
             # Had it been accepted: ask for every widget's state, the request that
             # sends a legacy-protocol server into an endless loop.
@@ -240,40 +232,6 @@ def _legacy_state_request() -> list[str]:
     return [json.dumps({**m, "channel": "shell"}, default=str) for m in (opening, asking)]
 
 
-CONTROL = "jupyter.widget.control"
-
-
-class KernelSocket:
-    """A v1-protocol kernel websocket, as the browser page opens it."""
-
-    def __init__(self, app: ServedApp, kernel_id: str):
-        self.session = Session()
-        self.conn = websocket.create_connection(
-            _ws_url(app, kernel_id), subprotocols=[KERNEL_WS_PROTOCOL], timeout=30
-        )
-        assert self.conn.subprotocol == KERNEL_WS_PROTOCOL
-
-    def send(self, channel: str, msg_type: str, content: dict[str, Any]) -> str:
-        msg = self.session.msg(msg_type, content)
-        self.conn.send_binary(serialize_msg_to_ws_v1(msg, channel, self.session.pack))
-        return str(msg["header"]["msg_id"])
-
-    def reply_to(self, msg_id: str, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            data = self.conn.recv()
-            if not isinstance(data, bytes):
-                continue
-            channel, parts = deserialize_msg_from_ws_v1(data)
-            parent = self.session.unpack(parts[1])
-            if channel == "shell" and parent.get("msg_id") == msg_id:
-                return dict(self.session.unpack(parts[0]))
-        raise AssertionError(f"no reply to {msg_id} within {timeout} s")
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 def test_code_sent_over_the_websocket_is_not_run(served_app: ServedApp, tmp_path: Path) -> None:
     kernel_id = served_app.new_page_kernel()
     marker = tmp_path / "ran.txt"
@@ -287,8 +245,8 @@ def test_code_sent_over_the_websocket_is_not_run(served_app: ServedApp, tmp_path
         sock.send("control", "debug_request", {"command": "evaluate", "expression": code})
         # Messages on a channel are forwarded in order: once this reply is back, the
         # kernel has seen (or never received) everything sent before it.
-        header = sock.reply_to(sock.send("shell", "kernel_info_request", {}))
-        assert header["msg_type"] == "kernel_info_reply"
+        reply = sock.reply_to(sock.send("shell", "kernel_info_request", {}))
+        assert reply.msg_type == "kernel_info_reply"
     finally:
         sock.close()
     time.sleep(1)
@@ -320,7 +278,7 @@ def test_browser_page_speaks_v1_and_closing_it_frees_its_kernel(
 ) -> None:
     sockets: list[Any] = []
     page.on("websocket", lambda ws: sockets.append(ws))
-    page.goto(served_app.url)
+    page.goto(served_app.url, timeout=120_000)  # a cold kernel on a busy 2-core machine
     page.locator("#loading").wait_for(state="detached", timeout=90_000)
     page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=30_000)
     config = json.loads(page.locator("#jupyter-config-data").text_content())

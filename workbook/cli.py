@@ -1,6 +1,7 @@
 """The ``negotiation-workbook`` command: serve the app, list, export and import plans.
 
 negotiation-workbook serve [--port N] [--read-only] [--db PATH] [--no-browser]
+                           [--max-kernels N] [--pool-size N]
 negotiation-workbook list [--db PATH]
 negotiation-workbook export PLAN [--format json] [-o FILE] [--db PATH]
 negotiation-workbook import FILE [--db PATH]
@@ -12,6 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from workbook.brief import EXPORT_FORMATS, export_brief
 from workbook.errors import WorkbookError
@@ -25,6 +27,19 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is outside 1..65535")
     return port
+
+
+def _count(low: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if number < low:
+            raise argparse.ArgumentTypeError(f"{number} is less than {low}")
+        return number
+
+    return parse
 
 
 def _db(text: str) -> Path:
@@ -57,6 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="show everything, let nothing be edited"
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    serve.add_argument(
+        "--max-kernels",
+        type=_count(1),
+        default=None,
+        metavar="N",
+        help="pages open at once; further visitors are asked to retry shortly "
+        "(default: 48, room for a workshop of 30)",
+    )
+    serve.add_argument(
+        "--pool-size",
+        type=_count(0),
+        default=1,
+        metavar="N",
+        help="kernels started ahead of the next visitors, so pages open faster (1)",
+    )
     add_db(serve)
 
     listing = sub.add_parser("list", help="list the plans in the store")
@@ -106,7 +136,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from workbook.serve import serve
 
-        serve(port=args.port, db=db, read_only=args.read_only, open_browser=not args.no_browser)
+        serve(
+            port=args.port,
+            db=db,
+            read_only=args.read_only,
+            open_browser=not args.no_browser,
+            pool_size=args.pool_size,
+            **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),
+        )
         return 0
     if args.command == "import":
         text = args.file.read_bytes()
