@@ -51,11 +51,6 @@ def what_ran(page: Any, dialogs: list[str]) -> list[str]:
     return signs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stored XSS: the concessions view shows variable names with W.HTML(var.name), "
-    "unescaped (workbook/ui/views/concessions.py, current offer rows)",
-)
 def test_user_text_is_escaped_in_every_section(app: ServedApp, poisoned: str, page: Any) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

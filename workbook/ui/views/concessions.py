@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -183,7 +184,11 @@ class View(SectionView):
             message = message_widget()
             dropdown.observe(self._offer_changed(var.id, dropdown, message), names="value")
             rows.append(
-                self.row(W.HTML(var.name), W.VBox([dropdown, message]), widths=["1fr", "2fr"])
+                self.row(
+                    W.HTML(html.escape(var.name)),
+                    W.VBox([dropdown, message]),
+                    widths=["1fr", "2fr"],
+                )
             )
         for old in self.offer_box.children:
             old.close()
