@@ -7,7 +7,7 @@ import pytest
 from tests.helpers import ManualScheduler
 from workbook import model as m
 from workbook.store import PlanStore
-from workbook.ui.session import PlanSession
+from workbook.ui.session import PlanSession, merge
 
 
 @pytest.fixture
@@ -83,6 +83,60 @@ def test_conflict_keep_mine(store):
     latest = store.load("example-northwind")
     assert latest.revision == 3 and latest.plan.counterpart == "Northwind Group"
     assert latest.plan.deal_value == 4_300_000
+
+
+def test_keep_mine_keeps_the_other_saves_edits_too(store):
+    a, b = open_session(store, author="ana"), open_session(store, author="bo")
+    team = ("team",)
+    a.set(("summary",), "Ana's summary")
+    a.set((*team, 0, "role"), "Ana's role for the first member")
+    a.append(team, m.TeamMember(name="Added by Ana"))
+    a.flush()
+    b.set(("counterpart",), "Northwind Group")
+    b.set(("summary",), "Bo's summary")  # both changed it: Bo keeps his
+    b.remove(team, len(b.get(team)) - 1)
+    b.append(team, m.TeamMember(name="Added by Bo"))
+    assert b.flush().state == "conflict"
+    changes = []
+    b.subscriptions().on((), changes.append)
+    assert b.keep_mine().state == "saved"
+    assert changes and changes[-1].kind == "reload"  # the views show Ana's edits now
+    latest = store.load("example-northwind")
+    assert latest.revision == 3 and b.revision == 3 and not b.dirty
+    plan = latest.plan
+    assert (plan.counterpart, plan.summary) == ("Northwind Group", "Bo's summary")
+    assert plan.team[0].role == "Ana's role for the first member"
+    names = [t.name for t in plan.team]
+    assert "Added by Ana" in names and "Added by Bo" in names
+    assert len(names) == len(store.load("example-northwind", 1).plan.team) + 1
+    assert store.load("example-northwind", 2).plan.summary == "Ana's summary"  # in history
+
+
+def test_keep_mine_saves_mine_when_the_edits_do_not_combine(store):
+    a, b = open_session(store, author="ana"), open_session(store, author="bo")
+    gain = ("scenarios", "moves", 0, "estimates", 0, "gain")
+    low, likely = b.get((*gain, "low")), b.get((*gain, "likely"))
+    assert a.set((*gain, "likely"), likely - 10_000) is None
+    a.flush()
+    assert b.set((*gain, "low"), likely - 5_000) is None  # above Ana's likely: no mix
+    assert b.flush().state == "conflict"
+    assert b.keep_mine().state == "saved"
+    saved = store.load("example-northwind").plan.scenarios.moves[0].estimates[0].gain
+    assert (saved.low, saved.likely) == (likely - 5_000, likely) != (low, likely)
+
+
+def test_merge_of_plain_data():
+    base = {"a": 1, "rows": [{"id": "x", "v": 1}, {"id": "y", "v": 1}], "tags": ["p"]}
+    mine = {"a": 2, "rows": [{"id": "y", "v": 1}, {"id": "x", "v": 2}], "tags": ["p", "m"]}
+    theirs = {"a": 1, "rows": [{"id": "x", "v": 1}, {"id": "z", "v": 3}], "tags": ["t"], "n": 1}
+    assert merge(base, mine, theirs) == {
+        "a": 2,  # mine
+        "rows": [{"id": "x", "v": 2}, {"id": "z", "v": 3}],  # y removed there, z added
+        "tags": ["p", "m"],  # both changed a list without ids: mine
+        "n": 1,  # theirs added
+    }
+    assert merge(base, base, theirs) == theirs
+    assert merge(base, mine, base) == mine
 
 
 def test_conflict_take_theirs(store):

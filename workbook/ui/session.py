@@ -136,6 +136,7 @@ class PlanSession:
         self.store = store
         self.plan: Any = stored.plan
         self.revision = stored.revision
+        self._base: Any = stored.plan  # the revision the edits started from
         self.author = author
         self.read_only = read_only or store.read_only
         self.save_delay = save_delay
@@ -321,19 +322,33 @@ class PlanSession:
                 )
             )
             return self.status
-        self.revision = stored.revision
+        self.revision, self._base = stored.revision, stored.plan
         self._dirty = False
         self._set_status(SaveStatus("saved", f"Saved {_clock(stored.saved_at)}", self.revision))
         return self.status
 
     def keep_mine(self) -> SaveStatus:
-        """Resolve a conflict by saving this session's plan on top of the newer revision."""
-        conflict = self.status.conflict
-        if conflict is None:
+        """Resolve a conflict: this session's edits, saved on top of the newer revision.
+
+        What the other save changed and this session did not is kept too (see
+        :func:`merge`); where both changed the same value, this session's wins. Should
+        the two not combine into a valid plan, this session's plan is saved as it is.
+        """
+        if self.status.conflict is None:
             return self.status
-        self.revision = self._latest_revision()
+        latest = self._load_latest()
+        mine = self.plan
+        try:
+            merged = self._validate(
+                merge(self._base.model_dump(), mine.model_dump(), latest.plan.model_dump())
+            )
+        except ValidationError:
+            merged = mine
+        self.plan, self.revision, self._base = merged, latest.revision, latest.plan
         self._set_status(SaveStatus("pending", "Saving your version…", self.revision))
         self._dirty = True
+        if merged != mine:
+            self._notify(Change((), "reload"))
         return self.flush()
 
     def take_theirs(self) -> SaveStatus:
@@ -348,6 +363,7 @@ class PlanSession:
             self._timer = None
         stored = self._load_latest()
         self.plan, self.revision, self._dirty = stored.plan, stored.revision, False
+        self._base = stored.plan
         self._set_status(
             SaveStatus(
                 "read_only" if self.read_only else "saved",
@@ -358,6 +374,57 @@ class PlanSession:
             )
         )
         self._notify(Change((), "reload"))
+
+
+_MISSING = object()
+
+
+def merge(base: Any, mine: Any, theirs: Any) -> Any:
+    """Three-way merge of plain data: the changes from ``base`` to ``mine``, applied to ``theirs``.
+
+    Values only one side changed take that side's value; where both changed a value
+    differently, ``mine`` wins. Mappings merge key by key. Lists of rows with an ``id``
+    merge row by row: rows either side added are kept, rows the other side removed go
+    unless ``mine`` changed them, and the order is ``mine``'s. Other lists changed on
+    both sides are taken from ``mine``.
+
+    >>> merge({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3})
+    {'a': 2, 'b': 3}
+    """
+    if mine == base:
+        return theirs
+    if theirs == base or mine == theirs:
+        return mine
+    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
+        out = {}
+        for key in [*mine, *(k for k in theirs if k not in mine)]:
+            value = merge(
+                base.get(key, _MISSING), mine.get(key, _MISSING), theirs.get(key, _MISSING)
+            )
+            if value is not _MISSING:
+                out[key] = value
+        return out
+    if _rows(base) and _rows(mine) and _rows(theirs):
+        return _merge_rows(base, mine, theirs)
+    return mine
+
+
+def _rows(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(r, dict) and "id" in r for r in value)
+
+
+def _merge_rows(base: list[Any], mine: list[Any], theirs: list[Any]) -> list[Any]:
+    old = {r["id"]: r for r in base}
+    new = {r["id"]: r for r in theirs}
+    out = []
+    for row in mine:
+        key = row["id"]
+        if key in old and key not in new and row == old[key]:
+            continue  # removed by the other save, untouched here
+        out.append(merge(old.get(key, _MISSING), row, new.get(key, _MISSING)))
+    mine_ids = {r["id"] for r in mine}
+    out += [r for r in theirs if r["id"] not in mine_ids and r["id"] not in old]
+    return out
 
 
 def _sentence(text: str) -> str:
