@@ -665,6 +665,8 @@ def parse_plan_file(text: str | bytes) -> Plan:
         ) from None
     except RecursionError:
         raise PlanFileError("not a plan: the JSON is nested too deeply") from None
+    except ValueError:  # e.g. an integer longer than Python converts (4,300 digits)
+        raise PlanFileError("not a plan: a number in it is far too long") from None
     try:
         return load_plan(data)
     except SchemaVersionError as exc:
