@@ -1,0 +1,48 @@
+"""Wait for the visitor in a preheated Voilà kernel, without importing Voilà.
+
+>>> wait_for_request()  # doctest: +SKIP
+
+Voilà runs a preheated kernel's notebook before anyone asks for the page; the notebook
+pauses where it needs the visitor's request (the query string) and Voilà sends it the
+request's variables over a websocket. ``voila.utils.wait_for_request`` does that, but
+importing it loads Voilà's server side into the kernel: jupyter_server, nbconvert,
+jinja2 and ~700 modules, about 45 MB of each kernel's memory. This module speaks the
+same small protocol with the ``websockets`` client alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+__all__ = ["wait_for_request"]
+
+OPEN_TIMEOUT = 5.0
+"""Seconds to reach the server; the wait for the visitor itself has no limit."""
+
+
+def query_url() -> str:
+    """The server's request-info websocket for this kernel, from Voilà's variables."""
+    env = os.environ
+    server_url = env.get("VOILA_SERVER_URL", "/")
+    base = env.get("VOILA_WS_BASE_URL", server_url)
+    host = env.get("VOILA_APP_IP", "127.0.0.1")
+    port = env.get("VOILA_APP_PORT", "8866")
+    protocol = env.get("VOILA_WS_PROTOCOL", "ws")
+    return f"{protocol}://{host}:{port}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+
+
+def wait_for_request() -> None:
+    """In a preheated kernel, block until a visitor's request arrives; add its variables
+    (``QUERY_STRING`` and the others Voilà sends) to ``os.environ``.
+
+    Does nothing in a kernel that was started for a request (not preheated).
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return
+    from websockets.sync.client import connect
+
+    with connect(query_url(), open_timeout=OPEN_TIMEOUT) as socket:
+        message = socket.recv()
+    for key, value in json.loads(message).items():
+        os.environ[str(key)] = str(value)
