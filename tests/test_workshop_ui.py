@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -65,7 +66,9 @@ def open_session(app, *prompts: str) -> str:
 
 
 def join(store, code, name, clock) -> ParticipantView:
-    return ParticipantView(store, code, name, scheduler=ManualScheduler(), now=clock)
+    view = ParticipantView(store, scheduler=ManualScheduler(), now=clock)
+    view.join(code, name)
+    return view
 
 
 def vote(view: ParticipantView, *candidates: str) -> None:
@@ -423,14 +426,20 @@ def test_participant_waits_until_a_question_is_opened(app, panel, store, clock):
     assert ana.cards == {}
 
 
+def launch_plainly(db):
+    """``launch()`` in a thread of its own: no event loop runs there, as in a plain script."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(launch, db=db).result()
+
+
 def test_launch_with_join_in_the_address_shows_the_participant_view(store, monkeypatch):
     code = store.open_workshop(PLAN).code
     monkeypatch.setenv("QUERY_STRING", f"join={code.lower()}&name=Ana+Lima")
-    widget = launch(db=store.path)
+    widget = launch_plainly(store.path)
     assert "nw-participant" in widget._dom_classes
     assert "Hello, Ana Lima" in widget.children[0].value
     monkeypatch.setenv("QUERY_STRING", "join")
-    assert "nw-join-form" in launch(db=store.path).children[1].value
+    assert "nw-join-form" in launch_plainly(store.path).children[1].value
 
 
 def test_ticker_repeats_stops_and_never_recurses():

@@ -27,7 +27,7 @@ from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
-from workbook.ui.workshop import WORKSHOP, ParticipantView, WorkshopMode
+from workbook.ui.workshop import WORKSHOP, WorkshopMode, participant_page
 
 log = logging.getLogger(__name__)
 
@@ -558,9 +558,7 @@ def launch(
     _wait_for_request()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
     if "join" in query:
-        close_tree(app.widget)
-        name = (query.get("name") or [None])[0]
-        return ParticipantView(store, query["join"][0], name, scheduler=app.scheduler).widget
+        return participant_page(app, query["join"][0], (query.get("name") or [None])[0])
     plan = plan or (query.get("plan") or [None])[0]
     section = section or (query.get("section") or [None])[0]
     app.start(plan=plan, section=section)

@@ -1367,6 +1367,24 @@ class WorkshopMode:
 # --- the participant's view ---------------------------------------------------------------
 
 
+def participant_page(app: WorkbookApp, code: str, name: str | None) -> W.Widget:
+    """The participant's view in place of the app, for ``?join=CODE&name=NAME``.
+
+    The page's cell returns an empty view at once; joining and drawing the questions
+    happen a moment later on the kernel's event loop. Voilà waits only a few seconds for
+    a cell's output once the kernel has answered, and on a busy server a cell that sends
+    many widget messages can miss that window and show an empty page.
+    """
+    view = ParticipantView(app.store, scheduler=app.scheduler)
+
+    def build() -> None:
+        close_tree(app.widget)
+        view.join(code, name)
+
+    app.scheduler(0, build)
+    return view.widget
+
+
 def join_form_html(code: str = "", name: str = "", problems: dict[str, str] | None = None) -> str:
     """The join form: a plain GET form, so the address then carries the code and the name."""
     problems = problems or {}
@@ -1409,6 +1427,7 @@ class AnswerCard:
         question = view.content.prompts[prompt.kind]
         self.form = answer_form(prompt, answer, view.currency)
         self.message = _message()
+        self.message.add_class("nw-answer-message")
         self.saved = _html(css="nw-answer-saved")
         self.send = _button(
             "Update my answer" if answer else "Send my answer",
@@ -1491,34 +1510,31 @@ class AnswerCard:
 
 
 class ParticipantView:
-    """What a participant sees: the join form, or their open questions."""
+    """What a participant sees: the join form, or their open questions (after :meth:`join`)."""
 
     def __init__(
         self,
         store: PlanStore,
-        code: str,
-        name: str | None,
         *,
         scheduler: Scheduler,
         now: Callable[[], dt.datetime] = _utcnow,
     ):
         self.store, self.now = store, now
         self.content = load_workshop_content()
-        self.code, self.name = "", ""
+        self.code, self.name, self.plan_name = "", "", ""
         self.currency = "EUR"
         self.cards: dict[str, AnswerCard] = {}
         self.live: Live | None = None
         self.ticker = Ticker(scheduler, POLL_SECONDS, self._tick)
         self.heading = _html()
         self.intro = _html()
+        self.waiting = _html(_note(self.content.waiting, size="15px"))
         self.body = W.VBox()
         self.widget = W.VBox(
             [self.heading, self.intro, self.body],
             layout=W.Layout(width="100%", max_width="760px", padding="12px 16px"),
         )
         self.widget.add_class("nw-participant")
-        self.join(code, name)
-        self.widget.add_class("nw-ready")
 
     def join(self, code: str, name: str | None) -> None:
         """Join with ``code`` and ``name``; the form again with the problem when refused.
@@ -1545,12 +1561,14 @@ class ParticipantView:
                     session, name = self.store.join_workshop(code, name, now=self.now())
             except WorkbookError as exc:
                 problems["code"] = str(exc)
+        self.widget.add_class("nw-ready")
         if problems:
             shown = {k: v for k, v in problems.items() if submitted or (code, name)[k == "name"]}
             self._show_form(str(code)[:16], str(name)[:60], shown)
             return
-        self.code, self.name = session.code, name
-        self.currency = self.store.load(session.plan_id).plan.currency
+        plan = self.store.load(session.plan_id).plan
+        self.code, self.name, self.plan_name = session.code, name, plan.name
+        self.currency = plan.currency
         self.live = Live(self.store, session)
         self._render()
         self.ticker.start()
@@ -1566,11 +1584,10 @@ class ParticipantView:
         live = self.live
         assert live is not None
         session = live.session
-        plan = self.store.load(session.plan_id).plan
         ended = session.frozen(self.now())
         self.heading.value = (
             f"<div style='line-height:1.3'><div style='font-size:13px;color:{MUTED}'>"
-            f"Workshop {esc(session.code)} · {esc(plan.name)}</div>"
+            f"Workshop {esc(session.code)} · {esc(self.plan_name)}</div>"
             f"<h2 style='margin:2px 0;color:{INK}'>Hello, {esc(self.name)}</h2></div>"
         )
         self.intro.value = _note(
@@ -1591,7 +1608,7 @@ class ParticipantView:
             if ended or not prompt.open:
                 card.freeze()
         children: list[W.Widget] = [self.cards[p.id].widget for p in prompts]
-        self.body.children = children or [_html(_note(self.content.waiting, size="15px"))]
+        self.body.children = children or [self.waiting]
         if ended:
             self.ticker.stop()
 
