@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import typing
 from collections import Counter
 
 import pytest
 
+from tests.test_content import as_path
 from workbook.analysis.scenarios import disagreement
-from workbook.model import AgendaItem, Estimate, Plan
+from workbook.content import load_workshop_content
+from workbook.model import AgendaItem, Estimate, Plan, SectionKey
 from workbook.store import PlanStore, example_plan
+from workbook.ui.forms import field_spec
 from workbook.workshop import (
     CODE_ALPHABET,
     WORKSHOP_PARTICIPANT,
@@ -526,3 +530,17 @@ def _join_and_vote(path: str, code: str, name: str) -> None:
     with PlanStore(path) as store:
         store.join_workshop(code, name, now=at(1))
         store.submit_answer(code, name, "priorities", {"choices": ["Listen first"]}, now=at(2))
+
+
+# --- the workshop's content ------------------------------------------------------------
+
+
+def test_workshop_content_covers_every_prompt_and_section_and_names_real_fields():
+    content = load_workshop_content()
+    assert set(content.prompts) == {"estimate", "values", "priorities"}
+    assert set(content.agenda_questions) == set(typing.get_args(SectionKey))
+    assert all(content.prompts[k].prompt and content.prompts[k].help for k in content.prompts)
+    for key in [*content.questions, *content.labels, *content.choices]:
+        field_spec(as_path(key))  # raises KeyError for a field that does not exist
+    for labels in content.choices.values():
+        assert set(labels) <= set(typing.get_args(SectionKey))

@@ -120,6 +120,7 @@ def test_agenda_editor_and_parking_lot_edit_the_plan(app, panel, store):
 def test_timer_counts_down_signals_gently_and_moves_on(app, panel, clock):
     open_session(app)
     assert "20:00 left" in panel.clock.value and "paused" in panel.clock.value
+    assert panel.clock_buttons["previous"].disabled and not panel.clock_buttons["next"].disabled
     find(app.widget, "nw-workshop-start").click()
     clock.advance(minutes=19)
     app.workshop._tick()
@@ -130,6 +131,7 @@ def test_timer_counts_down_signals_gently_and_moves_on(app, panel, clock):
     assert "Time is up" in panel.clock.value
     find(app.widget, "nw-workshop-next").click()
     assert "Item 2 of 6 · Value proposition" in panel.clock.value
+    assert not panel.clock_buttons["previous"].disabled
     assert "25:00 left" in panel.clock.value
     again = WorkbookApp(app.store, scheduler=ManualScheduler()).start(section=WORKSHOP)
     again.workshop.now = clock
@@ -303,6 +305,25 @@ def test_a_refused_plan_change_is_shown_next_to_the_editor(app, panel, store, cl
     find(card.widget, "nw-workshop-apply").click()
     assert "Must be at most" in card.message.value
     assert app.session.plan.concessions.variables[1].options[0].theirs == 60.0
+
+
+def test_prompt_list_follows_moves_and_variables_but_not_every_edit(app, panel):
+    box = panel.prompt_boxes["estimate:mv-price"]
+    app.session.set(("scenarios", "moves", 0, "estimates", 0, "gain", "high"), 2_000_000)
+    assert panel.prompt_boxes["estimate:mv-price"] is box
+    app.session.set(("scenarios", "moves", 0, "name"), "Cut the price by 6 %")
+    assert panel.prompt_boxes["estimate:mv-price"].description == "Estimate · Cut the price by 6 %"
+    assert not box.comm  # the old box was closed
+    assert panel.candidates.comm is not None  # the candidates stay
+
+
+def test_an_empty_plan_still_offers_the_vote(app):
+    app.ask_new()
+    find(app.widget, "nw-new-name").value = "Blank"
+    find(app.widget, "nw-dialog-create").click()
+    app.show(WORKSHOP)
+    assert list(app.workshop.panel.prompt_boxes) == ["priorities"]
+    assert "Add sections to the agenda" in app.workshop.panel.clock.value
 
 
 def test_vote_needs_two_candidates(app, panel):

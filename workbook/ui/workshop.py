@@ -727,6 +727,8 @@ class FacilitatorPanel:
         self.confirm = W.HBox()
         self.prompt_boxes: dict[str, W.Checkbox] = {}
         self.prompt_list = W.VBox()
+        self._drawn: list[tuple[str, str]] | None = None
+        self._quiet = False
         self.candidates = make(
             W.TagsInput,
             value=priority_candidates(session.plan),
@@ -824,8 +826,6 @@ class FacilitatorPanel:
         self.session_buttons["open"].disabled = read_only
         for key in ("reveal", "end"):
             self.session_buttons[key].layout.display = "none" if ended else ""
-        for button in self.clock_buttons.values():
-            button.disabled = ended
         if live is None:
             self.code.value = _note(
                 "Open a session to get a join code for the team."
@@ -872,9 +872,13 @@ class FacilitatorPanel:
         value = clock_html(reading, self.content)
         if self.clock.value != value:
             self.clock.value = value
-        start_button = self.clock_buttons["start"]
-        start_button.description = "Pause" if reading.running else "Start"
-        start_button.icon = "pause" if reading.running else "play"
+        frozen = self.live is None or self.live.session.frozen(self.mode.now())
+        buttons = self.clock_buttons
+        buttons["start"].description = "Pause" if reading.running else "Start"
+        buttons["start"].icon = "pause" if reading.running else "play"
+        buttons["start"].disabled = frozen or reading.item is None
+        buttons["previous"].disabled = frozen or reading.first
+        buttons["next"].disabled = frozen or reading.last
         total = agenda_minutes(self.session.plan.workshop.agenda)
         self.total.value = _note(f"The agenda takes {total} minutes in all.") if total else ""
 
@@ -944,8 +948,13 @@ class FacilitatorPanel:
     # --- prompts ---------------------------------------------------------------------
 
     def _render_prompts(self) -> None:
+        drawn = [(p.id, prompt_subject(p)) for p in candidate_prompts(self.session.plan)]
+        if drawn == self._drawn:
+            return  # an edit that changes no move or variable name
+        self._drawn = drawn
         for child in self.prompt_list.children:
-            close_tree(child)
+            if child is not self.candidates:
+                close_tree(child)
         self.prompt_boxes = {}
         columns: dict[str, list[W.Widget]] = {"estimate": [], "values": []}
         kinds = {"estimate": "Estimate", "values": "Values"}
@@ -999,7 +1008,7 @@ class FacilitatorPanel:
 
     def _toggled(self, template: Prompt | None) -> Callable[[dict[str, Any]], None]:
         def toggled(change: dict[str, Any]) -> None:
-            if getattr(self, "_quiet", False) or self.live is None:
+            if self._quiet or self.live is None:
                 return
             prompt = template
             if prompt is None:
@@ -1020,7 +1029,7 @@ class FacilitatorPanel:
         return toggled
 
     def _candidates_changed(self, change: dict[str, Any]) -> None:
-        if getattr(self, "_quiet", False) or self.live is None:
+        if self._quiet or self.live is None:
             return
         stored = self.live.session.prompt("priorities")
         if stored is None or not stored.open:
