@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import re
 import shutil
@@ -144,16 +145,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(name: str, notebook: Path | None, workdir: Path, preheat: bool) -> Target:
-    """Serve ``notebook`` (the app when None) exactly as ``negotiation-workbook serve`` does."""
+def start_server(
+    name: str, notebook: Path | None, workdir: Path, preheat: bool, **options: int
+) -> Target:
+    """Serve ``notebook`` (the app when None) exactly as ``negotiation-workbook serve`` does.
+
+    ``options`` are further arguments of :func:`workbook.serve.serve`, such as ``pool_size``.
+    """
     port = free_port()
     db = workdir / f"{name}.sqlite"
     nb = "None" if notebook is None else f"Path({str(notebook)!r})"
+    extra = "".join(f", {k}={int(v)}" for k, v in options.items())
     code = (
         "from pathlib import Path\n"
         "from workbook.serve import serve\n"
         f"serve({port}, db=Path({str(db)!r}), open_browser=False, notebook={nb}, "
-        f"preheat={preheat})\n"
+        f"preheat={preheat}{extra})\n"
     )
     log_path = workdir / f"{name}.log"
     with log_path.open("wb") as log:
@@ -267,12 +274,35 @@ def memory_mb(pid: int) -> tuple[float | None, float | None]:
     return uss / 1e6, fields.get("Pss", 0) / 1e6
 
 
+def page_kernel(page: Any) -> str:
+    """The id of the kernel a Voilà page was rendered with ("" when it has none)."""
+    config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
+    return str(config.get("kernelId", ""))
+
+
+def kernel_memory(target: Target, kernel_id: str) -> tuple[float | None, float | None]:
+    """(USS, PSS) in MB of the server's kernel ``kernel_id``."""
+    pid = kernel_pid(target.proc.pid, kernel_id) if kernel_id else None
+    return memory_mb(pid) if pid else (None, None)
+
+
 def kernel_gone(target: Target, kernel_id: str) -> bool:
     try:
         urllib.request.urlopen(f"{target.url}api/kernels/{kernel_id}", timeout=10)
     except urllib.error.HTTPError as exc:
         return exc.code == 404
     return False
+
+
+IDLE_JS = "window.__tti.sockets > 0 && window.__tti.status === 'idle'"
+"""True once the page's kernel websocket is open and the kernel's last status is idle."""
+
+
+def interactive(marker_ms: float, rec: dict[str, Any]) -> tuple[float, float, int]:
+    """(TTI, idle at, websocket bytes before TTI) from the marker time and the recorder."""
+    idle_ms = float(rec["statusAt"])
+    tti = max(marker_ms, idle_ms)
+    return tti, idle_ms, sum(size for at, size in rec["bytes"] if at <= tti)
 
 
 def visit(browser: Any, target: Target, timeout_ms: float) -> Visit:
@@ -284,18 +314,11 @@ def visit(browser: Any, target: Target, timeout_ms: float) -> Visit:
         page.goto(target.url, wait_until="commit", timeout=timeout_ms)
         page.locator(target.marker).first.wait_for(state="visible", timeout=timeout_ms)
         marker_ms = float(page.evaluate("performance.now()"))
-        page.wait_for_function(
-            "window.__tti.sockets > 0 && window.__tti.status === 'idle'", timeout=timeout_ms
-        )
-        rec = page.evaluate("window.__tti")
-        idle_ms = float(rec["statusAt"])
-        tti = max(marker_ms, idle_ms)
-        ws_bytes = sum(size for at, size in rec["bytes"] if at <= tti)
-        config = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")
-        kernel_id = str(config.get("kernelId", ""))
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+        tti, idle_ms, ws_bytes = interactive(marker_ms, page.evaluate("window.__tti"))
+        kernel_id = page_kernel(page)
         time.sleep(1)
-        pid = kernel_pid(target.proc.pid, kernel_id) if kernel_id else None
-        uss, pss = memory_mb(pid) if pid else (None, None)
+        uss, pss = kernel_memory(target, kernel_id)
     finally:
         page.goto("about:blank")  # unload: the page's shutdown beacon frees its kernel
         context.close()
@@ -308,6 +331,14 @@ def visit(browser: Any, target: Target, timeout_ms: float) -> Visit:
 def median(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The ``q``-th percentile (0-100) by the nearest rank; None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[min(len(ordered), max(1, math.ceil(q / 100 * len(ordered)))) - 1]
 
 
 def fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
@@ -349,6 +380,20 @@ def report(targets: list[Target]) -> dict[str, Any]:
     )
     print(f"  TTI ratio app/slider: {fmt(ratio, digits=2)}")
     return summary
+
+
+def measure(
+    browser: Any, targets: list[Target], runs: int, warmup: int, timeout: float, preheat: bool
+) -> None:
+    """Visit each target ``warmup + runs`` times, taking turns; keep the measured visits."""
+    for t in targets:
+        wait_until_ready(t, preheat)
+    for i in range(warmup + runs):
+        for t in targets:
+            v = visit(browser, t, timeout * 1000)
+            wait_until_ready(t, preheat)
+            if i >= warmup:
+                t.visits.append(v)
 
 
 def chromium() -> str:
@@ -400,14 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
             try:
-                for t in ts:
-                    wait_until_ready(t, preheat)
-                for i in range(args.warmup + args.runs):
-                    for t in ts:
-                        v = visit(browser, t, args.timeout * 1000)
-                        wait_until_ready(t, preheat)
-                        if i >= args.warmup:
-                            t.visits.append(v)
+                measure(browser, ts, args.runs, args.warmup, args.timeout, preheat)
             finally:
                 browser.close()
         summary = report(ts)
