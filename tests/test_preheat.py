@@ -117,3 +117,28 @@ def test_served_preheated_notebook_reads_the_query_string(
     assert status == 200
     assert "query: plan=p-42 | voila loaded: False" in html
     assert f"Using pre-heated kernel: {page_config(html)['kernelId']}" in app.log()
+
+
+def test_the_app_waits_for_its_visitor_without_loading_voila(
+    query_server: list[str], tmp_path: Path
+) -> None:
+    """``launch()`` in a preheated kernel asks for the request with this module, not Voilà's."""
+    import os
+
+    code = (
+        "import sys\n"
+        "from workbook.ui import launch\n"
+        f"launch(db={str(tmp_path / 'plans.sqlite')!r})\n"
+        "from workbook.ui.app import WorkbookApp\n"
+        "print('voila loaded:', 'voila' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert query_server == ["/base/voila/query/k-1"]
+    assert "voila loaded: False" in out.stdout

@@ -567,10 +567,8 @@ def launch(
 
 def _wait_for_request() -> None:
     """With Voilà's preheated kernels, wait until a visitor's request arrives."""
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:
-        return
+    from workbook.preheat import wait_for_request
+
     wait_for_request()
 
 
