@@ -298,6 +298,20 @@ def test_value_view_updates_totals_coverage_and_drafts_a_statement(app):
     assert statement.widget.value.startswith("For Marco Ruiz")
 
 
+def test_value_edit_redraws_only_the_charts_it_changes(app):
+    app.show("value")
+    view = app.views["value"]
+    before = {name: getattr(view, name).outputs for name in ("value_chart", "driver_chart")}
+    quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
+    quantity.widget.value = "360"
+    assert view.value_chart.outputs is not before["value_chart"]
+    assert "EUR 1,428,500" in view.value_chart.figure.layout.title.text
+    assert view.driver_chart.outputs is before["driver_chart"]
+    ours = bound(view.widget, ("value", "drivers", 0, "ours"))
+    ours.widget.value = "2" if ours.widget.value != "2" else "3"
+    assert view.driver_chart.outputs is not before["driver_chart"]
+
+
 def test_unescaped_text_never_reaches_the_value_page(app):
     app.show("value")
     view = app.views["value"]

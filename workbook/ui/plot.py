@@ -8,6 +8,7 @@ JupyterLab plotly renderer draws it, loading plotly.js once per page as a static
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
@@ -15,6 +16,8 @@ import ipywidgets as W
 from workbook.ui.style import COLORS
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_NOTHING = object()
+"""The key of a chart that was not drawn by ``show_for``."""
 
 CONFIG = {
     "displaylogo": False,
@@ -39,10 +42,24 @@ class FigureView(W.Output):
         kwargs.setdefault("layout", W.Layout(width="100%", min_height="40px"))
         super().__init__(**kwargs)
         self.figure: Any = None
+        self._key: Any = _NOTHING
+
+    def show_for(self, key: Any, build: Callable[[], Any | None], note: str = "") -> None:
+        """Show ``build()`` unless the chart already shows the figure for ``key``.
+
+        ``key`` is any value that changes whenever the figure would (for instance the JSON of
+        the fields it draws): an edit elsewhere in the section then costs no rebuild and
+        sends nothing to the page.
+        """
+        if key == self._key:
+            return
+        self.show(build(), note)
+        self._key = key
 
     def show(self, figure: Any | None, note: str = "") -> None:
         """Replace what is shown by ``figure``, or by the plain ``note`` when it is None."""
         self.figure = figure
+        self._key = _NOTHING
         if figure is None:
             data = {
                 "text/html": (

@@ -181,8 +181,9 @@ class View(SectionView):
         self.coverage_lists.value = (
             f"<div style='font-size:13px;line-height:1.45'>{'<br>'.join(lists)}</div>"
         )
-        self.coverage_chart.show(
-            coverage_chart(cover) if value.pains and value.differentiators else None,
+        self.coverage_chart.show_for(
+            value.model_dump_json(include={"pains", "differentiators"}),
+            lambda: coverage_chart(cover) if value.pains and value.differentiators else None,
             "List pains and differentiators to see the coverage.",
         )
         totals = value_totals(value)
@@ -198,8 +199,12 @@ class View(SectionView):
             ]
         )
         items = value_items_frame(value)
-        self.value_chart.show(
-            value_chart(items, plan.currency, payback) if len(items) else None,
+        self.value_chart.show_for(
+            (
+                value.model_dump_json(include={"value_items", "investment", "horizon_years"}),
+                plan.currency,
+            ),
+            lambda: value_chart(items, plan.currency, payback) if len(items) else None,
             "Add benefits to quantify the value.",
         )
         drivers = driver_comparison(value)
@@ -212,8 +217,9 @@ class View(SectionView):
             else "",
             size="13px",
         )
-        self.driver_chart.show(
-            driver_chart(drivers, value.alternative.name) if len(drivers) else None,
+        self.driver_chart.show_for(
+            value.model_dump_json(include={"drivers", "alternative"}),
+            lambda: driver_chart(drivers, value.alternative.name) if len(drivers) else None,
             "Add value drivers to compare with the alternative.",
         )
         self.flags.value = flags_html(value_flags(value), "Nothing to revisit.")
