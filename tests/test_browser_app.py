@@ -139,3 +139,18 @@ def test_bad_value_is_refused_next_to_the_field(served_app, page):
         "() => document.querySelector('.nw-field-deal-value input').value === '4,200,000'",
         timeout=30_000,
     )
+
+
+def test_ten_pages_opened_at_once_all_show_the_app(start_server, browser):
+    """A busy server is slow, not broken: no page loses its view to a timeout."""
+    app = start_server()
+    pages = [browser.new_context().new_page() for _ in range(10)]
+    try:
+        for page in pages:
+            page.goto(app.url + EXAMPLE, wait_until="commit", timeout=READY)
+        for page in pages:
+            page.wait_for_selector(".nw-ready", timeout=READY)
+            assert "Northwind" in page.inner_text(".nw-ready")
+    finally:
+        for page in pages:
+            page.context.close()

@@ -88,6 +88,9 @@ FRONTEND_EXTENSIONS = [
 CULL_IDLE_TIMEOUT = 60
 """Seconds without activity or connection after which a kernel is shut down."""
 
+IOPUB_TIMEOUT = 120
+"""Seconds to wait for a cell's output after its reply; the wait ends as soon as it comes."""
+
 CULL_INTERVAL = 15
 """Seconds between two looks for idle kernels: a lost kernel lives at most ~75 s."""
 
@@ -96,7 +99,7 @@ MAX_KERNELS = 48
 
 A workshop is a facilitator and up to 30 participants; reloads and pages closed without
 their unload beacon keep a kernel for up to ~75 s more, hence half as many again. At
-~0.2 GB per kernel that has shown every section, 48 kernels take ~10 GB: room on a 24 GB
+~0.15 GB per kernel that has shown every section, 48 kernels take ~7 GB: room on a 16 GB
 machine for the server, the browser and the operating system.
 """
 
@@ -418,6 +421,9 @@ def voila_config(
     v.default_pool_size = max(pool_size, 0)
 
     c.VoilaExecutor.cell_error_instruction = ERROR_MESSAGE
+    # After a cell's reply, wait this long for its output (nbclient's default, 4 s, drops
+    # the app's view when ten pages open at once on a small machine: a blank page).
+    c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT
     c.VoilaExecutor.cell_timeout_instruction = ERROR_MESSAGE
 
     k = c.MappingKernelManager
