@@ -19,13 +19,19 @@ Errors counted (there must be none): a page not interactive or not saved within
 edited field, and a traceback or error line in the server's log. Memory per session is
 the unique memory (USS) of each page's kernel once every session is done, pages still
 open; the server's own RSS is reported beside it.
+
+The CPU seconds spent by the server, its kernels and the browser show where the time
+went: here the 20 browser pages share the machine's cores with the server, while in use
+each participant's page runs on their own laptop.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -108,7 +114,23 @@ async def run_session(browser: Any, target: Target, s: Session, timeout: float) 
     return page
 
 
-async def load(target: Target, sessions: list[Session], timeout: float) -> None:
+def cpu_seconds(procs: list[psutil.Process]) -> float:
+    """User + system CPU time of ``procs`` (those gone already count 0)."""
+    total = 0.0
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            times = proc.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def browser_processes() -> list[psutil.Process]:
+    """Chromium's processes on this machine (the benchmark's own browser)."""
+    return [p for p in psutil.process_iter(["name"]) if "chrom" in (p.info["name"] or "").lower()]
+
+
+async def load(target: Target, sessions: list[Session], timeout: float) -> float:
+    """Run every session at once; returns the browser's CPU seconds."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -118,6 +140,7 @@ async def load(target: Target, sessions: list[Session], timeout: float) -> None:
             await asyncio.sleep(1)
             for s in sessions:  # every page still open
                 s.kernel_uss_mb = kernel_memory(target, s.kernel_id)[0] if s.kernel_id else None
+            return cpu_seconds(browser_processes())
         finally:
             await browser.close()
 
@@ -164,9 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         target = start_server("app", None, workdir, True, pool_size=args.pool_size)
         try:
             wait_until_ready(target, preheat=args.pool_size > 0, timeout=600)
+            server = psutil.Process(target.proc.pid)
+            before = cpu_seconds([server]), cpu_seconds(server.children(recursive=True))
             started = time.monotonic()
-            asyncio.run(load(target, sessions, args.timeout))
+            browser_cpu = asyncio.run(load(target, sessions, args.timeout))
             elapsed = time.monotonic() - started
+            server_cpu = cpu_seconds([server]) - before[0]
+            kernels_cpu = cpu_seconds(server.children(recursive=True)) - before[1]
             server_rss = psutil.Process(target.proc.pid).memory_info().rss / 1e6
             check_store(workdir / "app.sqlite", sessions)
             log_errors = server_errors(target)
@@ -191,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             f"max {max(uss):.0f} MB, {sum(uss):,.0f} MB for {len(uss)} kernels"
         )
     print(f"  server RSS:            {server_rss:.0f} MB")
+    print(
+        f"  CPU seconds:           server {server_cpu:.1f}, kernels {kernels_cpu:.1f}, "
+        f"browser {browser_cpu:.1f} (all on this machine's {os.cpu_count()} cores)"
+    )
     print(f"  errors:                {len(errors)}")
     for error in errors:
         print(f"    - {error}")
@@ -205,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "kernel_uss_mb_median": statistics.median(uss) if uss else None,
             "server_rss_mb": server_rss,
+            "cpu_seconds": {"server": server_cpu, "kernels": kernels_cpu, "browser": browser_cpu},
             "errors": errors,
         }
         args.json.write_text(json.dumps(summary, indent=2), "utf-8")
