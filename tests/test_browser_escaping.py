@@ -81,9 +81,10 @@ def test_typed_text_is_escaped(app: ServedApp, page: Any) -> None:
     page.click(".nw-rename")
     page.fill(".nw-rename-name input", PAYLOAD[:120])
     page.click(".nw-dialog-rename")
-    page.click(".nw-delete")  # the confirmation names the plan; cancel it
-    page.wait_for_selector(".nw-dialog-cancel", timeout=30_000)
-    assert "<svg onload" in page.locator(".nw-dialog").inner_text()
+    page.click(".nw-delete")  # the confirmation names the plan, as text; cancel it
+    confirm = page.locator(".nw-dialog", has_text="It disappears from the list")
+    confirm.wait_for(timeout=30_000)  # the rename dialog's buttons may still be on screen
+    assert "<svg onload" in confirm.inner_text()
     page.click(".nw-dialog-cancel")
     page.click(".nw-nav-brief")
     page.wait_for_selector(".nw-nav-brief.mod-primary", timeout=30_000)

@@ -64,7 +64,7 @@ def test_two_browser_sessions_never_lose_an_edit(
         _saved(page)
         bo.fill(".nw-field-counterpart input", "Northwind Group")
         bo.wait_for_selector(".nw-dialog-keep-mine", timeout=30_000)  # the conflict, asked
-        assert bo.locator(".nw-dialog-take-theirs").is_visible()
+        bo.locator(".nw-dialog-take-theirs").wait_for(state="visible", timeout=30_000)
         with PlanStore(served_app.db, read_only=True) as store:
             assert store.load("two-sessions").plan.counterpart == plan.counterpart
         bo.click(".nw-dialog-keep-mine")

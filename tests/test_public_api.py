@@ -9,23 +9,63 @@ import workbook
 
 PUBLIC = {
     # the plan and its store
-    "SCHEMA_VERSION", "Plan", "StrategicPlan", "load_plan", "PlanStore", "example_plan",
-    "parse_plan_file", "plan_tables", "analysis_tables", "completion",
+    "SCHEMA_VERSION",
+    "Plan",
+    "StrategicPlan",
+    "load_plan",
+    "PlanStore",
+    "example_plan",
+    "parse_plan_file",
+    "plan_tables",
+    "analysis_tables",
+    "completion",
     # errors
-    "WorkbookError", "ConflictError", "PlanFileError", "PlanNotFound", "ReadOnlyError",
-    "PackageInputError", "ScenarioInputError",
+    "WorkbookError",
+    "ConflictError",
+    "PlanFileError",
+    "PlanNotFound",
+    "ReadOnlyError",
+    "PackageInputError",
+    "ScenarioInputError",
     # strategy and value
-    "fit_check", "scenario_prompts", "coverage", "value_totals", "driver_comparison",
+    "fit_check",
+    "scenario_prompts",
+    "coverage",
+    "value_totals",
+    "driver_comparison",
     "draft_statement",
     # scenarios
-    "expected_values", "simulate", "payoff_table", "best_responses", "least_regret",
-    "disagreement", "most_damaging_retaliation", "greatest_cooperation",
+    "expected_values",
+    "simulate",
+    "payoff_table",
+    "best_responses",
+    "least_regret",
+    "disagreement",
+    "most_damaging_retaliation",
+    "greatest_cooperation",
     # packages and the concession planner
-    "pareto_frontier", "nash_package", "best_package", "package_count", "planner_options",
-    "trade_currency", "zopa", "package_view", "plan_checks", "ledger_status", "ledger_flags",
+    "pareto_frontier",
+    "nash_package",
+    "best_package",
+    "package_count",
+    "planner_options",
+    "trade_currency",
+    "zopa",
+    "package_view",
+    "plan_checks",
+    "ledger_status",
+    "ledger_flags",
     # relationship, portfolio, brief
-    "reciprocity_balance", "sharing_ladder", "relationship_flags", "business_totals",
-    "load_plans", "portfolio", "brief_html", "brief_markdown", "brief_xlsx", "export_brief",
+    "reciprocity_balance",
+    "sharing_ladder",
+    "relationship_flags",
+    "business_totals",
+    "load_plans",
+    "portfolio",
+    "brief_html",
+    "brief_markdown",
+    "brief_xlsx",
+    "export_brief",
     "__version__",
 }
 
@@ -44,6 +84,7 @@ def test_every_public_name_exists_and_is_documented():
 
 def test_importing_the_package_does_not_load_the_widgets():
     code = "import sys, workbook; print('ipywidgets' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"
