@@ -58,6 +58,8 @@ def test_bad_import_names_the_field_and_exits_1(db, tmp_path, capsys):
         (["serve", "--max-kernels", "0"], "0 is less than 1"),
         (["serve", "--max-kernels", "many"], "'many' is not a whole number"),
         (["serve", "--pool-size", "-1"], "-1 is less than 0"),
+        (["serve", "--ip", "example.org"], "'example.org' is not an IP address"),
+        (["serve", "--ip", "10.0.0.300"], "'10.0.0.300' is not an IP address"),
         (["export", "x", "--format", "pdf"], "invalid choice: 'pdf'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
@@ -78,6 +80,9 @@ def test_serve_options_reach_the_server(db, monkeypatch, capsys):
     assert main([*args, "--max-kernels", "5", "--pool-size", "3"]) == 0
     assert main(args) == 0
     assert calls[0]["max_kernels"] == 5 and calls[0]["pool_size"] == 3
+    assert calls[1]["ip"] == "127.0.0.1"  # this machine only, unless asked
+    assert main([*args, "--ip", "0.0.0.0"]) == 0
+    assert calls[2]["ip"] == "0.0.0.0"
     assert "max_kernels" not in calls[1] and calls[1]["pool_size"] == 1  # serve's own default
     with pytest.raises(SystemExit):
         main(["serve", "--help"])

@@ -1,15 +1,16 @@
 """The ``negotiation-workbook`` command: serve the app, list, export and import plans.
 
-negotiation-workbook serve [--port N] [--read-only] [--db PATH] [--no-browser]
+negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
                            [--max-kernels N] [--pool-size N]
 negotiation-workbook list [--db PATH]
-negotiation-workbook export PLAN [--format json] [-o FILE] [--db PATH]
+negotiation-workbook export PLAN [--format json|html|md|xlsx] [-o FILE] [--db PATH]
 negotiation-workbook import FILE [--db PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,18 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is outside 1..65535")
     return port
+
+
+def _address(text: str) -> str:
+    """An IP address to listen on ("localhost" too); host names are refused."""
+    if text == "localhost":
+        return text
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an IP address (such as 127.0.0.1, or 0.0.0.0 for every network)"
+        ) from None
 
 
 def _count(low: int) -> Any:
@@ -72,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="show everything, let nothing be edited"
     )
     serve.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    serve.add_argument(
+        "--ip",
+        type=_address,
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (127.0.0.1: this machine only). For a workshop where "
+        "participants join from their laptops, this machine's address on the room's "
+        "network; anyone who can reach it can use the app",
+    )
     serve.add_argument(
         "--max-kernels",
         type=_count(1),
@@ -141,6 +163,7 @@ def _run(args: argparse.Namespace) -> int:
             db=db,
             read_only=args.read_only,
             open_browser=not args.no_browser,
+            ip=args.ip,
             pool_size=args.pool_size,
             **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),
         )

@@ -6,8 +6,9 @@ What the configuration in :func:`voila_config` guarantees, and why:
 
 - standalone Voilà on one notebook, never the Jupyter server extension (which would let a
   visitor run code); the kernel accepts only widget (comm) and kernel-info messages;
-- loopback only, with the ``Host`` header checked so a web page cannot reach the app
-  through DNS rebinding; no token, because the app is for the person at this machine;
+- loopback by default, with the ``Host`` header checked so a web page cannot reach the
+  app through DNS rebinding; no token, because the app is for the person at this machine
+  (``ip`` opens it to a room's network for a workshop, with a warning in the log);
 - sources stripped, tracebacks replaced by a neutral message in pages and in kernel
   messages, no template or theme chosen from the URL, no configuration files read;
 - ``/voila/files/`` serves nothing but images under the notebook folder's ``assets/``,
