@@ -50,7 +50,8 @@ def wait_chart_change(page: Any, name: str, before: Any, timeout: float = 30) ->
     raise AssertionError(f"the {name} chart did not change within {timeout:.0f} s")
 
 
-def wait_chart(page: Any, name: str, timeout: float = 60) -> Any:
+def wait_chart(page: Any, name: str, timeout: float = READY / 1000) -> Any:
+    """The chart's traces once drawn; the first chart of a page also loads plotly.js."""
     page.wait_for_selector(f".nw-chart-{name} .js-plotly-plot", timeout=timeout * 1000)
     return chart_data(page, name)
 
