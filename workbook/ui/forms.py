@@ -598,21 +598,6 @@ class RowTable(W.VBox):
         actions = f" {ACTIONS_WIDTH}" if not self.session.read_only else ""
         return grid_template(c.width for c in self.columns) + actions
 
-    @staticmethod
-    def _grid_box(cells: list[W.Widget], template: str, **layout: str) -> W.Widget:
-        """The table's cells on a grid with ``template`` columns."""
-        return make(
-            W.GridBox,
-            children=cells,
-            layout={
-                "grid_template_columns": template,
-                "grid_gap": "2px 6px",
-                "width": "100%",
-                "align_items": "flex-start",
-                **layout,
-            },
-        )
-
     def _label(self, column: Column) -> str:
         key = pattern((*self.path, 0, *column.field.split(".")))
         if column.label:
@@ -648,7 +633,16 @@ class RowTable(W.VBox):
         if not rows:
             grid: W.Widget = make(W.HTML, value=hint_html(self.empty_text, size="13px"))
         else:
-            grid = self._grid_box(cells, template)
+            grid = make(
+                W.GridBox,
+                children=cells,
+                layout={
+                    "grid_template_columns": template,
+                    "grid_gap": "2px 6px",
+                    "width": "100%",
+                    "align_items": "flex-start",
+                },
+            )
         self._grid = grid
         self.children = [grid] + ([self.add_form] if self.add_form is not None else [])
         if old is not None:
@@ -751,7 +745,17 @@ class RowTable(W.VBox):
         self.add_message.layout.grid_area = FULL_ROW
         cells.append(self.add_message)
         template = grid_template(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
-        return self._grid_box(cells, template, margin="4px 0 0 0")
+        return make(
+            W.GridBox,
+            children=cells,
+            layout={
+                "grid_template_columns": template,
+                "grid_gap": "2px 6px",
+                "width": "100%",
+                "margin": "4px 0 0 0",
+                "align_items": "flex-start",
+            },
+        )
 
     def _blank_widget(
         self, spec: FieldSpec, kind: Kind, column: Column

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 import ipywidgets as W
 
@@ -199,14 +198,16 @@ class View(SectionView):
                 ("Return on investment", "—" if totals.roi is None else f"{totals.roi:g}×"),
             ]
         )
+        items = value_items_frame(value)
         self.value_chart.show_for(
             (
                 value.model_dump_json(include={"value_items", "investment", "horizon_years"}),
                 plan.currency,
             ),
-            lambda: self._value_figure(plan, payback),
+            lambda: value_chart(items, plan.currency, payback) if len(items) else None,
             "Add benefits to quantify the value.",
         )
+        drivers = driver_comparison(value)
         advantage = overall_advantage(value)
         self.driver_text.value = hint_html(
             "Weighted by importance, we are "
@@ -218,19 +219,7 @@ class View(SectionView):
         )
         self.driver_chart.show_for(
             value.model_dump_json(include={"drivers", "alternative"}),
-            lambda: self._driver_figure(value),
+            lambda: driver_chart(drivers, value.alternative.name) if len(drivers) else None,
             "Add value drivers to compare with the alternative.",
         )
         self.flags.value = flags_html(value_flags(value), "Nothing to revisit.")
-
-    @staticmethod
-    def _value_figure(plan: m.Plan, payback: float | None) -> Any:
-        """The yearly value chart, or None without benefits."""
-        items = value_items_frame(plan.value)
-        return value_chart(items, plan.currency, payback) if len(items) else None
-
-    @staticmethod
-    def _driver_figure(value: m.ValueProposition) -> Any:
-        """The comparison with the alternative, or None without drivers."""
-        drivers = driver_comparison(value)
-        return driver_chart(drivers, value.alternative.name) if len(drivers) else None
