@@ -55,6 +55,11 @@ PUBLIC = {
     "plan_checks",
     "ledger_status",
     "ledger_flags",
+    "ledger_balance",
+    "answered_by",
+    # consistency checks of any plan
+    "consistency_checks",
+    "checks_for",
     # relationship, portfolio, brief
     "reciprocity_balance",
     "sharing_ladder",

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from tests.helpers import ManualScheduler, find, poison
 from workbook import model as m
+from workbook.analysis.concessions import plan_checks
 from workbook.analysis.relationship import (
     business_totals,
     mentions_concession,
@@ -54,7 +55,7 @@ def test_business_both_ways():
         (6, 4, 0.6, True, "Balanced"),
         (4, 6, 0.4, True, "Balanced"),
         (9, 1, 0.9, False, "We carry the relationship (90/10)"),
-        (1, 3, 0.25, False, "They carry the relationship"),
+        (1, 4, 0.2, False, "They carry the relationship"),
     ],
 )
 def test_balance_against_the_60_40_band(ours, theirs, share, fair, start):
@@ -92,14 +93,16 @@ def test_sharing_ladder_orders_up_front_then_low_risk_and_advises():
     ladder = sharing_ladder(r)
     assert list(ladder["text"]) == [
         "Data stays in the EU",
-        "Margin target",
         "Roadmap",
+        "Margin target",
         "Cost floor",
     ]
+    assert list(ladder["keep_back"]) == [False, False, True, True]
     advice = dict(zip(ladder["text"], ladder["advice"], strict=True))
-    assert advice["Margin target"].startswith("high risk to share up front")
-    assert advice["Cost floor"].startswith("trust is low")
-    assert advice["Roadmap"] == ""
+    assert advice["Margin target"].startswith("high risk: keep it back")
+    assert advice["Cost floor"].startswith("high risk: keep it back")
+    assert advice["Roadmap"].startswith("trust is low")
+    assert advice["Data stays in the EU"] == ""
 
 
 def test_relationship_flags_cover_pressure_balance_and_separation():
@@ -132,7 +135,8 @@ def test_relationship_flags_cover_pressure_balance_and_separation():
     assert (
         "a relationship problem handled with a business concession; talk it through instead"
     ) in reasons
-    assert "a concession meant to solve a communication problem" in reasons
+    assert not any("communication problem" in r for r in reasons)
+    assert sum("communication problem" in f.reason for f in plan_checks(plan)) == 1
     assert "decide which this deal is: it changes how you trade" in reasons
 
 

@@ -15,9 +15,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names as static tools see them; at run time see __getattr__
+    from workbook.analysis.checks import checks_for, consistency_checks
     from workbook.analysis.completion import completion
     from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
-    from workbook.analysis.ledger import ledger_flags, ledger_status
+    from workbook.analysis.ledger import answered_by, ledger_balance, ledger_flags, ledger_status
     from workbook.analysis.packages import (
         PackageInputError,
         best_package,
@@ -71,6 +72,10 @@ _LAZY = {
     "StrategicPlan": "workbook.model",
     "WorkbookError": "workbook.errors",
     "analysis_tables": "workbook.tables",
+    "answered_by": "workbook.analysis.ledger",
+    "checks_for": "workbook.analysis.checks",
+    "consistency_checks": "workbook.analysis.checks",
+    "ledger_balance": "workbook.analysis.ledger",
     "best_package": "workbook.analysis.packages",
     "best_responses": "workbook.analysis.scenarios",
     "brief_html": "workbook.brief",
@@ -145,13 +150,16 @@ __all__ = [
     "WorkbookError",
     "__version__",
     "analysis_tables",
+    "answered_by",
     "best_package",
     "best_responses",
     "brief_html",
     "brief_markdown",
     "brief_xlsx",
     "business_totals",
+    "checks_for",
     "completion",
+    "consistency_checks",
     "coverage",
     "disagreement",
     "draft_statement",
@@ -162,6 +170,7 @@ __all__ = [
     "fit_check",
     "greatest_cooperation",
     "least_regret",
+    "ledger_balance",
     "ledger_flags",
     "ledger_status",
     "load_plan",

@@ -227,7 +227,7 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     c = plan.concessions
     ours, theirs = c.positions.ours, c.positions.theirs
     zone = zopa(plan)
-    trades = trade_currency(c)
+    trades = trade_currency(c, plan.side)
     currency = trades[trades["quadrant"] == "trade currency"]
     blocks: list[Block] = [
         Table(
@@ -285,7 +285,6 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
 
 def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis.relationship import (
-        FAIR_SHARE,
         mode_advice,
         reciprocity_balance,
         sharing_ladder,
@@ -302,6 +301,7 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
             [
                 f"{row.text} (risk {row.risk}{', up front' if row.up_front else ''})"
                 for row in ladder.itertuples()
+                if not row.keep_back
             ],
             "Nothing planned.",
         ),
@@ -312,7 +312,7 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts and balance.share_ours is not None:
         from workbook.charts.relationship import balance_chart
 
-        blocks.append(Chart(balance_chart(balance, FAIR_SHARE)))
+        blocks.append(Chart(balance_chart(balance, rel.fair_share)))
     return Part("Relationship plan", blocks)
 
 

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the plan layout written by this release; older files are migrated on load."""
 
 SectionKey = Literal[
@@ -53,6 +53,9 @@ Amount = Annotated[float, Field(ge=0, le=1e12)]
 Probability = Annotated[float, Field(ge=0, le=1)]
 Score5 = Annotated[int, Field(ge=1, le=5)]
 Weight = Annotated[float, Field(ge=0, le=100)]
+
+FAIR_SHARE_DEFAULT = 0.6
+"""A new plan's edge of a fair relationship split (60/40); each plan keeps its own."""
 
 
 def _currency(code: str) -> str:
@@ -304,6 +307,10 @@ class ValueItem(Row):
         1.0, description="Chance it happens (for risks avoided), 0 to 1."
     )
     assumption: LongText = Field("", description="Where the figures come from.")
+    quantity_basis: ShortText = Field(
+        "",
+        description="The quantity worked out as a sum, e.g. 2400 * 0.24 (vehicles × hours each).",
+    )
 
 
 class Alternative(Model):
@@ -340,7 +347,12 @@ class ValueProposition(Model):
     value_items: list[ValueItem] = Field(
         default_factory=list, description="Quantified benefits per year."
     )
-    investment: Amount = Field(0.0, description="What the customer pays up front, for payback.")
+    investment: Amount = Field(
+        0.0, description="One-off price the customer pays us (set-up, hardware), for payback."
+    )
+    annual_price: Amount = Field(
+        0.0, description="What the customer pays us each year, for payback and ROI."
+    )
     horizon_years: int = Field(3, ge=1, le=20, description="Years over which value is counted.")
     alternative: Alternative = Field(
         default_factory=Alternative, description="The customer's alternative to us."
@@ -416,6 +428,9 @@ class Move(Row):
     """A candidate move of ours."""
 
     name: Name = Field(description="The move (cut price 8 %, offer exclusivity, ...).")
+    variable_id: RowId | None = Field(
+        None, description="The concession planner's variable the move acts on, if any."
+    )
     description: LongText = Field("", description="What exactly we would do.")
     estimates: list[MoveEstimate] = Field(
         default_factory=list, description="Estimates, one per participant."
@@ -468,6 +483,9 @@ class Option(Row):
     label: Name = Field(description="The option (e.g. 60 days, 3 years).")
     ours: Money = Field(0.0, description="Its value to us (negative when it costs us).")
     theirs: Money = Field(0.0, description="Our estimate of its value to them.")
+    amount: Money | None = Field(
+        None, description="The option as a figure: the unit price, the discount, the days."
+    )
 
 
 class Variable(Row):
@@ -475,6 +493,11 @@ class Variable(Row):
 
     name: Name = Field(description="The variable (price, volume, payment terms, ...).")
     on_agenda: bool = Field(True, description="Whether it is on the agreed agenda.")
+    money: bool = Field(
+        False,
+        description="Money changing hands (price, discount, payment days): "
+        "what it costs one side, it gives the other.",
+    )
     weight_ours: Weight = Field(1.0, description="How much it weighs for us.")
     weight_theirs: Weight = Field(1.0, description="How much we think it weighs for them.")
     options: list[Option] = Field(default_factory=list, description="Its options.")
@@ -496,8 +519,27 @@ class SidePosition(Model):
     reservation: Money | None = Field(None, description="Walk-away point.")
     batna: LongText = Field("", description="Best alternative to a negotiated agreement.")
     batna_value: Money | None = Field(None, description="What that alternative is worth.")
+    existing_business: Literal["unknown", "kept", "lost"] = Field(
+        "unknown",
+        description="Without a deal, whether the business already running between us stays.",
+    )
+    reservation_reason: LongText = Field(
+        "", description="Why the walk-away sits where it does, against the BATNA's value."
+    )
     package_floor: Money | None = Field(
         None, description="Lowest package score this side accepts (planner units)."
+    )
+
+
+class FirstOffer(Model):
+    """Who puts the first figure on the table, and what stands behind ours."""
+
+    who_opens: Literal["undecided", "us", "them"] = Field(
+        "undecided", description="Who is expected to make the first offer."
+    )
+    our_figure: Money | None = Field(None, description="The figure we open with.")
+    criteria: LongText = Field(
+        "", description="The objective criteria that make our figure defensible."
     )
 
 
@@ -515,7 +557,10 @@ class Positions(Model):
         30.0,
         ge=0,
         le=1000,
-        description="Opening this far (%) from the market is a bad-faith anchor.",
+        description="An opening this far (%) from the market needs a stated justification.",
+    )
+    first_offer: FirstOffer = Field(
+        default_factory=FirstOffer, description="Who opens, our figure and why it is fair."
     )
 
 
@@ -554,6 +599,8 @@ class ConcessionStep(Row):
     their_variable_id: RowId | None = Field(None, description="The variable they move on.")
     we_give: Name = Field(description="What we concede.")
     our_variable_id: RowId | None = Field(None, description="The variable we move on.")
+    our_from_option_id: RowId | None = Field(None, description="The option we move from.")
+    our_to_option_id: RowId | None = Field(None, description="The option we move to.")
     our_cost: Amount = Field(0.0, description="What the step costs us.")
     their_value: Amount = Field(0.0, description="What the step is worth to them.")
     reason_kind: Literal["business", "relationship", "communication"] = Field(
@@ -587,6 +634,21 @@ class ConcessionPlanner(Model):
     )
     no_reciprocity: NoReciprocityPlan = Field(
         default_factory=NoReciprocityPlan, description="What we do when they do not reciprocate."
+    )
+    point_value_ours: Amount | None = Field(
+        None, description="What one weighted point is worth to us, in money."
+    )
+    point_value_theirs: Amount | None = Field(
+        None, description="What one weighted point is worth to them, in money."
+    )
+    price_variable_id: RowId | None = Field(
+        None, description="The variable whose options are the unit price."
+    )
+    volume: Amount | None = Field(
+        None, description="How many units the unit price applies to (vehicles, licences)."
+    )
+    term_months: int | None = Field(
+        None, ge=1, le=600, description="Months the unit price is paid for over the term."
     )
 
     @model_validator(mode="after")
@@ -668,6 +730,7 @@ class Disclosure(Row):
     risk: Score5 = Field(2, description="Risk if misused, 1 low to 5 high.")
     hope_to_learn: LongText = Field("", description="What we hope to learn in return.")
     share_up_front: bool = Field(False, description="Share at the start of the negotiation.")
+    share_anyway: LongText = Field("", description="For a high-risk item: why we share it anyway.")
     shared: bool = Field(False, description="Already shared.")
 
 
@@ -707,6 +770,12 @@ class Relationship(Model):
         "", description="When we step back or choose another kind of relationship."
     )
     trust_level: Score5 = Field(3, description="Current trust, 1 low to 5 high.")
+    fair_share: float = Field(
+        FAIR_SHARE_DEFAULT,
+        ge=0.5,
+        le=0.9,
+        description="Edge of a fair split of what each side contributes (0.6 means 60/40).",
+    )
     disclosures: list[Disclosure] = Field(
         default_factory=list, description="Constraints and the information-sharing ladder."
     )
@@ -755,6 +824,8 @@ class LedgerEntry(Row):
     value_ours: Amount = Field(0.0, description="Its value to us (a cost if we gave it).")
     value_theirs: Amount = Field(0.0, description="Its value to them.")
     answers: RowId | None = Field(None, description="The concession this one answers, if any.")
+    from_option_id: RowId | None = Field(None, description="The option moved from, if any.")
+    to_option_id: RowId | None = Field(None, description="The option moved to, if any.")
     note: LongText = Field("", description="Anything worth remembering.")
 
 
@@ -762,9 +833,6 @@ class Ledger(Model):
     """Section 6: the live log of concessions."""
 
     entries: list[LedgerEntry] = Field(default_factory=list, description="Concessions, in order.")
-    fair_share: float = Field(
-        0.6, ge=0.5, le=0.9, description="Upper edge of a fair balance (0.6 means 60/40)."
-    )
 
     @model_validator(mode="after")
     def _ids(self) -> Self:
@@ -858,7 +926,23 @@ class Plan(Model):
 # --- loading and migration ---------------------------------------------------------
 
 Migration = Any  # Callable[[dict], dict]; kept loose so migrations stay plain functions
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _fair_share_to_relationship(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 -> 2: the fair split moves from the ledger to the relationship it judges."""
+    ledger = data.get("ledger")
+    if isinstance(ledger, dict) and "fair_share" in ledger:
+        ledger = dict(ledger)
+        share = ledger.pop("fair_share")
+        data["ledger"] = ledger
+        relationship = data.get("relationship")
+        relationship = dict(relationship) if isinstance(relationship, dict) else {}
+        relationship.setdefault("fair_share", share)
+        data["relationship"] = relationship
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _fair_share_to_relationship}
 """Maps version N to a function that turns a version-N plan dict into version N+1."""
 
 

@@ -23,13 +23,87 @@ SAMPLE_LIMIT = 4000
 """Largest number of packages drawn on the package chart; larger spaces are sampled."""
 
 
-def trade_currency(planner: ConcessionPlanner) -> pd.DataFrame:
+def money_scale(planner: ConcessionPlanner) -> bool:
+    """Whether option values can be read in money on both sides: the planner is scored in
+    money, or both sides' points have an exchange rate (the money value of one point)."""
+    return planner.unit == "money" or bool(planner.point_value_ours and planner.point_value_theirs)
+
+
+def _rates(planner: ConcessionPlanner) -> tuple[float | None, float | None]:
+    if planner.unit == "money":
+        return 1.0, 1.0
+    return planner.point_value_ours or None, planner.point_value_theirs or None
+
+
+@dataclass(frozen=True)
+class MoveValue:
+    """What moving one variable from one option to another does to each side.
+
+    ``ours`` and ``theirs`` are the changes in each side's value (a cost is negative), in
+    money when ``money`` is True, otherwise in weighted points; None when it cannot be said.
+    """
+
+    ours: float | None
+    theirs: float | None
+    money: bool
+
+
+def price_total(planner: ConcessionPlanner, amount: float) -> float | None:
+    """A unit price over the whole deal: volume × months × price; None without a volume."""
+    if planner.volume is None or planner.term_months is None:
+        return None
+    return planner.volume * planner.term_months * amount
+
+
+def move_value(
+    planner: ConcessionPlanner, variable_id: str, from_id: str, to_id: str, side: str = "sell"
+) -> MoveValue | None:
+    """The change in value for each side when a variable moves between two options.
+
+    A money variable is a transfer: what it costs one side it gives the other, so its
+    value to them is minus its value to us. The price variable with unit prices, a volume
+    and a term is valued exactly (volume × months × the change in price); other options go
+    through the weights and, in points, each side's exchange rate. None when the variable
+    or an option is unknown.
+    """
+    var = next((v for v in planner.variables if v.id == variable_id), None)
+    if var is None:
+        return None
+    options = {o.id: o for o in var.options}
+    if from_id not in options or to_id not in options:
+        return None
+    a, b = options[from_id], options[to_id]
+    rate_ours, rate_theirs = _rates(planner)
+    if (
+        var.money
+        and var.id == planner.price_variable_id
+        and a.amount is not None
+        and b.amount is not None
+        and (delta := price_total(planner, b.amount - a.amount)) is not None
+    ):
+        ours = delta if side == "sell" else -delta
+        return MoveValue(ours, -ours, True)
+    ours_points = var.weight_ours * (b.ours - a.ours) / 100
+    theirs_points = var.weight_theirs * (b.theirs - a.theirs) / 100
+    if rate_ours is not None and (var.money or rate_theirs is not None):
+        ours = ours_points * rate_ours
+        theirs = -ours if var.money else theirs_points * (rate_theirs or 0.0)
+        return MoveValue(ours, theirs, True)
+    if var.money:
+        return MoveValue(ours_points, None, False)
+    return MoveValue(ours_points, theirs_points, False)
+
+
+def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFrame:
     """Every possible concession on the agenda: moving a variable from our best option.
 
-    Cost to us and value to them are weighted like the packages. A concession worth more
-    to them than it costs us creates value; "cheap" means a cost at or below the median.
-    Quadrants: "trade currency" (cheap, creates value) first, then "bargaining chip" (creates
-    value but costly: trade only for a lot), "throw-in" (cheap, little value) and "avoid".
+    Cost to us and value to them are on one money scale when the values can be read in
+    money (:func:`money_scale`), otherwise in weighted points (``scale`` says which). A
+    concession worth more to them than it costs us creates value; "cheap" means a cost at
+    or below the median. Quadrants: "trade currency" (cheap, creates value) first, then
+    "bargaining chip" (creates value but costly: trade only for a lot), "throw-in" (cheap,
+    little value), "transfer" (money changing hands: it gives them exactly what it costs us,
+    never trade currency) and "avoid".
     """
     rows = []
     for var in planner.variables:
@@ -39,10 +113,23 @@ def trade_currency(planner: ConcessionPlanner) -> pd.DataFrame:
         for option in var.options:
             if option.id == best.id:
                 continue
-            cost = var.weight_ours * (best.ours - option.ours) / 100
-            value = var.weight_theirs * (option.theirs - best.theirs) / 100
+            move = move_value(planner, var.id, best.id, option.id, side)
+            assert move is not None and move.ours is not None
+            cost = -move.ours
+            value = cost if var.money else move.theirs
             rows.append(
-                (var.id, var.name, var.on_agenda, best.label, option.id, option.label, cost, value)
+                (
+                    var.id,
+                    var.name,
+                    var.on_agenda,
+                    best.label,
+                    option.id,
+                    option.label,
+                    cost,
+                    value,
+                    "money" if move.money else "points",
+                    var.money,
+                )
             )
     frame = pd.DataFrame(
         rows,
@@ -55,21 +142,25 @@ def trade_currency(planner: ConcessionPlanner) -> pd.DataFrame:
             "to_option",
             "cost_to_us",
             "value_to_them",
+            "scale",
+            "transfer",
         ],
     )
     if frame.empty:
         return frame.assign(ratio=[], quadrant=[])
+    frame = frame.astype({"cost_to_us": float, "value_to_them": float, "transfer": bool})
     cheap = frame["cost_to_us"] <= float(frame["cost_to_us"].median())
     creates = frame["value_to_them"] > frame["cost_to_us"]
+    transfer = frame["transfer"]
     frame["quadrant"] = np.select(
-        [cheap & creates, ~cheap & creates, cheap & ~creates],
-        ["trade currency", "bargaining chip", "throw-in"],
+        [transfer, cheap & creates, ~cheap & creates, cheap & ~creates],
+        ["transfer", "trade currency", "bargaining chip", "throw-in"],
         "avoid",
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = frame["value_to_them"] / frame["cost_to_us"].where(frame["cost_to_us"] > 0)
     frame["ratio"] = ratio.fillna(np.inf).where(frame["value_to_them"] > 0, 0.0)
-    order = {"trade currency": 0, "bargaining chip": 1, "throw-in": 2, "avoid": 3}
+    order = {"trade currency": 0, "bargaining chip": 1, "throw-in": 2, "transfer": 3, "avoid": 4}
     frame["_q"] = frame["quadrant"].map(order)
     frame = frame.sort_values(
         ["_q", "ratio", "cost_to_us"], ascending=[True, False, True], kind="stable"
@@ -197,28 +288,7 @@ def plan_checks(plan: Plan) -> list[Flag]:
     planner = plan.concessions
     flags: list[Flag] = []
     variables = {v.id: v for v in planner.variables}
-    positions = planner.positions
-    market = positions.market_reference
-    if market:
-        for who, side in (("Their", positions.theirs), ("Our", positions.ours)):
-            if side.opening is None:
-                continue
-            gap = abs(side.opening - market) / market * 100
-            if gap > positions.anchor_threshold_pct:
-                severity = "problem" if who == "Their" else "warning"
-                advice = (
-                    "do not haggle from it: restate the market and ask for a serious offer"
-                    if who == "Their"
-                    else "an anchor this far out costs credibility"
-                )
-                flags.append(
-                    Flag(
-                        severity,
-                        f"{who} opening",
-                        f"{gap:.0f}% away from the market reference, beyond the "
-                        f"{positions.anchor_threshold_pct:g}% you set: {advice}",
-                    )
-                )
+    flags += anchor_checks(plan)
     for index, step in enumerate(planner.steps, start=1):
         for field, who in (("our_variable_id", "we give"), ("their_variable_id", "they give")):
             var = variables.get(getattr(step, field) or "")
@@ -247,17 +317,7 @@ def plan_checks(plan: Plan) -> list[Flag]:
                     "costs us more than it is worth to them: not trade currency",
                 )
             )
-    costs = [s.our_cost for s in planner.steps]
-    for index in range(1, len(costs)):
-        if costs[index] >= costs[index - 1] and costs[index - 1] > 0:
-            flags.append(
-                Flag(
-                    "problem",
-                    f"Step {index + 1}",
-                    "not smaller than the step before: shrinking steps tell them "
-                    "the bottom is near",
-                )
-            )
+    flags += step_size_flags(planner)
     if planner.steps and not planner.no_reciprocity.ask_for.strip():
         flags.append(
             Flag(
@@ -267,3 +327,103 @@ def plan_checks(plan: Plan) -> list[Flag]:
             )
         )
     return flags
+
+
+def anchor_checks(plan: Plan) -> list[Flag]:
+    """Openings far from the market reference, judged by their justification.
+
+    An ambitious opening of ours is fine when the team wrote the objective criteria behind
+    it (the first offer's criteria); far from the market with nothing written, it cannot
+    be defended. Their far-out opening is not bargained from: we re-anchor on criteria.
+    """
+    positions = plan.concessions.positions
+    market = positions.market_reference
+    flags: list[Flag] = []
+    if not market:
+        return flags
+    limit = positions.anchor_threshold_pct
+    criteria = positions.first_offer.criteria.strip()
+    ours, theirs = positions.ours.opening, positions.theirs.opening
+    if ours is not None:
+        gap = abs(ours - market) / market * 100
+        if gap > limit and not criteria:
+            flags.append(
+                Flag(
+                    "warning",
+                    "Our opening",
+                    f"{gap:.0f}% from the market reference ({plan.currency} {market:,.0f}), "
+                    f"beyond the {limit:g}% you set, and no objective criteria written: "
+                    "say why the figure is right in the first offer's criteria",
+                )
+            )
+    if theirs is not None:
+        gap = abs(theirs - market) / market * 100
+        if gap > limit:
+            flags.append(
+                Flag(
+                    "warning",
+                    "Their opening",
+                    f"{gap:.0f}% from the market reference, beyond the {limit:g}% you set: "
+                    "do not bargain from it; re-anchor on objective criteria"
+                    + ("" if criteria else " (write ours in the first offer's criteria)"),
+                )
+            )
+    return flags
+
+
+def _steps_in_money(planner: ConcessionPlanner) -> bool:
+    return planner.unit == "money" or bool(planner.point_value_ours)
+
+
+def step_size_flags(planner: ConcessionPlanner) -> list[Flag]:
+    """Steps that do not shrink.
+
+    Steps are compared with the previous step on the same variable; across variables only
+    when step costs are in money (a money planner, or points with an exchange rate). A
+    larger step on another variable, in points, is a note: points of two variables do not
+    compare.
+    """
+    flags: list[Flag] = []
+    money = _steps_in_money(planner)
+    last_by_variable: dict[str | None, float] = {}
+    previous: float | None = None
+    for index, step in enumerate(planner.steps, start=1):
+        cost = step.our_cost
+        same = last_by_variable.get(step.our_variable_id) if step.our_variable_id else None
+        if same is not None and same > 0 and cost >= same:
+            flags.append(
+                Flag(
+                    "problem",
+                    f"Step {index}",
+                    f"costs {cost:,.0f}, not less than the previous step on the same "
+                    f"variable ({same:,.0f}): shrinking steps tell them the bottom is near",
+                )
+            )
+        elif previous is not None and previous > 0 and cost >= previous:
+            if money:
+                flags.append(
+                    Flag(
+                        "problem",
+                        f"Step {index}",
+                        f"costs {cost:,.0f}, not less than the step before ({previous:,.0f}): "
+                        "shrinking steps tell them the bottom is near",
+                    )
+                )
+            else:
+                flags.append(
+                    Flag(
+                        "note",
+                        f"Step {index}",
+                        "larger than the step before, on another variable; set the money "
+                        "value of a point to compare steps across variables",
+                    )
+                )
+        if step.our_variable_id:
+            last_by_variable[step.our_variable_id] = cost
+        previous = cost
+    return flags
+
+
+def steps_shrink(planner: ConcessionPlanner) -> bool:
+    """Whether the concession plan's steps shrink by the rule of :func:`step_size_flags`."""
+    return not any(f.severity == "problem" for f in step_size_flags(planner))

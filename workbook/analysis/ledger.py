@@ -1,7 +1,14 @@
-"""The live ledger: every concession answered, and the running balance against 60/40.
+"""The live ledger: every concession answered, and what each side has given so far.
+
+Reciprocity is judged by its real signals, not by a target split: a concession of ours
+that nothing answered, a run of our concessions with nothing in between, a concession of
+theirs that costs them nothing, and what we gave, on their scale, against what we received,
+on ours. The running balance is shown as information: a good trade gives what is cheap for
+us and gets what is valuable to us, so a lopsided split of *our* values is what we aim for.
 
 A concession we gave is answered when a later concession we received names it in
-``answers``, or, when nothing names it, by the received concession right after it.
+``answers``, or, when nothing names it, by the received concession right after it
+(:func:`answered_by` decides this for the whole workbook).
 
 >>> from workbook.store import example_plan
 >>> [row.description for row in ledger_status(example_plan().ledger).itertuples()
@@ -11,37 +18,73 @@ A concession we gave is answered when a later concession we received names it in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import pandas as pd
 
 from workbook.analysis.strategy import Flag
-from workbook.model import Ledger, Plan
+from workbook.model import Ledger, LedgerEntry, Plan
+
+CHEAP_FOR_THEM = 0.1
+"""A concession of theirs that costs them at most this share of what it is presented as
+being worth (its value to us) costs them next to nothing."""
+
+SHORT_RETURN = 0.5
+"""An answer worth less to us than this share of what our concession gave them is short."""
 
 
-def ledger_status(ledger: Ledger) -> pd.DataFrame:
-    """The log, oldest first, with who answered what and the running balance.
+def answered_by(entries: Sequence[LedgerEntry]) -> dict[str, str]:
+    """Which received concession answers each concession we gave (given id -> received id).
 
-    Columns: id, at, direction, description, value_ours, value_theirs, answered_by,
-    unanswered, given_total, received_total, share_given (our share of all value moved so
-    far, valued in our own terms: what we gave cost us, what we received is worth to us).
+    A received entry that names a concession in ``answers`` answers that one; a received
+    entry that names nothing answers the given concession right before it.
     """
-    entries = sorted(ledger.entries, key=lambda e: e.at)
-    explicit = {e.answers: e.id for e in entries if e.direction == "received" and e.answers}
-    answered_by: dict[str, str] = {}
-    for index, entry in enumerate(entries):
+    ordered = sorted(entries, key=lambda e: e.at)
+    given_ids = {e.id for e in ordered if e.direction == "given"}
+    explicit: dict[str, str] = {}
+    for e in ordered:
+        if e.direction == "received" and e.answers in given_ids and e.answers not in explicit:
+            explicit[e.answers] = e.id
+    result: dict[str, str] = {}
+    for index, entry in enumerate(ordered):
         if entry.direction != "given":
             continue
         if entry.id in explicit:
-            answered_by[entry.id] = explicit[entry.id]
+            result[entry.id] = explicit[entry.id]
             continue
-        later = entries[index + 1] if index + 1 < len(entries) else None
+        later = ordered[index + 1] if index + 1 < len(ordered) else None
         if later is not None and later.direction == "received" and not later.answers:
-            answered_by[entry.id] = later.id
-    rows, given, received = [], 0.0, 0.0
+            result[entry.id] = later.id
+    return result
+
+
+def unanswered_ids(entries: Sequence[LedgerEntry]) -> list[str]:
+    """The concessions we gave that nothing answered, oldest first."""
+    answered = answered_by(entries)
+    ordered = sorted(entries, key=lambda e: e.at)
+    return [e.id for e in ordered if e.direction == "given" and e.id not in answered]
+
+
+def ledger_status(ledger: Ledger) -> pd.DataFrame:
+    """The log, oldest first, with who answered what and the running totals.
+
+    Columns: id, at, direction, description, value_ours, value_theirs, answered_by,
+    unanswered, given_total (what our concessions cost us so far), received_total (what
+    theirs are worth to us), given_to_them (what ours are worth to them), received_cost
+    (what theirs cost them), share_given (given_total over given_total + received_total).
+    """
+    entries = sorted(ledger.entries, key=lambda e: e.at)
+    answers = answered_by(entries)
+    rows = []
+    given = received = to_them = their_cost = 0.0
     for entry in entries:
         if entry.direction == "given":
             given += entry.value_ours
+            to_them += entry.value_theirs
         else:
             received += entry.value_ours
+            their_cost += entry.value_theirs
         total = given + received
         rows.append(
             (
@@ -51,10 +94,12 @@ def ledger_status(ledger: Ledger) -> pd.DataFrame:
                 entry.description,
                 entry.value_ours,
                 entry.value_theirs,
-                answered_by.get(entry.id, ""),
-                entry.direction == "given" and entry.id not in answered_by,
+                answers.get(entry.id, ""),
+                entry.direction == "given" and entry.id not in answers,
                 given,
                 received,
+                to_them,
+                their_cost,
                 round(given / total, 3) if total else None,
             )
         )
@@ -71,40 +116,112 @@ def ledger_status(ledger: Ledger) -> pd.DataFrame:
             "unanswered",
             "given_total",
             "received_total",
+            "given_to_them",
+            "received_cost",
             "share_given",
         ],
     )
     return frame.astype({"unanswered": bool, "value_ours": float, "value_theirs": float})
 
 
-def ledger_flags(plan: Plan) -> list[Flag]:
-    """Unanswered concessions, an unfair running balance, moves off the agenda."""
-    ledger = plan.ledger
-    status = ledger_status(ledger)
+@dataclass(frozen=True)
+class LedgerBalance:
+    """What has moved so far, each side's concessions valued on both scales."""
+
+    given_cost: float
+    given_to_them: float
+    received_to_us: float
+    received_cost: float
+
+    def sentence(self, currency: str = "") -> str:
+        """The balance in words, every figure as it is in the fields."""
+        if not (self.given_cost or self.given_to_them or self.received_to_us):
+            return "No concession with a value logged yet."
+        unit = f"{currency} " if currency else ""
+        return (
+            f"We gave concessions worth {unit}{self.given_to_them:,.0f} to them "
+            f"(costing us {unit}{self.given_cost:,.0f}); we received concessions worth "
+            f"{unit}{self.received_to_us:,.0f} to us (costing them "
+            f"{unit}{self.received_cost:,.0f})."
+        )
+
+
+def ledger_balance(ledger: Ledger) -> LedgerBalance:
+    """Totals of the log: what we gave (cost to us, value to them) and what we received."""
+    given = [e for e in ledger.entries if e.direction == "given"]
+    received = [e for e in ledger.entries if e.direction == "received"]
+    return LedgerBalance(
+        sum(e.value_ours for e in given),
+        sum(e.value_theirs for e in given),
+        sum(e.value_ours for e in received),
+        sum(e.value_theirs for e in received),
+    )
+
+
+def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:
+    """Unanswered concessions, runs without a return, free concessions of theirs, and
+    answers worth much less to us than what we gave was worth to them."""
+    entries = sorted(ledger.entries, key=lambda e: e.at)
+    by_id = {e.id: e for e in entries}
+    answers = answered_by(entries)
+    unit = f"{currency} " if currency else ""
     flags = [
         Flag(
             "problem",
-            str(row.description),
+            e.description,
             "unanswered: ask for the return you planned before the next move",
         )
-        for row in status.itertuples()
-        if row.unanswered
+        for e in entries
+        if e.direction == "given" and e.id not in answers
     ]
-    if len(status):
-        share = status["share_given"].iloc[-1]
-        if share is not None and not (1 - ledger.fair_share <= share <= ledger.fair_share):
-            who = "We have given" if share > ledger.fair_share else "We have received"
+    run: list[LedgerEntry] = []
+    for entry in [*entries, None]:
+        if entry is not None and entry.direction == "given":
+            run.append(entry)
+            continue
+        if len(run) >= 2:
+            flags.append(
+                Flag(
+                    "problem",
+                    f"{len(run)} concessions in a row",
+                    f"we gave {', '.join(e.description for e in run)} with nothing back "
+                    "in between: stop and ask before moving again",
+                )
+            )
+        run = []
+    for entry in entries:
+        if entry.direction != "received" or entry.value_ours <= 0:
+            continue
+        if entry.value_theirs <= CHEAP_FOR_THEM * entry.value_ours:
             flags.append(
                 Flag(
                     "warning",
-                    "Balance",
-                    f"{who} {share * 100:.0f}% of the value "
-                    f"moved so far, outside the {ledger.fair_share * 100:.0f}/"
-                    f"{100 - ledger.fair_share * 100:.0f} band",
+                    entry.description,
+                    f"costs them {unit}{entry.value_theirs:,.0f} for {unit}"
+                    f"{entry.value_ours:,.0f} to us: count it at what it costs them, "
+                    "not at the size it is sold as",
                 )
             )
+    for given_id, received_id in answers.items():
+        gave, got = by_id[given_id], by_id[received_id]
+        if gave.value_theirs > 0 and got.value_ours < SHORT_RETURN * gave.value_theirs:
+            flags.append(
+                Flag(
+                    "warning",
+                    got.description,
+                    f"worth {unit}{got.value_ours:,.0f} to us in return for "
+                    f"{gave.description}, worth {unit}{gave.value_theirs:,.0f} to them: "
+                    "a short return",
+                )
+            )
+    return flags
+
+
+def ledger_flags(plan: Plan) -> list[Flag]:
+    """Reciprocity signals of the log and moves on variables off the agenda."""
+    flags = reciprocity_signals(plan.ledger, plan.currency)
     agenda = {v.id: v for v in plan.concessions.variables}
-    for entry in ledger.entries:
+    for entry in plan.ledger.entries:
         var = agenda.get(entry.variable_id or "")
         if var is not None and not var.on_agenda:
             flags.append(

@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 
 import pandas as pd
 
+from workbook.analysis.concessions import steps_shrink
+from workbook.analysis.ledger import unanswered_ids
 from workbook.analysis.relationship import business_totals, reciprocity_balance
 from workbook.model import Plan
 from workbook.store import PlanStore
@@ -93,9 +94,8 @@ def concession_plans(plans: Sequence[Plan]) -> pd.DataFrame:
     for plan in plans:
         steps = plan.concessions.steps
         costs = [s.our_cost for s in steps]
-        shrinking = all(b < a for a, b in itertools.pairwise(costs))
+        shrinking = steps_shrink(plan.concessions)
         given = [e for e in plan.ledger.entries if e.direction == "given"]
-        answered = {e.answers for e in plan.ledger.entries if e.direction == "received"}
         rows.append(
             (
                 plan.id,
@@ -108,7 +108,7 @@ def concession_plans(plans: Sequence[Plan]) -> pd.DataFrame:
                 len(plan.concessions.variables),
                 sum(not v.on_agenda for v in plan.concessions.variables),
                 len(given),
-                sum(e.id not in answered for e in given),
+                len(unanswered_ids(plan.ledger.entries)),
             )
         )
     return pd.DataFrame(

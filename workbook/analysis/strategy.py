@@ -35,7 +35,7 @@ SIZE_OR_DEPENDENCE = re.compile(
 )
 """Reasons that speak of account size or dependence rather than of a strategic choice."""
 
-Severity = Literal["warning", "problem"]
+Severity = Literal["note", "warning", "problem"]
 
 
 @dataclass(frozen=True)

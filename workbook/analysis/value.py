@@ -3,7 +3,7 @@
 >>> from workbook.store import example_plan
 >>> totals = value_totals(example_plan().value)
 >>> round(totals.annual), totals.payback_months
-(996500, 7.2)
+(996500, 3.6)
 """
 
 from __future__ import annotations
@@ -103,46 +103,67 @@ def value_items_frame(value: ValueProposition) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ValueTotals:
-    """The quantified value per year, over the horizon, and the payback period."""
+    """The customer's case: benefits, what they pay us, what the alternative would cost.
+
+    Per year the customer nets the benefits, minus our yearly price, plus the yearly cost
+    of the alternative they no longer pay (``net_annual``). Over the horizon they net that
+    times the years, minus our one-off price (``net``). Payback is the one-off price over
+    the yearly net; ROI is the net over everything they pay us in the horizon.
+    """
 
     savings: float
     revenue: float
     risk_avoided: float
     investment: float
     horizon_years: int
+    annual_price: float = 0.0
+    alternative_cost: float = 0.0
 
     @property
     def annual(self) -> float:
-        """Total value per year."""
+        """Benefits per year, before anything is paid."""
         return self.savings + self.revenue + self.risk_avoided
 
     @property
     def over_horizon(self) -> float:
-        """Total value over the horizon, before the investment."""
+        """Benefits over the horizon, before anything is paid."""
         return self.annual * self.horizon_years
 
     @property
+    def net_annual(self) -> float:
+        """Benefits per year minus our yearly price plus the alternative's yearly cost."""
+        return self.annual - self.annual_price + self.alternative_cost
+
+    @property
+    def paid(self) -> float:
+        """Everything the customer pays us over the horizon, one-off and yearly."""
+        return self.investment + self.annual_price * self.horizon_years
+
+    @property
     def net(self) -> float:
-        """Value over the horizon minus the investment."""
-        return self.over_horizon - self.investment
+        """The customer's net benefit over the horizon, after paying us."""
+        return self.net_annual * self.horizon_years - self.investment
 
     @property
     def payback_months(self) -> float | None:
-        """Months until the yearly value repays the investment; None when it never does."""
+        """Months until the yearly net repays the one-off price; None when it never does
+        or when nothing is quantified yet; 0 when there is no one-off price."""
+        if not (self.annual or self.paid):
+            return None
+        if self.net_annual <= 0:
+            return None
         if self.investment <= 0:
             return 0.0
-        if self.annual <= 0:
-            return None
-        return round(12 * self.investment / self.annual, 1)
+        return round(12 * self.investment / self.net_annual, 1)
 
     @property
     def roi(self) -> float | None:
-        """Net value as a multiple of the investment; None without an investment."""
-        return round(self.net / self.investment, 2) if self.investment > 0 else None
+        """The net benefit as a multiple of what they pay us; None when they pay nothing."""
+        return round(self.net / self.paid, 2) if self.paid > 0 else None
 
 
 def value_totals(value: ValueProposition) -> ValueTotals:
-    """Sum the quantified benefits by kind."""
+    """Sum the quantified benefits by kind, with our price and the alternative's cost."""
     items = value_items_frame(value)
     by_kind = items.groupby("kind")["annual_value"].sum()
     return ValueTotals(
@@ -151,6 +172,8 @@ def value_totals(value: ValueProposition) -> ValueTotals:
         float(by_kind.get("risk_avoided", 0.0)),
         value.investment,
         value.horizon_years,
+        value.annual_price,
+        value.alternative.annual_cost,
     )
 
 

@@ -13,6 +13,7 @@ QUADRANT_COLORS = {
     "trade currency": PALETTE["good"],
     "throw-in": PALETTE["ours"],
     "bargaining chip": PALETTE["warn"],
+    "transfer": PALETTE["neutral"],
     "avoid": PALETTE["bad"],
 }
 
@@ -152,6 +153,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
                 ("opening", side.opening),
                 ("target", side.target),
                 ("walk-away", side.reservation),
+                ("BATNA", side.batna_value),
             )
             if v is not None
         ]
@@ -166,7 +168,12 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
                 marker={
                     "size": 13,
                     "color": color,
-                    "symbol": ["circle", "diamond", "square"][: len(points)],
+                    "symbol": [
+                        {"opening": "circle", "target": "diamond", "walk-away": "square"}.get(
+                            k, "x"
+                        )
+                        for k, _ in points
+                    ],
                 },
                 hovertemplate="%{text}: %{x:,.0f}<extra>" + name + "</extra>",
             )
@@ -195,35 +202,44 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
     )
 
 
-def ledger_chart(status: pd.DataFrame, fair_share: float) -> go.Figure:
-    """The share of value we gave, concession by concession, against the fair band."""
+def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
+    """What has moved so far: our concessions at their value to them, theirs at their
+    value to us, concession by concession (information, not a target split)."""
     x = list(range(1, len(status) + 1))
-    share = [None if s is None else s * 100 for s in status["share_given"]]
-    colors = [
-        PALETTE["bad"] if u else (PALETTE["ours"] if d == "given" else PALETTE["theirs"])
-        for u, d in zip(status["unanswered"], status["direction"], strict=True)
+    text = [
+        shorten(d, 40) + (" (unanswered)" if u else "")
+        for d, u in zip(status["description"], status["unanswered"], strict=True)
     ]
+    colors = [PALETTE["bad"] if u else PALETTE["ours"] for u in status["unanswered"]]
     figure = go.Figure(
-        go.Scatter(
-            x=x,
-            y=share,
-            mode="lines+markers",
-            line={"color": PALETTE["ink"], "width": 2},
-            marker={"size": 11, "color": colors},
-            text=[
-                shorten(d, 40) + (" (unanswered)" if u else "")
-                for d, u in zip(status["description"], status["unanswered"], strict=True)
-            ],
-            hovertemplate="%{text}<br>we gave %{y:.0f}% so far<extra></extra>",
-            showlegend=False,
-        )
+        [
+            go.Scatter(
+                x=x,
+                y=status["given_to_them"],
+                mode="lines+markers",
+                name="we gave (worth to them)",
+                line={"color": PALETTE["ours"], "width": 2},
+                marker={"size": 10, "color": colors},
+                text=text,
+                hovertemplate="%{text}<br>given so far %{y:,.0f}<extra></extra>",
+            ),
+            go.Scatter(
+                x=x,
+                y=status["received_total"],
+                mode="lines+markers",
+                name="we received (worth to us)",
+                line={"color": PALETTE["theirs"], "width": 2},
+                marker={"size": 10},
+                text=text,
+                hovertemplate="%{text}<br>received so far %{y:,.0f}<extra></extra>",
+            ),
+        ]
     )
-    low, high = (1 - fair_share) * 100, fair_share * 100
-    add_band(figure, low, high, f"fair band {high:.0f}/{low:.0f}", axis="y")
     return styled(
         figure,
-        title="Running balance: our share of the value exchanged",
+        title="Running totals: what each side has received",
         height=300,
         xaxis={"title": "concession", "dtick": 1},
-        yaxis={"range": [0, 100], "ticksuffix": "%"},
+        yaxis={"title": currency, "tickformat": ",.0f", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.3},
     )

@@ -55,8 +55,10 @@ def flags_html(flags: list, empty: str = "") -> str:
         return hint_html(empty, COLORS["ok"], "13px") if empty else ""
     items = []
     for flag in flags:
-        color = COLORS["error"] if flag.severity == "problem" else COLORS["warn"]
-        mark = "✖" if flag.severity == "problem" else "▲"
+        color, mark = {
+            "problem": (COLORS["error"], "✖"),
+            "note": ("#5f6b7a", "•"),
+        }.get(flag.severity, (COLORS["warn"], "▲"))
         items.append(
             f"<li style='margin:2px 0'><span style='color:{color}'>{mark}</span> "
             f"<b>{html.escape(flag.subject)}</b>: {html.escape(flag.reason)}</li>"

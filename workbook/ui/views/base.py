@@ -27,7 +27,15 @@ from workbook.ui.forms import (
 from workbook.ui.kit import make
 from workbook.ui.plot import FigureView
 from workbook.ui.session import Path, PlanSession, Subscriptions
-from workbook.ui.style import COLORS, hint_html, paragraphs_html
+from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
+
+
+def _as_flag(check: Any) -> Any:
+    """A consistency check as a flag whose reason also names the field to fix."""
+    from workbook.analysis.strategy import Flag
+
+    reason = check.reason + (f" Fix: {check.fix}." if check.fix else "")
+    return Flag(check.severity, check.subject, reason)
 
 
 @dataclass
@@ -49,9 +57,25 @@ class SectionView:
         self.subs = ctx.session.subscriptions()
         self.visible = False
         self._stale: list[Callable[[], None]] = []
+        self.checks = W.HTML()
+        self.checks.add_class("nw-checks")
         self.widget: W.Widget = W.VBox(
-            [self._title(), *self.build()],
+            [self._title(), *self.build(), self.checks],
             layout=W.Layout(width="100%", padding="0 8px 24px 8px"),
+        )
+        self.on_change((), self._refresh_checks)
+        self._refresh_checks()
+
+    def _refresh_checks(self) -> None:
+        """The consistency checks that concern this section, under its last heading."""
+        from workbook.analysis.checks import checks_for
+
+        found = checks_for(self.session.plan, self.content.key)
+        self.checks.value = (
+            f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>Figures that disagree</h3>"
+            + flags_html([_as_flag(c) for c in found])
+            if found
+            else ""
         )
 
     def build(self) -> Sequence[W.Widget]:

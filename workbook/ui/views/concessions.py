@@ -217,7 +217,7 @@ class View(SectionView):
     def _refresh(self) -> None:
         plan = self.session.plan
         planner = plan.concessions
-        trades = trade_currency(planner)
+        trades = trade_currency(planner, plan.side)
         best = trades[trades["quadrant"] == "trade currency"].head(3) if len(trades) else trades
         top = [f"{r.variable}: {r.to_option}" for r in best.itertuples()]
         self.trade_text.value = hint_html(

@@ -50,7 +50,6 @@ class View(SectionView):
                 detail=self._details,
             ),
             self.panel(self.balance),
-            self.field(("ledger", "fair_share")),
             self.heading("Alerts"),
             self.flags,
             *self.custom_questions(),
@@ -81,7 +80,7 @@ class View(SectionView):
         else:
             self.alert.value = ""
         self.balance.show(
-            ledger_chart(status, plan.ledger.fair_share) if len(status) else None,
+            ledger_chart(status, plan.currency) if len(status) else None,
             "Log concessions as they happen to see the running balance.",
         )
         self.flags.value = flags_html(ledger_flags(plan), "Nothing to flag.")

@@ -9,7 +9,6 @@ import ipywidgets as W
 
 from workbook import model as m
 from workbook.analysis.relationship import (
-    FAIR_SHARE,
     business_totals,
     mode_advice,
     players_frame,
@@ -85,6 +84,7 @@ class View(SectionView):
                 add_label="Add contribution",
             ),
             self.panel(self.balance_text, self.balance),
+            self.field((*r, "fair_share")),
             self.field((*r, "needs_from_them")),
             self.field((*r, "step_back_when")),
             self.heading("Trust"),
@@ -136,7 +136,10 @@ class View(SectionView):
         return self.detail_fields(
             subs,
             ("relationship", "disclosures", index),
-            [Column("hope_to_learn", label="What we hope to learn in return")],
+            [
+                Column("hope_to_learn", label="What we hope to learn in return"),
+                Column("share_anyway", label="High risk: share anyway, because …"),
+            ],
             labels=False,
         )
 
@@ -153,7 +156,7 @@ class View(SectionView):
         balance = reciprocity_balance(rel)
         self.balance_text.value = verdict_html(balance.verdict, balance.fair)
         self.balance.show(
-            balance_chart(balance, FAIR_SHARE) if balance.share_ours is not None else None, ""
+            balance_chart(balance, rel.fair_share) if balance.share_ours is not None else None, ""
         )
         ladder = sharing_ladder(rel)
         steps = "".join(
@@ -168,11 +171,19 @@ class View(SectionView):
             )
             + "</li>"
             for row in ladder.itertuples()
+            if not row.keep_back
+        )
+        kept = "".join(
+            f"<li>{html.escape(row.text)} (risk {row.risk})</li>"
+            for row in ladder.itertuples()
+            if row.keep_back
         )
         self.ladder.value = (
             "<div style='font-size:13px;line-height:1.45'><b>Sharing ladder</b> "
-            f"(trust {rel.trust_level}/5)<ol style='margin:2px 0'>{steps}</ol></div>"
-            if steps
+            f"(trust {rel.trust_level}/5)<ol style='margin:2px 0'>{steps}</ol>"
+            + (f"<b>Kept back</b> (high risk)<ul style='margin:2px 0'>{kept}</ul>" if kept else "")
+            + "</div>"
+            if steps or kept
             else hint_html("Add what we may share to build the ladder.")
         )
         self.mode_text.value = hint_html(mode_advice(rel), size="13px")

@@ -90,8 +90,13 @@ class View(SectionView):
                     Column("assumption", width="minmax(90px, 2fr)"),
                 ],
                 add_label="Add benefit",
+                detail=self._basis,
             ),
-            self.row(self.field((*v, "investment")), self.field((*v, "horizon_years"))),
+            self.row(
+                self.field((*v, "investment")),
+                self.field((*v, "annual_price")),
+                self.field((*v, "horizon_years")),
+            ),
             self.panel(self.totals, self.value_chart),
             self.heading("The alternative"),
             self.row(
@@ -166,6 +171,13 @@ class View(SectionView):
         button.on_click(draft)
         return W.HBox([button], layout=W.Layout(margin="0 0 8px 0"))
 
+    def _basis(self, index: int, subs: Subscriptions) -> W.Widget:
+        return self.detail_fields(
+            subs,
+            ("value", "value_items", index),
+            [Column("quantity_basis", label="Quantity worked out as (e.g. 2400 * 0.24)")],
+        )
+
     def _refresh(self) -> None:
         plan = self.session.plan
         value = plan.value
@@ -190,18 +202,27 @@ class View(SectionView):
         payback = totals.payback_months
         self.totals.value = figures_html(
             [
-                ("Savings a year", money(plan, totals.savings)),
-                ("New revenue a year", money(plan, totals.revenue)),
-                ("Risk avoided a year", money(plan, totals.risk_avoided)),
-                (f"Over {totals.horizon_years} years", money(plan, totals.over_horizon)),
-                ("Payback", "never" if payback is None else f"{payback:g} months"),
-                ("Return on investment", "—" if totals.roi is None else f"{totals.roi:g}×"),
+                ("Benefits a year", money(plan, totals.annual)),
+                ("They pay us a year", money(plan, totals.annual_price)),
+                ("Alternative they drop, a year", money(plan, totals.alternative_cost)),
+                ("Net to them a year", money(plan, totals.net_annual)),
+                (f"Net over {totals.horizon_years} years", money(plan, totals.net)),
+                ("Payback of the one-off price", "—" if payback is None else f"{payback:g} months"),
+                ("Net per euro paid to us", "—" if totals.roi is None else f"{totals.roi:g}×"),
             ]
         )
         items = value_items_frame(value)
         self.value_chart.show_for(
             (
-                value.model_dump_json(include={"value_items", "investment", "horizon_years"}),
+                value.model_dump_json(
+                    include={
+                        "value_items",
+                        "investment",
+                        "annual_price",
+                        "horizon_years",
+                        "alternative",
+                    }
+                ),
                 plan.currency,
             ),
             lambda: value_chart(items, plan.currency, payback) if len(items) else None,

@@ -1,0 +1,468 @@
+"""Consistency checks: a plan's figures measured against each other.
+
+Every check is a pure function of the plan. It names the figures it compared and the
+field to fix, and stays silent when the figures it needs are missing. The section views
+show the checks that concern them; the brief lists them all under "Check before the
+meeting".
+
+>>> from workbook.store import example_plan
+>>> [c.section for c in consistency_checks(example_plan())]
+['concessions', 'concessions']
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workbook.analysis.concessions import move_value, price_total
+from workbook.analysis.strategy import Flag
+from workbook.model import ConcessionPlanner, LedgerEntry, Plan
+
+FAR_BEYOND_BATNA = 0.25
+"""A walk-away more than this share better than the BATNA's value needs a stated reason."""
+
+REL_TOL = 0.005
+"""Figures within half a percent (or one unit of currency) of each other agree."""
+
+
+@dataclass(frozen=True)
+class Check(Flag):
+    """A flag from a consistency check: which section it concerns and which field to fix."""
+
+    section: str = ""
+    fix: str = ""
+
+    @property
+    def text(self) -> str:
+        """Subject, reason and the field to fix, in one line."""
+        return f"{self.subject}: {self.reason}" + (f" Fix: {self.fix}." if self.fix else "")
+
+
+def agree(a: float, b: float) -> bool:
+    """Whether two figures agree within :data:`REL_TOL` (or one unit)."""
+    return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=1.0)
+
+
+def _money(plan: Plan, amount: float) -> str:
+    return f"{plan.currency} {amount:,.0f}"
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# --- concessions: positions, prices, steps -------------------------------------------------
+
+
+def _price_totals(plan: Plan) -> tuple[list[tuple[str, float, float]], str] | None:
+    """(label, unit price, total) per option of the price variable, and the formula."""
+    c = plan.concessions
+    var = next((v for v in c.variables if v.id == c.price_variable_id), None)
+    if var is None or c.volume is None or c.term_months is None:
+        return None
+    rows = []
+    for option in var.options:
+        if option.amount is not None:
+            total = price_total(c, option.amount)
+            assert total is not None
+            rows.append((option.label, option.amount, total))
+    if not rows:
+        return None
+    formula = f"{_figure(c.volume)} units × {c.term_months} months × the unit price"
+    return rows, formula
+
+
+def position_checks(plan: Plan) -> list[Check]:
+    """Money positions, the deal value and the first offer that the price options cannot
+    reach (volume × months × unit price, from the lowest option to the highest)."""
+    checks: list[Check] = []
+    c = plan.concessions
+    p = c.positions
+    priced = _price_totals(plan)
+    if priced is not None:
+        rows, formula = priced
+        low, high = min(t for _, _, t in rows), max(t for _, _, t in rows)
+        figures = [
+            ("Our opening", p.ours.opening, "our opening"),
+            ("Our target", p.ours.target, "our target"),
+            ("Our walk-away", p.ours.reservation, "our walk-away"),
+            ("Their walk-away", p.theirs.reservation, "their walk-away"),
+            ("Deal value", plan.deal_value or None, "the deal value"),
+        ]
+        for subject, value, name in figures:
+            if value is None:
+                continue
+            if value < low - 1 or value > high + 1:
+                checks.append(
+                    Check(
+                        "problem",
+                        subject,
+                        f"{_money(plan, value)} cannot be reached with the price options: "
+                        f"{formula} gives {_money(plan, low)} to {_money(plan, high)}.",
+                        "concessions",
+                        f"{name}, or the price options, volume or term",
+                    )
+                )
+    first = p.first_offer
+    if (
+        first.our_figure is not None
+        and p.ours.opening is not None
+        and not agree(first.our_figure, p.ours.opening)
+    ):
+        checks.append(
+            Check(
+                "warning",
+                "First offer",
+                f"our first-offer figure {_money(plan, first.our_figure)} differs from "
+                f"our opening {_money(plan, p.ours.opening)}.",
+                "concessions",
+                "the first offer's figure or our opening",
+            )
+        )
+    return checks
+
+
+def batna_checks(plan: Plan) -> list[Check]:
+    """Our walk-away against our BATNA's value, and the two sides' no-deal outcomes."""
+    checks: list[Check] = []
+    ours, theirs = plan.concessions.positions.ours, plan.concessions.positions.theirs
+    walk, batna = ours.reservation, ours.batna_value
+    if walk is not None and batna is not None:
+        selling = plan.side == "sell"
+        worse = walk < batna - 1 if selling else walk > batna + 1
+        if worse:
+            checks.append(
+                Check(
+                    "problem",
+                    "Walk-away",
+                    f"our walk-away {_money(plan, walk)} is worse than our BATNA's value "
+                    f"{_money(plan, batna)}: we would accept a deal worse than no deal.",
+                    "concessions",
+                    "our walk-away (set it from the BATNA's value) or the BATNA's value",
+                )
+            )
+        elif batna and not ours.reservation_reason.strip():
+            gap = (walk - batna) / abs(batna) if selling else (batna - walk) / abs(batna)
+            if gap > FAR_BEYOND_BATNA:
+                checks.append(
+                    Check(
+                        "warning",
+                        "Walk-away",
+                        f"our walk-away {_money(plan, walk)} is {gap:.0%} better than our "
+                        f"BATNA's value {_money(plan, batna)}, with no reason given.",
+                        "concessions",
+                        "why the walk-away sits there, or the walk-away",
+                    )
+                )
+    if {ours.existing_business, theirs.existing_business} == {"kept", "lost"}:
+        we = "keeps" if ours.existing_business == "kept" else "loses"
+        they = "keeps" if theirs.existing_business == "kept" else "moves"
+        checks.append(
+            Check(
+                "problem",
+                "No-deal outcomes",
+                f"without a deal our BATNA {we} the existing business, while theirs {they} "
+                "it: both cannot be true.",
+                "concessions",
+                "what happens to the existing business in our BATNA or in theirs",
+            )
+        )
+    return checks
+
+
+def step_value_checks(plan: Plan) -> list[Check]:
+    """Concession steps whose stated cost or value differs from their options' values."""
+    checks: list[Check] = []
+    c = plan.concessions
+    for index, step in enumerate(c.steps, start=1):
+        if not (step.our_variable_id and step.our_from_option_id and step.our_to_option_id):
+            continue
+        move = move_value(
+            c, step.our_variable_id, step.our_from_option_id, step.our_to_option_id, plan.side
+        )
+        if move is None or not move.money:
+            continue
+        for stated, implied, what, field in (
+            (step.our_cost, -(move.ours or 0.0), "cost to us", "the step's cost to us"),
+            (step.their_value, move.theirs, "value to them", "the step's value to them"),
+        ):
+            if implied is None or agree(stated, implied):
+                continue
+            checks.append(
+                Check(
+                    "problem",
+                    f"Step {index}",
+                    f"states a {what} of {_money(plan, stated)}; its options imply "
+                    f"{_money(plan, implied)}.",
+                    "concessions",
+                    f"{field}, or the options it names",
+                )
+            )
+    return checks
+
+
+# --- policy constraints ---------------------------------------------------------------------
+
+_UNITS = {"day": "day", "days": "day", "%": "%", "percent": "%", "month": "month"}
+_UNITS |= {"months": "month", "year": "year", "years": "year"}
+_NUMBER = r"(\d+(?:[.,]\d+)?)\s*-?\s*(days?|%|percent|months?|years?)(?![a-z])"
+_UPPER = re.compile(
+    r"(?:no more than|not more than|at most|maximum(?: of)?|max\.?|up to|beyond|exceed\w*|"
+    r"longer than|more than|over)\s+" + _NUMBER,
+    re.IGNORECASE,
+)
+_LOWER = re.compile(
+    r"(?:at least|no less than|not less than|minimum(?: of)?|min\.?|below|under|shorter than|"
+    r"less than)\s+" + _NUMBER,
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(_NUMBER, re.IGNORECASE)
+_WORD = re.compile(r"[a-z]{4,}")
+_STOP = {"with", "from", "that", "this", "than", "more", "less", "terms", "term", "each"}
+_STOP |= {"beyond", "cannot", "never", "most", "least", "where", "which", "their", "other"}
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in _WORD.findall(text.casefold())} - _STOP
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _figures(text: str) -> list[tuple[float, str]]:
+    return [(_number(n), _UNITS[u.casefold()]) for n, u in _FIGURE.findall(text)]
+
+
+def _limit(text: str) -> tuple[str, float, str] | None:
+    """("max" or "min", number, unit) of a constraint's text, or None."""
+    for pattern, kind in ((_UPPER, "max"), (_LOWER, "min")):
+        match = pattern.search(text)
+        if match:
+            return kind, _number(match.group(1)), _UNITS[match.group(2).casefold()]
+    return None
+
+
+def policy_checks(plan: Plan) -> list[Check]:
+    """Options and steps that break a limit the plan shares up front ("no more than 60-day
+    payment"): same unit, and the constraint names the variable (a word of its name)."""
+    checks: list[Check] = []
+    for d in plan.relationship.disclosures:
+        if d.kind != "constraint" or not d.share_up_front:
+            continue
+        limit = _limit(d.text)
+        if limit is None:
+            continue
+        kind, bound, unit = limit
+        words = _words(d.text)
+
+        def breaks(
+            value: float, value_unit: str, kind: str = kind, bound: float = bound, unit: str = unit
+        ) -> bool:
+            if value_unit != unit:
+                return False
+            return value > bound if kind == "max" else value < bound
+
+        rule = f"'{d.text}' ({'at most' if kind == 'max' else 'at least'} {bound:g} {unit})"
+        for var in plan.concessions.variables:
+            if not var.on_agenda or not (_words(var.name) & words):
+                continue
+            for option in var.options:
+                if any(breaks(v, u) for v, u in _figures(option.label)):
+                    checks.append(
+                        Check(
+                            "problem",
+                            f"{var.name}: {option.label}",
+                            f"the option breaks the constraint we share up front, {rule}.",
+                            "concessions",
+                            "remove the option, or correct the constraint",
+                        )
+                    )
+        for index, step in enumerate(plan.concessions.steps, start=1):
+            for text in (step.if_they_give, step.we_give):
+                if not (_words(text) & words):
+                    continue
+                if any(breaks(v, u) for v, u in _figures(text)):
+                    checks.append(
+                        Check(
+                            "problem",
+                            f"Step {index}",
+                            f"'{text}' breaks the constraint we share up front, {rule}.",
+                            "concessions",
+                            "the step, or the constraint",
+                        )
+                    )
+    return checks
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def scenario_checks(plan: Plan) -> list[Check]:
+    """Candidate moves on a variable kept off the agenda, or on ground where we said we
+    do not compete (two or more of that item's words in the move)."""
+    checks: list[Check] = []
+    variables = {v.id: v for v in plan.concessions.variables}
+    for move in plan.scenarios.moves:
+        var = variables.get(move.variable_id or "")
+        if var is not None and not var.on_agenda:
+            checks.append(
+                Check(
+                    "problem",
+                    move.name,
+                    f"acts on {var.name}, which the plan keeps off the agenda.",
+                    "scenarios",
+                    "the move, or put the variable on the agenda",
+                )
+            )
+        text = _words(f"{move.name} {move.description}")
+        for item in plan.strategy.not_compete_where:
+            shared = _words(item) & text
+            if len(shared) >= 2:
+                checks.append(
+                    Check(
+                        "warning",
+                        move.name,
+                        f"competes where we said we do not: '{item}' "
+                        f"(shared words: {', '.join(sorted(shared))}).",
+                        "scenarios",
+                        "the move, or where we do not compete (Strategy)",
+                    )
+                )
+    return checks
+
+
+# --- value: quantities against their own working ------------------------------------------
+
+_OPS: dict[type, Callable[..., float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+def evaluate(formula: str) -> float | None:
+    """The value of a plain sum such as ``2,400 × 0.24`` or ``3 * 2 * 12 * 8``; None when
+    it is not one (only numbers, + - × / and brackets; ``%`` divides by 100)."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", formula)
+    text = text.replace("×", "*").replace("·", "*").replace("÷", "/")
+    text = re.sub(r"(?<=[\d)\s])[xX](?=[\s\d(])", "*", text)
+    text = re.sub(r"(\d(?:\.\d+)?)\s*%", r"(\1/100)", text)
+    if not text.strip() or len(text) > 200:
+        return None
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return None
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](walk(node.operand))
+        raise ValueError("not a plain sum")
+
+    try:
+        value = walk(tree)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def value_checks(plan: Plan) -> list[Check]:
+    """Benefits whose quantity differs from the sum they are worked out by."""
+    checks: list[Check] = []
+    for item in plan.value.value_items:
+        if not item.quantity_basis.strip():
+            continue
+        worked = evaluate(item.quantity_basis)
+        if worked is None or agree(item.quantity, worked):
+            continue
+        checks.append(
+            Check(
+                "problem",
+                item.name,
+                f"the quantity is {_figure(item.quantity)} {item.unit}, but its working "
+                f"'{item.quantity_basis}' gives {_figure(worked)}.",
+                "value",
+                "the quantity, or how it is worked out",
+            )
+        )
+    return checks
+
+
+# --- ledger ---------------------------------------------------------------------------------
+
+
+def _entry_implied(
+    planner: ConcessionPlanner, entry: LedgerEntry, side: str
+) -> tuple[float, float] | None:
+    """(value to us, value to them) the entry's options imply, in money, or None."""
+    if not (entry.variable_id and entry.from_option_id and entry.to_option_id):
+        return None
+    move = move_value(planner, entry.variable_id, entry.from_option_id, entry.to_option_id, side)
+    if move is None or not move.money or move.ours is None or move.theirs is None:
+        return None
+    if entry.direction == "given":  # a cost to us, a gain to them
+        return -move.ours, move.theirs
+    return move.ours, -move.theirs  # a gain to us, a cost to them
+
+
+def ledger_checks(plan: Plan) -> list[Check]:
+    """Ledger entries whose values differ from the option values they name."""
+    checks: list[Check] = []
+    for entry in plan.ledger.entries:
+        implied = _entry_implied(plan.concessions, entry, plan.side)
+        if implied is None:
+            continue
+        ours, theirs = implied
+        for stated, want, field in (
+            (entry.value_ours, ours, "its value to us"),
+            (entry.value_theirs, theirs, "its value to them"),
+        ):
+            if not agree(stated, want):
+                checks.append(
+                    Check(
+                        "problem",
+                        entry.description,
+                        f"{field} is {_money(plan, stated)}; the options it names imply "
+                        f"{_money(plan, want)}.",
+                        "ledger",
+                        f"{field}, or the options it names",
+                    )
+                )
+    return checks
+
+
+CHECKS: list[Callable[[Plan], list[Check]]] = [
+    value_checks,
+    scenario_checks,
+    position_checks,
+    batna_checks,
+    step_value_checks,
+    policy_checks,
+    ledger_checks,
+]
+"""Every consistency check, in the order of the sections."""
+
+
+def consistency_checks(plan: Plan) -> list[Check]:
+    """Every consistency check that fires on ``plan``."""
+    return [check for run in CHECKS for check in run(plan)]
+
+
+def checks_for(plan: Plan, section: str) -> list[Check]:
+    """The consistency checks that concern one section (its key, e.g. "concessions")."""
+    return [c for c in consistency_checks(plan) if c.section == section]
