@@ -837,6 +837,9 @@ class Ledger(Model):
     @model_validator(mode="after")
     def _ids(self) -> Self:
         _unique_ids(self.entries, "ledger entries")
+        for entry in self.entries:
+            if entry.answers == entry.id:
+                raise ValueError(f"{entry.description!r} cannot answer itself")
         return self
 
     def to_frame(self) -> Any:

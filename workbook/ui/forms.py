@@ -28,7 +28,35 @@ from workbook.ui.kit import make, shared_style
 from workbook.ui.session import Change, Path, PlanSession, Subscriptions
 from workbook.ui.style import COLORS, hint_html
 
-Choices = Sequence[tuple[str, Any]] | Callable[[Plan], Sequence[tuple[str, Any]]]
+
+@dataclass(frozen=True)
+class ChoiceList:
+    """The options of a dropdown that come from a document, and where they come from.
+
+    Every dropdown whose options are rows of the plan (or of the company's objectives)
+    takes one: the widget follows the paths in ``follows`` and redraws its options as soon
+    as anything under them changes, keeping its value while it is still offered.
+    ``options`` gets the document of ``source`` (a session; the bound plan's when None).
+    With ``not_own_row``, a row is never offered its own id (an entry cannot answer itself).
+
+    >>> pains = ChoiceList(lambda plan: [(p.text, p.id) for p in plan.value.pains],
+    ...                    follows=(("value", "pains"),))
+    """
+
+    options: Callable[[Any], Sequence[tuple[str, Any]]]
+    follows: tuple[tuple[str | int, ...], ...]
+    source: PlanSession | None = None
+    not_own_row: bool = False
+
+    def compute(self, session: PlanSession, own_id: Any = None) -> list[tuple[str, Any]]:
+        """The options now, for the row whose id is ``own_id`` (None: an add form)."""
+        options = list(self.options((self.source or session).plan))
+        if self.not_own_row and own_id is not None:
+            options = [(label, value) for label, value in options if value != own_id]
+        return options
+
+
+Choices = Sequence[tuple[str, Any]] | ChoiceList
 Kind = Literal["text", "textarea", "number", "choice", "bool", "date", "datetime", "tags", "multi"]
 
 
@@ -39,8 +67,8 @@ FULL_ROW = "auto / 1 / auto / -1"
 """A grid area spanning every column (Voilà's widget manager ignores ``grid_column``)."""
 
 
-ACTIONS_WIDTH = "130px"
-"""Width of the last table column: row buttons, or the add button."""
+ACTIONS_WIDTH = "96px"
+"""Width of the last table column: three row buttons (wider for a long add button)."""
 
 
 class ParseError(ValueError):
@@ -205,18 +233,55 @@ def parse_number(text: str, *, integer: bool = False, optional: bool = False) ->
     return number
 
 
-def parse_datetime(text: str) -> dt.datetime:
-    """Read ``2026-12-08 10:05`` (local time is taken as UTC when no zone is given)."""
-    try:
-        stamp = dt.datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ParseError("Use the form 2026-12-08 10:05.") from None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+_CLOCK = re.compile(r"(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*h?")
+
+
+def parse_datetime(text: str, *, today: dt.date | None = None) -> dt.datetime:
+    """Read a moment as people type it: ``10:05``, ``10.05``, ``14h``, ``14h30`` (today),
+    ``2026-12-08 10:05``, ``8.12.2026 10:05``, ``8 Dec 14:30`` or a date alone.
+
+    A time without a zone is this machine's local time.
+
+    >>> parse_datetime("14h", today=dt.date(2026, 12, 8)).strftime("%Y-%m-%d %H:%M")
+    '2026-12-08 14:00'
+    """
+    raw = " ".join(str(text).split())
+    if not raw:
+        raise ParseError("Enter a time, such as 10:05.")
+    day = today or dt.date.today()
+    stamp: dt.datetime | None = None
+    clock = _CLOCK.fullmatch(raw.lower())
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2) or 0)
+        if hour > 23 or minute > 59:
+            raise ParseError(f"{raw[:20]!r} is not a time of day.")
+        stamp = dt.datetime.combine(day, dt.time(hour, minute))
+    else:
+        try:
+            stamp = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            from dateutil import parser
+
+            try:
+                stamp = parser.parse(
+                    raw, default=dt.datetime.combine(day, dt.time()), dayfirst=True
+                )
+            except (ValueError, OverflowError):
+                raise ParseError(
+                    f"{raw[:30]!r} is not a time. Type 10:05, 10.05 or 14h for today, "
+                    "or a date and time such as 2026-12-08 10:05."
+                ) from None
+    return stamp if stamp.tzinfo else stamp.astimezone()
 
 
 def format_datetime(value: dt.datetime | None) -> str:
-    """A timestamp as ``2026-12-08 10:05``."""
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+    """A timestamp as ``2026-12-08 10:05``, in this machine's local time."""
+    return "" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def now_text() -> str:
+    """The current time, as the "When" of a new entry shows it."""
+    return format_datetime(dt.datetime.now().astimezone())
 
 
 # --- binding one widget to one path ---------------------------------------------------
@@ -327,23 +392,85 @@ def message_widget() -> MessageLine:
     )
 
 
+def _own_row_id(session: PlanSession, path: Path) -> Any:
+    """The id of the row that holds the field at ``path`` (None outside a row)."""
+    for end in range(len(path) - 1, 0, -1):
+        if isinstance(path[end], int):
+            try:
+                return getattr(session.get(path[: end + 1]), "id", None)
+            except (KeyError, IndexError, AttributeError):
+                return None
+    return None
+
+
+def _check_choices(choices: Any) -> None:
+    if callable(choices) and not isinstance(choices, ChoiceList):
+        raise TypeError(
+            "options computed from a document go in a ChoiceList, which names the paths they follow"
+        )
+
+
 def _choice_options(
     spec: FieldSpec,
     path: Path,
     content: SectionContent | None,
     choices: Choices | None,
-    plan: Plan,
+    session: PlanSession,
+    *,
+    own_id: Any = None,
+    blank: bool = True,
 ) -> list[tuple[str, Any]]:
-    if choices is not None:
-        return list(choices(plan) if callable(choices) else choices)
-    labels = content.choice_labels(pattern(path)) if content else {}
-    base = spec.base
-    if typing.get_origin(base) is Literal:
-        values = list(typing.get_args(base))
+    if isinstance(choices, ChoiceList):
+        options = choices.compute(session, own_id)
+    elif choices is not None:
+        options = list(choices)
     else:
-        lo, hi = spec.bounds
-        values = list(range(int(lo or 0), int(hi or 0) + 1))
-    return [(labels.get(str(v), str(v).replace("_", " ").capitalize()), v) for v in values]
+        labels = content.choice_labels(pattern(path)) if content else {}
+        base = spec.base
+        if typing.get_origin(base) is Literal:
+            values = list(typing.get_args(base))
+        else:
+            lo, hi = spec.bounds
+            values = list(range(int(lo or 0), int(hi or 0) + 1))
+        options = [(labels.get(str(v), str(v).replace("_", " ").capitalize()), v) for v in values]
+    if blank and spec.optional and all(v is not None for _, v in options):
+        options = [("—", None), *options]
+    return options
+
+
+def follow_choices(
+    widget: W.Widget,
+    choices: Choices | None,
+    session: PlanSession,
+    subs: Subscriptions,
+    options: Callable[[], list[tuple[str, Any]]],
+    value: Callable[[list[Any]], Any],
+    quiet: Callable[[Callable[[], None]], None] = lambda fn: fn(),
+) -> None:
+    """Keep a choice widget's options in step with their source (see :class:`ChoiceList`).
+
+    ``options()`` computes them, ``value(offered)`` gives the value to show among the
+    offered values, and ``quiet`` runs the update without it counting as an edit.
+    """
+    if not isinstance(choices, ChoiceList):
+        return
+
+    def redraw(_change: Change) -> None:
+        try:
+            fresh = options()
+        except (KeyError, IndexError, AttributeError):
+            return  # the row is gone; its table rebuilds itself
+        if [tuple(o) for o in widget.options] == [tuple(o) for o in fresh]:
+            return
+
+        def update() -> None:
+            widget.options = fresh
+            widget.value = value([v for _, v in fresh])
+
+        quiet(update)
+
+    for prefix in choices.follows:
+        subs.on(prefix, redraw, session=choices.source)
 
 
 def make_widget(
@@ -359,6 +486,7 @@ def make_widget(
     message: MessageLine | None = None,
 ) -> tuple[W.Widget, Binding]:
     """A widget for the field at ``path``, bound to the session."""
+    _check_choices(choices)
     spec = field_spec(path, session.plan)
     kind = kind or ("choice" if choices is not None else spec.kind())
     if kind == "number" and content and content.choice_labels(pattern(path)):
@@ -403,9 +531,9 @@ def make_widget(
         )
         codec = _Codec(format_number, lambda v: parse_number(v, integer=integer, optional=optional))
     elif kind == "choice":
-        options = _choice_options(spec, path, content, choices, session.plan)
-        if spec.optional and all(v is not None for _, v in options):
-            options = [("—", None), *options]
+        options = _choice_options(
+            spec, path, content, choices, session, own_id=_own_row_id(session, path)
+        )
         widget = make(
             W.Dropdown,
             options=options,
@@ -434,7 +562,7 @@ def make_widget(
         widget = make(W.TagsInput, value=list(value), allow_duplicates=False, layout=box)
         codec = _Codec(list, lambda v: [str(t).strip() for t in v if str(t).strip()])
     elif kind == "multi":
-        options = _choice_options(spec, path, content, choices, session.plan)
+        options = _choice_options(spec, path, content, choices, session, blank=False)
         known = {v for _, v in options}
         widget = make(
             W.SelectMultiple,
@@ -457,9 +585,43 @@ def make_widget(
         keep_blank=kind in ("text", "textarea") and spec.required_text,
         subs=subs,
     )
+    if kind in ("choice", "multi"):
+        _follow_bound(widget, binding, spec, content, choices, subs, multi=kind == "multi")
     widget.add_class(css_class(path))
     widget.binding = binding  # type: ignore[attr-defined]  # found again by bindings_under
     return widget, binding
+
+
+def _follow_bound(
+    widget: W.Widget,
+    binding: Binding,
+    spec: FieldSpec,
+    content: SectionContent | None,
+    choices: Choices | None,
+    subs: Subscriptions,
+    *,
+    multi: bool,
+) -> None:
+    session, path = binding.session, binding.path
+
+    def options() -> list[tuple[str, Any]]:
+        own = _own_row_id(session, path)
+        return _choice_options(spec, path, content, choices, session, own_id=own, blank=not multi)
+
+    def value(offered: list[Any]) -> Any:
+        current = session.get(path)
+        if multi:
+            return tuple(v for v in current if v in offered)
+        return current if current in offered else None
+
+    def quiet(update: Callable[[], None]) -> None:
+        binding._quiet = True
+        try:
+            update()
+        finally:
+            binding._quiet = False
+
+    follow_choices(widget, choices, session, subs, options, value, quiet)
 
 
 def css_class(path: Path) -> str:
@@ -539,6 +701,9 @@ class Column:
     kind: Kind | None = None
     choices: Choices | None = None
 
+    def __post_init__(self) -> None:
+        _check_choices(self.choices)
+
 
 def grid_template(widths: Iterable[str]) -> str:
     """CSS grid columns where fractions may shrink below their content (long options)."""
@@ -575,8 +740,10 @@ class RowTable(W.VBox):
         prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         detail: Callable[[int, Subscriptions], W.Widget] | None = None,
         reorder: bool = True,
+        form: Sequence[Column] | None = None,
     ):
         super().__init__(layout=W.Layout(width="100%"))
+        self.form = list(form) if form is not None else None
         self.session, self.path, self.row_model = session, tuple(path), row_model
         self.columns, self.content, self.add_label = list(columns), content, add_label
         self.empty_text, self.new_row, self.detail, self.reorder = (
@@ -594,8 +761,14 @@ class RowTable(W.VBox):
         self._render()
 
     # -- layout
+    def _actions_width(self) -> str:
+        """The last column: three row buttons, and the add button's whole label."""
+        if self.form is not None:
+            return ACTIONS_WIDTH
+        return f"{max(int(ACTIONS_WIDTH[:-2]), len(self.add_label) * 8 + 44)}px"
+
     def _template(self) -> str:
-        actions = f" {ACTIONS_WIDTH}" if not self.session.read_only else ""
+        actions = f" {self._actions_width()}" if not self.session.read_only else ""
         return grid_template(c.width for c in self.columns) + actions
 
     def _label(self, column: Column) -> str:
@@ -644,7 +817,8 @@ class RowTable(W.VBox):
                 },
             )
         self._grid = grid
-        self.children = [grid] + ([self.add_form] if self.add_form is not None else [])
+        form = [self.add_form] if self.add_form is not None else []
+        self.children = [*form, grid] if self.form is not None else [grid, *form]
         if old is not None:
             close_tree(old)
 
@@ -724,14 +898,17 @@ class RowTable(W.VBox):
     def _build_add_form(self) -> W.Widget:
         self._new_widgets: dict[str, W.ValueWidget] = {}
         self._new_codecs: dict[str, Callable[[Any], Any]] = {}
+        self._new_blanks: dict[str, Callable[[], Any]] = {}
         cells: list[W.Widget] = []
-        for column in self.columns:
+        for column in self.form or self.columns:
             spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
             kind = column.kind or ("choice" if column.choices is not None else spec.kind())
             key = pattern((*self.path, 0, *column.field.split(".")))
             if kind == "number" and self.content and self.content.choice_labels(key):
                 kind = "choice"
             widget, to_model = self._blank_widget(spec, kind, column)
+            first = widget.value
+            self._new_blanks[column.field] = now_text if kind == "datetime" else lambda v=first: v
             widget.tooltip = self._label(column)
             widget.add_class(css_class(key.split(".")).replace("nw-field-", "nw-add-"))
             self._new_widgets[column.field] = widget
@@ -740,11 +917,13 @@ class RowTable(W.VBox):
         add = make(W.Button, description=self.add_label, icon="plus", layout={"width": "auto"})
         add.on_click(lambda _: self.add())
         add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
-        cells.append(add)
         self.add_message = message_widget()
+        if self.form is not None:
+            return self._labelled_form(cells, add)
+        cells.append(add)
         self.add_message.layout.grid_area = FULL_ROW
         cells.append(self.add_message)
-        template = grid_template(c.width for c in self.columns) + f" {ACTIONS_WIDTH}"
+        template = grid_template(c.width for c in self.columns) + f" {self._actions_width()}"
         return make(
             W.GridBox,
             children=cells,
@@ -756,6 +935,33 @@ class RowTable(W.VBox):
                 "align_items": "flex-start",
             },
         )
+
+    def _labelled_form(self, widgets: list[W.Widget], add: W.Button) -> W.Widget:
+        """The add form as a short grid of labelled fields that flows onto a second line
+        when narrow (a column of 1.5fr or more takes two cells)."""
+        assert self.form is not None
+        cells = []
+        for column, widget in zip(self.form, widgets, strict=True):
+            wide = column.width.endswith("fr") and float(column.width[:-2]) >= 1.5
+            label = make(W.HTML, value=hint_html(self._label(column)))
+            cell = W.VBox([label, widget], layout=W.Layout(min_width="0"))
+            if wide:
+                cell.layout.grid_area = "auto / auto / auto / span 2"
+            cells.append(cell)
+        button = W.VBox([add], layout=W.Layout(align_self="flex-end"))
+        button.layout.grid_area = "auto / auto / auto / span 2"  # room for the whole label
+        cells.append(button)
+        grid = W.GridBox(
+            cells,
+            layout=W.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(125px, 1fr))",
+                grid_gap="2px 8px",
+                width="100%",
+            ),
+        )
+        box = W.VBox([grid, self.add_message], layout=W.Layout(width="100%", margin="2px 0 8px 0"))
+        box.add_class("nw-add-form")
+        return box
 
     def _blank_widget(
         self, spec: FieldSpec, kind: Kind, column: Column
@@ -773,29 +979,42 @@ class RowTable(W.VBox):
                 layout=FULL,
             )
             return w, lambda v: parse_number(v, integer=integer, optional=optional)
-        if kind == "choice":
+        if kind in ("choice", "multi"):
             path = (*self.path, 0, *column.field.split("."))
-            options = _choice_options(spec, path, self.content, column.choices, self.session.plan)
-            if spec.optional and all(v is not None for _, v in options):
-                options = [("—", None), *options]
-            values = [v for _, v in options]
-            return make(
-                W.Dropdown,
-                options=options,
-                layout=FULL,
-                value=default if default in values else (values[0] if values else None),
-            ), lambda v: v
+
+            def options() -> list[tuple[str, Any]]:
+                return _choice_options(
+                    spec, path, self.content, column.choices, self.session, blank=kind == "choice"
+                )
+
+            offered = options()
+            values = [v for _, v in offered]
+            if kind == "multi":
+                w = make(W.SelectMultiple, options=offered, rows=2, layout=FULL)
+            else:
+                w = make(
+                    W.Dropdown,
+                    options=offered,
+                    layout=FULL,
+                    value=default if default in values else (values[0] if values else None),
+                )
+
+            def keep(vs: list[Any]) -> Any:
+                if kind == "multi":
+                    return tuple(v for v in w.value if v in vs)
+                if w.value in vs:
+                    return w.value
+                return default if default in vs else (vs[0] if vs else None)
+
+            follow_choices(w, column.choices, self.session, self._subs, options, keep)
+            return w, (list if kind == "multi" else lambda v: v)
         if kind == "bool":
             return make(W.Checkbox, value=bool(default), indent=False, layout=FULL), bool
         if kind == "datetime":
-            now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-            return make(W.Text, value=format_datetime(now), layout=FULL), parse_datetime
+            w = make(W.Text, value=now_text(), placeholder="10:05", layout=FULL)
+            return w, parse_datetime
         if kind == "date":
             return make(W.DatePicker, value=default, layout=FULL), lambda v: v
-        if kind == "multi":
-            path = (*self.path, 0, *column.field.split("."))
-            options = _choice_options(spec, path, self.content, column.choices, self.session.plan)
-            return make(W.SelectMultiple, options=options, rows=2, layout=FULL), list
         return make(W.TagsInput, value=[], layout=FULL), list
 
     def add(self) -> str | None:
@@ -827,11 +1046,16 @@ class RowTable(W.VBox):
         problem = self.session.append(self.path, model)
         if problem:
             return self._refuse(problem)
-        for widget in self._new_widgets.values():
-            if isinstance(widget, W.Text):
-                widget.value = ""
+        self.reset_add_form()
         self.add_message.say("")
         return None
+
+    def reset_add_form(self) -> None:
+        """Empty the add form for the next row: text cleared, numbers back to their
+        default, a time back to now (it stays filled)."""
+        for name, widget in self._new_widgets.items():
+            if isinstance(widget, W.Text):
+                widget.value = self._new_blanks[name]()
 
     def _refuse(self, text: str) -> str:
         self.add_message.say(text)

@@ -78,19 +78,30 @@ class Subscriptions:
     """A group of subscriptions that a view drops all at once when it is rebuilt."""
 
     session: PlanSession
-    items: list[_Subscription] = field(default_factory=list)
+    items: list[tuple[PlanSession, _Subscription]] = field(default_factory=list)
 
-    def on(self, prefix: Path, callback: Callable[[Change], None]) -> None:
-        """Call ``callback`` whenever anything at or below ``prefix`` changes."""
+    def on(
+        self,
+        prefix: Path,
+        callback: Callable[[Change], None],
+        *,
+        session: PlanSession | None = None,
+    ) -> None:
+        """Call ``callback`` whenever anything at or below ``prefix`` changes.
+
+        ``session`` names another document to follow (the company's objectives, say);
+        the group still drops it with the others.
+        """
+        source = session or self.session
         sub = _Subscription(tuple(prefix), callback)
-        self.items.append(sub)
-        self.session._subs.append(sub)
+        self.items.append((source, sub))
+        source._subs.append(sub)
 
     def close(self) -> None:
         """Stop every subscription of the group."""
-        for sub in self.items:
-            if sub in self.session._subs:
-                self.session._subs.remove(sub)
+        for source, sub in self.items:
+            if sub in source._subs:
+                source._subs.remove(sub)
         self.items.clear()
 
 

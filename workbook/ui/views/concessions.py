@@ -18,7 +18,7 @@ from workbook.analysis.concessions import (
 )
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
-from workbook.ui.forms import Column, MessageLine, message_widget
+from workbook.ui.forms import ChoiceList, Column, MessageLine, message_widget
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
@@ -30,6 +30,10 @@ NOT_OFFERED = ""
 def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     """The plan's variables as (name, id) pairs, with a blank first."""
     return [("—", None), *[(v.name, v.id) for v in plan.concessions.variables]]
+
+
+VARIABLES = ChoiceList(variable_choices, follows=(("concessions", "variables"),))
+"""The variables dropdown, following the variables as they are added, renamed, removed."""
 
 
 def package_summary(view: PackageView | None) -> str:
@@ -140,8 +144,8 @@ class View(SectionView):
             subs,
             ("concessions", "steps", index),
             [
-                Column("their_variable_id", label="They move on", choices=variable_choices),
-                Column("our_variable_id", label="We move on", choices=variable_choices),
+                Column("their_variable_id", label="They move on", choices=VARIABLES),
+                Column("our_variable_id", label="We move on", choices=VARIABLES),
                 Column("reason_kind", label="Meant to solve"),
                 Column("reason", label="Why", width="2fr"),
             ],

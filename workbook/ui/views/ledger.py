@@ -9,17 +9,21 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.ledger import ledger_flags, ledger_status
 from workbook.charts.concessions import ledger_chart
-from workbook.ui.forms import Column
+from workbook.ui.forms import ChoiceList, Column
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import flags_html, verdict_html
 from workbook.ui.views.base import SectionView
-from workbook.ui.views.concessions import variable_choices
+from workbook.ui.views.concessions import VARIABLES
 
 
 def given_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     """Concessions we gave, as (description, id) pairs, with a blank first."""
     given = [(e.description, e.id) for e in plan.ledger.entries if e.direction == "given"]
     return [("—", None), *given]
+
+
+GIVEN = ChoiceList(given_choices, follows=(("ledger", "entries"),), not_own_row=True)
+"""Concessions an entry may answer: every one we gave, but never the entry itself."""
 
 
 class View(SectionView):
@@ -39,15 +43,22 @@ class View(SectionView):
                 ("ledger", "entries"),
                 m.LedgerEntry,
                 [
-                    Column("at", width="135px"),
-                    Column("direction", width="125px"),
+                    Column("at", width="145px"),
+                    Column("direction", width="120px"),
                     Column("description", width="2fr"),
-                    Column("value_ours", width="95px"),
-                    Column("value_theirs", width="95px"),
-                    Column("answers", width="1.3fr", choices=given_choices),
+                    Column("value_ours", width="90px"),
+                    Column("value_theirs", width="90px"),
                 ],
                 add_label="Log concession",
                 detail=self._details,
+                form=[
+                    Column("at"),
+                    Column("direction"),
+                    Column("description", width="2fr"),
+                    Column("value_ours"),
+                    Column("value_theirs"),
+                    Column("answers", width="2fr", choices=GIVEN),
+                ],
             ),
             self.panel(self.balance),
             self.heading("Alerts"),
@@ -60,8 +71,9 @@ class View(SectionView):
             subs,
             ("ledger", "entries", index),
             [
-                Column("variable_id", label="Variable moved", choices=variable_choices),
-                Column("note", label="Note", width="3fr"),
+                Column("answers", label="Answers", width="1.2fr", choices=GIVEN),
+                Column("variable_id", label="Variable moved", choices=VARIABLES),
+                Column("note", label="Note", width="2fr"),
             ],
         )
 

@@ -95,6 +95,7 @@ class View(SectionView):
         self.subs.on((*s, "competitors"), self._structure_changed)
         self.on_change(s, self._refresh)
         self.on_change(("strategy", "anticipated"), self._render_prompts)
+        self.on_change((*s, "competitors"), self._render_prompts)
         self._refresh_moves()
         self._render_prompts()
         self._refresh()

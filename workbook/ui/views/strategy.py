@@ -11,7 +11,7 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.strategy import fit_check, scenario_prompts
 from workbook.charts.strategy import fit_chart
-from workbook.ui.forms import Column, RowTable
+from workbook.ui.forms import ChoiceList, Column, RowTable
 from workbook.ui.session import SaveStatus, StrategicPlanSession
 from workbook.ui.style import COLORS, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
@@ -61,7 +61,9 @@ class View(SectionView):
                 (*s, "objective_links"),
                 m.ObjectiveLink,
                 [
-                    Column("objective_id", width="2fr", choices=self.objective_choices),
+                    Column(
+                        "objective_id", width="2fr", choices=self._follow(self.objective_choices)
+                    ),
                     Column("strength", width="130px"),
                     Column("how", width="2fr"),
                 ],
@@ -74,7 +76,11 @@ class View(SectionView):
                 m.Justification,
                 [
                     Column("text", width="2fr"),
-                    Column("objective_id", width="2fr", choices=self.justification_choices),
+                    Column(
+                        "objective_id",
+                        width="2fr",
+                        choices=self._follow(self.justification_choices),
+                    ),
                 ],
                 add_label="Add reason",
             ),
@@ -106,6 +112,10 @@ class View(SectionView):
     def justification_choices(self, _plan: Any = None) -> list[tuple[str, Any]]:
         """Objectives to tie a reason to, with "none" first."""
         return [("— no objective —", None), *self.objective_choices()]
+
+    def _follow(self, options: Any) -> ChoiceList:
+        """A dropdown of the company's objectives that follows them as they change."""
+        return ChoiceList(options, follows=(("objectives",),), source=self.objectives)
 
     def _with_title(self, row: dict[str, Any]) -> dict[str, Any]:
         titles = {value: label for label, value in self.objective_choices()}

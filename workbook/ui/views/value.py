@@ -18,7 +18,7 @@ from workbook.analysis.value import (
     value_totals,
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
-from workbook.ui.forms import Column
+from workbook.ui.forms import ChoiceList, Column
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
@@ -32,6 +32,10 @@ def pain_choices(plan: m.Plan) -> list[tuple[str, str]]:
 def driver_choices(plan: m.Plan) -> list[tuple[str, str]]:
     """The plan's value drivers as (name, id) pairs."""
     return [(d.name, d.id) for d in plan.value.drivers]
+
+
+PAINS = ChoiceList(pain_choices, follows=(("value", "pains"),))
+DRIVERS = ChoiceList(driver_choices, follows=(("value", "drivers"),))
 
 
 def money(plan: m.Plan, amount: float | None) -> str:
@@ -71,7 +75,7 @@ class View(SectionView):
                 [
                     Column("text", width="2fr"),
                     Column("proof", width="2fr"),
-                    Column("answers", width="1.5fr", kind="multi", choices=pain_choices),
+                    Column("answers", width="1.5fr", kind="multi", choices=PAINS),
                 ],
                 add_label="Add differentiator",
             ),
@@ -123,7 +127,7 @@ class View(SectionView):
                 [
                     Column("role", width="140px"),
                     Column("name", width="1fr"),
-                    Column("lead_drivers", width="1fr", kind="multi", choices=driver_choices),
+                    Column("lead_drivers", width="1fr", kind="multi", choices=DRIVERS),
                     Column("statement", width="2fr"),
                 ],
                 add_label="Add stakeholder",
