@@ -100,20 +100,40 @@ def test_value_field_redraws_the_value_chart(served_app, page):
     assert max(after[0]["x"]) > max(before[0]["x"])
 
 
-def test_adding_a_move_changes_the_quadrant(served_app, page):
+def type_range(page: Any, field: str, texts: tuple[str, str, str], nth: int = 0) -> None:
+    """Type low, then likely, then high into a range, leaving each cell as a person would."""
+    for part, text in zip(("low", "likely", "high"), texts, strict=True):
+        box = f".nw-field-scenarios-moves-estimates-{field}.nw-range-{part} input >> nth={nth}"
+        page.fill(box, text)
+        page.press(box, "Tab")
+
+
+def test_a_new_estimate_typed_left_to_right_is_kept_and_changes_the_quadrant(served_app, page):
     open_app(page, served_app.url + EXAMPLE, "scenarios")
     before = wait_chart(page, "quadrant")
     page.fill(".nw-add-scenarios-moves-name input", "Offer a fleet-wide price lock")
     page.click(".nw-add-button-scenarios-moves")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.nw-estimate-move option')]"
-        ".some(o => o.value === 'Offer a fleet-wide price lock')",
-        timeout=30_000,
-    )
+    page.wait_for_selector(".nw-not-analysed :text('no estimate yet')", timeout=30_000)
     page.select_option(".nw-estimate-move select", label="Offer a fleet-wide price lock")
     page.click(".nw-start-estimate")
+    first = ".nw-field-scenarios-moves-estimates-gain.nw-range-low input"
+    page.wait_for_selector(first, timeout=30_000)
+    assert page.input_value(first) == ""  # empty, not 0
+    type_range(page, "gain", ("100k", "200k", "300k"))
+    type_range(page, "cooperation-probability", ("0.2", "0.5", "0.8"))
+    type_range(page, "cooperation-value", ("0", "50k", "90k"))
+    for nth in (0, 1):
+        type_range(page, "retaliation-probability", ("0.1", "0.2", "0.3"), nth)
+        type_range(page, "retaliation-damage", ("10k", "20k", "30k"), nth)
     after = wait_chart_change(page, "quadrant", before)
     assert len(after[0]["x"]) == len(before[0]["x"]) + 1
+    assert page.locator(":text('must not be above')").count() == 0
+    assert page.locator(".nw-not-analysed").count() == 0
+    page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
+    with PlanStore(served_app.db, read_only=True) as store:
+        move = store.load("example-northwind").plan.scenarios.moves[-1]
+        gain = move.estimates[0].gain
+        assert (gain.low, gain.likely, gain.high) == (100_000, 200_000, 300_000)
 
 
 def test_adding_an_option_changes_the_frontier(served_app, page):

@@ -62,10 +62,16 @@ def test_range_must_be_ordered():
                 ]
             },
         }
-    ) == [
-        "scenarios.moves[0].estimates[0].gain: low (5) must not be above likely (3), "
-        "and likely not above high (9)"
-    ]
+    ) == ["scenarios.moves[0].estimates[0].gain: low (5) must not be above likely (3)"]
+
+
+def test_a_range_may_be_unfinished_but_what_is_given_is_in_order():
+    assert not m.Range().finished and m.Range().low is None  # never zeros by default
+    assert not m.Range(high=0.8).finished
+    assert m.Range(low=1, likely=2, high=3).finished
+    assert not m.MoveEstimate(gain={"low": 1, "likely": 2, "high": 3}).finished
+    with pytest.raises(ValueError, match=r"low \(9\) must not be above high \(2\)"):
+        m.Range(low=9, high=2)
 
 
 def test_probability_outside_zero_to_one_is_refused():

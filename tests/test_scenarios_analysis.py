@@ -535,10 +535,10 @@ def constructed(field: str, value: m.Range) -> m.Scenarios:
 
 BAD = {
     "no moves": (scen({}), "no moves yet"),
-    "no estimates": (scen({"cut": []}), "the move “Cut” has no estimates"),
-    "competitor without estimates": (
-        scen({"a": [est("Ann", retaliation={"x": (0.5, 1)})]}, competitors=["x", "y"]),
-        "competitor “Y” would retaliate",
+    "no estimates": (scen({"cut": []}), "no move has a finished estimate yet"),
+    "only unfinished estimates": (
+        scen({"cut": [{"participant": "Ann", "gain": {"low": 10}}]}),
+        "no move has a finished estimate yet",
     ),
     "unknown competitor": (
         m.Scenarios.model_construct(
@@ -598,6 +598,38 @@ def test_bad_input_is_answered_with_a_clear_message(case):
         with pytest.raises(ScenarioInputError, match=message) as info:
             analysis(scenarios)
         assert isinstance(info.value, WorkbookError) and isinstance(info.value, ValueError)
+
+
+def test_moves_without_a_finished_estimate_are_left_out_and_listed():
+    done = est("Ann", gain=(10, 20, 40), coop=((0.2, 0.5, 0.6), 100), retaliation={"x": (0.5, 8)})
+    typing = {"participant": "Bob", "gain": {"low": 5.0, "likely": 9.0}}  # high not typed yet
+    full = scen({"a": [done, typing], "b": [], "c": [typing]}, competitors=["x"])
+    alone = scen({"a": [done]}, competitors=["x"])
+    for analysis in (expected_values, simulate, payoff_table, disagreement):
+        pd.testing.assert_frame_equal(analysis(full), analysis(alone))
+    cover = sa.estimate_coverage(full)
+    assert cover.missing["move"].tolist() == ["B", "C"]
+    assert cover.moves["unfinished"].tolist() == [["Bob"], [], ["Bob"]]
+    assert cover.moves["finished"].tolist() == [["Ann"], [], []]
+    assert cover.competitors == []
+
+
+def test_an_unfinished_range_is_never_read_as_zero():
+    zeros = est("Bob", gain=(0, 0, 0.8))
+    unfinished = {**zeros, "gain": {"high": 0.8}}
+    ann = est("Ann", gain=(100, 200, 300))
+    with_zeros = expected_values(scen({"a": [ann, zeros]}))
+    with_unfinished = expected_values(scen({"a": [ann, unfinished]}))
+    assert with_unfinished.gain[0] == pytest.approx(200)
+    assert with_zeros.gain[0] != pytest.approx(200)
+    assert with_unfinished.participants[0] == 1
+
+
+def test_a_competitor_nobody_estimated_is_left_out_and_listed():
+    s = scen({"a": [est("Ann", retaliation={"x": (0.5, 1)})]}, competitors=["x", "y"])
+    assert payoff_table(s).columns.tolist() == ["No retaliation", "X retaliates"]
+    assert "retaliation: Y" not in expected_values(s).columns
+    assert sa.estimate_coverage(s).competitors == ["Y"]
 
 
 def test_twice_the_same_competitor_in_one_estimate_is_refused():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from tests.helpers import ManualScheduler, bound, find, find_all
+from tests.helpers import ManualScheduler, find, find_all, walk
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
 from workbook.ui.forms import RowTable
@@ -30,63 +31,151 @@ def test_results_are_shown_for_the_example(app):
     assert view.spread.figure is not None
 
 
-def test_adding_a_move_and_an_estimate_changes_the_quadrant(app):
-    view = view_of(app)
+def range_row(root, path):
+    """The range editor bound to the plan range at ``path``."""
+    rows = {getattr(w, "range_row", None) for w in walk(root)} - {None}
+    found = [r for r in rows if r.path == tuple(path)]
+    assert found, f"no range editor for {path}"
+    return found[0]
+
+
+def type_range(row, low, likely, high, order=(0, 1, 2)):
+    texts = (low, likely, high)
+    for i in order:
+        row.boxes[i].value = texts[i]
+
+
+def add_move(app, name):
     moves = next(
-        t for t in find_all(view.widget, kind=RowTable) if t.path == ("scenarios", "moves")
+        t for t in find_all(view_of(app).widget, kind=RowTable) if t.path == ("scenarios", "moves")
     )
-    moves._new_widgets["name"].value = "Offer a fleet-wide price lock"
+    moves._new_widgets["name"].value = name
     assert moves.add() is None
-    assert "has no estimate" in view.problem.value or "no estimates" in view.problem.value
+
+
+def test_a_new_move_is_listed_as_waiting_while_the_others_are_analysed(app):
+    view = view_of(app)
+    add_move(app, "Offer a fleet-wide price lock")
+    assert view.problem.value == ""
+    assert len(view.quadrant.figure.data[0].x) == 4  # the four estimated moves
+    assert "Offer a fleet-wide price lock: no estimate yet" in view.missing.value
+    assert "Least regret" in view.highlights.value
+
+
+@pytest.mark.parametrize(
+    "order", [(0, 1, 2), (2, 1, 0), (1, 0, 2), (2, 0, 1)], ids=lambda o: "".join(map(str, o))
+)
+def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, order):
+    view = view_of(app)
+    add_move(app, "Offer a fleet-wide price lock")
     view.move_pick.value = app.session.plan.scenarios.moves[-1].id
     view.who.value = "Jonas Berg"
     find(view.widget, "nw-start-estimate").click()
-    assert view.problem.value == ""
-    assert len(view.quadrant.figure.data[0].x) == 5
     estimate = app.session.plan.scenarios.moves[-1].estimates[0]
-    assert estimate.participant == "Jonas Berg" and len(estimate.retaliation) == 2
+    assert estimate.participant == "Jonas Berg" and not estimate.finished
+    assert estimate.gain.low is None and estimate.gain.high is None  # never zeros
+    base = ("scenarios", "moves", 4, "estimates", 0)
+    gain = range_row(view.editor, (*base, "gain"))
+    assert [b.value for b in gain.boxes] == ["", "", ""]
+    assert "Unfinished: 7 of 7 ranges" in find(view.editor, "nw-estimate-status").value
+    type_range(gain, "100k", "200k", "300k", order)
+    assert gain.message.text == ""
+    assert app.session.plan.scenarios.moves[-1].estimates[0].gain.model_dump() == {
+        "low": 100_000,
+        "likely": 200_000,
+        "high": 300_000,
+    }
+    assert len(view.quadrant.figure.data[0].x) == 4  # still unfinished: left out
+    assert "Jonas Berg&#x27;s estimate is unfinished" in view.missing.value
+    paths = [
+        ("cooperation_probability", ("0.2", "0.5", "0.8")),
+        ("cooperation_value", ("0", "50k", "90k")),
+        ("retaliation", 0, "probability", ("0.1", "0.2", "0.3")),
+        ("retaliation", 0, "damage", ("10k", "20k", "30k")),
+        ("retaliation", 1, "probability", ("0", "0.1", "0.2")),
+        ("retaliation", 1, "damage", ("5k", "6k", "7k")),
+    ]
+    for *where, texts in paths:
+        type_range(range_row(view.editor, (*base, *where)), *texts, order=order)
+    assert app.session.plan.scenarios.moves[-1].estimates[0].finished
+    assert find(view.editor, "nw-estimate-status").value == ""
+    assert len(view.quadrant.figure.data[0].x) == 5
+    assert view.missing.value == ""
+
+
+def test_a_partly_typed_range_says_it_is_unfinished_and_is_kept(app):
+    view = view_of(app)
+    add_move(app, "Bundle the telematics")
+    view.move_pick.value = app.session.plan.scenarios.moves[-1].id
+    view.who.value = "Jonas Berg"
+    find(view.widget, "nw-start-estimate").click()
+    row = range_row(view.editor, ("scenarios", "moves", 4, "estimates", 0, "gain"))
+    row.boxes[2].value = "0.8"
+    assert row.message.text == "Give low, likely and high to finish this range."
+    assert app.session.plan.scenarios.moves[-1].estimates[0].gain.high == 0.8
+    assert app.session.plan.scenarios.moves[-1].estimates[0].gain.low is None
+
+
+def test_a_second_estimate_starts_from_the_team_median(app):
+    view = view_of(app)
+    view.move_pick.value = "mv-price"
+    view.who.value = "Newcomer"
+    find(view.widget, "nw-start-estimate").click()
+    move = app.session.plan.scenarios.moves[0]
+    new = move.estimates[-1]
+    assert new.participant == "Newcomer" and new.finished and len(move.estimates) > 2
+    for part in ("low", "likely", "high"):
+        team = pd.Series([getattr(e.gain, part) for e in move.estimates[:-1]])
+        assert getattr(new.gain, part) == pytest.approx(float(team.median()))
 
 
 def test_each_participant_edits_their_own_ranges(app):
     view = view_of(app)
     view.move_pick.value = "mv-price"
     view.who.value = "Tom Okafor"
-    high = bound(view.editor, ("scenarios", "moves", 0, "estimates", 1, "gain", "high"))
-    high.widget.value = "-150,000"
+    gain = range_row(view.editor, ("scenarios", "moves", 0, "estimates", 1, "gain"))
+    gain.boxes[2].value = "-150,000"
     assert app.session.plan.scenarios.moves[0].estimates[1].gain.high == -150_000
 
 
-def test_low_above_high_is_refused_and_nothing_changes(app):
+def test_an_out_of_order_range_is_kept_as_typed_and_saved_once_in_order(app):
     view = view_of(app)
     view.move_pick.value = "mv-price"
     view.who.value = "Maria Keller"
-    low = bound(view.editor, ("scenarios", "moves", 0, "estimates", 0, "gain", "low"))
+    gain = range_row(view.editor, ("scenarios", "moves", 0, "estimates", 0, "gain"))
     before = app.session.plan
-    low.widget.value = "0"
-    assert "must not be above likely" in low.message.text
-    assert low.widget.value == "-270,000"
+    old = before.scenarios.moves[0].estimates[0].gain
+    gain.boxes[0].value = "0"  # above likely for now: the user is moving the whole range up
+    assert "Low (0) must not be above likely" in gain.message.text
+    assert "Not saved yet" in gain.message.text
+    assert gain.boxes[0].value == "0"  # kept as typed
     assert app.session.plan is before
+    gain.boxes[1].value = "10"
+    gain.boxes[2].value = "20"
+    assert gain.message.text == ""
+    saved = app.session.plan.scenarios.moves[0].estimates[0].gain
+    assert (saved.low, saved.likely, saved.high) == (0, 10, 20) != (old.low, old.likely, old.high)
 
 
 def test_probability_above_one_is_refused(app):
     view = view_of(app)
     view.move_pick.value = "mv-price"
     view.who.value = "Maria Keller"
-    path = ("scenarios", "moves", 0, "estimates", 0, "retaliation", 0, "probability", "high")
-    field = bound(view.editor, path)
-    field.widget.value = "1.5"
-    assert field.message.text.startswith("Must be at most 1")
+    path = ("scenarios", "moves", 0, "estimates", 0, "retaliation", 0, "probability")
+    row = range_row(view.editor, path)
+    row.boxes[2].value = "1.5"
+    assert row.message.text.startswith("High must be at most 1")
 
 
-def test_a_competitor_without_estimates_is_named(app):
+def test_a_competitor_without_estimates_is_listed_and_the_rest_analysed(app):
     view = view_of(app)
     table = next(
         t for t in find_all(view.widget, kind=RowTable) if t.path == ("scenarios", "competitors")
     )
     table._new_widgets["name"].value = "GeoTrack"
     assert table.add() is None
-    assert "GeoTrack" in view.problem.value
-    assert view.highlights.value == ""
+    assert "GeoTrack: nobody has estimated its retaliation" in view.missing.value
+    assert "Least regret" in view.highlights.value
 
 
 def test_removing_every_move_says_so(app):

@@ -223,6 +223,10 @@ def test_answers_are_validated_against_their_prompt(plan):
     bad["retaliation"] = [{"competitor_id": "cp-nobody"}]
     with pytest.raises(AnswerError, match="not a competitor"):
         validate_answer(move, bad)
+    unfinished = estimate()
+    unfinished["gain"] = {"likely": 20}  # never read as 0 / 20 / 0
+    with pytest.raises(AnswerError, match="Our direct gain: give low, likely and high"):
+        validate_answer(move, unfinished)
     values = prompt_for(plan, "values:va-term")
     with pytest.raises(AnswerError, match="not an option"):
         validate_answer(values, {"values": {"op-p32": 5}})

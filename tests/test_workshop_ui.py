@@ -204,11 +204,11 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
     assert "1 year: &#x27;lots&#x27; is not a number." in values.message.value
     estimate = ana.cards["estimate:mv-price"]
     estimate.send.click()
-    assert "Our direct gain (EUR): enter a likely value" in estimate.message.value
+    assert "Our direct gain: enter low, likely and high" in estimate.message.value
     boxes = {key: b for key, _label, b, _req in estimate.form.rows}
     for key, triple in [
         ("gain", ("300k", "100k", "500k")),
-        ("cooperation_probability", ("", "0.5", "")),
+        ("cooperation_probability", ("0.5", "0.5", "0.5")),
         ("cooperation_value", ("0", "1m", "2m")),
     ]:
         for box, text in zip(boxes[key], triple, strict=True):
@@ -218,10 +218,15 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
         "Our direct gain: low (300000) must not be above likely (100000)" in estimate.message.value
     )
     boxes["gain"][0].value = "50k"
-    boxes["cp-trakko:probability"][1].value = "0.3"
+    for box in boxes["cp-trakko:probability"]:
+        box.value = "0.3"
     estimate.send.click()
     assert "Trakko: give both the chance and the damage" in estimate.message.value
     boxes["cp-trakko:damage"][1].value = "200k"
+    estimate.send.click()
+    assert "Trakko: damage to us if it does: enter low, likely and high" in estimate.message.value
+    boxes["cp-trakko:damage"][0].value = "100k"
+    boxes["cp-trakko:damage"][2].value = "300k"
     estimate.send.click()
     assert estimate.message.value == ""
     saved = store.workshop_answers(code, "Ana")[-1].answer
@@ -261,7 +266,8 @@ def test_accepting_votes_values_and_estimates_changes_the_plan(app, panel, store
         view.cards["values:va-term"].send.click()
         estimate = view.cards["estimate:mv-price"]
         for key, _label, boxes, _req in estimate.form.rows[:3]:
-            boxes[1].value = "0.5" if key == "cooperation_probability" else gain
+            for box in boxes:
+                box.value = "0.5" if key == "cooperation_probability" else gain
         estimate.send.click()
     app.scheduler.run()
     plan_before = app.session.plan

@@ -13,6 +13,7 @@ checked against it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import secrets
 from typing import Annotated, Any, Literal, Self
 
@@ -94,37 +95,50 @@ def _unique_ids(rows: list[Row], what: str) -> None:
         seen.add(row.id)
 
 
-class Range(Model):
-    """A three-point estimate: low, likely and high, in that order."""
+RANGE_PARTS = ("low", "likely", "high")
+"""The three points of a range, in order."""
 
-    low: Money = Field(0.0, description="Pessimistic value.")
-    likely: Money = Field(0.0, description="Most likely value.")
-    high: Money = Field(0.0, description="Optimistic value.")
+
+class Range(Model):
+    """A three-point estimate: low, likely and high, in that order.
+
+    A point not given yet is None: the range is *unfinished* and no analysis uses it. The
+    points given must already be in order, so that typing them in any order never has to
+    pass through a refused state.
+    """
+
+    low: Money | None = Field(None, description="Pessimistic value.")
+    likely: Money | None = Field(None, description="Most likely value.")
+    high: Money | None = Field(None, description="Optimistic value.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
-        if not self.low <= self.likely <= self.high:
-            raise ValueError(
-                f"low ({self.low:g}) must not be above likely ({self.likely:g}), "
-                f"and likely not above high ({self.high:g})"
-            )
+        given = [(p, getattr(self, p)) for p in RANGE_PARTS if getattr(self, p) is not None]
+        for (a, x), (b, y) in itertools.pairwise(given):
+            if x > y:
+                raise ValueError(f"{a} ({x:g}) must not be above {b} ({y:g})")
         return self
+
+    @property
+    def finished(self) -> bool:
+        """Whether low, likely and high are all given."""
+        return all(getattr(self, p) is not None for p in RANGE_PARTS)
 
 
 class AmountRange(Range):
     """A three-point estimate of an amount that cannot be negative."""
 
-    low: Amount = Field(0.0, description="Pessimistic value.")
-    likely: Amount = Field(0.0, description="Most likely value.")
-    high: Amount = Field(0.0, description="Optimistic value.")
+    low: Amount | None = Field(None, description="Pessimistic value.")
+    likely: Amount | None = Field(None, description="Most likely value.")
+    high: Amount | None = Field(None, description="Optimistic value.")
 
 
 class ProbabilityRange(Range):
     """A three-point estimate of a probability between 0 and 1."""
 
-    low: Probability = Field(0.0, description="Lowest plausible probability.")
-    likely: Probability = Field(0.0, description="Most likely probability.")
-    high: Probability = Field(0.0, description="Highest plausible probability.")
+    low: Probability | None = Field(None, description="Lowest plausible probability.")
+    likely: Probability | None = Field(None, description="Most likely probability.")
+    high: Probability | None = Field(None, description="Highest plausible probability.")
 
 
 # --- team ------------------------------------------------------------------------------
@@ -416,6 +430,23 @@ class Estimate(Model):
         if len(ids) != len(set(ids)):
             raise ValueError("a competitor is estimated twice in one estimate")
         return self
+
+    def ranges(self) -> list[tuple[str, Range]]:
+        """Every range of the estimate with its dotted name, e.g. ``retaliation[0].damage``."""
+        out: list[tuple[str, Range]] = [
+            ("gain", self.gain),
+            ("cooperation_probability", self.cooperation_probability),
+            ("cooperation_value", self.cooperation_value),
+        ]
+        for k, r in enumerate(self.retaliation):
+            out += [(f"retaliation[{k}].probability", r.probability)]
+            out += [(f"retaliation[{k}].damage", r.damage)]
+        return out
+
+    @property
+    def finished(self) -> bool:
+        """Whether every range has low, likely and high: only then is the estimate analysed."""
+        return all(r.finished for _, r in self.ranges())
 
 
 class MoveEstimate(Estimate, Row):

@@ -533,6 +533,14 @@ def validate_answer(prompt: Prompt, data: Any) -> Answer:
             raise AnswerError(
                 [FieldProblem("Retaliation", f"{unknown[0]!r} is not a competitor of this move")]
             )
+        names = {c.id: c.name for c in prompt.competitors}
+        labels = dict(_ANSWER_LABELS)
+        for k, r in enumerate(answer.retaliation):
+            labels[f"retaliation[{k}].probability"] = f"{names[r.competitor_id]}: chance"
+            labels[f"retaliation[{k}].damage"] = f"{names[r.competitor_id]}: damage"
+        unfinished = [labels.get(n, n) for n, r in answer.ranges() if not r.finished]
+        if unfinished:  # a range still missing a value is never read as zero
+            raise AnswerError([FieldProblem(unfinished[0], "give low, likely and high")])
     elif isinstance(prompt, ValuesPrompt) and isinstance(answer, ValuesAnswer):
         known = {o.id for o in prompt.options}
         unknown = [k for k in answer.values if k not in known]

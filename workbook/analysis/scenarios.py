@@ -16,7 +16,7 @@ competitor on a move has *no view* on it, which is not the same as expecting no 
 competitor's pool on that move is the participants who did estimate it, with equal weights,
 and a draw whose participant has no view takes that competitor's retaliation from one of them
 chosen at random. A competitor that nobody estimated on a move is taken not to retaliate
-against that move (it must be estimated on at least one move, see below).
+against that move.
 
 **Net value.** Cooperation and each competitor's retaliation are yes/no events, independent
 of each other and, within one estimate, of the values. Drawing a probability from its range
@@ -36,10 +36,15 @@ were, and the same inputs and seed always give the same figures. The participant
 the draws are multinomial; the order of the draws carries no meaning. Draws are single
 precision (about seven significant digits), far finer than the Monte Carlo error.
 
-**Inputs refused** with ``ScenarioInputError``: no moves, a move without estimates, a
-retaliation estimate naming a competitor that is not in the list, a competitor nobody
-estimated on any move, and ranges that the model would refuse (out of order, probabilities
-outside 0..1, negative amounts, non-finite numbers), should a plan be built unvalidated.
+**What is analysed.** Only *finished* estimates count: an estimate with a range that still
+misses its low, likely or high value is left out, never read as zeros. A move without a
+finished estimate is left out of the results, and a competitor that no finished estimate
+covers is left out of them too; :func:`estimate_coverage` lists both, for the page to say so.
+
+**Inputs refused** with ``ScenarioInputError``: no moves, no move with a finished estimate,
+a retaliation estimate naming a competitor that is not in the list, and ranges that the
+model would refuse (out of order, probabilities outside 0..1, negative amounts, non-finite
+numbers), should a plan be built unvalidated.
 
 >>> from workbook.store import example_plan
 >>> scenarios = example_plan().scenarios
@@ -179,8 +184,73 @@ def _settings(scenarios: Scenarios, draws: int | None) -> tuple[str, int, int]:
     return distribution, seed, int(count)
 
 
+def _finished(estimate: Any) -> bool:
+    """Whether no range of an estimate still misses its low, likely or high value.
+
+    Anything that is not a range at all is not "unfinished": :func:`_triple` refuses it.
+    """
+    parts = [estimate.gain, estimate.cooperation_probability, estimate.cooperation_value]
+    for ret in estimate.retaliation:
+        parts += [ret.probability, ret.damage]
+    return not any(
+        hasattr(r, p) and getattr(r, p) is None for r in parts for p in ("low", "likely", "high")
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the analysis uses and what it leaves out until it is estimated.
+
+    ``moves`` has one row per move in plan order: ``move_id``, ``move``, ``finished`` (the
+    participants whose estimates are complete and analysed), ``unfinished`` (those whose
+    estimates still miss a low, likely or high value) and ``analysed`` (whether the move is
+    in the results: it has at least one finished estimate). ``competitors`` names the
+    competitors that no finished estimate of an analysed move covers: they are left out.
+    """
+
+    moves: pd.DataFrame
+    competitors: list[str]
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        """The moves left out of the results."""
+        return self.moves[~self.moves["analysed"]].reset_index(drop=True)
+
+
+def estimate_coverage(scenarios: Scenarios) -> Coverage:
+    """Which moves and competitors the analysis covers, and which wait for estimates.
+
+    >>> from workbook.store import example_plan
+    >>> estimate_coverage(example_plan().scenarios).missing.empty
+    True
+    """
+    rows = []
+    covered: set[str] = set()
+    for move in scenarios.moves:
+        done = [e for e in move.estimates if _finished(e)]
+        rows.append(
+            {
+                "move_id": move.id,
+                "move": move.name,
+                "finished": [e.participant for e in done],
+                "unfinished": [e.participant for e in move.estimates if not _finished(e)],
+                "analysed": bool(done),
+            }
+        )
+        covered.update(r.competitor_id for e in done for r in e.retaliation)
+    columns = ["move_id", "move", "finished", "unfinished", "analysed"]
+    competitors = list(scenarios.competitors)
+    labels = _labels([c.name for c in competitors], [c.id for c in competitors])
+    left_out = [label for c, label in zip(competitors, labels, strict=True) if c.id not in covered]
+    return Coverage(pd.DataFrame(rows, columns=columns), left_out)
+
+
 def _check(scenarios: Scenarios, draws: int | None = None) -> _Plan:
-    """Checked plain-number copy of the scenarios, or ScenarioInputError naming the problem."""
+    """Checked plain-number copy of the scenarios, or ScenarioInputError naming the problem.
+
+    Only finished estimates are used; moves without one, and competitors that no used
+    estimate covers, are left out (see :func:`estimate_coverage`).
+    """
     distribution, seed, count = _settings(scenarios, draws)
     if not scenarios.moves:
         raise ScenarioInputError(
@@ -192,13 +262,10 @@ def _check(scenarios: Scenarios, draws: int | None = None) -> _Plan:
     estimated: set[int] = set()
     moves = []
     for move in scenarios.moves:
-        if not move.estimates:
-            raise ScenarioInputError(
-                f"the move “{move.name}” has no estimates yet: "
-                "add at least one participant's ranges for it"
-            )
         views = []
         for est in move.estimates:
+            if not _finished(est):
+                continue
             who = f"{est.participant}'s estimate for the move “{move.name}”"
             retaliation: dict[int, tuple[Triple, Triple]] = {}
             for ret in est.retaliation:
@@ -236,14 +303,33 @@ def _check(scenarios: Scenarios, draws: int | None = None) -> _Plan:
                     retaliation=retaliation,
                 )
             )
-        moves.append(_Move(move.id, move.name, views))
-    for k, label in enumerate(labels):
-        if k not in estimated:
-            raise ScenarioInputError(
-                f"nobody has estimated how the competitor “{label}” would retaliate against "
-                "any move: estimate its chance and damage for at least one move, or remove it"
-            )
-    return _Plan(moves, labels, distribution, seed, count)
+        if views:
+            moves.append(_Move(move.id, move.name, views))
+    if not moves:
+        raise ScenarioInputError(
+            "no move has a finished estimate yet: give low, likely and high for every "
+            "range of one move to see the results"
+        )
+    kept = sorted(estimated)
+    renumber = {k: i for i, k in enumerate(kept)}
+    moves = [
+        _Move(
+            mv.id,
+            mv.name,
+            [
+                _View(
+                    v.participant,
+                    v.gain,
+                    v.cooperation_probability,
+                    v.cooperation_value,
+                    {renumber[k]: r for k, r in v.retaliation.items()},
+                )
+                for v in mv.views
+            ],
+        )
+        for mv in moves
+    ]
+    return _Plan(moves, [labels[k] for k in kept], distribution, seed, count)
 
 
 def _mean(r: Triple, distribution: str) -> float:

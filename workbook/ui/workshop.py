@@ -24,16 +24,18 @@ import ipywidgets as W
 
 from workbook.content import WorkshopContent, load_content, load_workshop_content
 from workbook.errors import WorkbookError
-from workbook.model import AgendaItem, Estimate, ParkingItem
+from workbook.model import AgendaItem, AmountRange, Estimate, ParkingItem, ProbabilityRange, Range
 from workbook.store import PlanStore
 from workbook.ui.forms import (
     Column,
     ParseError,
+    RangeRow,
     RowTable,
     close_tree,
     format_number,
     grid_template,
     parse_number,
+    range_grid,
 )
 from workbook.ui.kit import make
 from workbook.ui.plot import FigureView
@@ -380,24 +382,29 @@ def _cell(value: float | None) -> W.Text:
 
 
 class EstimateForm:
-    """Low, likely and high for each quantity of a move; one value alone means all three."""
+    """Low, likely and high for each quantity of a move (the app's one range editor)."""
 
     def __init__(self, prompt: EstimatePrompt, initial: Estimate | None, currency: str):
         self.prompt = prompt
         data = initial.model_dump() if initial else None
         given = {r["competitor_id"]: r for r in data["retaliation"]} if data else {}
         self.rows: list[tuple[str, str, list[W.Text], bool]] = []
-        specs: list[tuple[str, str, dict[str, float] | None, bool]] = [
-            ("gain", f"Our direct gain ({currency})", data and data["gain"], True),
+        self.ranges: list[RangeRow] = []
+        specs: list[tuple[str, str, str, type[Range], dict[str, float] | None, bool]] = [
+            ("gain", "Our direct gain", currency, Range, data and data["gain"], True),
             (
                 "cooperation_probability",
-                "Chance the customer cooperates (0 to 1)",
+                "Chance the customer cooperates",
+                "0 to 1",
+                ProbabilityRange,
                 data and data["cooperation_probability"],
                 True,
             ),
             (
                 "cooperation_value",
-                f"Value to us if they cooperate ({currency})",
+                "Value to us if they cooperate",
+                currency,
+                AmountRange,
                 data and data["cooperation_value"],
                 True,
             ),
@@ -407,7 +414,9 @@ class EstimateForm:
             specs.append(
                 (
                     f"{c.id}:probability",
-                    f"{c.name}: chance it retaliates (0 to 1)",
+                    f"{c.name}: chance it retaliates",
+                    "0 to 1",
+                    ProbabilityRange,
                     old and old["probability"],
                     False,
                 )
@@ -415,40 +424,27 @@ class EstimateForm:
             specs.append(
                 (
                     f"{c.id}:damage",
-                    f"{c.name}: damage to us if it does ({currency})",
+                    f"{c.name}: damage to us if it does",
+                    currency,
+                    AmountRange,
                     old and old["damage"],
                     False,
                 )
             )
-        cells: list[W.Widget] = [
-            _html(f"<b style='font-size:12px;color:{MUTED}'>{h}</b>")
-            for h in ("", "low", "likely", "high")
-        ]
-        for key, label, values, required in specs:
-            boxes = [_cell(values[p] if values else None) for p in ("low", "likely", "high")]
-            self.rows.append((key, label, boxes, required))
-            cells += [_html(f"<div style='line-height:1.3;font-size:13px'>{esc(label)}</div>")]
-            cells += boxes
-        self.widget = _grid(cells, ["2.2fr", "1fr", "1fr", "1fr"])
+        for key, label, unit, model, values, required in specs:
+            row = RangeRow(label, unit, model=model, value=values)
+            self.ranges.append(row)
+            self.rows.append((key, label, row.boxes, required))
+        self.widget = range_grid(self.ranges, label_width="2.2fr")
 
     def read(self) -> dict[str, Any]:
         """The answer data typed in; ParseError names the row that cannot be read."""
         data: dict[str, Any] = {"retaliation": []}
         competitors: dict[str, dict[str, Any]] = {}
-        for key, label, boxes, required in self.rows:
-            texts = [b.value.strip() for b in boxes]
-            if not any(texts):
-                if required:
-                    raise ParseError(f"{label}: enter a likely value, or all three.")
+        for (key, _label, _boxes, required), row in zip(self.rows, self.ranges, strict=True):
+            triple = row.read(required=required)
+            if triple is None:
                 continue
-            try:
-                low, likely, high = (parse_number(t, optional=True) for t in texts)
-            except ParseError as exc:
-                raise ParseError(f"{label}: {exc}") from None
-            if likely is None:
-                raise ParseError(f"{label}: enter the likely value too.")
-            triple = {"low": likely if low is None else low, "likely": likely}
-            triple["high"] = likely if high is None else high
             cid, _, part = key.partition(":")
             if part:
                 competitors.setdefault(cid, {"competitor_id": cid})[part] = triple
@@ -465,9 +461,8 @@ class EstimateForm:
 
     def disable(self) -> None:
         """Make the form read-only."""
-        for _key, _label, boxes, _required in self.rows:
-            for box in boxes:
-                box.disabled = True
+        for row in self.ranges:
+            row.disable()
 
 
 class ValuesForm:

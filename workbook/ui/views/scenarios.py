@@ -11,9 +11,11 @@ import pandas as pd
 
 from workbook import model as m
 from workbook.analysis.scenarios import (
+    Coverage,
     ScenarioInputError,
     best_responses,
     disagreement,
+    estimate_coverage,
     expected_values,
     greatest_cooperation,
     least_regret,
@@ -23,17 +25,54 @@ from workbook.analysis.scenarios import (
 )
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
-from workbook.ui.forms import FULL_ROW, Column, close_tree, make_widget, message_widget
+from workbook.ui.forms import Column, RangeRow, close_tree, message_widget, range_grid
 from workbook.ui.session import Change
-from workbook.ui.style import COLORS, figures_html, hint_html, verdict_html
+from workbook.ui.style import COLORS, figures_html, hint_html
 from workbook.ui.views.base import SectionView
-
-RANGE = ("low", "likely", "high")
+from workbook.workshop import pooled_estimate
 
 
 def competitor_choices(plan: m.Plan) -> list[tuple[str, str]]:
     """The plan's competitors as (name, id) pairs."""
     return [(c.name, c.id) for c in plan.scenarios.competitors]
+
+
+EMPTY = {
+    "quadrant": "Finish one estimate (low, likely and high for every range) to see how each "
+    "move weighs retaliation against cooperation.",
+    "ranges": "Finish one estimate to see each move's bad, likely and good case.",
+    "disagreement": "Estimates of the same move by two or more people show where the team "
+    "disagrees.",
+}
+"""What each chart needs before it can be drawn."""
+
+
+def coverage_html(cover: Coverage) -> str:
+    """The moves and competitors left out of the results, and why (empty when none)."""
+    items = []
+    for row in cover.missing.itertuples():
+        if not row.unfinished:
+            why = "no estimate yet"
+        elif len(row.unfinished) == 1:
+            why = f"{row.unfinished[0]}'s estimate is unfinished"
+        else:
+            why = f"the estimates of {_names(row.unfinished)} are unfinished"
+        items.append(f"<li>{html.escape(row.move)}: {html.escape(why)}</li>")
+    for name in cover.competitors:
+        items.append(
+            f"<li>{html.escape(name)}: nobody has estimated its retaliation, so it is left out</li>"
+        )
+    if not items:
+        return ""
+    return (
+        f"<div class='nw-not-analysed' style='font-size:13px;line-height:1.4;"
+        f"color:{COLORS['muted']}'><b>Not in the results yet</b>"
+        f"<ul style='margin:2px 0'>{''.join(items)}</ul></div>"
+    )
+
+
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def payoff_html(table: pd.DataFrame, currency: str) -> str:
@@ -85,6 +124,7 @@ class View(SectionView):
         self.who.observe(lambda _c: self._render_editor(), names="value")
         self.prompts = W.VBox()
         self.problem = W.HTML()
+        self.missing = W.HTML()
         self.highlights = W.HTML()
         self.quadrant = self.chart("quadrant")
         self.ranges = self.chart("ranges")
@@ -126,6 +166,7 @@ class View(SectionView):
             self.editor,
             self.heading("What it adds up to"),
             self.problem,
+            self.missing,
             self.highlights,
             self.panel(self.quadrant),
             self.panel(self.ranges),
@@ -187,30 +228,49 @@ class View(SectionView):
             self.editor.children = [self._start_button(move)]
             return
         base = ("scenarios", "moves", move, "estimates", estimate)
-        rows: list[W.Widget] = [
-            self._range(("Our direct gain", "money"), (*base, "gain")),
+        currency = self.session.plan.currency
+        rows: list[RangeRow] = [
+            self._range("Our direct gain", currency, m.Range, (*base, "gain")),
             self._range(
-                ("Chance the customer cooperates", "0 to 1"), (*base, "cooperation_probability")
+                "Chance the customer cooperates",
+                "0 to 1",
+                m.ProbabilityRange,
+                (*base, "cooperation_probability"),
             ),
-            self._range(("Value to us if they cooperate", "money"), (*base, "cooperation_value")),
+            self._range(
+                "Value to us if they cooperate",
+                currency,
+                m.AmountRange,
+                (*base, "cooperation_value"),
+            ),
         ]
         plan = self.session.plan
         retaliation = plan.scenarios.moves[move].estimates[estimate].retaliation
         by_competitor = {r.competitor_id: k for k, r in enumerate(retaliation)}
+        buttons: list[W.Widget] = []
         for competitor in plan.scenarios.competitors:
             k = by_competitor.get(competitor.id)
             if k is None:
-                rows.append(self._add_competitor_button(base, competitor))
+                buttons.append(self._add_competitor_button(base, competitor))
                 continue
             path = (*base, "retaliation", k)
             rows.append(
                 self._range(
-                    (f"{competitor.name}: chance it retaliates", "0 to 1"), (*path, "probability")
+                    f"{competitor.name}: chance it retaliates",
+                    "0 to 1",
+                    m.ProbabilityRange,
+                    (*path, "probability"),
                 )
             )
             rows.append(
-                self._range((f"{competitor.name}: damage if it does", "money"), (*path, "damage"))
+                self._range(
+                    f"{competitor.name}: damage if it does",
+                    currency,
+                    m.AmountRange,
+                    (*path, "damage"),
+                )
             )
+            buttons.append(self._no_view_button(base, k, competitor))
         remove = W.Button(
             description="Remove this estimate",
             icon="trash",
@@ -218,27 +278,47 @@ class View(SectionView):
             disabled=self.session.read_only,
         )
         remove.on_click(lambda _b: self.session.remove(base[:-1], estimate))
-        header = self.row(
-            *(W.HTML(f"<b style='font-size:12px'>{t}</b>") for t in ("", "low", "likely", "high")),
-            widths=["2fr", "1fr", "1fr", "1fr"],
-        )
-        self.editor.children = [header, *rows, W.HBox([remove])]
+        status = W.HTML()
+        status.add_class("nw-estimate-status")
 
-    def _range(self, label: tuple[str, str], path: tuple[Any, ...]) -> W.Widget:
-        message = message_widget()
-        cells: list[W.Widget] = [
-            W.HTML(
-                f"<div style='line-height:1.3'>{html.escape(label[0])}<br>"
-                f"<span style='font-size:11px;color:{COLORS['muted']}'>{label[1]}</span></div>"
+        def show_status(_change: object = None) -> None:
+            try:
+                current = self.session.get(base)
+            except (IndexError, KeyError, AttributeError):
+                return
+            missing = sum(not r.finished for _, r in current.ranges())
+            status.value = (
+                hint_html(
+                    f"Unfinished: {missing} of {len(current.ranges())} ranges still miss a "
+                    "value. This estimate is left out of the results until every range has "
+                    "low, likely and high.",
+                    COLORS["warn"],
+                    size="13px",
+                )
+                if missing
+                else ""
             )
+
+        self.editor_subs.on(base, show_status)
+        show_status()
+        self.editor.children = [
+            status,
+            range_grid(rows),
+            W.HBox(buttons, layout=W.Layout(flex_flow="row wrap", grid_gap="4px")),
+            W.HBox([remove]),
         ]
-        for part in RANGE:
-            widget, _ = make_widget(
-                self.session, (*path, part), subs=self.editor_subs, message=message
-            )
-            cells.append(widget)
-        message.layout.grid_area = FULL_ROW
-        return W.VBox([self.row(*cells, widths=["2fr", "1fr", "1fr", "1fr"]), message])
+
+    def _range(
+        self, label: str, unit: str, model: type[m.Range], path: tuple[Any, ...]
+    ) -> RangeRow:
+        row = RangeRow(
+            label,
+            unit,
+            model=model,
+            value=self.session.get(path),
+            disabled=self.session.read_only,
+        )
+        return row.bind(self.session, path, self.editor_subs)
 
     def _start_button(self, move: int) -> W.Widget:
         who = (self.who.value or "").strip()
@@ -250,15 +330,17 @@ class View(SectionView):
         )
         button.add_class("nw-start-estimate")
         message = message_widget()
+        finished = [e for e in self.session.plan.scenarios.moves[move].estimates if e.finished]
 
         def start(_b: W.Button) -> None:
             plan = self.session.plan
-            existing = plan.scenarios.moves[move].estimates
-            template = (
-                existing[0].model_dump(exclude={"id"})
-                if existing
-                else {"retaliation": [{"competitor_id": c.id} for c in plan.scenarios.competitors]}
-            )
+            done = [e for e in plan.scenarios.moves[move].estimates if e.finished]
+            median = pooled_estimate(done)
+            template = median.model_dump() if median else {"retaliation": []}
+            known = {r["competitor_id"] for r in template["retaliation"]}
+            template["retaliation"] += [
+                {"competitor_id": c.id} for c in plan.scenarios.competitors if c.id not in known
+            ]
             template["participant"] = who
             message.say(
                 self.session.append(
@@ -270,9 +352,9 @@ class View(SectionView):
 
         button.on_click(start)
         hint = (
-            "It starts from the first estimate of this move, for you to adjust."
-            if self.session.plan.scenarios.moves[move].estimates
-            else "It starts from zero ranges for every competitor."
+            "It starts from the team's current median, for you to adjust."
+            if finished
+            else "It starts empty: give low, likely and high for each range, in any order."
         )
         return W.VBox([button, W.HTML(hint_html(hint)), message])
 
@@ -288,6 +370,20 @@ class View(SectionView):
                 (*base, "retaliation"), m.RetaliationEstimate(competitor_id=competitor.id)
             )
         )
+        return button
+
+    def _no_view_button(
+        self, base: tuple[Any, ...], index: int, competitor: m.Competitor
+    ) -> W.Widget:
+        button = W.Button(
+            description=f"No view on {competitor.name}",
+            icon="times",
+            tooltip=f"Leave {competitor.name} to the others' estimates of this move",
+            layout=W.Layout(width="auto"),
+            disabled=self.session.read_only,
+        )
+        button.add_class("nw-no-view")
+        button.on_click(lambda _b: self.session.remove((*base, "retaliation"), index))
         return button
 
     # --- prompts from strategy alignment ----------------------------------------------
@@ -327,16 +423,19 @@ class View(SectionView):
     def _refresh(self) -> None:
         plan = self.session.plan
         scenarios = plan.scenarios
+        self.missing.value = coverage_html(estimate_coverage(scenarios))
         try:
             expected = expected_values(scenarios)
             figures = simulate(scenarios)
             table = payoff_table(scenarios)
             spread = disagreement(scenarios)
         except ScenarioInputError as exc:
-            self.problem.value = verdict_html(str(exc), False)
+            text = str(exc)
+            self.problem.value = hint_html(text[:1].upper() + text[1:] + ".", size="13px")
             self.highlights.value = self.payoff.value = ""
-            for chart in (self.quadrant, self.ranges, self.spread):
-                chart.show(None, "")
+            self.quadrant.show(None, EMPTY["quadrant"])
+            self.ranges.show(None, EMPTY["ranges"])
+            self.spread.show(None, EMPTY["disagreement"])
             return
         self.problem.value = ""
         worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
@@ -352,7 +451,4 @@ class View(SectionView):
         self.quadrant.show(quadrant_chart(expected, plan.currency))
         self.ranges.show(range_chart(figures, plan.currency))
         self.payoff.value = payoff_html(table, plan.currency)
-        self.spread.show(
-            disagreement_chart(spread) if len(spread) else None,
-            "Estimates from two or more people show where the team disagrees.",
-        )
+        self.spread.show(disagreement_chart(spread) if len(spread) else None, EMPTY["disagreement"])
