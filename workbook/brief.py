@@ -1,10 +1,10 @@
 """The brief: one page a team takes into the room, and its exports.
 
 Each section contributes a :class:`Part` made of plain blocks (paragraphs, bullets,
-tables, key figures, charts); the renderers turn the same parts into HTML or Markdown,
-escaping every text a user typed. The HTML export is self-contained: it carries its
-styles and plotly.js, opens offline, and a Content-Security-Policy lets only its own
-scripts run.
+warnings, tables, key figures, charts). Every format renders the same parts: HTML
+(:mod:`workbook.brief_html`), Markdown (:mod:`workbook.brief_md`) and xlsx
+(:mod:`workbook.brief_xlsx`), each escaping user text for its own medium. A new part is
+one function added to :data:`PARTS`; every format shows it.
 
 >>> from workbook.store import example_plan
 >>> "Strategic fit" in brief_markdown(example_plan())
@@ -13,14 +13,10 @@ True
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import io
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from workbook.model import Objective, Plan
@@ -46,6 +42,13 @@ class Bullets:
 
 
 @dataclass(frozen=True)
+class Warnings:
+    """Things to check before the meeting, shown as warnings apart from the plan itself."""
+
+    items: list[str]
+
+
+@dataclass(frozen=True)
 class Table:
     """A small table of texts."""
 
@@ -62,28 +65,87 @@ class Figures:
 
 @dataclass(frozen=True)
 class Chart:
-    """A plotly figure, drawn only in the HTML export."""
+    """A plotly figure, drawn only in the HTML export (as a static picture)."""
 
     figure: Any
 
 
-Block = Para | Bullets | Table | Figures | Chart
+Block = Para | Bullets | Warnings | Table | Figures | Chart
+
+
+class Money(str):
+    """An amount shown as text (``EUR 4,200``) that keeps its number for spreadsheets."""
+
+    amount: float | None
+    currency: str
+
+    def __new__(cls, amount: float | None, currency: str) -> Money:
+        text = "—" if amount is None else f"{currency} {amount:,.0f}"
+        obj = super().__new__(cls, text)
+        obj.amount, obj.currency = amount, currency
+        return obj
+
+
+class Share(str):
+    """A share shown as a percentage (``81%``) that keeps its fraction for spreadsheets."""
+
+    fraction: float
+
+    def __new__(cls, fraction: float) -> Share:
+        obj = super().__new__(cls, f"{fraction:.0%}")
+        obj.fraction = fraction
+        return obj
 
 
 @dataclass
 class Part:
-    """One section of the brief."""
+    """One section of the brief: ``blocks`` make the one-page brief, ``details`` follow it.
+
+    Printed, the blocks of every part fit the first page; the details (longer lists,
+    tables and charts) come on the pages after it.
+    """
 
     title: str
     blocks: list[Block] = field(default_factory=list)
+    details: list[Block] = field(default_factory=list)
 
 
 # --- the parts ----------------------------------------------------------------------------
 
 
-def money(plan: Plan, amount: float | None) -> str:
+def money(plan: Plan, amount: float | None) -> Money:
     """An amount in the plan's currency, or a dash."""
-    return "—" if amount is None else f"{plan.currency} {amount:,.0f}"
+    return Money(amount, plan.currency)
+
+
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;] )([A-Z][a-z]+)\b")
+
+
+def proper_words(plan: Plan) -> frozenset[str]:
+    """Capitalised words the plan uses in mid-sentence: names that keep their capital."""
+    return frozenset(_MID_SENTENCE_CAPITAL.findall(plan.model_dump_json()))
+
+
+def clause(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """``text`` made to continue a sentence: an ordinary first word loses its capital.
+
+    Acronyms, names in ``keep`` and words with inner capitals keep theirs; a final full
+    stop is dropped.
+
+    >>> clause("A three-year term.", frozenset())
+    'a three-year term'
+    >>> clause("FleetSense matches it", frozenset())
+    'FleetSense matches it'
+    """
+    text = " ".join(text.split()).rstrip(".")
+    first = re.match(r"[A-Za-z][\w'-]*", text)
+    if first is None:
+        return text
+    word = first.group(0)
+    ordinary = word[0].isupper() and (word[1:] == word[1:].lower()) and word != "I"
+    if ordinary and word not in keep and (len(word) > 1 or len(text) == 1 or text[1] == " "):
+        return word[0].lower() + text[1:]
+    return text
 
 
 def _deal(plan: Plan, _ctx: BriefContext) -> Part:
@@ -97,6 +159,8 @@ def _deal(plan: Plan, _ctx: BriefContext) -> Part:
                 strong=True,
             ),
             Para(plan.summary),
+        ],
+        [
             Para(
                 "Team: "
                 + (
@@ -114,8 +178,8 @@ def _strategy(plan: Plan, ctx: BriefContext) -> Part:
     s = plan.strategy
     objectives = ctx.objectives if ctx.objectives is not None else objectives_from_links(s)
     fit = fit_check(s, objectives)
-    blocks: list[Block] = [
-        Para(fit.verdict, "good" if fit.strategic else "bad", strong=True),
+    blocks: list[Block] = [Para(fit.verdict, "good" if fit.strategic else "bad", strong=True)]
+    details: list[Block] = [
         Bullets(
             [
                 f"{row.objective} ({row.strength_label})" + (f": {row.how}" if row.how else "")
@@ -132,12 +196,12 @@ def _strategy(plan: Plan, ctx: BriefContext) -> Part:
     ]
     problems = [f"{f.subject}: {f.reason}" for f in fit.flags if f.severity == "problem"]
     if problems:
-        blocks.append(Bullets(problems))
+        blocks.append(Warnings(problems))
     if ctx.charts and len(fit.table):
         from workbook.charts.strategy import fit_chart
 
-        blocks.append(Chart(fit_chart(fit)))
-    return Part("Strategic fit", blocks)
+        details.append(Chart(fit_chart(fit)))
+    return Part("Strategic fit", blocks, details)
 
 
 def _value(plan: Plan, ctx: BriefContext) -> Part:
@@ -155,10 +219,10 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
                 ("Alternative", v.alternative.name or "—"),
             ]
         ),
-        Para(coverage(v).summary),
     ]
+    details: list[Block] = [Para(coverage(v).summary)]
     if v.framings:
-        blocks.append(
+        details.append(
             Table(
                 ["Stakeholder", "How we frame it"],
                 [[f.name or f.role.replace("_", " "), f.statement] for f in v.framings],
@@ -167,8 +231,8 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts and v.value_items:
         from workbook.charts.value import value_chart
 
-        blocks.append(Chart(value_chart(value_items_frame(v), plan.currency, payback)))
-    return Part("Value proposition", blocks)
+        details.append(Chart(value_chart(value_items_frame(v), plan.currency, payback)))
+    return Part("Value proposition", blocks, details)
 
 
 def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
@@ -196,7 +260,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
                     money(plan, row.p10),
                     money(plan, row.p50),
                     money(plan, row.p90),
-                    f"{row.prob_loss:.0%}",
+                    Share(row.prob_loss),
                 ]
                 for row in figures.sort_values("prob_loss", ascending=False).itertuples()
             ],
@@ -215,8 +279,11 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts:
         from workbook.charts.scenarios import quadrant_chart, range_chart
 
-        blocks.append(Chart(quadrant_chart(sc.expected_values(plan.scenarios), plan.currency)))
-        blocks.append(Chart(range_chart(figures, plan.currency)))
+        details = [
+            Chart(quadrant_chart(sc.expected_values(plan.scenarios), plan.currency)),
+            Chart(range_chart(figures, plan.currency)),
+        ]
+        return Part("Moves and their risks", blocks, details)
     return Part("Moves and their risks", blocks)
 
 
@@ -225,6 +292,7 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis.ledger import ledger_status
 
     c = plan.concessions
+    keep = proper_words(plan)
     ours, theirs = c.positions.ours, c.positions.theirs
     zone = zopa(plan)
     trades = trade_currency(c, plan.side)
@@ -252,14 +320,15 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
         Para(zone.statement, "good" if zone.exists else "bad" if zone.exists is False else ""),
         Para(
             "Trade currency (cheap for us, valuable to them): "
-            + (
-                "; ".join(f"{r.variable}: {r.to_option}" for r in currency.head(4).itertuples())
-                or "—"
-            )
+            + ("; ".join(_trade_currency(currency.head(4))) or "—")
         ),
         Para("Our conditional steps:", strong=True),
         Bullets(
-            [f"If they give {st.if_they_give}, we give {st.we_give}" for st in c.steps],
+            [
+                f"If you give {clause(st.if_they_give, keep)}, "
+                f"then we give {clause(st.we_give, keep)}."
+                for st in c.steps
+            ],
             "No conditional steps planned.",
         ),
     ]
@@ -271,16 +340,25 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
         f"Unanswered in the ledger: {d}" for d in status[status["unanswered"]]["description"]
     ]
     if problems:
-        blocks.append(Bullets(problems))
+        blocks.append(Warnings(problems))
+    details: list[Block] = []
     if ctx.charts:
         from workbook.analysis.concessions import package_view
         from workbook.charts.concessions import package_chart, zopa_chart
 
-        blocks.append(Chart(zopa_chart(plan, zone)))
+        details.append(Chart(zopa_chart(plan, zone)))
         view = package_view(c, seed=plan.scenarios.seed)
         if view is not None:
-            blocks.append(Chart(package_chart(view)))
-    return Part("Positions and concession plan", blocks)
+            details.append(Chart(package_chart(view)))
+    return Part("Positions and concession plan", blocks, details)
+
+
+def _trade_currency(rows: Any) -> list[str]:
+    """Each variable once, with the options that are cheap for us and valuable to them."""
+    options: dict[str, list[str]] = {}
+    for row in rows.itertuples():
+        options.setdefault(row.variable, []).append(row.to_option)
+    return [f"{variable}: {' or '.join(opts)}" for variable, opts in options.items()]
 
 
 def _relationship(plan: Plan, ctx: BriefContext) -> Part:
@@ -296,6 +374,8 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     blocks: list[Block] = [
         Para(balance.verdict, "good" if balance.fair else "bad"),
         Para(f"Trust today {rel.trust_level}/5. {mode_advice(rel)}"),
+    ]
+    details: list[Block] = [
         Para("What we share, in order:", strong=True),
         Bullets(
             [
@@ -312,8 +392,8 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts and balance.share_ours is not None:
         from workbook.charts.relationship import balance_chart
 
-        blocks.append(Chart(balance_chart(balance, rel.fair_share)))
-    return Part("Relationship plan", blocks)
+        details.append(Chart(balance_chart(balance, rel.fair_share)))
+    return Part("Relationship plan", blocks, details)
 
 
 def _questions(plan: Plan, _ctx: BriefContext) -> Part:
@@ -364,64 +444,56 @@ def brief_parts(
     return [part(plan, ctx) for part in PARTS]
 
 
-# --- HTML ---------------------------------------------------------------------------------
+# --- formats ------------------------------------------------------------------------------
 
-CSS = """
-.nw-brief{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1f2933;
-line-height:1.45;font-size:14px;max-width:900px}
-.nw-brief h1{font-size:22px;margin:0 0 4px 0}
-.nw-brief h2{font-size:16px;margin:18px 0 6px 0;border-bottom:1px solid #d9dee5;
-padding-bottom:2px}
-.nw-brief table{border-collapse:collapse;width:100%;font-size:13px;margin:4px 0}
-.nw-brief td,.nw-brief th{text-align:left;padding:3px 6px;border-bottom:1px solid #eef1f4;
-vertical-align:top}
-.nw-brief .good{color:#1e7b4d}.nw-brief .bad{color:#b42318}
-.nw-brief .figs{display:flex;flex-wrap:wrap;gap:4px 18px}
-.nw-brief .figs small{display:block;color:#5f6b7a;font-size:11px}
-.nw-brief .figs b{font-size:16px}
-@media print{.nw-brief{max-width:none}.nw-chart{break-inside:avoid}}
-"""
+EXPORT_FORMATS = ("html", "md", "xlsx", "json")
+"""Formats of :func:`export_brief`."""
+
+SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".xlsx": "xlsx",
+    ".json": "json",
+}
+"""File extensions that name a format."""
 
 
-QUOTED_NONE = "'none'"
+class ExportFormatError(ValueError):
+    """A file name and a format that do not go together."""
 
 
-def e(text: object) -> str:
-    """Escape any value for HTML."""
-    return html.escape(str(text), quote=True)
+def export_format(path: str | PurePath | None, fmt: str | None) -> str:
+    """The format for writing to ``path``: ``fmt`` if given, else the one its extension names.
 
+    ``fmt`` wins over an extension that names no format; a contradiction is an error.
 
-def _block_html(block: Block, charts: list[str]) -> str:
-    if isinstance(block, Para):
-        if not block.text:
-            return ""
-        text = f"<b>{e(block.text)}</b>" if block.strong else e(block.text)
-        return f"<p class='{block.tone}'>{text}</p>" if block.tone else f"<p>{text}</p>"
-    if isinstance(block, Bullets):
-        if not block.items:
-            return f"<p style='color:#5f6b7a'>{e(block.empty)}</p>"
-        return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in block.items) + "</ul>"
-    if isinstance(block, Table):
-        head = "".join(f"<th>{e(c)}</th>" for c in block.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in block.rows
+    >>> export_format("brief.html", None), export_format("brief.txt", "md")
+    ('html', 'md')
+    """
+    if fmt is not None and fmt not in EXPORT_FORMATS:
+        raise ExportFormatError(
+            f"unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
         )
-        return f"<table><tr>{head}</tr>{body}</table>"
-    if isinstance(block, Figures):
-        tiles = "".join(f"<div><small>{e(k)}</small><b>{e(v)}</b></div>" for k, v in block.pairs)
-        return f"<div class='figs'>{tiles}</div>"
-    charts.append(json.dumps(json.loads(block.figure.to_json()), separators=(",", ":")))
-    return f"<div class='nw-chart' id='nw-chart-{len(charts)}'></div>"
-
-
-def brief_body(plan: Plan, parts: Sequence[Part], charts: list[str] | None = None) -> str:
-    """The brief as an HTML fragment; chart specs are collected into ``charts``."""
-    charts = [] if charts is None else charts
-    out = [f"<h1>{e(plan.name)}</h1>"]
-    for part in parts:
-        out.append(f"<h2>{e(part.title)}</h2>")
-        out += [_block_html(b, charts) for b in part.blocks]
-    return "<div class='nw-brief'>" + "".join(out) + "</div>"
+    if path is None:
+        return fmt or "json"
+    suffix = PurePath(path).suffix.lower()
+    named = SUFFIXES.get(suffix)
+    if fmt is None:
+        if named is None:
+            known = ", ".join(sorted(SUFFIXES))
+            raise ExportFormatError(
+                f"cannot tell the format from {PurePath(path).name!r}: name a file ending "
+                f"in {known}, or add --format"
+            )
+        return named
+    if named is not None and named != fmt:
+        raise ExportFormatError(
+            f"{PurePath(path).name!r} names the {named} format but --format says {fmt}: "
+            f"drop one, or make them agree"
+        )
+    return fmt
 
 
 def brief_html(
@@ -433,139 +505,30 @@ def brief_html(
 ) -> str:
     """The brief as HTML: a whole offline document when ``standalone``, else a fragment.
 
-    A standalone document carries plotly.js and its charts unless ``charts`` is False.
+    A standalone document carries its charts as inline SVG unless ``charts`` is False.
     """
+    from workbook.brief_html import render_html
+
     with_charts = standalone if charts is None else charts
     parts = brief_parts(plan, objectives, charts=with_charts)
-    specs: list[str] = []
-    body = brief_body(plan, parts, specs)
-    if not standalone:
-        return f"<style>{CSS}</style>{body}"
-    scripts = []
-    if specs:
-        from plotly.offline import get_plotlyjs
-
-        scripts.append(get_plotlyjs())
-        config = json.dumps({"displaylogo": False})
-        for number, spec in enumerate(specs, start=1):
-            safe = spec.replace("</", "<\\/")
-            scripts.append(
-                f"(function(){{var f={safe};Plotly.newPlot('nw-chart-{number}',f.data,"
-                f"f.layout,{config});}})();"
-            )
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in scripts
-    )
-    policy = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        f"script-src {hashes or QUOTED_NONE}"
-    )
-    script_tags = "".join(f"<script>{s}</script>" for s in scripts)
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{policy}\">"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{e(plan.name)}</title><style>body{{margin:24px auto;max-width:920px;"
-        f"padding:0 16px}}{CSS}</style></head><body>{body}{script_tags}</body></html>"
-    )
-
-
-# --- Markdown -----------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
-_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([-+>=])")
-
-
-def md(text: object) -> str:
-    """Escape a text for Markdown: its markup characters and any HTML in it."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    escaped = _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
-    return html.escape(escaped, quote=False)
-
-
-def _block_markdown(block: Block) -> str:
-    if isinstance(block, Para):
-        if not block.text:
-            return ""
-        return f"**{md(block.text)}**" if block.strong else md(block.text)
-    if isinstance(block, Bullets):
-        return "\n".join(f"- {md(i)}" for i in block.items) if block.items else md(block.empty)
-    if isinstance(block, Table):
-        lines = [
-            "| " + " | ".join(md(c) for c in block.columns) + " |",
-            "|" + "---|" * len(block.columns),
-        ]
-        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in block.rows]
-        return "\n".join(lines)
-    if isinstance(block, Figures):
-        return " · ".join(f"{md(k)}: **{md(v)}**" for k, v in block.pairs)
-    return ""
+    return render_html(plan.name, parts, standalone=standalone)
 
 
 def brief_markdown(plan: Plan, objectives: Sequence[Objective] | None = None) -> str:
     """The brief as Markdown (without charts)."""
-    out = [f"# {md(plan.name)}"]
-    for part in brief_parts(plan, objectives):
-        out.append(f"## {md(part.title)}")
-        out += [text for text in (_block_markdown(b) for b in part.blocks) if text]
-    return "\n\n".join(out) + "\n"
+    from workbook.brief_md import render_markdown
 
-
-# --- xlsx ---------------------------------------------------------------------------------
+    return render_markdown(plan.name, brief_parts(plan, objectives))
 
 
 def brief_xlsx(plan: Plan, objectives: Sequence[Objective] | None = None) -> bytes:
-    """A workbook with one sheet per table of the plan and of its analyses.
+    """A workbook for a deal's finance lead: the brief's summary, then one sheet per table.
 
     Every text is written as text, so a value such as ``=HYPERLINK(...)`` stays inert.
     """
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+    from workbook.brief_xlsx import render_xlsx
 
-    from workbook.tables import analysis_tables
-
-    book = Workbook()
-    book.remove(book.active)
-    frames = {**plan.tables(), **analysis_tables(plan, objectives)}
-    for name, frame in frames.items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([_cell(v) for v in row])
-        for cell in (c for r in sheet.iter_rows(min_row=2) for c in r):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-        for index, column in enumerate(frame.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(
-                60, max(10, len(str(column)) + 2)
-            )
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    """A value openpyxl can write: lists become text, missing values blanks."""
-    import datetime as dt
-
-    if isinstance(value, list | tuple | set | dict):
-        return json.dumps(value if not isinstance(value, set) else sorted(value), default=str)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    try:
-        import pandas as pd
-
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-EXPORT_FORMATS = ("html", "md", "xlsx", "json")
-"""Formats of ``export_brief``."""
+    return render_xlsx(plan, brief_parts(plan, objectives), objectives)
 
 
 def export_brief(plan: Plan, fmt: str, objectives: Sequence[Objective] | None = None) -> bytes:

@@ -3,7 +3,7 @@
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
                            [--max-kernels N] [--pool-size N]
 negotiation-workbook list [--db PATH]
-negotiation-workbook export PLAN [--format json|html|md|xlsx] [-o FILE] [--db PATH]
+negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH]
 negotiation-workbook import FILE [--db PATH]
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from workbook.brief import EXPORT_FORMATS, export_brief
+from workbook.brief import EXPORT_FORMATS, ExportFormatError, export_brief, export_format
 from workbook.errors import WorkbookError
 
 
@@ -117,18 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a plan to a file or to standard output")
     export.add_argument("plan", metavar="PLAN", help="plan id or name")
     export.add_argument(
-        "--format",
-        choices=EXPORT_FORMATS,
-        default="json",
-        help="json (the plan, for import), html (the brief, offline, with "
-        "charts), md (the brief as Markdown), xlsx (every table)",
-    )
-    export.add_argument(
         "-o",
         "--output",
         type=Path,
         default=None,
-        help="file to write (default: standard output; xlsx needs a file)",
+        help="file to write; its extension (.json, .html, .md, .xlsx) sets the format "
+        "(default: the plan as JSON on standard output)",
+    )
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default=None,
+        help="json (the plan, for import), html (the brief, offline, with charts, prints "
+        "as one page plus details), md (the brief as Markdown), xlsx (the brief's summary "
+        "and every table); needed only when the file's extension does not say",
     )
     add_db(export)
 
@@ -174,6 +176,15 @@ def _run(args: argparse.Namespace) -> int:
             stored = store.import_json(text, author="import")
         print(f"imported {stored.plan.name!r} as plan {stored.plan.id}")
         return 0
+    if args.command == "export":  # the arguments are checked before the store is opened
+        try:
+            fmt = export_format(args.output, args.format)
+        except ExportFormatError as exc:
+            print(f"negotiation-workbook: {exc}", file=sys.stderr)
+            return 2
+        if fmt == "xlsx" and args.output is None:
+            print("negotiation-workbook: the xlsx format needs -o FILE", file=sys.stderr)
+            return 2
     with PlanStore(db) as store:
         if args.command == "list":
             plans = store.list_plans()
@@ -183,11 +194,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"{s.id}\t{s.updated_at[:16].replace('T', ' ')}\trev {s.revision}\t{s.name}")
             return 0
         if args.command == "export":
-            if args.format == "xlsx" and args.output is None:
-                print("negotiation-workbook: the xlsx format needs -o FILE", file=sys.stderr)
-                return 2
             plan = store.load(store.resolve(args.plan)).plan
-            data = export_brief(plan, args.format, store.load_strategic_plan().objectives)
+            data = export_brief(plan, fmt, store.load_strategic_plan().objectives)
             if args.output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()

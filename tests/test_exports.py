@@ -1,0 +1,327 @@
+"""Exports for people: the format from the file name, the xlsx for a finance lead, the
+Markdown escaped for Markdown, a small offline HTML page with static charts, and the
+brief's wording."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from markdown_it import MarkdownIt
+from openpyxl import load_workbook
+
+from tests.helpers import XSS, poison
+from workbook import model as m
+from workbook.brief import (
+    Chart,
+    Warnings,
+    brief_html,
+    brief_markdown,
+    brief_parts,
+    clause,
+    export_brief,
+    export_format,
+)
+from workbook.brief_md import md
+from workbook.charts.svg import figure_svg
+from workbook.cli import main
+from workbook.store import PlanStore, example_plan
+
+# --- 16: the format follows the file -------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "plans.sqlite"
+    with PlanStore(path) as store:
+        store.ensure_example()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("brief.html", b"<!DOCTYPE html>"),
+        ("brief.HTM", b"<!DOCTYPE html>"),
+        ("brief.md", b"# Northwind"),
+        ("brief.xlsx", b"PK"),
+        ("plan.json", b"{"),
+    ],
+)
+def test_export_writes_the_format_its_file_name_says(db, tmp_path, name, starts):
+    out = tmp_path / name
+    assert main(["export", "example-northwind", "-o", str(out), "--db", str(db)]) == 0
+    assert out.read_bytes().startswith(starts)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "words"),
+    [
+        ("brief.md", "xlsx", ["'brief.md' names the md format", "--format says xlsx"]),
+        ("brief.html", "json", ["'brief.html' names the html format", "--format says json"]),
+        ("brief.txt", None, ["cannot tell the format from 'brief.txt'", "--format"]),
+        ("brief", None, ["cannot tell the format from 'brief'"]),
+    ],
+)
+def test_a_file_name_and_format_that_disagree_are_refused_in_one_line(
+    db, tmp_path, capsys, name, fmt, words
+):
+    out = tmp_path / name
+    args = ["export", "example-northwind", "-o", str(out), "--db", str(db)]
+    assert main(args + (["--format", fmt] if fmt else [])) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("negotiation-workbook: ")
+    assert all(w in err for w in words) and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_format_wins_over_an_extension_that_names_none(db, tmp_path):
+    out = tmp_path / "brief.txt"
+    args = ["export", "example-northwind", "-o", str(out), "--format", "md", "--db", str(db)]
+    assert main(args) == 0
+    assert out.read_text().startswith("# Northwind")
+    assert export_format("brief.MD", "md") == "md" and export_format(None, None) == "json"
+
+
+# --- 17: the xlsx for a finance lead -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_workbook(io.BytesIO(export_brief(example_plan(), "xlsx")))
+
+
+def test_xlsx_opens_on_the_briefs_summary_with_numbers_as_numbers(book):
+    assert book.sheetnames[0] == "Summary"
+    summary = book["Summary"]
+    cells = {c.value: c for row in summary.iter_rows() for c in row if c.value is not None}
+    assert summary["A1"].value.startswith("Northwind Logistics")
+    for title in ("The deal", "Strategic fit", "Moves and their risks", "Open questions"):
+        assert title in cells
+    row = cells["Value per year"].row
+    amount = summary.cell(row=row, column=2)
+    assert amount.value == pytest.approx(996_500) and '"EUR"' in amount.number_format
+    moves = cells["Chance of a loss"]
+    share = summary.cell(row=moves.row + 1, column=moves.column)
+    assert 0 < share.value < 1 and share.number_format == "0%"
+    assert any(str(v).startswith("⚠ Warning: Unanswered in the ledger") for v in cells)
+
+
+def test_xlsx_sheets_read_like_a_report(book):
+    ids = re.compile(r"^(tm|st|pr|co|obj|ju|an|pa|di|dr|vi|fr|cp|mv|va|op|sp|li|pl|rc|ds|lg)-")
+    for sheet in book.worksheets[1:]:
+        assert "_" not in sheet.title and sheet.freeze_panes == "A2", sheet.title
+        headers = [c.value for c in sheet[1]]
+        assert all(h and "_" not in h and h[0].isupper() for h in headers), (sheet.title, headers)
+        assert "Id" not in headers and not any(h.endswith(" id") for h in headers)
+        assert all(c.font.bold for c in sheet[1])
+        for column in sheet.iter_cols():
+            letter = column[0].column_letter
+            width = sheet.column_dimensions[letter].width
+            assert width >= min(len(str(column[0].value)), 60), (sheet.title, letter)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("[", "{")), (sheet.title, cell.value)
+                    assert not ids.match(cell.value), (sheet.title, cell.value)
+    steps = book["Conditional steps"]
+    headers = [c.value for c in steps[1]]
+    assert "Their variable" in headers and "Cost to us" in headers
+    assert steps.cell(row=2, column=headers.index("Their variable") + 1).value == "Contract term"
+    cost = steps.cell(row=2, column=headers.index("Cost to us") + 1)
+    assert cost.value == 160_000 and '"EUR"' in cost.number_format
+    differentiators = book["Differentiators"]
+    headers = [c.value for c in differentiators[1]]
+    column = headers.index("Answers pains") + 1
+    answers = [differentiators.cell(row=r, column=column).value for r in range(2, 6)]
+    assert "Unplanned breakdowns break delivery windows" in answers
+    items = book["Value items"]
+    headers = [c.value for c in items[1]]
+    assert items.cell(row=2, column=headers.index("Probability") + 1).number_format == "0%"
+    ledger = book["Concession ledger"]
+    headers = [c.value for c in ledger[1]]
+    assert "When" in headers and "Answers" in headers
+    when = ledger.cell(row=2, column=headers.index("When") + 1)
+    assert when.is_date and when.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_xlsx_keeps_formulas_inert(tmp_path):
+    plan = poison(example_plan())
+    book = load_workbook(io.BytesIO(export_brief(plan, "xlsx")))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    assert sum(isinstance(c.value, str) and c.value.startswith("<img") for c in cells) > 20
+    assert any(isinstance(c.value, str) and "=cmd" in c.value for c in cells)
+    formula = m.Plan(name="=1+1", summary="@SUM(A1)", counterpart="+cmd|' /C calc'!A0")
+    first = load_workbook(io.BytesIO(export_brief(formula, "xlsx")))
+    values = [c for sheet in first for row in sheet.iter_rows() for c in row]
+    assert first["Summary"]["A1"].value == "=1+1"
+    assert all(c.data_type != "f" for c in [*cells, *values])
+
+
+# --- 18: Markdown escaped for Markdown -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "expected"),
+    [
+        ("Fees & charges, R&D", {}, "Fees & charges, R&D"),
+        ("&amp; is an entity", {}, "\\&amp; is an entity"),
+        ("7.2 months", {}, "7.2 months"),
+        ("1. first", {}, "1\\. first"),
+        ("- not a list", {}, "\\- not a list"),
+        ("-3 %", {}, "-3 %"),
+        ("# not a heading", {}, "\\# not a heading"),
+        ("> not a quote", {}, "\\> not a quote"),
+        ("snake_case stays", {}, "snake_case stays"),
+        ("_not emphasis_ *nor this*", {}, "\\_not emphasis\\_ \\*nor this\\*"),
+        ("<script>x</script>", {}, "\\<script>x\\</script>"),
+        ("[x](javascript:y)", {}, "\\[x\\](javascript:y)"),
+        ("a | b", {}, "a | b"),
+        ("a | b", {"cell": True}, "a \\| b"),
+        ("- in a cell", {"line_start": False, "cell": True}, "- in a cell"),
+    ],
+)
+def test_md_escapes_only_what_markdown_would_read(text, kwargs, expected):
+    assert md(text, **kwargs) == expected
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def rendered(markdown: str) -> _Tags:
+    """What a CommonMark renderer (with tables) makes of the Markdown."""
+    parser = _Tags()
+    parser.feed(MarkdownIt("commonmark").enable("table").render(markdown))
+    return parser
+
+
+def test_markdown_reads_naturally():
+    plan = example_plan().model_copy(
+        update={"counterpart": "Smith & Sons", "summary": "R&D costs < 5 % & falling"}
+    )
+    text = brief_markdown(plan)
+    assert "Smith & Sons" in text and "R&D costs \\< 5 % & falling" in text
+    assert "&amp;" not in text and "&lt;" not in text
+    assert "Payback: **7.2 months**" in text
+    shown = "".join(rendered(text).text)
+    assert "Smith & Sons" in shown and "R&D costs < 5 % & falling" in shown
+
+
+def test_user_markup_stays_inert_in_a_markdown_renderer():
+    plan = poison(example_plan(), XSS + " *bold* | pipe | ")
+    page = rendered(brief_markdown(plan))
+    allowed = {"h1", "h2", "p", "strong", "ul", "li", "blockquote", "table"}
+    allowed |= {"thead", "tbody", "tr", "th", "td"}
+    assert {tag for tag, _ in page.tags} <= allowed
+    shown = "".join(page.text)
+    assert "<script>window.__xss=1</script>" in shown and "[x](javascript:y)" in shown
+    assert "*bold* | pipe |" in shown
+    cells_per_row = {sum(1 for _ in row) for row in _rows(page)}
+    assert len(cells_per_row) <= 3  # each table keeps its own width: no cell split by a pipe
+
+
+def _rows(page: _Tags) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for tag, _ in page.tags:
+        if tag == "tr":
+            rows.append([])
+        elif tag in ("td", "th") and rows:
+            rows[-1].append(tag)
+    return rows
+
+
+def test_markdown_tables_keep_their_columns_with_pipes_in_user_text():
+    plan = example_plan().model_copy(deep=True)
+    plan.value.framings[0].statement = "Cost | value | risk"
+    page = rendered(brief_markdown(plan))
+    rows = _rows(page)
+    framing = [r for r in rows if len(r) == 2]
+    assert framing and all(len(r) == 2 for r in framing)
+    assert "Cost | value | risk" in "".join(page.text)
+
+
+# --- 19: a small, offline page that prints as one page plus details -------------------------
+
+
+def test_html_export_is_small_and_offline_with_static_charts():
+    page = brief_html(example_plan())
+    assert len(page.encode()) < 400_000  # the plotly.js bundle alone is ~4.6 MB
+    assert "<script" not in page and "script-src 'none'" in page
+    charts = sum(len(p.details) for p in brief_parts(example_plan(), charts=True))
+    assert page.count("<svg ") >= 7 and charts >= 7
+    for host in re.findall(r"(?:https?:)?//[\w.-]+", page):
+        assert host == "http://www.w3.org", host  # the SVG namespace, never fetched
+    assert page.index('class="nw-one-page"') < page.index('class="nw-details"')
+
+
+def test_charts_are_well_formed_svg_with_user_text_escaped():
+    plan = poison(example_plan())
+    for part in brief_parts(plan, charts=True):
+        for block in part.details:
+            if isinstance(block, Chart):
+                svg = ET.fromstring(figure_svg(block.figure))
+                tags = {el.tag.split("}")[-1] for el in svg.iter()}
+                assert tags <= {
+                    "svg",
+                    "text",
+                    "line",
+                    "rect",
+                    "circle",
+                    "polygon",
+                    "path",
+                    "polyline",
+                }, tags
+    page = brief_html(plan)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+# --- 20: the brief's wording ---------------------------------------------------------------
+
+
+def test_conditional_steps_read_as_sentences():
+    text = brief_markdown(example_plan())
+    assert (
+        "- If you give a three-year term instead of one, then we give price from EUR 32.00 to "
+        "EUR 30.00." in text
+    )
+    assert not re.search(r"If (you|they) give [A-Z][a-z]", text)
+    assert clause("FleetSense matches it.") == "FleetSense matches it"
+    assert clause("EU hosting") == "EU hosting" and clause("A pilot") == "a pilot"
+    assert clause("Northwind pays", frozenset({"Northwind"})) == "Northwind pays"
+
+
+def test_check_warnings_are_warnings_not_steps():
+    parts = {p.title: p for p in brief_parts(example_plan())}
+    warnings = [b for b in parts["Positions and concession plan"].blocks if isinstance(b, Warnings)]
+    assert warnings and "Unanswered in the ledger" in warnings[0].items[0]
+    text = brief_markdown(example_plan())
+    assert "> ⚠ **Warning:** Unanswered in the ledger: Dashboard training" in text
+    assert "- Unanswered in the ledger" not in text
+    page = brief_html(example_plan(), charts=False)
+    box = page.split('<div class="warnings" role="note">')[2].split("</div>")[0]
+    assert "Warning" in box and "Unanswered in the ledger" in box
+
+
+def test_trade_currency_names_each_variable_once():
+    text = brief_markdown(example_plan())
+    line = next(t for t in text.splitlines() if t.startswith("Trade currency"))
+    assert "Payment terms: 45 days or 60 days;" in line
+    assert line.count("Payment terms") == 1
+
+
+def test_json_export_is_the_plan():
+    assert json.loads(export_brief(example_plan(), "json"))["id"] == "example-northwind"

@@ -1,0 +1,87 @@
+"""The brief as HTML: one self-contained, offline page that prints as a one-page brief.
+
+The page is a Jinja2 template with autoescaping on, so every text is escaped unless it
+is marked safe; only the charts are, and they are SVG built by :mod:`workbook.charts.svg`
+with every label escaped there. The document carries its styles and pictures, loads
+nothing from anywhere, and its Content-Security-Policy runs no script at all.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from importlib.resources import files
+
+import jinja2
+from markupsafe import Markup
+
+from workbook.brief import (
+    Block,
+    Bullets,
+    Chart,
+    Figures,
+    Money,
+    Para,
+    Part,
+    Share,
+    Table,
+    Warnings,
+)
+
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"
+"""What the exported page may load and run: its own styles and data: pictures, no script."""
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("workbook", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["kind"] = _kind
+    env.globals["chart"] = _chart
+    return env
+
+
+def stylesheet() -> str:
+    """The brief's styles, screen and print."""
+    return files("workbook").joinpath("templates/brief.css").read_text(encoding="utf-8")
+
+
+_KINDS: dict[type, str] = {
+    Para: "para",
+    Bullets: "bullets",
+    Warnings: "warnings",
+    Table: "table",
+    Figures: "figures",
+    Chart: "chart",
+}
+
+
+def _kind(block: Block | str) -> str:
+    """The template's name for a block, or "number" for an amount or a share."""
+    if isinstance(block, Money | Share):
+        return "number"
+    return _KINDS.get(type(block), "text")
+
+
+def _chart(block: Chart) -> Markup:
+    from workbook.charts.svg import figure_svg
+
+    return Markup(figure_svg(block.figure))  # every label is escaped there
+
+
+def render_html(title: str, parts: Sequence[Part], *, standalone: bool = True) -> str:
+    """The parts as a whole HTML document, or as a fragment for the app's brief section."""
+    template = _environment().get_template("brief.html.j2")
+    return template.render(
+        title=title,
+        parts=parts,
+        standalone=standalone,
+        policy=Markup(POLICY),  # our own constant, quotes and all
+        css=Markup(stylesheet()),  # our own file
+        has_details=any(part.details for part in parts),
+    )

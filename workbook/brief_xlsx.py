@@ -1,0 +1,467 @@
+"""The brief as an Excel workbook, for a deal's finance lead.
+
+The first sheet is the brief's summary (every part, as the other formats show it); then
+one sheet per table of the plan and of its analyses, with readable sheet names and
+headers, names instead of identifiers, lists written out as text, money and percentage
+formats, a frozen header row and columns as wide as their content.
+
+Every text is written as text: a value such as ``=HYPERLINK(...)`` stays inert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from workbook.brief import Bullets, Chart, Figures, Money, Para, Part, Share, Table, Warnings
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from workbook.model import Objective, Plan
+
+PERCENT = "0%"
+SCORE = "0.##"
+WHEN = "yyyy-mm-dd hh:mm"
+HEADER_FILL = "E8EDF3"
+MAX_WIDTH = 60
+SUMMARY_WIDTHS = (34, 18, 18, 18, 18, 40)
+
+
+def money_format(currency: str, cents: bool = False) -> str:
+    """An Excel number format for amounts in ``currency``: ``#,##0 "EUR"``."""
+    code = re.sub(r"[^A-Z]", "", currency.upper())[:3] or "EUR"
+    digits = "#,##0.00" if cents else "#,##0"
+    return f'{digits} "{code}";-{digits} "{code}"'
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """How one table becomes a sheet: its title, header names and number formats.
+
+    ``formats`` maps a column to "money", "percent", "score" or "when"; columns not
+    named get a header made from their name and Excel's general format.
+    """
+
+    title: str
+    headers: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+HEADERS = {
+    "value_ours": "Value to us",
+    "value_theirs": "Value to them",
+    "weight_ours": "Weight for us",
+    "weight_theirs": "Weight for them",
+    "ours": "Us",
+    "theirs": "Them",
+    "at": "When",
+    "share_up_front": "Share up front",
+    "up_front": "Up front",
+    "on_agenda": "On the agenda",
+    "raised_by": "Raised by",
+    "hope_to_learn": "What we hope to learn",
+}
+"""Headers that read better than the column name (for every sheet)."""
+
+SHEETS: dict[str, SheetSpec] = {
+    "team": SheetSpec("Team"),
+    "strengths": SheetSpec("Our strengths", {"text": "Strength"}),
+    "priorities": SheetSpec("Priorities", {"text": "Priority"}),
+    "contributions": SheetSpec("Contributions"),
+    "objectives_served": SheetSpec("Objectives served", {"title": "Objective"}),
+    "justifications": SheetSpec("Why strategic", {"text": "Reason given"}),
+    "anticipated_moves": SheetSpec(
+        "Anticipated moves", {"actor_kind": "Actor is"}, {"likelihood": "percent"}
+    ),
+    "pains": SheetSpec("Customer pains", {"text": "Pain"}),
+    "differentiators": SheetSpec(
+        "Differentiators", {"text": "Differentiator", "answers": "Answers pains"}
+    ),
+    "value_drivers": SheetSpec(
+        "Value drivers", {"ours": "Us (0-10)", "alternative": "Them (0-10)"}
+    ),
+    "value_items": SheetSpec(
+        "Value items",
+        {"name": "Benefit", "unit_value": "Value per unit"},
+        {"unit_value": "money", "probability": "percent"},
+    ),
+    "framings": SheetSpec("Framings", {"name": "Stakeholder", "lead_drivers": "Lead drivers"}),
+    "competitors": SheetSpec("Competitors"),
+    "moves": SheetSpec("Moves", {"estimates": "Estimates given"}),
+    "estimates": SheetSpec("Scenario estimates"),
+    "options": SheetSpec(
+        "Concession options",
+        {
+            "value_ours": "Value to us (0-100)",
+            "value_theirs": "Value to them (0-100)",
+            "ours": "Weighted for us",
+            "theirs": "Weighted for them",
+        },
+        {"value_ours": "score", "value_theirs": "score", "ours": "score", "theirs": "score"},
+    ),
+    "concession_steps": SheetSpec(
+        "Conditional steps",
+        {
+            "if_they_give": "If they give",
+            "their_variable": "Their variable",
+            "we_give": "Then we give",
+            "our_variable": "Our variable",
+            "our_cost": "Cost to us",
+            "their_value": "Value to them",
+        },
+        {"our_cost": "money", "their_value": "money"},
+    ),
+    "business_links": SheetSpec(
+        "Existing business", {"annual_value": "Value per year"}, {"annual_value": "money"}
+    ),
+    "players": SheetSpec("Key players"),
+    "relationship_contributions": SheetSpec("Relationship give and take"),
+    "disclosures": SheetSpec("What we share", {"text": "What"}),
+    "common_ground": SheetSpec("Common ground", {"text": "Common ground"}),
+    "relationship_issues": SheetSpec("Relationship issues", {"text": "Issue"}),
+    "ledger": SheetSpec(
+        "Concession ledger",
+        {"answers": "Answers"},
+        {"value_ours": "money", "value_theirs": "money", "at": "when"},
+    ),
+    "agenda": SheetSpec("Workshop agenda"),
+    "parking_lot": SheetSpec("Parking lot", {"text": "Question"}),
+    "fit": SheetSpec("Strategic fit", {"strength_label": "Strength", "score": "Score (of 100)"}),
+    "fit_flags": SheetSpec("Strategic fit checks"),
+    "coverage": SheetSpec("Pains and differentiators", {"answers": "Answers it"}),
+    "value_per_year": SheetSpec(
+        "Value per year",
+        {"unit_value": "Value per unit", "annual_value": "Value per year"},
+        {"unit_value": "money", "annual_value": "money", "probability": "percent"},
+    ),
+    "drivers_vs_alternative": SheetSpec(
+        "Drivers vs alternative", {"ours": "Us", "weighted_gap": "Weighted gap"}
+    ),
+    "sharing_ladder": SheetSpec("Sharing ladder", {"text": "What"}),
+    "relationship_flags": SheetSpec("Relationship checks"),
+}
+"""Every table's sheet; a table not listed here gets a sheet named after its key."""
+
+_ENUM = re.compile(r"^[a-z]+(_[a-z]+)+$")
+
+
+def humanize(name: str) -> str:
+    """A column or key as words: ``their_variable`` → ``Their variable``."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def id_names(plan: Plan, objectives: Iterable[Objective] = ()) -> dict[str, str]:
+    """Every row id in the plan (and the strategic objectives) with the name people know."""
+    names: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, BaseModel):
+            linked, title = getattr(value, "objective_id", None), getattr(value, "title", None)
+            if isinstance(linked, str) and isinstance(title, str) and title.strip():
+                names.setdefault(linked, title)  # a link names the objective it points to
+            row_id = getattr(value, "id", None)
+            if isinstance(row_id, str) and value is not plan:
+                for attr in ("name", "label", "title", "text", "description"):
+                    text = getattr(value, attr, None)
+                    if isinstance(text, str) and text.strip():
+                        names.setdefault(row_id, text)
+                        break
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(plan)
+    for objective in objectives:
+        names.setdefault(objective.id, objective.title)
+    return names
+
+
+def readable_frame(
+    key: str, frame: pd.DataFrame, names: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``frame`` for people: ids dropped or named, headers readable; with its formats.
+
+    Returns the new frame and the number format kind of each of its columns.
+    """
+    spec = SHEETS.get(key, SheetSpec(humanize(key)))
+    out: dict[str, list[Any]] = {}
+    formats: dict[str, str] = {}
+    columns = list(frame.columns)
+    for column in columns:
+        values = list(frame[column])
+        if column == "id":
+            continue
+        base = column[:-3] if column.endswith("_id") else None
+        if base is not None and (base in columns or _named_alongside(base, columns)):
+            continue  # the name sits next to it
+        if base is not None or column in ("answers", "lead_drivers"):
+            values = [_names(v, names) for v in values]
+            column_name = base or column
+        else:
+            column_name = column
+        header = spec.headers.get(column_name) or HEADERS.get(column_name) or humanize(column_name)
+        if header in out:
+            header = f"{header} ({humanize(column)})"
+        out[header] = [_value(v) for v in values]
+        kind = spec.formats.get(column_name) or spec.formats.get(column)
+        if kind:
+            formats[header] = kind
+    import pandas as pd
+
+    readable = pd.DataFrame(out)
+    if key == "estimates" and len(readable):
+        from workbook.charts.scenarios import QUANTITY_NAMES
+
+        probability = frame["quantity"].astype(str).str.endswith("probability").tolist()
+        readable["Quantity"] = [QUANTITY_NAMES.get(q, q) for q in frame["quantity"]]
+        formats.update({c: "money" for c in ("Low", "Likely", "High")})
+        readable.attrs["percent_rows"] = probability
+    return readable, formats
+
+
+def _named_alongside(base: str, columns: Sequence[str]) -> bool:
+    """Whether a column next to ``base``_id already carries its name."""
+    return base in ("objective",) and "title" in columns
+
+
+def _names(value: Any, names: dict[str, str]) -> Any:
+    if isinstance(value, list | tuple | set):
+        return "; ".join(names.get(str(v), str(v)) for v in value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return names.get(str(value), value)
+
+
+def _value(value: Any) -> Any:
+    """A value a finance lead reads: yes/no, words for codes, text for lists, no blanks as NaN."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(_value(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is not None else value
+    if hasattr(value, "to_pydatetime"):
+        moment = value.to_pydatetime()
+        return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if not isinstance(value, str) and pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, str) and _ENUM.match(value):
+        return value.replace("_", " ")
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _number_format(kind: str, currency: str) -> str:
+    return {"money": money_format(currency), "percent": PERCENT, "score": SCORE, "when": WHEN}[kind]
+
+
+def _style_header(sheet: Worksheet, width: int) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    for cell in sheet[1][:width]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.border = Border(bottom=Side(style="thin", color="8A94A3"))
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _display_width(value: Any, kind: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "money":
+            return len(f"{value:,.0f}") + 5
+        if kind == "percent":
+            return len(f"{value:.0%}")
+        return len(f"{value:,.2f}".rstrip("0").rstrip("."))
+    if isinstance(value, dt.datetime):
+        return 16
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _table_sheet(
+    sheet: Worksheet, frame: pd.DataFrame, formats: dict[str, str], currency: str
+) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    columns = list(frame.columns)
+    sheet.append(columns)
+    percent_rows = frame.attrs.get("percent_rows")
+    for number, row in enumerate(frame.itertuples(index=False)):
+        sheet.append(list(row))
+        for index, column in enumerate(columns):
+            cell = sheet.cell(row=number + 2, column=index + 1)
+            kind = formats.get(column)
+            if kind == "money" and percent_rows is not None and percent_rows[number]:
+                kind = "percent"
+            value = cell.value
+            if kind and isinstance(value, int | float | dt.datetime):
+                whole = isinstance(value, int | float) and float(value).is_integer()
+                cell.number_format = (
+                    money_format(currency, cents=True)
+                    if kind == "money" and not whole
+                    else _number_format(kind, currency)
+                )
+            elif _big_whole(value):
+                cell.number_format = "#,##0"
+    _text_as_text(sheet)
+    for index, column in enumerate(columns, start=1):
+        kind = formats.get(column)
+        widest = max([len(str(column)) + 2, *(_display_width(v, kind) + 2 for v in frame[column])])
+        width = max(8, min(MAX_WIDTH, widest))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        if widest > MAX_WIDTH:
+            for cell in sheet[get_column_letter(index)][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _style_header(sheet, len(columns))
+    sheet.freeze_panes = "A2"
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+
+
+def _big_whole(value: Any) -> bool:
+    """A whole number large enough to want thousands separators."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and float(value).is_integer() and abs(value) >= 10_000
+
+
+def _text_as_text(sheet: Worksheet) -> None:
+    """Every string cell stays a string: ``=cmd|...`` is never a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
+def _summary_sheet(sheet: Worksheet, title: str, parts: Sequence[Part], currency: str) -> None:
+    """The brief on one sheet: each part's title, then its texts, figures and tables."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    span = len(SUMMARY_WIDTHS)
+    for index, width in enumerate(SUMMARY_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    total_width = sum(SUMMARY_WIDTHS)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def line(text: str, *, font: Any = None, fill: Any = None) -> None:
+        sheet.append([text])
+        row = sheet.max_row
+        if len(text) > SUMMARY_WIDTHS[0]:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            sheet.row_dimensions[row].height = 15 * max(1, math.ceil(len(text) / total_width))
+        cell = sheet.cell(row=row, column=1)
+        cell.alignment = wrap
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+
+    def value(v: Any) -> Any:
+        if isinstance(v, Money):
+            return v.amount
+        if isinstance(v, Share):
+            return v.fraction
+        return str(v)
+
+    def formatted(row: int, values: Sequence[Any], start: int = 1) -> None:
+        for offset, v in enumerate(values):
+            cell = sheet.cell(row=row, column=start + offset)
+            if isinstance(v, Money) and v.amount is not None:
+                cell.number_format = money_format(currency)
+            elif isinstance(v, Share):
+                cell.number_format = PERCENT
+            cell.alignment = wrap
+
+    sheet.append([title])
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    heading_fill = PatternFill("solid", fgColor=HEADER_FILL)
+    for part in parts:
+        sheet.append([])
+        line(part.title, font=Font(bold=True, size=12), fill=heading_fill)
+        for block in [*part.blocks, *part.details]:
+            if isinstance(block, Para) and block.text:
+                color = {"good": "1E7B4D", "bad": "B42318"}.get(block.tone)
+                line(block.text, font=Font(bold=block.strong, color=color))
+            elif isinstance(block, Bullets):
+                for item in block.items or [block.empty]:
+                    line(f"• {item}" if block.items else item)
+            elif isinstance(block, Warnings):
+                for item in block.items:
+                    line(f"⚠ Warning: {item}", font=Font(color="8A4D00", bold=True))
+            elif isinstance(block, Figures):
+                for label, figure in block.pairs:
+                    sheet.append([label, value(figure)])
+                    formatted(sheet.max_row, [label, figure])
+                    sheet.cell(row=sheet.max_row, column=1).font = Font(color="5F6B7A")
+            elif isinstance(block, Table):
+                sheet.append([str(c) for c in block.columns])
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True)
+                for row in block.rows:
+                    sheet.append([value(v) for v in row])
+                    formatted(sheet.max_row, row)
+            elif isinstance(block, Chart):
+                continue
+    _text_as_text(sheet)
+    sheet.freeze_panes = "A2"
+
+
+def render_xlsx(
+    plan: Plan, parts: Sequence[Part], objectives: Sequence[Objective] | None = None
+) -> bytes:
+    """The workbook: the brief's summary first, then one sheet per table."""
+    from openpyxl import Workbook
+
+    from workbook.tables import analysis_tables
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    _summary_sheet(summary, plan.name, parts, plan.currency)
+    names = id_names(plan, objectives or ())
+    frames = {**plan.tables(), **analysis_tables(plan, objectives)}
+    used = {"Summary"}
+    for key, frame in frames.items():
+        readable, formats = readable_frame(key, frame, names)
+        title = _sheet_title(SHEETS.get(key, SheetSpec(humanize(key))).title, used)
+        _table_sheet(book.create_sheet(title), readable, formats, plan.currency)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, no []:*?/\\), unique in the workbook."""
+    clean = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    candidate, n = clean, 2
+    while candidate.lower() in {u.lower() for u in used}:
+        suffix = f" {n}"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate)
+    return candidate
