@@ -157,7 +157,7 @@ def test_bad_value_is_refused_next_to_the_field(served_app, page):
     page.press(field, "Enter")
     page.wait_for_selector(":text('Must be at least 0.')", timeout=30_000)
     page.wait_for_function(
-        "() => document.querySelector('.nw-field-deal-value input').value === '4,200,000'",
+        "() => document.querySelector('.nw-field-deal-value input').value === '4,190,400'",
         timeout=30_000,
     )
 

@@ -184,8 +184,8 @@ def test_tables_are_dataframes_with_plain_columns():
         "option_id",
         "option",
     ]
-    price = options[options.option == "EUR 30.00"].iloc[0]
-    assert price.ours == pytest.approx(40 * 75 / 100)
+    price = options[options.option == "EUR 49.90"].iloc[0]
+    assert price.ours == pytest.approx(40 * 70 / 100)
     estimates = plan.scenarios.to_frame()
     assert set(estimates.quantity) == {
         "gain",

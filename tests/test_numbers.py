@@ -557,3 +557,45 @@ def test_a_ledger_entry_against_the_options_it_names():
 
 def test_checks_are_silent_on_an_empty_plan():
     assert consistency_checks(plan()) == []
+
+
+# --- the worked example adds up ----------------------------------------------------------
+
+
+def test_the_example_passes_every_check_but_its_teaching_mistake():
+    from workbook.analysis.strategy import fit_check
+    from workbook.analysis.value import value_flags
+    from workbook.store import example_plan, example_strategic_plan
+
+    p = example_plan()
+    assert consistency_checks(p) == []
+    flags = (
+        ledger_flags(p)
+        + plan_checks(p)
+        + relationship_flags(p)
+        + value_flags(p.value)
+        + fit_check(p.strategy, example_strategic_plan().objectives).flags
+    )
+    assert [(f.severity, f.subject) for f in flags] == [
+        ("problem", "Dashboard training for dispatchers")
+    ]
+    first = p.concessions.positions.first_offer
+    assert first.who_opens == "us" and first.our_figure == p.concessions.positions.ours.opening
+    assert first.criteria.strip()
+
+
+def test_the_example_figures_recompute_by_hand():
+    from workbook.store import example_plan
+
+    p = example_plan()
+    c = p.concessions
+    assert c.volume * c.term_months == 86_400
+    assert (c.positions.ours.opening, c.positions.ours.target) == (52.00 * 86_400, 48.50 * 86_400)
+    assert p.deal_value == c.positions.ours.target
+    assert p.value.annual_price == 2_400 * 48.50 * 12
+    assert p.value.alternative.annual_cost == 2_400 * 28.00 * 12
+    legacy = next(link for link in p.relationship.links if link.id == "li-legacy")
+    assert legacy.annual_value == 900 * 55.00 * 12
+    totals = value_totals(p.value)
+    assert totals.annual == 180 * 2_400 + 270_000 * 1.6 + 576 * 55 + 250_000 * 0.2
+    assert totals.payback_months == round(12 * 300_000 / (945_680 - 1_396_800 + 806_400), 1)

@@ -228,7 +228,7 @@ def test_draft_statement_uses_the_answers():
     plan = example_plan()
     text = draft_statement(plan, plan.value.framings[0])
     assert text.startswith("For Eva Lindqvist, what matters most is total cost over three years")
-    assert "EUR 996,500 a year" in text and "3.6 months" in text
+    assert "EUR 945,680 a year" in text and "10.1 months" in text
     bare = m.Plan(name="x")
     assert draft_statement(bare, m.StakeholderFraming()).startswith("Answer the questions")
 
@@ -243,7 +243,7 @@ def test_charts_are_figures_with_the_data():
     drivers = driver_comparison(plan.value)
     assert len(driver_chart(drivers, "Alt").data) == 2
     items = value_items_frame(plan.value)
-    assert "996,500" in value_chart(items, "EUR", 7.2).layout.title.text
+    assert "945,680" in value_chart(items, "EUR", 10.1).layout.title.text
     assert isinstance(items, pd.DataFrame)
 
 
@@ -285,10 +285,10 @@ def test_objectives_are_edited_in_the_store_and_shared(app):
 def test_value_view_updates_totals_coverage_and_drafts_a_statement(app):
     app.show("value")
     view = app.views["value"]
-    assert "EUR 996,500" in view.totals.value
+    assert "EUR 945,680" in view.totals.value
     quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
     quantity.widget.value = "360"
-    assert "EUR 1,428,500" in view.totals.value
+    assert "EUR 1,377,680" in view.totals.value
     answers = bound(view.widget, ("value", "differentiators", 3, "answers"))
     answers.widget.value = ("pa-tools",)
     assert "Nobody asked for" not in view.coverage_lists.value
@@ -305,7 +305,7 @@ def test_value_edit_redraws_only_the_charts_it_changes(app):
     quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
     quantity.widget.value = "360"
     assert view.value_chart.outputs is not before["value_chart"]
-    assert "EUR 1,428,500" in view.value_chart.figure.layout.title.text
+    assert "EUR 1,377,680" in view.value_chart.figure.layout.title.text
     assert view.driver_chart.outputs is before["driver_chart"]
     ours = bound(view.widget, ("value", "drivers", 0, "ours"))
     ours.widget.value = "2" if ours.widget.value != "2" else "3"

@@ -354,7 +354,7 @@ def test_values_and_priorities_become_plan_changes(plan):
     prompt = prompt_for(plan, "values:va-term")
     change = values_change(plan, prompt, {"op-t1": 44.0})
     assert change.path == ("concessions", "variables", 1, "options")
-    assert [o["theirs"] for o in change.value] == [44.0, 100.0, 30.0]
+    assert [o["theirs"] for o in change.value] == [44.0, 60.0, 20.0]
     ours = values_change(plan, prompt.model_copy(update={"side": "ours"}), {"op-t5": 1.0})
     assert [o["ours"] for o in ours.value] == [0.0, 70.0, 1.0]
     texts = ["Trade every price move for term, volume or payment", "Listen first"]

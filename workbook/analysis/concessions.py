@@ -5,7 +5,7 @@ Values follow the planner: each option's value to us and to them, weighted per v
 
 >>> from workbook.store import example_plan
 >>> zopa(example_plan()).statement
-'Zone of possible agreement: EUR 3,700,000 to EUR 4,100,000 (EUR 400,000 wide).'
+'Zone of possible agreement: EUR 3,888,000 to EUR 4,233,600 (EUR 345,600 wide).'
 """
 
 from __future__ import annotations

@@ -324,7 +324,7 @@ def relationship_flags(plan: Plan) -> list[Flag]:
                 )
             )
     for row in sharing_ladder(rel).itertuples():
-        if row.advice:
+        if row.advice and not row.keep_back:
             flags.append(Flag("warning", str(row.text), str(row.advice)))
     if not any(d.kind == "constraint" and d.share_up_front for d in rel.disclosures):
         flags.append(

@@ -3,7 +3,7 @@
 >>> from workbook.store import example_plan
 >>> totals = value_totals(example_plan().value)
 >>> round(totals.annual), totals.payback_months
-(996500, 3.6)
+(945680, 10.1)
 """
 
 from __future__ import annotations
