@@ -73,7 +73,10 @@ CHECKS: dict[str, list[Check]] = {
         ("List our candidate moves", lambda p: bool(p.scenarios.moves)),
         (
             "Estimate every move",
-            lambda p: bool(p.scenarios.moves) and all(m.estimates for m in p.scenarios.moves),
+            lambda p: (
+                bool(p.scenarios.moves)
+                and all(any(e.finished for e in m.estimates) for m in p.scenarios.moves)
+            ),
         ),
         (
             "Collect estimates from two or more people",

@@ -6,6 +6,7 @@ One module per section; this module holds the look they share.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -127,3 +128,18 @@ def shorten(text: object, limit: int = 38) -> str:
     """A label short enough for an axis, escaped like :func:`safe`."""
     text = " ".join(str(text).split())
     return safe(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def categories(labels: Sequence[str], **axis: Any) -> dict[str, Any]:
+    """Axis settings that show ``labels`` as categories, in the order given.
+
+    Plotly guesses an axis type from its values: labels such as "-1.5 %" or "2027" would be
+    drawn as numbers or dates, out of order, and a label like "List price (0 %)" could be
+    lost. Every chart that shows names of options, moves or objectives uses this.
+    """
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": list(labels),
+        **axis,
+    }

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.concessions import PackageView, Zopa
-from workbook.charts import PALETTE, add_band, safe, shorten, styled
+from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
 from workbook.model import Plan
 
 QUADRANT_COLORS = {
@@ -198,7 +198,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
         height=240,
         showlegend=False,
         xaxis={"tickformat": ",.0f", "title": plan.currency},
-        yaxis={"range": [-0.6, 1.8]},
+        yaxis=categories(["Us", "Them"], range=[-0.6, 1.8]),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts import PALETTE, categories, safe, shorten, styled
 
 QUANTITY_NAMES = {
     "gain": "gain",
@@ -123,6 +123,7 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
         title=f"Net value per move, {safe(currency)} (Monte Carlo)",
         height=140 + 52 * max(len(table), 1),
         xaxis={"tickformat": ",.0f"},
+        yaxis=categories(labels),
     )
 
 
@@ -170,4 +171,5 @@ def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> go.Figure:
             "tickformat": ".0%",
             "rangemode": "tozero",
         },
+        yaxis=categories(labels),
     )

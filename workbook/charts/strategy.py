@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from workbook.analysis.strategy import FitResult
-from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts import PALETTE, categories, safe, shorten, styled
 
 
 def fit_chart(fit: FitResult) -> go.Figure:
@@ -15,10 +15,11 @@ def fit_chart(fit: FitResult) -> go.Figure:
         PALETTE["good"] if s >= 2 else PALETTE["warn"] if s == 1 else PALETTE["neutral"]
         for s in table["strength"]
     ]
+    labels = [shorten(t, 48) for t in table["objective"]]
     figure = go.Figure(
         go.Bar(
             x=table["strength"],
-            y=[shorten(t, 48) for t in table["objective"]],
+            y=labels,
             orientation="h",
             marker_color=colors,
             text=table["strength_label"],
@@ -37,4 +38,5 @@ def fit_chart(fit: FitResult) -> go.Figure:
             "tickvals": [0, 1, 2, 3],
             "ticktext": ["none", "weak", "clear", "central"],
         },
+        yaxis=categories(labels),
     )

@@ -6,18 +6,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.value import Coverage
-from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts import PALETTE, categories, safe, shorten, styled
 
 
 def coverage_chart(cover: Coverage) -> go.Figure:
     """Which differentiator answers which pain; empty rows and columns are the gaps."""
     matrix = cover.matrix
     z = matrix.astype(int).to_numpy() if matrix.size else [[0]]
+    columns = [shorten(c, 26) for c in matrix.columns] or [""]
+    rows = [shorten(i, 40) for i in matrix.index] or [""]
     figure = go.Figure(
         go.Heatmap(
             z=z,
-            x=[shorten(c, 26) for c in matrix.columns] or [""],
-            y=[shorten(i, 40) for i in matrix.index] or [""],
+            x=columns,
+            y=rows,
             colorscale=[[0, "#f4f6f9"], [1, PALETTE["ours"]]],
             showscale=False,
             xgap=3,
@@ -31,8 +33,8 @@ def coverage_chart(cover: Coverage) -> go.Figure:
         figure,
         title=f"Pains answered by our differentiators · {cover.score}%",
         height=140 + 36 * max(len(matrix.index), 1),
-        yaxis={"autorange": "reversed"},
-        xaxis={"side": "bottom", "tickangle": -20},
+        yaxis=categories(rows, autorange="reversed"),
+        xaxis=categories(columns, side="bottom", tickangle=-20),
     )
 
 
@@ -63,6 +65,7 @@ def driver_chart(drivers: pd.DataFrame, alternative: str) -> go.Figure:
         height=140 + 46 * max(len(table), 1),
         barmode="group",
         xaxis={"range": [0, 10.2]},
+        yaxis=categories(labels),
     )
 
 
@@ -74,10 +77,11 @@ def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> go
         "revenue": PALETTE["good"],
         "risk_avoided": PALETTE["warn"],
     }
+    labels = [shorten(b, 36) for b in table["benefit"]]
     figure = go.Figure(
         go.Bar(
             x=table["annual_value"],
-            y=[shorten(b, 36) for b in table["benefit"]],
+            y=labels,
             orientation="h",
             marker_color=[colors[k] for k in table["kind"]],
             customdata=[[safe(a)] for a in table["assumption"]],
@@ -92,4 +96,5 @@ def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> go
         title=f"Value per year: {currency} {total:,.0f}{payback_text}",
         height=110 + 36 * max(len(table), 1),
         xaxis={"tickformat": ",.0f"},
+        yaxis=categories(labels),
     )

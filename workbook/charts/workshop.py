@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from workbook.charts import PALETTE, safe, shorten, styled
+from workbook.charts import PALETTE, categories, safe, shorten, styled
 from workbook.charts.scenarios import disagreement_chart
 from workbook.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
 
@@ -26,10 +26,11 @@ def vote_chart(summary: VoteSummary) -> go.Figure:
     """Votes per candidate priority, most voted on top; the top two stand out."""
     counts = summary.counts.iloc[::-1]
     top = set(summary.top)
+    labels = [shorten(c, 48) for c in counts["candidate"]]
     figure = go.Figure(
         go.Bar(
             x=counts["votes"],
-            y=[shorten(c, 48) for c in counts["candidate"]],
+            y=labels,
             orientation="h",
             text=counts["votes"],
             textposition="auto",
@@ -44,6 +45,7 @@ def vote_chart(summary: VoteSummary) -> go.Figure:
         title=f"Votes for the top two priorities ({len(summary.participants)} voted)",
         height=120 + 44 * max(len(counts), 1),
         xaxis={"title": "votes", "dtick": 1, "rangemode": "tozero"},
+        yaxis=categories(labels),
     )
 
 
@@ -80,6 +82,7 @@ def values_chart(summary: ValuesSummary) -> go.Figure:
         figure,
         title=f"What each option of {shorten(summary.prompt.variable, 40)} is worth {whose}",
         height=380,
+        xaxis=categories(labels),
         yaxis={"title": "value", "rangemode": "tozero"},
     )
 

@@ -236,7 +236,12 @@ class View(SectionView):
         )
         zone = zopa(plan)
         self.zopa_text.value = verdict_html(zone.statement, bool(zone.exists))
-        self.zopa.show(zopa_chart(plan, zone))
+        sides = (planner.positions.ours, planner.positions.theirs)
+        points = [getattr(side, k) for side in sides for k in ("opening", "target", "reservation")]
+        self.zopa.show(
+            zopa_chart(plan, zone) if any(v is not None for v in points) else None,
+            "Enter each side's opening, target and walk-away to see the zone of agreement.",
+        )
         try:
             view = package_view(planner, seed=plan.scenarios.seed)
         except PackageInputError as exc:

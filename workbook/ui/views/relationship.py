@@ -154,9 +154,11 @@ class View(SectionView):
             "Add the key players to see the map.",
         )
         balance = reciprocity_balance(rel)
-        self.balance_text.value = verdict_html(balance.verdict, balance.fair)
+        known = balance.share_ours is not None
+        self.balance_text.value = verdict_html(balance.verdict, balance.fair) if known else ""
         self.balance.show(
-            balance_chart(balance, rel.fair_share) if balance.share_ours is not None else None, ""
+            balance_chart(balance, rel.fair_share) if known else None,
+            "List what each side contributes to see the balance.",
         )
         ladder = sharing_ladder(rel)
         steps = "".join(

@@ -1,0 +1,87 @@
+"""Charts: labels stay categories in the plan's order, and empty charts say what they need."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import ManualScheduler, find_all
+from workbook.charts.workshop import values_chart
+from workbook.store import PlanStore
+from workbook.ui.app import WorkbookApp
+from workbook.ui.plot import FigureView
+from workbook.workshop import OptionRef, ValuesAnswer, ValuesPrompt, summarize
+
+SECTIONS = ("strategy", "value", "scenarios", "concessions", "relationship", "ledger")
+
+
+def test_option_labels_that_look_like_numbers_stay_categories_in_plan_order():
+    labels = ["List price (0 %)", "-1.5 %", "-3 %", "2027"]
+    prompt = ValuesPrompt(
+        variable_id="va-price",
+        variable="Price",
+        options=[OptionRef(id=f"op{i}", label=label) for i, label in enumerate(labels)],
+    )
+    answers = {
+        "Ana": ValuesAnswer(values={"op0": 0, "op1": 40, "op2": 90, "op3": 10}),
+        "Ben": ValuesAnswer(values={"op0": 5, "op1": 50, "op2": 70}),
+    }
+    figure = values_chart(summarize(prompt, answers))
+    axis = figure.layout.xaxis
+    assert axis.type == "category"
+    assert list(axis.categoryarray) == labels
+    assert list(figure.data[0].x) == labels  # every bar, the "0 %" one too
+
+
+def label_axes(figure):
+    """(axis, labels) for every axis of a figure whose traces carry text labels."""
+    for trace in figure.data:
+        for letter in ("x", "y"):
+            values = getattr(trace, letter, None)
+            if values is None or not any(isinstance(v, str) for v in values):
+                continue
+            name = getattr(trace, f"{letter}axis", None) or letter
+            yield figure.layout[name.replace(letter, f"{letter}axis", 1)], list(values)
+
+
+@pytest.fixture
+def app(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        yield WorkbookApp(store, scheduler=ManualScheduler()).start()
+
+
+def charts(app):
+    for key in SECTIONS:
+        app.show(key)
+        yield from ((key, view) for view in find_all(app.views[key].widget, kind=FigureView))
+
+
+def test_every_chart_that_shows_labels_draws_them_as_categories(app):
+    checked = 0
+    for key, view in charts(app):
+        if view.figure is None:
+            continue
+        for axis, values in label_axes(view.figure):
+            if axis.visible is False:
+                continue
+            assert axis.type == "category", (key, axis)
+            assert set(values) <= set(axis.categoryarray), (key, values)
+            checked += 1
+    assert checked >= 6
+
+
+def test_an_empty_plan_shows_grey_notes_saying_what_to_enter_never_empty_charts(tmp_path):
+    from workbook.model import Plan
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.create(Plan(name="A new deal", counterpart="Acme"))
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start()
+        shown = 0
+        for key, view in charts(app):
+            assert view.figure is None, (key, view._dom_classes)
+            (output,) = view.outputs
+            note = output["data"]["text/plain"]
+            assert len(note.split()) >= 4, (key, view._dom_classes, note)
+            assert "color:#5f6b7a" in output["data"]["text/html"]  # neutral grey
+            shown += 1
+        assert shown >= 8
