@@ -146,7 +146,7 @@ def test_rename_duplicate_delete_and_resolve(store):
 def test_worked_example_is_loaded_once_into_an_empty_store(store):
     plan_id = store.ensure_example()
     assert plan_id == "example-northwind"
-    assert store.load_strategic_plan().objectives
+    assert store.load_strategic_plan(store.load(plan_id).plan.company).objectives
     assert store.ensure_example() is None
     store.delete(plan_id)
     assert store.ensure_example() is None  # deleting it does not bring it back

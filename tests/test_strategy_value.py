@@ -277,7 +277,10 @@ def test_objectives_are_edited_in_the_store_and_shared(app):
     table._new_widgets["title"].value = "Win in cold chain"
     assert table.add() is None
     view.objectives.flush()
-    assert [o.title for o in app.store.load_strategic_plan().objectives][-1] == "Win in cold chain"
+    company = app.session.plan.company
+    assert [o.title for o in app.store.load_strategic_plan(company).objectives][-1] == (
+        "Win in cold chain"
+    )
     assert "Win in cold chain" in [label for label, _ in view.objective_choices()]
     assert len(view.fit.figure.data[0].x) == 5
 

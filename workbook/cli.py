@@ -195,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command == "export":
             plan = store.load(store.resolve(args.plan)).plan
-            data = export_brief(plan, fmt, store.load_strategic_plan().objectives)
+            data = export_brief(plan, fmt, store.load_strategic_plan(plan.company).objectives)
             if args.output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()

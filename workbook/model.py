@@ -923,6 +923,9 @@ class Plan(Model):
     id: RowId = Field(default_factory=new_id, description="Stable identifier of the plan.")
     name: Name = Field(description="Name of the negotiation.")
     counterpart: ShortText = Field("", description="The company on the other side.")
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = Field(
+        "", description="Our company: its plans share one set of strategic objectives."
+    )
     side: Literal["sell", "buy"] = Field("sell", description="Whether we sell or buy.")
     deal_value: Amount = Field(0.0, description="Expected value of the deal.")
     currency: Currency = Field("EUR", description="Currency of every amount, ISO 4217 code.")

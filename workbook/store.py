@@ -117,7 +117,90 @@ _SCHEMA = [
         PRIMARY KEY (code, name_key, prompt)
     );
     """,
+    # version 3: each company keeps its own strategic plan (see _company_strategies)
+    """
+    ALTER TABLE plans ADD COLUMN company TEXT NOT NULL DEFAULT '';
+    CREATE TABLE strategies (
+        company TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        saved_at TEXT NOT NULL,
+        author TEXT NOT NULL DEFAULT '',
+        data TEXT NOT NULL,
+        PRIMARY KEY (company, revision)
+    );
+    """,
 ]
+
+
+EXAMPLE_AUTHOR = "worked example"
+"""The author of what the worked example brought into a store."""
+
+
+def company_key(name: str) -> str:
+    """The key under which a company's strategy is kept: its name, spacing and case ignored.
+
+    >>> company_key("  Acme   Fleet ") == company_key("acme fleet")
+    True
+    """
+    return " ".join(str(name).split()).casefold()
+
+
+def _company_strategies(con: sqlite3.Connection) -> None:
+    """Schema 3: the one shared strategic plan of earlier stores goes to its company.
+
+    Untouched since the worked example brought it, it is the example's company's; edited by
+    someone, it is the strategy of the plans that name no company, which is what those plans
+    showed before. The worked example keeps its own strategy either way, and its plan gets
+    a revision that names its company.
+    """
+    rows = con.execute(
+        "SELECT revision, saved_at, author, data FROM strategic_plan ORDER BY revision"
+    ).fetchall()
+    example = example_plan()
+    ours = company_key(example.company)
+    untouched = all(r["author"] == EXAMPLE_AUTHOR for r in rows)
+    target = ours if untouched else ""
+    for r in rows:
+        con.execute(
+            "INSERT INTO strategies (company, revision, saved_at, author, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (target, r["revision"], r["saved_at"], r["author"], r["data"]),
+        )
+    con.execute("DROP TABLE strategic_plan")
+    head = con.execute(
+        "SELECT head FROM plans WHERE id = ? AND deleted_at IS NULL", (example.id,)
+    ).fetchone()
+    if head is None:
+        return
+    if target != ours:
+        con.execute(
+            "INSERT INTO strategies (company, revision, saved_at, author, data) "
+            "VALUES (?, 1, ?, ?, ?)",
+            (ours, _now(), EXAMPLE_AUTHOR, example_strategic_plan().model_dump_json()),
+        )
+    data = json.loads(
+        con.execute(
+            "SELECT data FROM revisions WHERE plan_id = ? AND revision = ?",
+            (example.id, head[0]),
+        ).fetchone()[0]
+    )
+    if data.get("company"):
+        return
+    data["company"] = example.company
+    now = _now()
+    con.execute(
+        "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (example.id, head[0] + 1, now, EXAMPLE_AUTHOR, "names its company", json.dumps(data)),
+    )
+    con.execute(
+        "UPDATE plans SET head = ?, company = ? WHERE id = ?",
+        (head[0] + 1, example.company, example.id),
+    )
+
+
+_SCHEMA_STEPS = {3: _company_strategies}
+"""Python steps of a schema version, run after its SQL."""
 
 
 def default_db_path() -> Path:
@@ -245,6 +328,8 @@ class PlanStore:
                 for statement in script.split(";"):
                     if statement.strip():
                         self._con.execute(statement)
+                if number in _SCHEMA_STEPS:
+                    _SCHEMA_STEPS[number](self._con)
                 self._con.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             self._con.execute("ROLLBACK")
@@ -299,9 +384,10 @@ class PlanStore:
                 plan = plan.model_copy(update={"id": new_id()})
             now = _now()
             con.execute(
-                "INSERT INTO plans (id, name, counterpart, side, created_at, updated_at, head) "
-                "VALUES (?, ?, ?, ?, ?, ?, 1)",
-                (plan.id, plan.name, plan.counterpart, plan.side, now, now),
+                "INSERT INTO plans "
+                "(id, name, counterpart, side, company, created_at, updated_at, head) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                (plan.id, plan.name, plan.counterpart, plan.side, plan.company, now, now),
             )
             con.execute(
                 "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
@@ -352,9 +438,9 @@ class PlanStore:
                 (plan.id, head + 1, now, author, note, data),
             )
             con.execute(
-                "UPDATE plans SET head = ?, updated_at = ?, name = ?, counterpart = ?, side = ? "
-                "WHERE id = ?",
-                (head + 1, now, plan.name, plan.counterpart, plan.side, plan.id),
+                "UPDATE plans SET head = ?, updated_at = ?, name = ?, counterpart = ?, side = ?, "
+                "company = ? WHERE id = ?",
+                (head + 1, now, plan.name, plan.counterpart, plan.side, plan.company, plan.id),
             )
         return StoredPlan(plan, head + 1, now, author)
 
@@ -408,40 +494,49 @@ class PlanStore:
 
     # --- company strategy ------------------------------------------------------------
 
-    def load_strategic_plan(self) -> StrategicPlan:
-        """The company's strategic objectives, shared by every negotiation."""
-        return self.load_strategic_plan_revision().plan
+    def load_strategic_plan(self, company: str = "") -> StrategicPlan:
+        """The strategic objectives of ``company``, shared by that company's plans."""
+        return self.load_strategic_plan_revision(company).plan
 
-    def load_strategic_plan_revision(self) -> StoredPlan:
-        """The strategic objectives with the revision they come from (0 when none saved)."""
+    def load_strategic_plan_revision(self, company: str = "") -> StoredPlan:
+        """A company's objectives with the revision they come from (0 when none saved)."""
         row = self._con.execute(
-            "SELECT revision, saved_at, author, data FROM strategic_plan "
-            "ORDER BY revision DESC LIMIT 1"
+            "SELECT revision, saved_at, author, data FROM strategies WHERE company = ? "
+            "ORDER BY revision DESC LIMIT 1",
+            (company_key(company),),
         ).fetchone()
         if row is None:
-            return StoredPlan(StrategicPlan(), 0, "", "")
+            return StoredPlan(StrategicPlan(), 0, "", "")  # type: ignore[arg-type]
         plan = StrategicPlan.model_validate_json(row["data"])
-        return StoredPlan(plan, row["revision"], row["saved_at"], row["author"])
+        return StoredPlan(plan, row["revision"], row["saved_at"], row["author"])  # type: ignore[arg-type]
 
     def save_strategic_plan(
-        self, strategic: StrategicPlan, *, author: str = "", base_revision: int | None = None
+        self,
+        strategic: StrategicPlan,
+        *,
+        company: str = "",
+        author: str = "",
+        base_revision: int | None = None,
     ) -> StoredPlan:
-        """Save the strategic objectives as a new revision.
+        """Save a company's strategic objectives as a new revision.
 
         With ``base_revision``, raises ConflictError when someone saved since then.
         """
+        key = company_key(company)
         with self._write() as con:
             head = con.execute(
-                "SELECT revision, saved_at, author FROM strategic_plan "
-                "ORDER BY revision DESC LIMIT 1"
+                "SELECT revision, saved_at, author FROM strategies WHERE company = ? "
+                "ORDER BY revision DESC LIMIT 1",
+                (key,),
             ).fetchone()
             latest = head["revision"] if head else 0
             if base_revision is not None and latest != base_revision:
                 raise ConflictError("strategy", base_revision, latest, head[1], head[2])
             now = _now()
             con.execute(
-                "INSERT INTO strategic_plan (revision, saved_at, author, data) VALUES (?, ?, ?, ?)",
-                (latest + 1, now, author, strategic.model_dump_json()),
+                "INSERT INTO strategies (company, revision, saved_at, author, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (key, latest + 1, now, author, strategic.model_dump_json()),
             )
         return StoredPlan(strategic, latest + 1, now, author)  # type: ignore[arg-type]
 
@@ -646,9 +741,9 @@ class PlanStore:
                 return None
             con.execute("INSERT INTO meta (key, value) VALUES ('example', ?)", (_now(),))
         plan, strategic = example_plan(), example_strategic_plan()
-        if not self.load_strategic_plan().objectives:
-            self.save_strategic_plan(strategic, author="worked example")
-        return self.create(plan, author="worked example", note="worked example").plan.id
+        if not self.load_strategic_plan(plan.company).objectives:
+            self.save_strategic_plan(strategic, company=plan.company, author=EXAMPLE_AUTHOR)
+        return self.create(plan, author=EXAMPLE_AUTHOR, note=EXAMPLE_AUTHOR).plan.id
 
 
 def parse_plan_file(text: str | bytes) -> Plan:

@@ -22,7 +22,7 @@ from workbook.analysis.completion import completion
 from workbook.content import SectionContent, load_content
 from workbook.errors import PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
-from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore
+from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore, company_key, example_plan
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
@@ -407,6 +407,9 @@ class WorkbookApp:
         fields = {
             "name": W.Text(placeholder="Northwind: fleet renewal 2027"),
             "counterpart": W.Text(placeholder="The company on the other side"),
+            "company": W.Text(
+                value=self._our_company(), placeholder="The company you negotiate for"
+            ),
             "side": W.ToggleButtons(options=[("We sell", "sell"), ("We buy", "buy")], value="sell"),
             "deal_value": W.Text(placeholder="e.g. 1,200,000"),
             "currency": W.Text(value="EUR", layout=W.Layout(width="80px")),
@@ -415,6 +418,7 @@ class WorkbookApp:
         labels = {
             "name": "Name",
             "counterpart": "Counterpart",
+            "company": "Our company",
             "side": "Side",
             "deal_value": "Deal value",
             "currency": "Currency",
@@ -447,10 +451,13 @@ class WorkbookApp:
             self.open(stored.plan.id)
             self.say(f"Created {stored.plan.name}.", "ok")
 
+        cells = {
+            k: W.VBox([W.HTML(f"<b>{labels[k]}</b>"), w, messages[k]]) for k, w in fields.items()
+        }
         grid = W.GridBox(
-            [W.VBox([W.HTML(f"<b>{labels[k]}</b>"), w, messages[k]]) for k, w in fields.items()],
+            list(cells.values()),
             layout=W.Layout(
-                grid_template_columns="2fr 2fr 1.2fr 1fr 90px 1.2fr",
+                grid_template_columns="repeat(auto-fill, minmax(190px, 1fr))",
                 grid_gap="0 10px",
                 width="100%",
             ),
@@ -461,6 +468,13 @@ class WorkbookApp:
             grid,
             self._buttons(("Create", "primary", create), *cancel),
         )
+
+    def _our_company(self) -> str:
+        """The company a new plan starts with: the open plan's, unless that is the example's."""
+        if self.session is None:
+            return ""
+        company = self.session.plan.company
+        return "" if company_key(company) == company_key(example_plan().company) else company
 
     def ask_rename(self) -> None:
         """Show the form that renames the open negotiation."""

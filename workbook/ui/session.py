@@ -455,21 +455,32 @@ def _clock(iso: str) -> str:
 
 
 class StrategicPlanSession(PlanSession):
-    """Edits of the company's strategic objectives, which every plan shares."""
+    """Edits of a company's strategic objectives, which that company's plans share."""
 
-    def __init__(self, store: PlanStore, **kwargs: Any):
-        super().__init__(store, store.load_strategic_plan_revision(), **kwargs)
+    def __init__(self, store: PlanStore, *, company: str = "", **kwargs: Any):
+        self.company = company
+        super().__init__(store, store.load_strategic_plan_revision(company), **kwargs)
+
+    def switch(self, company: str) -> None:
+        """Follow another company's objectives (the plan now names another company)."""
+        if company == self.company:
+            return
+        self.flush()
+        self.company = company
+        if self.status.state == "conflict":
+            self.status = SaveStatus("saved", "", self.revision)
+        self.reload()
 
     def _validate(self, data: dict[str, Any]) -> Any:
         return StrategicPlan.model_validate(data)
 
     def _save(self) -> StoredPlan:
         return self.store.save_strategic_plan(
-            self.plan, base_revision=self.revision, author=self.author
+            self.plan, company=self.company, base_revision=self.revision, author=self.author
         )
 
     def _latest_revision(self) -> int:
-        return self.store.load_strategic_plan_revision().revision
+        return self.store.load_strategic_plan_revision(self.company).revision
 
     def _load_latest(self) -> StoredPlan:
-        return self.store.load_strategic_plan_revision()
+        return self.store.load_strategic_plan_revision(self.company)

@@ -51,7 +51,7 @@ class View(SectionView):
         ]
 
     def _objectives(self) -> list[Objective]:
-        return self.ctx.store.load_strategic_plan().objectives
+        return self.ctx.store.load_strategic_plan(self.session.plan.company).objectives
 
     def _render(self) -> None:
         self.page.value = brief_html(

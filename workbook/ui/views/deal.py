@@ -17,6 +17,7 @@ class View(SectionView):
     def build(self) -> Sequence[W.Widget]:
         return [
             self.row(self.field(("name",)), self.field(("counterpart",))),
+            self.row(self.field(("company",)), W.HBox()),
             self.row(
                 self.field(("side",)),
                 self.field(("deal_value",)),

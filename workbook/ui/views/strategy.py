@@ -24,6 +24,7 @@ class View(SectionView):
         s = ("strategy",)
         self.objectives = StrategicPlanSession(
             self.ctx.store,
+            company=self.session.plan.company,
             author=self.session.author,
             read_only=self.session.read_only,
             scheduler=self.session.scheduler,
@@ -56,6 +57,7 @@ class View(SectionView):
                 add_label="Add contribution",
             ),
             self.heading("The strategic plan"),
+            self.field(("company",)),
             self._objectives_editor(),
             self.table(
                 (*s, "objective_links"),
@@ -121,6 +123,25 @@ class View(SectionView):
         titles = {value: label for label, value in self.objective_choices()}
         return {**row, "title": titles.get(row.get("objective_id"), "")}
 
+    def _company_texts(self) -> tuple[str, str, str]:
+        """The objectives' title, the line under it, and the text of an empty list."""
+        company = self.objectives.company.strip()
+        count = len(self.objectives.plan.objectives)
+        if not company:
+            return (
+                f"Our company's strategic objectives ({count})",
+                "Name your company above: the negotiations of one company share its "
+                "objectives, and no other company's objectives are shown here.",
+                "No objectives yet. Enter the objectives of your company's current "
+                "strategic plan to see how this deal fits them.",
+            )
+        return (
+            f"Strategic objectives of {company} ({count})",
+            f"Shared by every negotiation of {company}: a change here applies to all of them.",
+            f"No objectives recorded for {company} yet. Enter the objectives of its current "
+            "strategic plan to see how this deal fits them.",
+        )
+
     def _objectives_editor(self) -> W.Widget:
         status = W.HTML()
 
@@ -147,32 +168,29 @@ class View(SectionView):
             ],
             content=self.content,
             add_label="Add objective",
-            empty_text="No objectives recorded yet. Add the objectives of the current "
-            "strategic plan; every negotiation in the workbook shares them.",
+            empty_text=self._company_texts()[2],
         )
-        box = W.VBox(
-            [
-                W.HTML(
-                    hint_html(
-                        "Shared by every negotiation in this workbook: a change here applies "
-                        "to all of them."
-                    )
-                ),
-                table,
-                status,
-            ]
-        )
-        accordion = W.Accordion(
-            [box],
-            titles=(f"Company strategic objectives ({len(self.objectives.plan.objectives)})",),
-        )
+        shared = W.HTML()
+        shared.add_class("nw-objectives-shared")
+        box = W.VBox([shared, table, status])
+        accordion = W.Accordion([box])
         accordion.add_class("nw-objectives")
-        self.objectives.subscriptions().on(
-            (),
-            lambda _c: accordion.set_title(
-                0, f"Company strategic objectives ({len(self.objectives.plan.objectives)})"
-            ),
-        )
+
+        def retitle(_change: object = None) -> None:
+            title, line, empty = self._company_texts()
+            accordion.set_title(0, title)
+            shared.value = hint_html(line)
+            table.empty_text = empty
+            if not self.objectives.plan.objectives:
+                accordion.selected_index = 0  # an empty strategy asks to be filled in
+
+        def company_changed(_change: object) -> None:
+            self.objectives.switch(self.session.plan.company)
+            retitle()
+
+        retitle()
+        self.objectives.subscriptions().on((), retitle)
+        self.subs.on(("company",), company_changed)
         return accordion
 
     # --- analysis ------------------------------------------------------------------------
