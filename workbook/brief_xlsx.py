@@ -279,11 +279,27 @@ def _number_format(kind: str, currency: str) -> str:
     return {"money": money_format(currency), "percent": PERCENT, "score": SCORE, "when": WHEN}[kind]
 
 
+def _font(**style: Any) -> Any:
+    """A font in the workbook's own typeface, so every reader's spreadsheet shows the same."""
+    from openpyxl.styles import Font
+
+    return Font(name="Calibri", size=style.pop("size", 11), **style)
+
+
+def _fit_to_width(sheet: Worksheet, landscape: bool) -> None:
+    """Printed, the sheet is one page wide, as many pages long as it needs."""
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.print_title_rows = "1:1"
+
+
 def _style_header(sheet: Worksheet, width: int) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
 
     for cell in sheet[1][:width]:
-        cell.font = Font(bold=True)
+        cell.font = _font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.border = Border(bottom=Side(style="thin", color="8A94A3"))
         cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -294,7 +310,7 @@ def _display_width(value: Any, kind: str | None) -> int:
         return 0
     if isinstance(value, int | float) and not isinstance(value, bool):
         if kind == "money":
-            return len(f"{value:,.0f}") + 5
+            return len(f"{value:,.0f}") + 7
         if kind == "percent":
             return len(f"{value:.0%}")
         return len(f"{value:,.2f}".rstrip("0").rstrip("."))
@@ -340,6 +356,10 @@ def _table_sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     _style_header(sheet, len(columns))
     sheet.freeze_panes = "A2"
+    total = sum(
+        sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(columns) + 1)
+    )
+    _fit_to_width(sheet, landscape=total > 100)
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
 
@@ -360,7 +380,7 @@ def _text_as_text(sheet: Worksheet) -> None:
 
 def _summary_sheet(sheet: Worksheet, title: str, parts: Sequence[Part], currency: str) -> None:
     """The brief on one sheet: each part's title, then its texts, figures and tables."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     span = len(SUMMARY_WIDTHS)
@@ -389,40 +409,56 @@ def _summary_sheet(sheet: Worksheet, title: str, parts: Sequence[Part], currency
             return v.fraction
         return str(v)
 
-    def formatted(row: int, values: Sequence[Any], start: int = 1) -> None:
-        for offset, v in enumerate(values):
-            cell = sheet.cell(row=row, column=start + offset)
+    def formatted(row: int, values: Sequence[Any]) -> None:
+        """Number formats for amounts and shares; a last text cell runs to the right edge."""
+        widths = list(SUMMARY_WIDTHS[: len(values)])
+        if 0 < len(values) < span and not isinstance(values[-1], Money | Share):
+            sheet.merge_cells(start_row=row, start_column=len(values), end_row=row, end_column=span)
+            widths[-1] = sum(SUMMARY_WIDTHS[len(values) - 1 :])
+        for column, v in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column)
             if isinstance(v, Money) and v.amount is not None:
                 cell.number_format = money_format(currency)
             elif isinstance(v, Share):
                 cell.number_format = PERCENT
             cell.alignment = wrap
+        lines = max(
+            (
+                math.ceil(len(str(v)) / (width * 1.1))
+                for v, width in zip(values, widths, strict=False)
+                if not isinstance(v, Money | Share)
+            ),
+            default=1,
+        )
+        if lines > 1:  # Excel does not grow a row to fit wrapped text by itself
+            sheet.row_dimensions[row].height = 15 * lines
 
     sheet.append([title])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    sheet.cell(row=1, column=1).font = _font(bold=True, size=14)
     heading_fill = PatternFill("solid", fgColor=HEADER_FILL)
     for part in parts:
         sheet.append([])
-        line(part.title, font=Font(bold=True, size=12), fill=heading_fill)
+        line(part.title, font=_font(bold=True, size=12), fill=heading_fill)
         for block in [*part.blocks, *part.details]:
             if isinstance(block, Para) and block.text:
                 color = {"good": "1E7B4D", "bad": "B42318"}.get(block.tone)
-                line(block.text, font=Font(bold=block.strong, color=color))
+                line(block.text, font=_font(bold=block.strong, color=color))
             elif isinstance(block, Bullets):
                 for item in block.items or [block.empty]:
                     line(f"• {item}" if block.items else item)
             elif isinstance(block, Warnings):
                 for item in block.items:
-                    line(f"⚠ Warning: {item}", font=Font(color="8A4D00", bold=True))
+                    line(f"⚠ Warning: {item}", font=_font(color="8A4D00", bold=True))
             elif isinstance(block, Figures):
                 for label, figure in block.pairs:
                     sheet.append([label, value(figure)])
                     formatted(sheet.max_row, [label, figure])
-                    sheet.cell(row=sheet.max_row, column=1).font = Font(color="5F6B7A")
+                    sheet.cell(row=sheet.max_row, column=1).font = _font(color="5F6B7A")
             elif isinstance(block, Table):
                 sheet.append([str(c) for c in block.columns])
                 for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
+                    cell.font = _font(bold=True)
+                formatted(sheet.max_row, block.columns)
                 for row in block.rows:
                     sheet.append([value(v) for v in row])
                     formatted(sheet.max_row, row)
@@ -430,6 +466,7 @@ def _summary_sheet(sheet: Worksheet, title: str, parts: Sequence[Part], currency
                 continue
     _text_as_text(sheet)
     sheet.freeze_panes = "A2"
+    _fit_to_width(sheet, landscape=False)
 
 
 def render_xlsx(

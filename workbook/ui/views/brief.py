@@ -15,11 +15,11 @@ from workbook.ui.style import hint_html
 from workbook.ui.views.base import SectionView
 
 MIME = {
-    "html": ("text/html", "Brief (HTML, opens offline, with charts)"),
+    "html": ("text/html", "Brief (HTML: opens offline, prints as one page plus details)"),
     "md": ("text/markdown", "Brief (Markdown)"),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Every table (Excel)",
+        "Summary and every table (Excel)",
     ),
     "json": ("application/json", "The plan (JSON, to import elsewhere)"),
 }
