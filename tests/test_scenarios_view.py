@@ -197,3 +197,27 @@ def test_strategy_prompts_offer_to_add_a_competitor(app):
     )
     button.click()
     assert app.session.plan.scenarios.competitors[-1].name == "GeoTrack"
+
+
+def test_simulation_settings_are_folded_under_advanced_and_the_seed_has_no_separators(app):
+    import ipywidgets as W
+
+    view = view_of(app)
+    advanced = find(view.widget, "nw-advanced", kind=W.Accordion)
+    assert advanced.selected_index is None and advanced.titles[0].startswith("Advanced")
+    seed = find(advanced, "nw-field-scenarios-seed")
+    assert seed.value == str(app.session.plan.scenarios.seed) and "," not in seed.value
+    seed.value = "123456789"
+    assert app.session.plan.scenarios.seed == 123_456_789
+    assert seed.value == "123456789"
+    labels = [w.value for w in find_all(advanced, kind=W.Dropdown)]
+    assert labels == [app.session.plan.scenarios.distribution]
+
+
+def test_the_range_chart_speaks_of_bad_likely_and_good_cases_with_percentiles_on_hover(app):
+    figure = view_of(app).ranges.figure
+    names = [t.name for t in figure.data]
+    assert names == ["bad case to good case", "likely", "average"]
+    hovers = " ".join(t.hovertemplate for t in figure.data)
+    assert all(p in hovers for p in ("P10", "P50", "P90"))
+    assert "P10" not in figure.layout.title.text + " ".join(names)

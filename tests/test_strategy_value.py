@@ -165,6 +165,10 @@ def test_coverage_finds_unanswered_pains_and_unneeded_differentiators():
     assert list(cover.unanswered["pain"]) == ["Paperwork"]
     assert cover.unneeded == ["Dashboards", "Stale"]
     assert cover.score == round(100 * 5 / 6)
+    assert cover.summary == (
+        "83% of what matters to the customer is answered; 1 pain answered by nothing; "
+        "2 differentiators nobody asked for."
+    )
     empty = coverage(value())
     assert empty.score == 0 and empty.matrix.empty and empty.unneeded == []
 

@@ -39,10 +39,15 @@ class Coverage:
         """One sentence on the gaps."""
         parts = [f"{self.score}% of what matters to the customer is answered"]
         if len(self.unanswered):
-            parts.append(f"{len(self.unanswered)} pain(s) answered by nothing")
+            parts.append(f"{_count(len(self.unanswered), 'pain')} answered by nothing")
         if self.unneeded:
-            parts.append(f"{len(self.unneeded)} differentiator(s) nobody asked for")
+            parts.append(f"{_count(len(self.unneeded), 'differentiator')} nobody asked for")
         return "; ".join(parts) + "."
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 pain``, ``2 pains``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def coverage(value: ValueProposition) -> Coverage:

@@ -78,12 +78,17 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
 
 
 def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
-    """Net value per move: P10 to P90, the median and the mean, with the chance of a loss."""
+    """Net value per move from the bad case to the good case, the likely value and the average.
+
+    The bad case is the 10th percentile (one outcome in ten is worse), the likely value the
+    median, the good case the 90th percentile; the percentiles are named in the tooltips.
+    """
     table = figures.sort_values("mean", kind="stable")
     labels = [
-        f"{shorten(m, 36)} · loss {p:.0%}"
+        f"{shorten(m, 36)} · {p:.0%} chance of a loss"
         for m, p in zip(table["move"], table["prob_loss"], strict=True)
     ]
+    money = safe(currency)
     figure = go.Figure(
         [
             go.Bar(
@@ -91,36 +96,41 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
                 base=table["p10"],
                 y=labels,
                 orientation="h",
-                name="P10 to P90",
+                name="bad case to good case",
                 marker_color=PALETTE["ours"],
                 opacity=0.35,
-                hovertemplate="P10 %{base:,.0f} to P90 %{x:,.0f} wide<extra></extra>",
+                customdata=table["p90"],
+                hovertemplate=f"bad case (P10: one outcome in ten is worse) %{{base:,.0f}} {money}"
+                f"<br>good case (P90: one in ten is better) %{{customdata:,.0f}} {money}"
+                "<extra></extra>",
             ),
             go.Scatter(
                 x=table["p50"],
                 y=labels,
                 mode="markers",
-                name="median (P50)",
+                name="likely",
                 marker={
                     "symbol": "line-ns-open",
                     "size": 22,
                     "color": PALETTE["ours"],
                     "line": {"width": 3},
                 },
+                hovertemplate=f"likely (P50, the median) %{{x:,.0f}} {money}<extra></extra>",
             ),
             go.Scatter(
                 x=table["mean"],
                 y=labels,
                 mode="markers",
-                name="mean",
+                name="average",
                 marker={"symbol": "diamond", "size": 10, "color": PALETTE["ink"]},
+                hovertemplate=f"average %{{x:,.0f}} {money}<extra></extra>",
             ),
         ]
     )
     figure.add_vline(x=0, line_color=PALETTE["bad"], line_width=1)
     return styled(
         figure,
-        title=f"Net value per move, {safe(currency)} (Monte Carlo)",
+        title=f"What each move may bring, {money}: bad case, likely, good case",
         height=140 + 52 * max(len(table), 1),
         xaxis={"tickformat": ",.0f"},
         yaxis=categories(labels),

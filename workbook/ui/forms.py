@@ -57,7 +57,10 @@ class ChoiceList:
 
 
 Choices = Sequence[tuple[str, Any]] | ChoiceList
-Kind = Literal["text", "textarea", "number", "choice", "bool", "date", "datetime", "tags", "multi"]
+Kind = Literal[
+    "text", "textarea", "number", "digits", "choice", "bool", "date", "datetime", "tags", "multi"
+]
+"""Widget kinds; ``digits`` is a whole number shown without separators (a seed, a code)."""
 
 
 FULL = {"width": "100%"}
@@ -212,6 +215,11 @@ def format_number(value: float | int | None) -> str:
     if float(value).is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def _format_digits(value: float | int | None) -> str:
+    """A whole number as plain digits, without thousands separators."""
+    return "" if value is None else str(int(value))
 
 
 def parse_number(text: str, *, integer: bool = False, optional: bool = False) -> float | int | None:
@@ -518,18 +526,19 @@ def make_widget(
             disabled=disabled,
         )
         codec = _Codec(lambda v: v or "", lambda v: str(v))
-    elif kind == "number":
-        integer = spec.base is int
+    elif kind in ("number", "digits"):
+        integer = spec.base is int or kind == "digits"
         optional = spec.optional
+        shown = format_number if kind == "number" else _format_digits
         widget = make(
             W.Text,
-            value=format_number(value),
+            value=shown(value),
             placeholder=placeholder,
             continuous_update=False,
             layout=box,
             disabled=disabled,
         )
-        codec = _Codec(format_number, lambda v: parse_number(v, integer=integer, optional=optional))
+        codec = _Codec(shown, lambda v: parse_number(v, integer=integer, optional=optional))
     elif kind == "choice":
         options = _choice_options(
             spec, path, content, choices, session, own_id=_own_row_id(session, path)

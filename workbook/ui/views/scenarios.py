@@ -172,14 +172,30 @@ class View(SectionView):
             self.panel(self.ranges),
             self.panel(self.payoff),
             self.panel(self.spread),
-            self.heading("Simulation settings"),
-            self.row(
-                self.field((*s, "distribution")),
-                self.field((*s, "draws")),
-                self.field((*s, "seed")),
-            ),
+            self._advanced(s),
             *self.custom_questions(),
         ]
+
+    def _advanced(self, s: tuple[str, ...]) -> W.Widget:
+        """The simulation settings, folded away: most teams never need to touch them."""
+        settings = W.VBox(
+            [
+                self.note(
+                    "The results come from playing each move out many times, each time with "
+                    "values picked at random from everyone's ranges. These settings change how "
+                    "that is done; the defaults suit most plans."
+                ),
+                self.row(
+                    self.field((*s, "distribution")),
+                    self.field((*s, "draws")),
+                    self.field((*s, "seed"), kind="digits"),
+                ),
+            ]
+        )
+        advanced = W.Accordion(children=[settings], titles=("Advanced: simulation settings",))
+        advanced.selected_index = None
+        advanced.add_class("nw-advanced")
+        return advanced
 
     # --- choosing what to edit -------------------------------------------------------
 
