@@ -1,10 +1,12 @@
 """The ``negotiation-workbook`` command: serve the app, list, export and import plans.
 
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
-                           [--max-kernels N] [--pool-size N]
+                           [--max-kernels N] [--pool-size N] [--password-file FILE]
+                           [--allow-host NAME] [--no-sign-in-on-network]
 negotiation-workbook list [--db PATH]
 negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH]
 negotiation-workbook import FILE [--db PATH]
+negotiation-workbook password
 """
 
 from __future__ import annotations
@@ -90,9 +92,33 @@ def build_parser() -> argparse.ArgumentParser:
         type=_address,
         default="127.0.0.1",
         metavar="ADDRESS",
-        help="address to listen on (127.0.0.1: this machine only). For a workshop where "
-        "participants join from their laptops, this machine's address on the room's "
-        "network; anyone who can reach it can use the app",
+        help="address to listen on (127.0.0.1: this machine only, no sign-in). For a "
+        "workshop where participants join from their laptops, this machine's address on "
+        "the room's network (or 0.0.0.0); visitors then sign in with the token printed in "
+        "the log, or with the password",
+    )
+    serve.add_argument(
+        "--password-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="file holding the sign-in password's hash, made by `negotiation-workbook "
+        "password` (default: $NEGOTIATION_WORKBOOK_PASSWORD_HASH); without one, a "
+        "token is printed in the log",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a further name this server answers to (such as its name on the room's "
+        "network); requests for any other name are refused. Repeat for several",
+    )
+    serve.add_argument(
+        "--no-sign-in-on-network",
+        action="store_true",
+        help="serve on a network address WITHOUT sign-in: anyone who reaches it can open, "
+        "change and export every plan",
     )
     serve.add_argument(
         "--max-kernels",
@@ -137,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="add a plan from a JSON file")
     imp.add_argument("file", metavar="FILE", type=Path, help="plan file (JSON)")
     add_db(imp)
+
+    sub.add_parser(
+        "password",
+        help="ask for a sign-in password and print its hash, for serve's --password-file "
+        "or $NEGOTIATION_WORKBOOK_PASSWORD_HASH",
+    )
     return parser
 
 
@@ -153,11 +185,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _password() -> int:
+    import getpass
+
+    from workbook.access import hash_password
+
+    first = getpass.getpass("Sign-in password: ")
+    if getpass.getpass("The same again: ") != first:
+        print("negotiation-workbook: the two passwords differ", file=sys.stderr)
+        return 1
+    print(hash_password(first))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "password":
+        return _password()
     from workbook.store import PlanStore, default_db_path
 
     db = args.db or default_db_path()
     if args.command == "serve":
+        from workbook.access import read_password_hash
         from workbook.serve import serve
 
         serve(
@@ -167,6 +215,9 @@ def _run(args: argparse.Namespace) -> int:
             open_browser=not args.no_browser,
             ip=args.ip,
             pool_size=args.pool_size,
+            password_hash=read_password_hash(args.password_file),
+            sign_in=False if args.no_sign_in_on_network else None,
+            allow_hosts=args.allow_host,
             **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),
         )
         return 0

@@ -27,6 +27,10 @@ def query_url() -> str:
     server_url = env.get("VOILA_SERVER_URL", "/")
     base = env.get("VOILA_WS_BASE_URL", server_url)
     host = env.get("VOILA_APP_IP", "127.0.0.1")
+    if host in ("", "0.0.0.0"):  # served on every address: this machine's own is one
+        host = "127.0.0.1"
+    elif ":" in host:  # an IPv6 address
+        host = "[::1]" if host == "::" else f"[{host}]"
     port = env.get("VOILA_APP_PORT", "8866")
     protocol = env.get("VOILA_WS_PROTOCOL", "ws")
     return f"{protocol}://{host}:{port}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"

@@ -6,18 +6,31 @@ What the configuration in :func:`voila_config` guarantees, and why:
 
 - standalone Voilà on one notebook, never the Jupyter server extension (which would let a
   visitor run code); the kernel accepts only widget (comm) and kernel-info messages;
-- loopback by default, with the ``Host`` header checked so a web page cannot reach the
-  app through DNS rebinding; no token, because the app is for the person at this machine
-  (``ip`` opens it to a room's network for a workshop, with a warning in the log);
+- loopback by default, with no sign-in, because the app is for the person at this
+  machine; on any other address (``ip``, for a workshop on a room's network) every
+  visitor signs in first, with the token printed in the log (a ready-to-open address) or
+  a password given as a hash: jupyter_server's identity provider checks both, and a
+  visitor who has not signed in gets a plain sign-in page and nothing else (no kernel);
+  serving a network without sign-in takes an explicit ``sign_in=False`` and is logged
+  as a warning; the sign-in cookie is HttpOnly, both cookies SameSite=Lax, and the
+  xsrf check stays;
+- the ``Host`` header is checked on every route, on loopback and on a network, so that a
+  web page cannot reach the app through DNS rebinding (:class:`AllowedHosts`);
 - sources stripped, tracebacks replaced by a neutral message in pages and in kernel
   messages, no template or theme chosen from the URL, no configuration files read;
 - ``/voila/files/`` serves nothing but images under the notebook folder's ``assets/``,
   and never the plan database, even when it lives inside that folder;
-- kernels whose page is gone are culled after :data:`CULL_IDLE_TIMEOUT` seconds, and the
-  page's own shutdown beacon on unload is honoured;
-- at most ``max_kernels`` pages have a kernel at once (:data:`MAX_KERNELS` by default);
-  further visitors get a short "busy, try again shortly" page (HTTP 503, Retry-After)
-  instead of a kernel, so a burst of requests cannot exhaust the machine's memory;
+- kernels whose page is gone are freed after :data:`CULL_IDLE_TIMEOUT` seconds, whatever
+  they output (a workshop timer keeps no closed page's kernel); a kernel whose page
+  never connected goes after :data:`UNCONNECTED_TIMEOUT` seconds, one whose open page
+  sends nothing after :data:`CONNECTED_IDLE_TIMEOUT`; the page's own shutdown beacon on
+  unload is honoured;
+- at most ``max_kernels`` pages have a kernel at once (:data:`MAX_KERNELS` by default),
+  and with sign-in at most :data:`KERNELS_PER_CLIENT` per client address and
+  :data:`KERNELS_PER_USER` per user; further visitors get a short "busy, try again
+  shortly" page (HTTP 503, Retry-After) instead of a kernel, so a burst of requests
+  cannot exhaust the machine's memory nor lock others out;
+- the page asks no other host: the lab template's icon stylesheets on a CDN are dropped;
 - the kernel websocket speaks only the v1 kernel protocol: the legacy protocol lets a
   crafted request for binary widget state hang the server;
 - kernel messages on their way to the page carry no traceback and no standard error
@@ -27,10 +40,12 @@ What the configuration in :func:`voila_config` guarantees, and why:
 from __future__ import annotations
 
 import html
-import ipaddress
 import logging
 import os
 import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,25 +53,38 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from tornado import web
-from traitlets import Integer
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Instance, Integer
 from traitlets.config import Config
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from workbook.access import (
+    AllowedHosts,
+    SignInHandler,
+    SignOutHandler,
+    is_loopback,
+    with_host_check,
+)
 from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore
 
 __all__ = [
     "ASSET_PATTERNS",
+    "CONNECTED_IDLE_TIMEOUT",
     "CULL_IDLE_TIMEOUT",
     "CULL_INTERVAL",
     "FRONTEND_EXTENSIONS",
+    "KERNELS_PER_CLIENT",
+    "KERNELS_PER_USER",
     "KERNEL_WS_PROTOCOL",
     "MAX_KERNELS",
     "READ_ONLY_ENV",
     "RETRY_AFTER",
+    "UNCONNECTED_TIMEOUT",
     "KernelCap",
+    "Timers",
     "app_notebook_path",
     "serve",
     "voila_config",
@@ -94,6 +122,24 @@ IOPUB_TIMEOUT = 120
 
 CULL_INTERVAL = 15
 """Seconds between two looks for idle kernels: a lost kernel lives at most ~75 s."""
+
+UNCONNECTED_TIMEOUT = 20
+"""Seconds after its page was sent that a kernel whose page never connected is freed
+(a plain GET, a crawler, a flood): with :data:`REAP_INTERVAL`, within 30 s."""
+
+CONNECTED_IDLE_TIMEOUT = 30 * 60
+"""Seconds a connected page may stay without sending anything before its kernel is
+freed: an open socket alone does not hold a seat, and kernel output (a workshop timer)
+is not the page's activity."""
+
+REAP_INTERVAL = 5
+"""Seconds between two looks for page kernels to free."""
+
+KERNELS_PER_CLIENT = 6
+"""Page kernels one client address may hold at once when sign-in is required."""
+
+KERNELS_PER_USER = 4
+"""Page kernels one signed-in user may hold at once when sign-in is required."""
 
 MAX_KERNELS = 48
 """Pages that may hold a kernel at once, by default.
@@ -140,48 +186,152 @@ def app_notebook_path() -> Path:
 
 
 class KernelCap:
-    """Counts the kernels handed to pages, and admits a new page only below ``limit``.
+    """Counts the kernels handed to pages, and admits a new page only below the limits.
 
     A page request is counted from the moment it is admitted; once it has its kernel,
     that kernel is counted for as long as the kernel manager holds it (until the page's
     unload beacon, culling or shutdown removes it). Preheated kernels waiting for the
     next visitor are not counted: they are at most the pool size more.
+
+    Besides ``limit`` pages in all, one client address may hold ``per_client`` kernels
+    and one signed-in user ``per_user`` (0: no such limit). Each kernel remembers whose
+    page it serves, whether that page's websocket is connected, and when the page last
+    sent a message of its own: kernel output (a running timer) is not the page's
+    activity. :meth:`expired` names the kernels to free.
     """
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, *, per_client: int = 0, per_user: int = 0):
         self.limit = limit
-        self._kernels: set[str] = set()
-        self._waiting = 0
+        self.per_client = per_client
+        self.per_user = per_user
+        self._kernels: dict[str, _Seat] = {}
+        self._waiting: list[_Seat] = []
 
     def in_use(self, manager: Any) -> int:
         """Page kernels alive in ``manager``, and admitted pages still waiting for one."""
-        self._kernels = {k for k in self._kernels if k in manager}
-        return len(self._kernels) + self._waiting
+        self._kernels = {k: s for k, s in self._kernels.items() if k in manager}
+        return len(self._kernels) + len(self._waiting)
 
-    def admit(self, manager: Any) -> _Ticket | None:
-        """A ticket for one more page, or None when ``limit`` pages hold a kernel."""
-        if self.in_use(manager) >= self.limit:
+    def held_by(self, manager: Any, *, client: str = "", user: str = "") -> tuple[int, int]:
+        """Kernels (and admitted pages) of ``client`` and of ``user``."""
+        self.in_use(manager)
+        seats = [*self._kernels.values(), *self._waiting]
+        return (
+            sum(1 for s in seats if s.client == client),
+            sum(1 for s in seats if s.user == user),
+        )
+
+    def admit(self, manager: Any, *, client: str = "", user: str = "") -> _Ticket | None:
+        """A ticket for one more page, or None when a limit is reached."""
+        if self.refusal(manager, client=client, user=user):
             return None
-        self._waiting += 1
-        return _Ticket(self)
+        seat = _Seat(client, user)
+        self._waiting.append(seat)
+        return _Ticket(self, seat)
+
+    def refusal(self, manager: Any, *, client: str = "", user: str = "") -> str:
+        """Why one more page of ``client`` and ``user`` would be refused; "" if it would not."""
+        if self.in_use(manager) >= self.limit:
+            return f"{self.limit} pages hold a kernel"
+        by_client, by_user = self.held_by(manager, client=client, user=user)
+        if self.per_client and by_client >= self.per_client:
+            return f"client {client} holds {by_client} kernels"
+        if self.per_user and user and by_user >= self.per_user:
+            return f"a user holds {by_user} kernels"
+        return ""
+
+    def owner(self, kernel_id: str) -> str | None:
+        """The user whose page got ``kernel_id``; None for a kernel no page was given."""
+        seat = self._kernels.get(kernel_id)
+        return None if seat is None else seat.user
+
+    def connected(self, kernel_id: str) -> None:
+        """The page's websocket to ``kernel_id`` opened."""
+        if seat := self._kernels.get(kernel_id):
+            seat.connections += 1
+            seat.ever_connected = True
+            seat.touch()
+
+    def disconnected(self, kernel_id: str) -> None:
+        """A websocket to ``kernel_id`` closed."""
+        if seat := self._kernels.get(kernel_id):
+            seat.connections = max(seat.connections - 1, 0)
+            seat.touch()
+
+    def activity(self, kernel_id: str) -> None:
+        """The page sent ``kernel_id`` a message of its own."""
+        if seat := self._kernels.get(kernel_id):
+            seat.touch()
+
+    def expired(self, manager: Any, timers: Timers, now: float | None = None) -> list[str]:
+        """Page kernels to free now: never connected ``timers.unconnected`` seconds after
+        their page was sent; closed and quiet for ``timers.idle``; connected but without a
+        message from their page for ``timers.connected_idle`` (0: never)."""
+        now = time.monotonic() if now is None else now
+        self.in_use(manager)
+        gone = []
+        for kernel_id, seat in self._kernels.items():
+            quiet = now - seat.last_activity
+            if seat.delivered_at is None:
+                continue  # the page is still being sent
+            if not seat.ever_connected:
+                if now - seat.delivered_at >= timers.unconnected:
+                    gone.append(kernel_id)
+            elif seat.connections == 0:
+                if quiet >= timers.idle:
+                    gone.append(kernel_id)
+            elif timers.connected_idle and quiet >= timers.connected_idle:
+                gone.append(kernel_id)
+        return gone
+
+
+@dataclass
+class Timers:
+    """Seconds after which a page kernel is freed; see :meth:`KernelCap.expired`."""
+
+    idle: float = CULL_IDLE_TIMEOUT
+    connected_idle: float = CONNECTED_IDLE_TIMEOUT
+    unconnected: float = UNCONNECTED_TIMEOUT
+    interval: float = CULL_INTERVAL
+
+
+@dataclass
+class _Seat:
+    """One page's kernel: whose it is, and what its page did last."""
+
+    client: str
+    user: str
+    delivered_at: float | None = None
+    connections: int = 0
+    ever_connected: bool = False
+    last_activity: float = field(default_factory=time.monotonic)
+
+    def touch(self) -> None:
+        self.last_activity = time.monotonic()
 
 
 class _Ticket:
     """One admitted page request: its place is given back, or passed on to its kernel."""
 
-    def __init__(self, cap: KernelCap):
+    def __init__(self, cap: KernelCap, seat: _Seat):
         self._cap: KernelCap | None = cap
+        self._seat = seat
+        self._kernel_id: str | None = None
 
     def bind(self, kernel_id: str) -> None:
         """The page got ``kernel_id``: count the kernel from now on."""
-        if self._cap is not None:
-            self._cap._kernels.add(kernel_id)
-            self.release()
+        if self._cap is not None and self._kernel_id is None:
+            self._kernel_id = kernel_id
+            self._cap._waiting.remove(self._seat)
+            self._cap._kernels[kernel_id] = self._seat
 
     def release(self) -> None:
         """The request is over (with its kernel bound, or without a kernel)."""
         if self._cap is not None:
-            self._cap._waiting -= 1
+            if self._kernel_id is None:
+                self._cap._waiting.remove(self._seat)
+            self._seat.delivered_at = time.monotonic()
+            self._seat.touch()
             self._cap = None
 
 
@@ -209,6 +359,15 @@ class _KernelRecorder:
         return kernel_id
 
 
+_FOREIGN_STYLESHEET = re.compile(r'<link rel="stylesheet" href="https?://[^"]*"[^>]*>\s*')
+"""A stylesheet link to another host in Voilà's page template (the lab template's icons)."""
+
+
+def _user_name(user: Any) -> str:
+    """The signed-in user's name as the identity provider gives it ("" for none)."""
+    return str(getattr(user, "username", "") or "")
+
+
 def busy_page(seconds: int = RETRY_AFTER) -> str:
     """The "busy, try again shortly" page (static text, escaped all the same)."""
     return BUSY_PAGE.format(
@@ -219,13 +378,16 @@ def busy_page(seconds: int = RETRY_AFTER) -> str:
 
 
 class _PageHandler(TornadoVoilaHandler):
-    """The app page, with a kernel cap and two small fixes to Voilà's handler.
+    """The app page, for signed-in visitors only, with kernel caps and small fixes.
 
-    Beyond :class:`KernelCap`'s limit it answers 503 with :func:`busy_page`. It sets the
+    A visitor who is not signed in (when sign-in is required) is sent to the sign-in
+    page before anything else happens: no kernel, nothing of the app. Beyond
+    :class:`KernelCap`'s limits it answers 503 with :func:`busy_page`. It sets the
     ``_xsrf`` cookie, which the page sends back with its kernel-shutdown beacon on
     unload; Voilà never sets it, so the beacon is refused and closed pages keep their
-    kernels until culled. And it ignores ``?template=``/``?theme=`` when picking a
-    preheated kernel, since those overrides are switched off anyway.
+    kernels until culled. It ignores ``?template=``/``?theme=`` when picking a
+    preheated kernel, since those overrides are switched off anyway. And it drops the
+    lab template's stylesheets on a CDN (icon fonts): the page asks no other host.
     """
 
     _ticket: _Ticket | None = None
@@ -235,14 +397,17 @@ class _PageHandler(TornadoVoilaHandler):
         manager = self.settings["kernel_manager"]
         return manager if self._ticket is None else _KernelRecorder(manager, self._ticket)
 
+    @web.authenticated
     async def get(self, path: str | None = None) -> None:
         if path:  # Voilà redirects these to /voila/files/: no kernel involved
             await super().get(path)
             return
         cap: KernelCap = self.settings[KernelCap.__name__]
-        self._ticket = cap.admit(self.settings["kernel_manager"])
+        manager = self.settings["kernel_manager"]
+        who = {"client": self.request.remote_ip or "", "user": _user_name(self.current_user)}
+        self._ticket = cap.admit(manager, **who)
         if self._ticket is None:
-            self.log.warning("busy: %d pages hold a kernel; a visitor was turned away", cap.limit)
+            self.log.warning("busy: %s; a visitor was turned away", cap.refusal(manager, **who))
             self._busy()
             return
         try:
@@ -250,6 +415,11 @@ class _PageHandler(TornadoVoilaHandler):
             await super().get(path)
         finally:
             self._ticket.release()
+
+    def write(self, chunk: str | bytes | dict[str, Any]) -> None:
+        if isinstance(chunk, str) and "://" in chunk:
+            chunk = _FOREIGN_STYLESHEET.sub("", chunk)
+        super().write(chunk)
 
     def _busy(self) -> None:
         self.set_status(503)
@@ -273,16 +443,26 @@ class _PageHandler(TornadoVoilaHandler):
 
 
 class _KernelChannelsHandler(VoilaKernelWebsocketHandler):
-    """Kernel websocket that refuses clients not offering the v1 kernel subprotocol.
+    """Kernel websocket for the page that got the kernel, speaking the v1 protocol only.
 
     With the legacy protocol, Voilà's handler misreads binary replies (such as widget
-    state with buffers) and loops forever; the browser page always offers v1.
+    state with buffers) and loops forever; the browser page always offers v1. When
+    sign-in is required, a kernel given to one user's page refuses everybody else.
     """
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
         if KERNEL_WS_PROTOCOL not in (p.strip() for p in offered.split(",")):
             raise web.HTTPError(400, "unsupported kernel websocket protocol")
+        cap: KernelCap = self.settings[KernelCap.__name__]
+        kernel_id = str(kwargs.get("kernel_id", args[0] if args else ""))
+        owner = cap.owner(kernel_id)
+        if (
+            self.settings.get(SIGN_IN_REQUIRED)
+            and self.current_user
+            and owner != _user_name(self.current_user)
+        ):
+            raise web.HTTPError(403, "not this visitor's kernel")
         await super().get(*args, **kwargs)
 
 
@@ -295,6 +475,22 @@ class _ChannelsConnection(ZMQChannelsWebsocketConnection):
     follow. Standard error (logged tracebacks, warnings with source lines) never reaches
     the page. Both go to the server's log.
     """
+
+    @property
+    def _cap(self) -> KernelCap:
+        return self.websocket_handler.settings[KernelCap.__name__]  # type: ignore[no-any-return]
+
+    def connect(self) -> Any:
+        self._cap.connected(self.kernel_id)
+        return super().connect()
+
+    def disconnect(self) -> None:
+        self._cap.disconnected(self.kernel_id)
+        super().disconnect()
+
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        self._cap.activity(self.kernel_id)  # the page's own message, whatever it is
+        super().handle_incoming_message(incoming_msg)
 
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
         channel = getattr(
@@ -342,8 +538,21 @@ class _TemplateAssetsHandler(TemplateStaticFileHandler):
         return str(super().parse_url_path(url_path))
 
 
+def sign_in_required(ip: str, sign_in: bool | None, password_hash: str = "") -> bool:
+    """Whether visitors must sign in: as asked, else on any address but loopback or when
+    a password is set."""
+    if sign_in is not None:
+        return sign_in
+    return bool(password_hash) or not is_loopback(ip)
+
+
+SIGN_IN_REQUIRED = "workbook_sign_in_required"
+"""Tornado setting: True when visitors must sign in (any address but loopback)."""
+
+
 class WorkbookVoila(Voila):
-    """Voilà with the handlers above in place of its own, and a cap on page kernels."""
+    """Voilà with the handlers above in place of its own, caps on page kernels, the
+    ``Host`` check on every route, a plain sign-in page, and the kernel reaper."""
 
     max_kernels = Integer(
         MAX_KERNELS,
@@ -351,10 +560,61 @@ class WorkbookVoila(Voila):
         config=True,
         help="Pages that may hold a kernel at once; further visitors get a busy page.",
     )
+    kernels_per_client = Integer(
+        KERNELS_PER_CLIENT,
+        min=0,
+        config=True,
+        help="Page kernels one client address may hold when sign-in is required (0: any).",
+    )
+    kernels_per_user = Integer(
+        KERNELS_PER_USER,
+        min=0,
+        config=True,
+        help="Page kernels one signed-in user may hold when sign-in is required (0: any).",
+    )
+    sign_in_required = Integer(
+        0, config=True, help="1 when every visitor must sign in (token or password)."
+    )
+    allowed_hosts = Instance(
+        AllowedHosts,
+        args=("127.0.0.1", frozenset({"localhost"})),
+        config=True,
+        help="Host header values answered; any other gets 403.",
+    )
+    idle_timeout = Float(
+        CULL_IDLE_TIMEOUT,
+        config=True,
+        help="Seconds after which a kernel whose page closed is freed, whatever it outputs.",
+    )
+    connected_idle_timeout = Float(
+        CONNECTED_IDLE_TIMEOUT,
+        config=True,
+        help="Seconds without a message from its open page after which a kernel is freed.",
+    )
+    unconnected_timeout = Float(
+        UNCONNECTED_TIMEOUT,
+        config=True,
+        help="Seconds after its page was sent that a kernel never connected to is freed.",
+    )
+    reap_interval = Float(REAP_INTERVAL, config=True, help="Seconds between two reaps.")
 
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())
-        settings[KernelCap.__name__] = KernelCap(self.max_kernels)
+        required = bool(self.sign_in_required)
+        settings[KernelCap.__name__] = KernelCap(
+            self.max_kernels,
+            per_client=self.kernels_per_client if required else 0,
+            per_user=self.kernels_per_user if required else 0,
+        )
+        settings[AllowedHosts.__name__] = self.allowed_hosts
+        settings[SIGN_IN_REQUIRED] = required
+        # Cookies: the sign-in cookie is HttpOnly (jupyter_server's default); both it and
+        # the _xsrf cookie are sent only with requests from this site's own pages.
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Lax"}
+        provider = self.identity_provider
+        provider.login_handler_class = SignInHandler
+        provider.logout_handler_class = SignOutHandler
+        provider.cookie_options = {**provider.cookie_options, "samesite": "Lax"}
         return settings
 
     def init_handlers(self) -> list[Any]:
@@ -364,17 +624,40 @@ class WorkbookVoila(Voila):
             TemplateStaticFileHandler: _TemplateAssetsHandler,
         }
         return [
-            (rule[0], swap.get(rule[1], rule[1]), *rule[2:]) for rule in super().init_handlers()
+            (rule[0], with_host_check(swap.get(rule[1], rule[1])), *rule[2:])
+            for rule in super().init_handlers()
         ]
 
+    @property
+    def display_url(self) -> str:
+        """The address to open, with the token when one was made (the Jupyter way)."""
+        url = str(super().display_url)
+        if self.ip in ("0.0.0.0", "::") and "token=" in url:
+            url += "\n    or " + self._url("127.0.0.1") + url[url.index("?") :]
+        return url
 
-def _is_loopback(ip: str) -> bool:
-    if ip == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(ip).is_loopback
-    except ValueError:
-        return False
+    def start(self) -> None:
+        self._reaper = PeriodicCallback(self._reap, self.reap_interval * 1000)
+        self._reaper.start()
+        super().start()
+
+    async def _reap(self) -> None:
+        """Free the page kernels :meth:`KernelCap.expired` names."""
+        app = getattr(self, "app", None)
+        if app is None:
+            return
+        cap: KernelCap = app.settings[KernelCap.__name__]
+        timers = Timers(
+            idle=self.idle_timeout,
+            connected_idle=self.connected_idle_timeout,
+            unconnected=self.unconnected_timeout,
+        )
+        for kernel_id in cap.expired(self.kernel_manager, timers):
+            self.log.info("freeing kernel %s: its page is gone or idle", kernel_id)
+            try:
+                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+            except Exception:  # already gone, or refusing: the next reap tries again
+                self.log.warning("could not free kernel %s", kernel_id, exc_info=True)
 
 
 def voila_config(
@@ -387,8 +670,17 @@ def voila_config(
     preheat: bool = True,
     pool_size: int = 1,
     max_kernels: int = MAX_KERNELS,
+    sign_in: bool | None = None,
+    password_hash: str = "",
+    allow_hosts: Sequence[str] = (),
+    timers: Timers | None = None,
 ) -> Config:
-    """The traitlets configuration under which :func:`serve` runs Voilà."""
+    """The traitlets configuration under which :func:`serve` runs Voilà.
+
+    ``sign_in`` None means: required on any address but loopback, or when a
+    ``password_hash`` is given. Signing in takes the token Voilà prints in its log (a new
+    random one each start, unless ``JUPYTER_TOKEN`` names one) or the password.
+    """
     root = notebook.parent
     deny = list(DENY_PATTERNS)
     if db.is_relative_to(root):  # never serve the database, whatever it is called
@@ -402,10 +694,27 @@ def voila_config(
     c.Voila.port_retries = 0  # a busy port is an error, not a reason to move elsewhere
     c.Voila.open_browser = open_browser
     c.Voila.config_file_paths = []  # no voila.json from the working folder can loosen this
-    c.Voila.token = ""
-    c.Voila.tornado_settings = {"allow_remote_access": not _is_loopback(ip)}
+    required = sign_in_required(ip, sign_in, password_hash)
+    if required:  # jupyter_server's identity provider: a token, or the password's hash
+        c.Voila.token = None
+        c.Voila.auto_token = True
+        c.PasswordIdentityProvider.hashed_password = password_hash
+    else:
+        c.Voila.token = ""
+        c.PasswordIdentityProvider.hashed_password = ""
+    c.PasswordIdentityProvider.allow_password_change = False  # it would write a file
+    # The Host header is checked by every handler against AllowedHosts instead.
+    c.Voila.tornado_settings = {"allow_remote_access": True}
     c.Voila.kernel_websocket_connection_class = _ChannelsConnection
-    c.WorkbookVoila.max_kernels = max_kernels
+    w = c.WorkbookVoila
+    w.max_kernels = max_kernels
+    w.sign_in_required = int(required)
+    w.allowed_hosts = AllowedHosts.for_address(ip, allow_hosts)
+    timers = timers or Timers()
+    w.idle_timeout = timers.idle
+    w.connected_idle_timeout = timers.connected_idle
+    w.unconnected_timeout = timers.unconnected
+    w.reap_interval = timers.interval
 
     v = c.VoilaConfiguration
     v.template = TEMPLATE
@@ -428,7 +737,7 @@ def voila_config(
     c.VoilaExecutor.cell_timeout_instruction = ERROR_MESSAGE
 
     k = c.MappingKernelManager
-    k.cull_idle_timeout = CULL_IDLE_TIMEOUT
+    k.cull_idle_timeout = int(max(timers.idle, 1))  # kernels no page was given, too
     k.cull_interval = CULL_INTERVAL
     k.cull_connected = False  # an open page keeps its kernel for as long as it is open
     k.cull_busy = False
@@ -450,6 +759,10 @@ def serve(
     preheat: bool = True,
     pool_size: int = 1,
     max_kernels: int = MAX_KERNELS,
+    sign_in: bool | None = None,
+    password_hash: str = "",
+    allow_hosts: Sequence[str] = (),
+    timers: Timers | None = None,
 ) -> None:
     """Run the app in Voilà until interrupted (Ctrl-C or SIGTERM stop it and its kernels).
 
@@ -460,6 +773,10 @@ def serve(
     visitor: the notebook runs up to ``voila.utils.wait_for_request()`` before anyone
     asks for the page, so it must read ``QUERY_STRING`` only after that call. At most
     ``max_kernels`` pages hold a kernel at once, besides the ``pool_size`` waiting ones.
+
+    On any address but loopback visitors sign in (see :func:`voila_config`) unless
+    ``sign_in`` is False; ``allow_hosts`` are further names this server answers to.
+    ``timers`` shortens or lengthens when page kernels are freed.
     """
     db = Path(db).expanduser().resolve()
     notebook = (notebook or app_notebook_path()).resolve()
@@ -472,8 +789,17 @@ def serve(
         os.environ[READ_ONLY_ENV] = "1"
     else:
         os.environ.pop(READ_ONLY_ENV, None)
-    if not _is_loopback(ip):
-        log.warning("serving on %s: anyone who can reach this address can use the app", ip)
+    if not sign_in_required(ip, sign_in, password_hash):
+        if not is_loopback(ip):
+            log.warning(
+                "serving on %s WITHOUT SIGN-IN: anyone who can reach this address can open, "
+                "change and export every plan",
+                ip,
+            )
+    elif password_hash:
+        log.info("serving on %s: visitors sign in with the password", ip)
+    else:
+        log.info("serving on %s: visitors sign in with the token in the address below", ip)
 
     config = voila_config(
         notebook,
@@ -484,6 +810,10 @@ def serve(
         preheat=preheat,
         pool_size=pool_size,
         max_kernels=max_kernels,
+        sign_in=sign_in,
+        password_hash=password_hash,
+        allow_hosts=allow_hosts,
+        timers=timers,
     )
     app = WorkbookVoila(config=config)
     app.initialize(argv=[])

@@ -1,0 +1,505 @@
+"""Who may reach a served app: sign-in off loopback, the Host check, and no lock-out by floods.
+
+The servers here bind to 0.0.0.0, so sign-in is enforced as on a network, and the tests
+connect through 127.0.0.1. A second client on this machine is 127.0.0.2: requests leave
+from that address to 127.0.0.1, so the server sees another client.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import re
+import socket
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+import websocket
+
+from workbook.access import AllowedHosts, hash_password, read_password_hash
+from workbook.errors import WorkbookError
+from workbook.serve import KERNEL_WS_PROTOCOL, KERNELS_PER_CLIENT, KernelCap, Timers
+
+if TYPE_CHECKING:
+    from conftest import ServedApp, StartServer
+
+OTHER_CLIENT = "127.0.0.2"
+POOL = 1
+SECRETS = ("Northwind", "example-northwind", "walk-away", "jupyter-widgets", "kernelId")
+"""Text that would show that a response carries something of the app or of a plan."""
+
+# --- the Host header -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ip", "names", "host", "allowed"),
+    [
+        ("127.0.0.1", [], "127.0.0.1:8866", True),
+        ("127.0.0.1", [], "localhost:8866", True),
+        ("127.0.0.1", [], "attacker.example:8866", False),
+        ("192.168.1.20", [], "192.168.1.20:8866", True),
+        ("192.168.1.20", [], "192.168.1.21:8866", False),
+        ("192.168.1.20", [], "attacker.example:8866", False),
+        ("192.168.1.20", ["room-pc"], "ROOM-PC:8866", True),
+        ("192.168.1.20", ["room-pc"], "room-pc.attacker.example", False),
+        ("0.0.0.0", [], "10.1.2.3:8866", True),
+        ("0.0.0.0", [], "[::1]:8866", True),
+        ("0.0.0.0", [], "attacker.example", False),
+        ("0.0.0.0", [], "", False),
+        ("0.0.0.0", [], "evil:80:80", False),
+    ],
+)
+def test_allowed_hosts(ip: str, names: list[str], host: str, allowed: bool) -> None:
+    assert AllowedHosts.for_address(ip, names).allows(host) is allowed
+
+
+def test_password_hash_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed = hash_password("correct horse")
+    assert hashed.startswith("argon2:") and "correct horse" not in hashed
+    file = tmp_path / "hash"
+    file.write_text(hashed + "\n")
+    assert read_password_hash(file) == hashed
+    monkeypatch.setenv("NEGOTIATION_WORKBOOK_PASSWORD_HASH", hashed)
+    assert read_password_hash() == hashed
+    file.write_text("correct horse")  # a password in clear would never match: refused
+    with pytest.raises(WorkbookError, match="does not hold a password hash"):
+        read_password_hash(file)
+
+
+def test_cap_per_client_and_user() -> None:
+    manager: set[str] = set()
+    cap = KernelCap(10, per_client=2, per_user=1)
+    first = cap.admit(manager, client="a", user="u1")
+    assert first is not None
+    assert cap.admit(manager, client="a", user="u1") is None  # the user's one kernel
+    second = cap.admit(manager, client="a", user="u2")
+    assert second is not None
+    assert cap.admit(manager, client="a", user="u3") is None  # the client's two
+    assert cap.admit(manager, client="b", user="u3") is not None  # another client
+    first.bind("k1")
+    manager.add("k1")
+    first.release()
+    assert cap.owner("k1") == "u1"
+    second.release()  # no kernel: the place is free again
+    assert cap.admit(manager, client="a", user="u4") is not None
+
+
+def test_expired_counts_the_pages_messages_not_the_kernels_output() -> None:
+    manager = {"never", "closed", "open-quiet", "open-busy"}
+    cap = KernelCap(10)
+    for kernel_id in manager:
+        ticket = cap.admit(manager)
+        assert ticket
+        ticket.bind(kernel_id)
+        ticket.release()
+    for kernel_id in ("closed", "open-quiet", "open-busy"):
+        cap.connected(kernel_id)
+    cap.disconnected("closed")
+    timers = Timers(idle=60, connected_idle=600, unconnected=20)
+    start = time.monotonic()
+    assert cap.expired(manager, timers, now=start + 10) == []
+    assert cap.expired(manager, timers, now=start + 30) == ["never"]
+    assert set(cap.expired(manager, timers, now=start + 70)) == {"never", "closed"}
+    cap.activity("open-busy")
+    later = cap.expired(manager, timers, now=time.monotonic() + 601)
+    assert "open-quiet" in later and "open-busy" in later  # both quiet for 601 s
+    assert "open-busy" not in cap.expired(manager, timers, now=time.monotonic() + 300)
+
+
+# --- a server on the network ----------------------------------------------------------------
+
+
+@dataclass
+class Client:
+    """HTTP from one source address to the served app, with or without the token."""
+
+    app: ServedApp
+    source: str = "127.0.0.1"
+    token: str = ""
+    cookie: str = ""
+
+    def sign_in(self) -> Client:
+        """Sign in with the token once, then send the sign-in cookie as a browser does."""
+        status, headers, _ = self.request(f"/login?token={self.token}")
+        assert status == 302, status
+        self.cookie = headers["Set-Cookie"].split(";")[0]
+        self.token = ""
+        return self
+
+    def request(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        host, port = self.app.host.split(":")
+        conn = http.client.HTTPConnection(
+            host, int(port), timeout=120, source_address=(self.source, 0)
+        )
+        headers = dict(headers or {})
+        if self.token:
+            headers["Authorization"] = f"token {self.token}"
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def alive(self, kernel_ids: set[str]) -> set[str]:
+        """Those of ``kernel_ids`` the server still holds."""
+        statuses = {k: self.request(f"/api/kernels/{k}")[0] for k in kernel_ids}
+        assert set(statuses.values()) <= {200, 404}, statuses
+        return {k for k, status in statuses.items() if status == 200}
+
+    def page_kernel(self) -> tuple[int, str]:
+        """GET the app page: its status, and the kernel id it carries ("" if none)."""
+        status, _, body = self.request("/")
+        found = re.search(rb'"kernelId": "([0-9a-f-]+)"', body)
+        return status, found.group(1).decode() if found else ""
+
+    def websocket(self, kernel_id: str) -> websocket.WebSocket:
+        """The page's kernel websocket, opened from this client's address."""
+        host, port = self.app.host.split(":")
+        sock = socket.create_connection(
+            (host, int(port)), timeout=30, source_address=(self.source, 0)
+        )
+        return websocket.create_connection(
+            f"ws://{self.app.host}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4()}",
+            subprotocols=[KERNEL_WS_PROTOCOL],
+            header=[f"Authorization: token {self.token}"] if self.token else [],
+            cookie=self.cookie or None,
+            socket=sock,
+            timeout=30,
+        )
+
+
+def token_of(app: ServedApp) -> str:
+    """The token in the ready-to-open address the server logs."""
+    deadline = time.monotonic() + 60
+    while not (found := re.search(r"http://127\.0\.0\.1:\d+/\?token=([0-9a-f]{32,})", app.log())):
+        assert time.monotonic() < deadline, f"no address with a token in the log:\n{app.log()}"
+        time.sleep(0.2)
+    return found.group(1)
+
+
+def wait_for(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.5)
+
+
+def serve_code(**options: Any) -> str:
+    """Python that runs ``serve`` on 0.0.0.0 with short timers and ``options``."""
+    extra = "".join(
+        f", {k}=Path({str(v)!r})" if isinstance(v, Path) else f", {k}={v!r}"
+        for k, v in options.items()
+    )
+    return (
+        "from pathlib import Path\n"
+        "from workbook.serve import Timers, serve\n"
+        "serve({port}, db=Path({db!r}), open_browser=False, ip='0.0.0.0', "
+        f"pool_size={POOL}, timers=Timers(idle=4, connected_idle=8, unconnected=4, "
+        f"interval=1){extra})\n"
+    )
+
+
+def pool_filled(app: ServedApp) -> bool:
+    return "is filled with" in app.log()
+
+
+@pytest.fixture(scope="module")
+def network_app(start_server: StartServer) -> ServedApp:
+    app = start_server(args=["--ip", "0.0.0.0", "--allow-host", "room-pc"])
+    wait_for(lambda: pool_filled(app), 120, "the kernel pool did not fill")
+    return app
+
+
+def test_without_credentials_nothing_of_the_app_and_no_kernel(network_app: ServedApp) -> None:
+    anonymous, signed_in = Client(network_app), Client(network_app, token=token_of(network_app))
+    before = network_app.kernel_pids()
+    paths = [
+        "/",
+        "/?plan=example-northwind",
+        "/?join=ABCD&name=x",
+        "/voila/render/app.ipynb",
+        "/api/kernels",
+        "/api/kernels/" + str(uuid.uuid4()),
+        "/voila/api/shutdown/x",
+        "/login",
+        "/logout",
+    ]
+    for path in paths:
+        status, headers, body = anonymous.request(path)
+        while status in (301, 302):
+            location = urlsplit(headers["Location"])
+            status, headers, body = anonymous.request(f"{location.path}?{location.query}")
+        text = body.decode("utf-8", errors="replace")
+        assert status in (200, 403, 404, 405), f"{path}: {status}"
+        for secret in SECRETS:
+            if secret not in path:  # the sign-in form keeps where the visitor was going
+                assert secret not in text, f"{path} shows {secret!r}"
+    status, headers, body = anonymous.request("/")
+    assert status == 302 and urlsplit(headers["Location"]).path == "/login"
+    status, _, body = anonymous.request("/login")
+    assert status == 200 and b'name="password"' in body and b"<script" not in body
+    status, _, _ = anonymous.request(f"/?token={'0' * 48}")  # a wrong token is no token
+    assert status == 302
+    assert network_app.kernel_pids() == before  # not one kernel was started
+    assert signed_in.page_kernel()[0] == 200
+
+
+def test_the_token_opens_the_app_with_safe_cookies(network_app: ServedApp) -> None:
+    token = token_of(network_app)
+    assert f"http://127.0.0.1:{network_app.host.split(':')[1]}/?token={token}" in network_app.log()
+    status, _, body = Client(network_app).request(f"/?token={token}")
+    assert status == 200
+    assert b"jupyter-config-data" in body and b'"kernelId"' in body
+    host, port = network_app.host.split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    conn.request("GET", f"/login?token={token}")
+    cookies = conn.getresponse().headers.get_all("Set-Cookie") or []
+    conn.close()
+    login = [c for c in cookies if c.startswith("username-")]
+    assert login, cookies
+    assert "HttpOnly" in login[0] and "SameSite=Lax" in login[0]
+
+
+def test_password_sign_in(start_server: StartServer, tmp_path: Path) -> None:
+    file = tmp_path / "password-hash"
+    file.write_text(hash_password("open sesame"))
+    app = start_server(args=["--ip", "0.0.0.0", "--password-file", str(file), "--pool-size", "0"])
+    client = Client(app)
+    status, headers, body = client.request("/login")
+    xsrf = re.search(rb'name="_xsrf" value="([^"]+)"', body)
+    assert status == 200 and xsrf
+    cookie = (
+        "; ".join(c.split(";")[0] for k, c in headers.items() if k.lower() == "set-cookie")
+        or f"_xsrf={xsrf.group(1).decode()}"
+    )
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    wrong = f"_xsrf={xsrf.group(1).decode()}&password=guess"
+    status, _, body = client.request("/login?next=%2F", method="POST", headers=form, body=wrong)
+    assert status == 401 and b"not right" in body and b"Northwind" not in body
+    right = f"_xsrf={xsrf.group(1).decode()}&password=open+sesame"
+    status, headers, _ = client.request("/login?next=%2F", method="POST", headers=form, body=right)
+    assert status == 302 and headers["Location"] == "/"
+    signed = headers["Set-Cookie"].split(";")[0]
+    assert signed.startswith("username-") and "HttpOnly" in headers["Set-Cookie"]
+    status, _, body = client.request("/", headers={"Cookie": signed})
+    assert status == 200 and b'"kernelId"' in body
+    assert "token=" not in app.log()  # with a password, no token is made
+
+
+def test_no_sign_in_on_network_needs_its_flag_and_warns(start_server: StartServer) -> None:
+    app = start_server(args=["--ip", "0.0.0.0", "--no-sign-in-on-network", "--pool-size", "0"])
+    wait_for(lambda: "WITHOUT SIGN-IN" in app.log(), 30, "no warning in the log")
+    status, _ = Client(app).page_kernel()
+    assert status == 200
+
+
+def test_foreign_host_header_on_a_network_address_is_refused(network_app: ServedApp) -> None:
+    client = Client(network_app, token=token_of(network_app))
+    port = network_app.host.split(":")[1]
+    for path in ("/", "/login", "/voila/static/", "/api/kernels"):
+        status, _, _ = client.request(path, headers={"Host": f"attacker.example:{port}"})
+        assert status == 403, path
+    status, _, _ = Client(network_app).request("/login", headers={"Host": f"room-pc:{port}"})
+    assert status == 200  # a name given with --allow-host
+
+
+def test_loopback_needs_no_sign_in(served_app: ServedApp) -> None:
+    """The README's first command: the app opens straight away on this machine."""
+    status, html = served_app.get_page()
+    assert status == 200 and "jupyter-config-data" in html
+    assert "token=" not in served_app.log()
+
+
+# --- floods -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def short_timer_app(start_server: StartServer) -> ServedApp:
+    app = start_server(code=serve_code())
+    wait_for(lambda: pool_filled(app), 120, "the kernel pool did not fill")
+    return app
+
+
+def test_a_flood_of_plain_gets_holds_a_few_kernels_for_a_short_while(
+    short_timer_app: ServedApp,
+) -> None:
+    app = short_timer_app
+    me = Client(app, token=token_of(app))
+    flood_anonymous = Client(app, source=OTHER_CLIENT)
+    flood = Client(app, source=OTHER_CLIENT, token=me.token)
+    before = app.kernel_pids()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = Counter(s for s, _, _ in pool.map(flood_anonymous.request, ["/"] * 200))
+    assert statuses == Counter({302: 200})
+    assert app.kernel_pids() == before
+    seen: set[str] = set()
+    most = 0
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        for status, kernel_id in pool.map(lambda _: flood.page_kernel(), range(200)):
+            assert status in (200, 503)
+            seen.add(kernel_id)
+            most = max(most, len(app.kernel_pids()))
+    seen.discard("")
+    print(f"\n200 signed-in GETs from one client: {len(seen)} kernels, at most {most} alive")
+    assert 0 < len(seen) <= KERNELS_PER_CLIENT * 3
+    assert most <= POOL + KERNELS_PER_CLIENT
+    # Another client is served at once; the flood's kernels, never connected, go soon.
+    status, kernel_id = me.page_kernel()
+    assert status == 200 and kernel_id
+    wait_for(lambda: not me.alive(seen), 30, "never-connected kernels were kept")
+
+
+def test_held_open_idle_websockets_lock_out_no_one_and_are_freed(
+    short_timer_app: ServedApp,
+) -> None:
+    app = short_timer_app
+    me = Client(app, token=token_of(app))
+    attacker = Client(app, source=OTHER_CLIENT, token=me.token).sign_in()
+    held, refused = [], 0
+    for _ in range(48):
+        status, kernel_id = attacker.page_kernel()
+        if status == 503:
+            refused += 1
+            continue
+        held.append((kernel_id, attacker.websocket(kernel_id)))
+    try:
+        assert len(held) <= KERNELS_PER_CLIENT and refused >= 48 - KERNELS_PER_CLIENT
+        status, mine = me.page_kernel()
+        assert status == 200 and mine
+        # Open but silent: freed after the idle time although the sockets stay open.
+        ids = {k for k, _ in held}
+        wait_for(lambda: not me.alive(ids), 60, "held-open idle kernels were kept")
+    finally:
+        for _, ws in held:
+            with contextlib.suppress(Exception):
+                ws.close()
+
+
+def test_a_closed_page_whose_kernel_keeps_printing_is_freed(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    """A page closed while its kernel keeps sending output (a workshop timer) frees it."""
+    notebook = tmp_path / "ticking.ipynb"
+    source = (
+        "import threading, time\n"
+        "def tick():\n"
+        "    while True:\n"
+        "        print('tick', flush=True)\n"
+        "        time.sleep(0.5)\n"
+        "threading.Thread(target=tick, daemon=True).start()\n"
+    )
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "metadata": {},
+                        "source": source,
+                        "outputs": [],
+                        "execution_count": None,
+                    }
+                ],
+                "metadata": {
+                    "kernelspec": {
+                        "name": "python3",
+                        "display_name": "Python 3",
+                        "language": "python",
+                    }
+                },
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    app = start_server(code=serve_code(notebook=notebook, preheat=False))
+    me = Client(app, token=token_of(app)).sign_in()
+    status, kernel_id = me.page_kernel()
+    assert status == 200 and kernel_id
+    ws = me.websocket(kernel_id)
+    ws.settimeout(30)
+    ws.recv()  # output flows to the page
+    ws.close()
+    wait_for(lambda: not me.alive({kernel_id}), 60, "the closed page's kernel was kept")
+
+
+# --- in a browser ----------------------------------------------------------------------------
+
+
+def watch_requests(page: Any, allowed: tuple[str, ...]) -> list[str]:
+    """Let through requests to ``allowed`` URL prefixes; abort and list every other."""
+    foreign: list[str] = []
+
+    def route(handle: Any) -> None:
+        url = handle.request.url
+        if url.startswith(allowed):
+            handle.continue_()
+        else:
+            foreign.append(url)
+            handle.abort()
+
+    page.route("**/*", route)
+    return foreign
+
+
+@pytest.mark.browser
+def test_browser_signs_in_with_the_token_and_asks_no_other_host(
+    network_app: ServedApp, page: Any
+) -> None:
+    foreign = watch_requests(page, (network_app.url, "data:", "blob:"))
+    page.goto(network_app.url)
+    page.locator("#password").wait_for(state="visible", timeout=30_000)
+    assert "Northwind" not in page.content()
+    page.locator("#password").fill(token_of(network_app))
+    page.locator("button[type=submit]").click()
+    page.locator(".nw-ready").wait_for(state="visible", timeout=120_000)
+    page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=30_000)
+    assert foreign == []
+
+
+@pytest.mark.browser
+def test_browser_gets_the_app_after_a_flood_from_another_client(
+    short_timer_app: ServedApp, page: Any
+) -> None:
+    app = short_timer_app
+    token = token_of(app)
+    flood = Client(app, source=OTHER_CLIENT, token=token)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = Counter(s for s, _ in pool.map(lambda _: flood.page_kernel(), range(200)))
+    assert set(statuses) <= {200, 503}
+    foreign = watch_requests(page, (app.url, "data:", "blob:"))
+    page.goto(f"{app.url}?token={token}")
+    page.locator(".nw-ready").wait_for(state="visible", timeout=120_000)
+    assert foreign == []
+
+
+@pytest.mark.browser
+def test_exported_html_brief_asks_no_other_host(tmp_path: Path, page: Any) -> None:
+    from workbook.brief import export_brief
+    from workbook.store import example_plan
+
+    brief = tmp_path / "brief.html"
+    brief.write_bytes(export_brief(example_plan(), "html", []))
+    foreign = watch_requests(page, (brief.as_uri(), "data:", "blob:"))
+    page.goto(brief.as_uri())
+    page.wait_for_load_state("load")
+    assert "Northwind" in page.content()
+    assert foreign == []

@@ -1,0 +1,221 @@
+"""Who may reach the served app: sign-in on a network, and the names it answers to.
+
+>>> hosts = AllowedHosts.for_address("192.168.1.20", names=["room-pc"])
+>>> hosts.allows("room-pc:8866"), hosts.allows("attacker.example:8866")
+(True, False)
+
+The identity comes from jupyter_server's identity provider (a token printed in the log,
+or a password given as a hash); this module only supplies its plain sign-in page, the
+password hash's sources and the ``Host`` header check. A team server would swap the
+identity provider (JupyterHub's) and keep everything else.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import logging
+import os
+import re
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jupyter_server.auth.login import LoginFormHandler
+from jupyter_server.auth.logout import LogoutHandler
+from tornado import web
+
+from workbook.errors import WorkbookError
+
+__all__ = [
+    "PASSWORD_HASH_ENV",
+    "AllowedHosts",
+    "hash_password",
+    "is_loopback",
+    "read_password_hash",
+]
+
+log = logging.getLogger(__name__)
+
+PASSWORD_HASH_ENV = "NEGOTIATION_WORKBOOK_PASSWORD_HASH"
+"""Environment variable holding the sign-in password's hash (from ``hash_password``)."""
+
+_HASH = re.compile(r"^(?:argon2:\$argon2[a-z]*\$\S+|sha[0-9]+:[0-9a-f]+:[0-9a-f]+)$")
+
+PLAIN_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;color:#1f2933;background:#f7f8fa;margin:0}}
+main{{max-width:26em;margin:15vh auto;padding:1.5em 2em;background:#fff;
+border:1px solid #d9dee5;border-radius:8px}}h1{{font-size:1.3em;margin:0 0 .7em}}
+label{{display:block;margin:.6em 0 .3em}}input[type=password]{{width:100%;box-sizing:border-box;
+padding:.45em;font:inherit;border:1px solid #9aa5b1;border-radius:4px}}
+button{{margin-top:1em;padding:.45em 1.2em;font:inherit;border-radius:4px;border:1px solid #2f6fb3;
+background:#2f6fb3;color:#fff}}.error{{color:#a61b1b}}</style>
+</head><body><main><h1>{title}</h1>{body}</main></body></html>
+"""
+"""A page with no script and no request to any other host: sign-in and signed out."""
+
+SIGN_IN_TITLE = "Sign in to the negotiation workbook"
+SIGN_IN_HELP = (
+    "Enter the password, or the token from the address the person running the workbook gave you."
+)
+
+
+def is_loopback(ip: str) -> bool:
+    """Whether ``ip`` (an address to listen on) reaches this machine only."""
+    if ip == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_unspecified(ip: str) -> bool:
+    try:
+        return ipaddress.ip_address(ip).is_unspecified
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The ``Host`` header values the server answers to; any other gets 403.
+
+    A page on another site that resolves its own name to this machine (DNS rebinding)
+    sends that name as ``Host``: it is refused. Accepted are loopback addresses and
+    ``localhost``, the address served on (with ``0.0.0.0`` or ``::``, any IP address,
+    since a rebinding page cannot send an address as its name), this machine's name,
+    and the names given with ``--allow-host``.
+    """
+
+    ip: str
+    names: frozenset[str]
+
+    @classmethod
+    def for_address(cls, ip: str, names: Iterable[str] = ()) -> AllowedHosts:
+        """The hosts allowed when serving on ``ip``, plus ``names``."""
+        allowed = {"localhost", *(n.strip().lower().rstrip(".") for n in names if n.strip())}
+        if not is_loopback(ip):
+            allowed |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        return cls(ip, frozenset(allowed))
+
+    def allows(self, host_header: str) -> bool:
+        """Whether a request with this ``Host`` header (port included or not) is answered."""
+        match = re.match(r"^\[([0-9A-Fa-f:.]+)\](?::\d+)?$|^([^:]*)(?::\d+)?$", host_header)
+        if not match:
+            return False
+        host = (match.group(1) or match.group(2) or "").lower().rstrip(".")
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return host in self.names
+        if address.is_loopback or _is_unspecified(self.ip):
+            return True
+        return host == self.ip or address == ipaddress.ip_address(self.ip)
+
+
+class HostCheck:
+    """Mixed into every handler: a request whose ``Host`` is not allowed gets 403."""
+
+    def prepare(self, *args: Any, **kwargs: Any) -> Any:
+        handler: web.RequestHandler = self  # type: ignore[assignment]
+        hosts: AllowedHosts = handler.settings[AllowedHosts.__name__]
+        if not hosts.allows(handler.request.host):
+            log.warning("refused a request for host %r", handler.request.host[:100])
+            handler.clear()
+            handler.set_status(403)
+            handler.set_header("Content-Type", "text/plain; charset=utf-8")
+            handler.finish("This server does not answer to that name.\n")
+            return None  # a finished request goes no further
+        return super().prepare(*args, **kwargs)  # type: ignore[misc]
+
+
+def with_host_check(handler: type) -> type:
+    """``handler`` with :class:`HostCheck` in front of it."""
+    if issubclass(handler, HostCheck):
+        return handler
+    return type(handler.__name__, (HostCheck, handler), {"__doc__": handler.__doc__})
+
+
+def _plain_page(title: str, body: str) -> str:
+    return PLAIN_PAGE.format(title=html.escape(title), body=body)
+
+
+def _security_headers(handler: web.RequestHandler) -> None:
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.set_header("X-Frame-Options", "DENY")
+    handler.set_header(
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    )
+
+
+class SignInHandler(LoginFormHandler):
+    """jupyter_server's sign-in (the identity provider checks the token or password),
+    answered with a plain form: no script, no template of Voilà's, nothing of any plan."""
+
+    def _render(self, message: dict[str, str] | None = None) -> None:
+        next_url = self.get_argument("next", default=self.base_url)
+        error = ""
+        if message and message.get("error"):
+            error = '<p class="error" role="alert">That password or token is not right.</p>'
+        form = (
+            f"<p>{html.escape(SIGN_IN_HELP)}</p>{error}"
+            f'<form method="post" action="{html.escape(self.base_url)}login?next='
+            f'{html.escape(quote(next_url, safe=""))}">'
+            f'<input type="hidden" name="_xsrf" value="{html.escape(self.xsrf_token.decode())}">'
+            '<label for="password">Password or token</label>'
+            '<input type="password" id="password" name="password" autocomplete="current-password"'
+            " autofocus required>"
+            '<button type="submit">Sign in</button></form>'
+        )
+        _security_headers(self)
+        self.write(_plain_page(SIGN_IN_TITLE, form))
+
+
+class SignOutHandler(LogoutHandler):
+    """Clears the sign-in cookie and says so, on a plain page."""
+
+    def get(self) -> None:  # type: ignore[override]
+        self.identity_provider.clear_login_cookie(self)
+        _security_headers(self)
+        link = f'<p><a href="{html.escape(self.base_url)}login">Sign in again</a></p>'
+        self.write(_plain_page("You are signed out", link))
+
+
+def hash_password(password: str) -> str:
+    """The hash to give ``serve`` (environment or file) for ``password`` (argon2)."""
+    from jupyter_server.auth.security import passwd
+
+    if not password:
+        raise WorkbookError("the password is empty")
+    return str(passwd(password))
+
+
+def read_password_hash(file: Path | None = None) -> str:
+    """The password hash from ``file`` or else :data:`PASSWORD_HASH_ENV`; "" when neither.
+
+    A value that is not a hash made by :func:`hash_password` is refused: a password
+    written out in clear would otherwise never match.
+    """
+    if file is not None:
+        try:
+            text = Path(file).read_text("utf-8").strip()
+        except UnicodeDecodeError:
+            raise WorkbookError(f"{file} is not a text file holding a password hash") from None
+        where = str(file)
+    else:
+        text, where = os.environ.get(PASSWORD_HASH_ENV, "").strip(), PASSWORD_HASH_ENV
+    if text and not _HASH.match(text):
+        raise WorkbookError(
+            f"{where} does not hold a password hash; make one with `negotiation-workbook password`"
+        )
+    return text
