@@ -103,7 +103,7 @@ def test_xlsx_opens_on_the_briefs_summary_with_numbers_as_numbers(book):
     assert summary["A1"].value.startswith("Northwind Logistics")
     for title in ("The deal", "Strategic fit", "Moves and their risks", "Open questions"):
         assert title in cells
-    row = cells["Value per year"].row
+    row = cells["Benefits per year"].row
     amount = summary.cell(row=row, column=2)
     annual = value_totals(example_plan().value).annual
     assert amount.value == pytest.approx(annual) and '"EUR"' in amount.number_format

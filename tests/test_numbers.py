@@ -599,3 +599,52 @@ def test_the_example_figures_recompute_by_hand():
     totals = value_totals(p.value)
     assert totals.annual == 180 * 2_400 + 270_000 * 1.6 + 576 * 55 + 250_000 * 0.2
     assert totals.payback_months == round(12 * 300_000 / (945_680 - 1_396_800 + 806_400), 1)
+
+
+# --- where the checks and the room's needs are shown -------------------------------------
+
+
+def test_the_brief_lists_checks_before_the_meeting():
+    from workbook.brief import brief_markdown
+
+    tripped = plan(
+        value={"value_items": [{"name": "Hours", "quantity": 1500, "quantity_basis": "2400*0.24"}]}
+    )
+    text = brief_markdown(tripped)
+    assert "## Check before the meeting" in text
+    assert "Hours: the quantity is 1,500" in text and "Fix: the quantity" in text
+    assert "The plan's figures agree with each other." in brief_markdown(plan())
+
+
+def test_the_brief_carries_what_the_team_needs_in_the_room():
+    from workbook.brief import brief_markdown
+    from workbook.store import example_plan
+
+    p = example_plan()
+    text = brief_markdown(p)
+    script = p.concessions.no_reciprocity
+    for line in (script.pause, script.batna_check, script.name_it, script.ask_for):
+        assert line in text
+    assert p.relationship.step_back_when in text
+    assert p.relationship.pressure.decision in text
+    assert all(s.text in text for s in p.strategy.strengths)
+    assert all(f"{c.member}: {c.contribution}" in text for c in p.strategy.contributions)
+    assert all(player.name in text for player in p.relationship.players)
+    assert "First offer: We open at EUR 4,492,800" in text
+
+
+def test_a_section_shows_the_checks_that_concern_it(tmp_path):
+    from tests.helpers import ManualScheduler
+    from workbook.store import PlanStore
+    from workbook.ui.app import WorkbookApp
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start()
+        app.show("value")
+        view = app.views["value"]
+        assert view.checks.value == ""
+        app.session.set(("value", "value_items", 2, "quantity"), 1500.0)
+        assert "gives 576" in view.checks.value and "Fix: the quantity" in view.checks.value
+        app.show("concessions")
+        assert app.views["concessions"].checks.value == ""

@@ -213,8 +213,9 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
     blocks: list[Block] = [
         Figures(
             [
-                ("Value per year", money(plan, totals.annual)),
-                (f"Over {totals.horizon_years} years", money(plan, totals.over_horizon)),
+                ("Benefits per year", money(plan, totals.annual)),
+                ("Net to them per year", money(plan, totals.net_annual)),
+                (f"Net over {totals.horizon_years} years", money(plan, totals.net)),
                 ("Payback", "never" if payback is None else f"{payback:g} months"),
                 ("Alternative", v.alternative.name or "—"),
             ]
@@ -396,6 +397,71 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     return Part("Relationship plan", blocks, details)
 
 
+def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
+    """Who does what, the key players, our strengths, and the moves prepared for the room."""
+    s, rel, c = plan.strategy, plan.relationship, plan.concessions
+    first = c.positions.first_offer
+    details: list[Block] = [
+        Para("Who does what in the room:", strong=True),
+        Bullets([f"{x.member}: {x.contribution}" for x in s.contributions], "Not decided."),
+        Para("Key players:", strong=True),
+        Bullets(
+            [
+                f"{'Ours' if p.side == 'ours' else 'Theirs'}: {p.name}"
+                + (f", {p.role}" if p.role else "")
+                + f" (influence {p.influence}/5"
+                + (f", relationship owned by {p.owner}" if p.owner and p.side == "theirs" else "")
+                + ")"
+                for p in sorted(rel.players, key=lambda p: (p.side != "theirs", -p.influence))
+            ],
+            "No key players named.",
+        ),
+        Para("Our strengths: " + ("; ".join(x.text for x in s.strengths) or "—")),
+    ]
+    if first.who_opens != "undecided" or first.our_figure is not None:
+        who = {"us": "We open", "them": "They open", "undecided": "Who opens is open"}
+        details.append(
+            Para(
+                f"First offer: {who[first.who_opens]}"
+                + (f" at {money(plan, first.our_figure)}" if first.our_figure is not None else "")
+                + (f", because {first.criteria.strip()}" if first.criteria.strip() else "")
+            )
+        )
+    if rel.pressure.present:
+        details.append(
+            Para(
+                "Reciprocity pressure: "
+                + (rel.pressure.decision.strip() or "not decided yet")
+                + (
+                    f" (decided by {rel.pressure.decision_owner})"
+                    if rel.pressure.decision_owner
+                    else ""
+                )
+            )
+        )
+    script = c.no_reciprocity
+    steps = [
+        ("Pause", script.pause),
+        ("Check our BATNA", script.batna_check),
+        ("Name it", script.name_it),
+        ("Ask for", script.ask_for),
+    ]
+    details.append(Para("If they do not reciprocate:", strong=True))
+    details.append(Bullets([f"{k}: {v}" for k, v in steps if v.strip()], "Not prepared."))
+    details.append(Para("We step back when: " + (rel.step_back_when.strip() or "—")))
+    return Part("In the room", [], details)
+
+
+def _checks(plan: Plan, _ctx: BriefContext) -> Part:
+    """Every consistency check that fires, with the field to fix."""
+    from workbook.analysis.checks import consistency_checks
+
+    found = consistency_checks(plan)
+    if not found:
+        return Part("Check before the meeting", [Para("The plan's figures agree with each other.")])
+    return Part("Check before the meeting", [Warnings([c.text for c in found])])
+
+
 def _questions(plan: Plan, _ctx: BriefContext) -> Part:
     return Part(
         "Open questions",
@@ -427,6 +493,8 @@ PARTS: list[Callable[[Plan, BriefContext], Part]] = [
     _scenarios,
     _concessions,
     _relationship,
+    _in_the_room,
+    _checks,
     _questions,
 ]
 """The brief's parts in reading order; a section adds its part here."""

@@ -33,6 +33,17 @@ def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
 
 
 VARIABLES = ChoiceList(variable_choices, follows=(("concessions", "variables"),))
+
+
+def option_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
+    """Every option of every variable as ("variable: option", id) pairs, with a blank first."""
+    return [
+        ("—", None),
+        *[(f"{v.name}: {o.label}", o.id) for v in plan.concessions.variables for o in v.options],
+    ]
+
+
+OPTIONS = ChoiceList(option_choices, follows=(("concessions", "variables"),))
 """The variables dropdown, following the variables as they are added, renamed, removed."""
 
 
@@ -40,17 +51,27 @@ def package_summary(view: PackageView | None) -> str:
     """One or two sentences on the package space."""
     if view is None:
         return ""
-    parts = [f"{view.total:,} possible packages, {len(view.frontier)} on the Pareto frontier."]
+    parts = [
+        f"{view.total:,} possible packages (one option per variable); {len(view.frontier)} "
+        "on the Pareto frontier, where no other package is better for both sides at once."
+    ]
     if view.nash is None:
         parts.append("No package clears both floors.")
     else:
-        parts.append(f"Nash package: us {view.nash['ours']:,.1f}, them {view.nash['theirs']:,.1f}.")
+        parts.append(
+            f"Nash package (the frontier's fairest middle: the largest product of both sides' "
+            f"gains above their floors): package score us {view.nash['ours']:,.1f}, "
+            f"them {view.nash['theirs']:,.1f}."
+        )
         if view.current is not None:
             gap = (view.nash["ours"] + view.nash["theirs"]) - (
                 view.current["ours"] + view.current["theirs"]
             )
             if gap > 0:
-                parts.append(f"The offer on the table leaves {gap:,.1f} points unclaimed.")
+                parts.append(
+                    f"The offer on the table leaves {gap:,.1f} points of value unused: the "
+                    "Nash package gives the two sides that much more together."
+                )
     return " ".join(parts)
 
 
@@ -80,9 +101,19 @@ class View(SectionView):
                     Column("on_agenda", width="90px"),
                     Column("weight_ours", width="100px"),
                     Column("weight_theirs", width="100px"),
+                    Column("money", width="90px"),
                 ],
                 add_label="Add variable",
                 detail=self._options,
+            ),
+            self.row(
+                self.field((*c, "point_value_ours")),
+                self.field((*c, "point_value_theirs")),
+            ),
+            self.row(
+                self.field((*c, "price_variable_id"), choices=VARIABLES),
+                self.field((*c, "volume")),
+                self.field((*c, "term_months")),
             ),
             self.heading("Trade currency"),
             self.panel(self.trade_text, self.trade),
@@ -92,6 +123,11 @@ class View(SectionView):
                 self.field((*c, "positions", "market_reference")),
                 self.field((*c, "positions", "anchor_threshold_pct")),
             ),
+            self.row(
+                self.field((*c, "positions", "first_offer", "who_opens")),
+                self.field((*c, "positions", "first_offer", "our_figure")),
+            ),
+            self.field((*c, "positions", "first_offer", "criteria")),
             self.panel(self.zopa_text, self.zopa),
             self.heading("The offer on the table"),
             self.offer_box,
@@ -136,6 +172,8 @@ class View(SectionView):
                 ),
                 self.field((*p, "batna")),
                 self.row(self.field((*p, "batna_value")), self.field((*p, "package_floor"))),
+                self.field((*p, "existing_business")),
+                *([self.field((*p, "reservation_reason"))] if side == "ours" else []),
             ]
         )
 
@@ -146,6 +184,8 @@ class View(SectionView):
             [
                 Column("their_variable_id", label="They move on", choices=VARIABLES),
                 Column("our_variable_id", label="We move on", choices=VARIABLES),
+                Column("our_from_option_id", label="From option", choices=OPTIONS),
+                Column("our_to_option_id", label="To option", choices=OPTIONS),
                 Column("reason_kind", label="Meant to solve"),
                 Column("reason", label="Why", width="2fr"),
             ],
@@ -160,6 +200,7 @@ class View(SectionView):
                 Column("label", width="2fr"),
                 Column("ours", width="1fr"),
                 Column("theirs", width="1fr"),
+                Column("amount", width="1fr"),
             ],
             question=False,
             add_label="Add option",
