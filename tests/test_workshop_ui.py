@@ -9,10 +9,18 @@ import pytest
 
 from tests.helpers import XSS, ManualScheduler, find, find_all
 from workbook.brief import brief_markdown
-from workbook.store import PlanStore
+from workbook.store import SERVE_IP_ENV, PlanStore
 from workbook.ui.app import WorkbookApp, launch
 from workbook.ui.forms import RowTable
-from workbook.ui.workshop import WORKSHOP, ParticipantView, Ticker, join_form_html
+from workbook.ui.workshop import (
+    WORKSHOP,
+    ParticipantView,
+    Ticker,
+    join_address,
+    join_form_html,
+    join_qr,
+    join_qr_svg,
+)
 
 PLAN = "example-northwind"
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -203,9 +211,16 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
     values.send.click()
     assert "1 year: &#x27;lots&#x27; is not a number." in values.message.value
     estimate = ana.cards["estimate:mv-price"]
-    estimate.send.click()
-    assert "Our direct gain: enter low, likely and high" in estimate.message.value
-    boxes = {key: b for key, _label, b, _req in estimate.form.rows}
+    rows = dict(zip([key for key, *_ in estimate.form.rows], estimate.form.ranges, strict=True))
+
+    def problems() -> dict[str, str]:
+        return {key: row.message.value for key, row in rows.items()}
+
+    estimate.send.click()  # every row that cannot be used says so under itself
+    assert "Our direct gain: enter low, likely and high" in problems()["gain"]
+    assert "Chance the customer cooperates: enter low" in problems()["cooperation_probability"]
+    assert "3 figures above need a look" in estimate.message.value
+    boxes = {key: row.boxes for key, row in rows.items()}
     for key, triple in [
         ("gain", ("300k", "100k", "500k")),
         ("cooperation_probability", ("0.5", "0.5", "0.5")),
@@ -214,21 +229,26 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
         for box, text in zip(boxes[key], triple, strict=True):
             box.value = text
     estimate.send.click()
-    assert (
-        "Our direct gain: low (300000) must not be above likely (100000)" in estimate.message.value
-    )
+    assert "low (300000) must not be above likely (100000)" in problems()["gain"]
+    assert problems()["cooperation_probability"] == problems()["cooperation_value"] == ""
+    assert "1 figure above needs a look" in estimate.message.value
     boxes["gain"][0].value = "50k"
     for box in boxes["cp-trakko:probability"]:
         box.value = "0.3"
     estimate.send.click()
-    assert "Trakko: give both the chance and the damage" in estimate.message.value
+    assert "Trakko: give the damage too" in problems()["cp-trakko:damage"]
+    assert problems()["gain"] == "" and problems()["cp-trakko:probability"] == ""
     boxes["cp-trakko:damage"][1].value = "200k"
     estimate.send.click()
-    assert "Trakko: damage to us if it does: enter low, likely and high" in estimate.message.value
+    assert (
+        "Trakko: damage to us if it does: enter low, likely and high"
+        in problems()["cp-trakko:damage"]
+    )
     boxes["cp-trakko:damage"][0].value = "100k"
     boxes["cp-trakko:damage"][2].value = "300k"
     estimate.send.click()
     assert estimate.message.value == ""
+    assert not any(problems().values())
     saved = store.workshop_answers(code, "Ana")[-1].answer
     assert saved["cooperation_probability"] == {"low": 0.5, "likely": 0.5, "high": 0.5}
     assert saved["retaliation"][0]["competitor_id"] == "cp-trakko"
@@ -354,7 +374,7 @@ def test_projector_replaces_the_app_and_shows_the_question_and_answers(app, pane
     projector = app.workshop.projector
     assert [c.layout.display for c in app.widget.children] == ["none", "none", "none", ""]
     assert "Strategy alignment" in projector.heading.value
-    assert code in projector.heading.value
+    assert code in projector.join.value
     assert "which one or two things will we do better" in projector.heading.value
     assert "20:00 left" in projector.clock.value
     vote(join(store, code, "Ana", clock), "Bring their finance team in before the price talk")
@@ -484,3 +504,146 @@ def test_ticker_repeats_stops_and_never_recurses():
     at_once = Ticker(lambda _d, fn: fn(), 1.0, lambda: calls.append(1))
     at_once.start()  # a scheduler with no event loop runs at once: one call, no chain
     assert len(calls) == 3
+
+
+# --- the way in: the start page, the join address and its QR code -------------------------
+
+SERVED = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}
+
+
+@pytest.mark.parametrize(
+    ("env", "network", "url", "reachable", "note"),
+    [
+        # the facilitator opened the app by an address the room can reach: that one
+        ({**SERVED, "SERVER_NAME": "192.168.4.20", SERVE_IP_ENV: "0.0.0.0"}, None,
+         "http://192.168.4.20:8866/?join=K7PQ3M", True, ""),
+        # served on all addresses, opened on this machine: its network address
+        ({**SERVED, SERVE_IP_ENV: "0.0.0.0"}, "10.20.30.40",
+         "http://10.20.30.40:8866/?join=K7PQ3M", True, ""),
+        # served on one network address, opened on this machine: that address
+        ({**SERVED, SERVE_IP_ENV: "172.16.0.9"}, None,
+         "http://172.16.0.9:8866/?join=K7PQ3M", True, ""),
+        # served on this machine only: said plainly, with the way out
+        ({**SERVED, SERVE_IP_ENV: "127.0.0.1"}, None,
+         "http://127.0.0.1:8866/?join=K7PQ3M", False, "--ip 0.0.0.0"),
+        ({**SERVED, "SERVER_NAME": "localhost"}, None,
+         "http://localhost:8866/?join=K7PQ3M", False, "Only this computer"),
+        # served on all addresses, but this machine has no network
+        ({**SERVED, SERVE_IP_ENV: "0.0.0.0"}, "",
+         "http://127.0.0.1:8866/?join=K7PQ3M", False, "no network address"),
+    ],
+)  # fmt: skip
+def test_the_join_address_is_one_participants_can_reach(env, network, url, reachable, note):
+    address = join_address("K7PQ3M", env, network=lambda: network or None)
+    assert (address.url, address.reachable) == (url, reachable)
+    assert note in address.note and bool(address.note) == (not reachable)
+    assert address.shown == url.removeprefix("http://")
+
+
+def test_no_join_address_outside_a_served_app():
+    assert join_address("K7PQ3M", {}) is None
+
+
+def test_the_join_qr_code_opens_the_join_address():
+    import numpy as np
+    import zxingcpp
+
+    url = "http://192.168.4.20:8866/?join=K7PQ3M"
+    matrix = np.array(list(join_qr(url).matrix_iter(scale=4, border=4)), dtype=np.uint8)
+    decoded = zxingcpp.read_barcodes((1 - matrix) * 255)
+    assert [d.text for d in decoded] == [url]
+    svg = join_qr_svg(url, "120px")
+    assert svg.count("<svg") == 1 and "nw-join-qr" in svg and "http" not in svg.split(">", 2)[2]
+
+
+def test_panel_and_projector_show_the_join_address_and_qr_code(app, panel):
+    app.workshop.env = {**SERVED, "SERVER_NAME": "192.168.4.20"}
+    code = open_session(app)
+    find(app.widget, "nw-projector-toggle").click()
+    for html in (panel.code.value, app.workshop.projector.join.value):
+        assert f"192.168.4.20:8866/?join={code}" in html
+        assert "nw-join-qr" in html and "<svg" in html and code in html
+    assert "56px" in app.workshop.projector.join.value  # large type on the shared screen
+    app.workshop.toggle_projector()
+    app.workshop.env = SERVED  # served on loopback: no QR code, and the reason why
+    panel.refresh()
+    assert "<svg" not in panel.code.value and "Only this computer" in panel.code.value
+    assert "--ip 0.0.0.0" in panel.code.value
+
+
+def test_the_start_page_offers_to_join_a_workshop(app):
+    entry = find(app.widget, "nw-start-join")
+    assert "Join a workshop" in entry.value
+    assert "<form method='get'" in entry.value and "name='join'" in entry.value
+    assert "name='name'" not in entry.value  # the join page asks the name next
+
+
+# --- the facilitator's panel: the order of use, and buttons that say why --------------------
+
+
+def test_the_panel_runs_in_the_order_of_use(panel):
+    def position(css: str) -> int:
+        return next(i for i, w in enumerate(panel.widget.children) if find_all(w, css))
+
+    agenda, code = position("nw-workshop-agenda"), position("nw-workshop-code")
+    clock, parking = position("nw-workshop-clock"), position("nw-workshop-parking")
+    assert agenda < code < clock < parking
+
+
+def test_a_disabled_button_says_why(app, panel):
+    start = panel.clock_buttons["start"]
+    assert start.disabled and "Open a workshop session" in start.tooltip
+    assert "Open a workshop session" in panel.clock_hint.value
+    assert panel.clock_hint.layout.display == ""
+    assert "Open a workshop session" in panel.prompt_hint.value
+    open_session(app)
+    assert not start.disabled and start.tooltip == ""
+    assert panel.clock_buttons["previous"].disabled
+    assert "first item" in panel.clock_buttons["previous"].tooltip
+    assert panel.prompt_hint.layout.display == "none"
+    app.session.set(("workshop", "agenda"), [])
+    assert start.disabled and "Add a section to the agenda" in panel.clock_hint.value
+
+
+def test_a_read_only_workbook_says_why_it_cannot_open_a_session(store):
+    app = WorkbookApp(store, read_only=True, scheduler=ManualScheduler()).start(section=WORKSHOP)
+    button = app.workshop.panel.session_buttons["open"]
+    assert button.disabled and "read-only" in button.tooltip
+    assert "read-only" in app.workshop.panel.session_hint.value
+
+
+# --- participants: one move at a time, a message per figure --------------------------------
+
+
+def test_estimate_questions_come_one_move_at_a_time(app, panel, store, clock):
+    code = open_session(app, "estimate:mv-price", "estimate:mv-exclusive", "priorities")
+    ana = join(store, code, "Ana", clock)
+    price, exclusive = ana.cards["estimate:mv-price"], ana.cards["estimate:mv-exclusive"]
+    assert ana.stepper in ana.body.children
+    assert price.widget.layout.display == "" and exclusive.widget.layout.display == "none"
+    assert ana.cards["priorities"].widget.layout.display in ("", None)
+    assert "Move 1 of 2" in ana.move_label.value
+    assert ana.move_buttons["previous"].disabled
+    ana.move_buttons["next"].click()
+    assert price.widget.layout.display == "none" and exclusive.widget.layout.display == ""
+    ana.move_buttons["previous"].click()
+    for key, _label, boxes, _required in price.form.rows[:3]:
+        for box in boxes:
+            box.value = "0.5" if key == "cooperation_probability" else "10k"
+    price.send.click()  # saved: on to the move not answered yet
+    assert ana.move == "estimate:mv-exclusive" and "Move 2 of 2" in ana.move_label.value
+
+
+def test_every_competitor_row_names_its_competitor(app, panel, store, clock):
+    code = open_session(app, "estimate:mv-price")
+    card = join(store, code, "Ana", clock).cards["estimate:mv-price"]
+    rows = dict(zip([key for key, *_ in card.form.rows], card.form.ranges, strict=True))
+    for key in rows:
+        if ":" in key:
+            rows[key].boxes[1].value = "lots" if key.endswith("probability") else "-5"
+    card.send.click()
+    for key, row in rows.items():
+        if ":" in key:
+            name = "FleetSense" if "fleetsense" in key else "Trakko"
+            assert row.message.value.count(name) == 1, (key, row.message.value)
+            assert row.message.layout.display == ""

@@ -177,6 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
+    except KeyboardInterrupt:  # a second Ctrl-C, or one while the server was starting
+        print("negotiation-workbook: stopped.", file=sys.stderr)
+        return 130
     except WorkbookError as exc:
         print(f"negotiation-workbook: {exc}", file=sys.stderr)
         return 1
@@ -220,6 +223,7 @@ def _run(args: argparse.Namespace) -> int:
             allow_hosts=args.allow_host,
             **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),
         )
+        print("negotiation-workbook: the server has stopped.", file=sys.stderr)
         return 0
     if args.command == "import":
         text = args.file.read_bytes()

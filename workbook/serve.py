@@ -34,7 +34,12 @@ What the configuration in :func:`voila_config` guarantees, and why:
 - the kernel websocket speaks only the v1 kernel protocol: the legacy protocol lets a
   crafted request for binary widget state hang the server;
 - kernel messages on their way to the page carry no traceback and no standard error
-  output (both go to the server's log instead).
+  output (both go to the server's log instead);
+- the app notebook is signed at start-up in a signature store held in memory: the server
+  trusts the notebook it was given to serve, says nothing about trust on each page, and
+  writes nothing to the user's Jupyter folders;
+- Ctrl-C stops the server as SIGTERM does: the event loop ends, kernels are shut down, and
+  no half-started task is interrupted mid-way (which printed a traceback).
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ import html
 import logging
 import os
 import re
+import secrets
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,8 +57,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from nbformat.sign import NotebookNotary
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Instance, Integer
@@ -68,7 +78,7 @@ from workbook.access import (
     is_loopback,
     with_host_check,
 )
-from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore
+from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
 
 __all__ = [
     "ASSET_PATTERNS",
@@ -550,6 +560,21 @@ SIGN_IN_REQUIRED = "workbook_sign_in_required"
 """Tornado setting: True when visitors must sign in (any address but loopback)."""
 
 
+class _KernelManager(ServerKernelManager):
+    """A page's kernel, shut down by request only.
+
+    jupyter_client interrupts a kernel (SIGINT) before asking it to shut down. A kernel
+    that is still starting, or a waiting preheated one, then dies of a KeyboardInterrupt
+    with a traceback in the server's log. The app runs nothing that needs interrupting:
+    the shutdown request alone ends its kernels.
+    """
+
+    async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+
 class WorkbookVoila(Voila):
     """Voilà with the handlers above in place of its own, caps on page kernels, the
     ``Host`` check on every route, a plain sign-in page, and the kernel reaper."""
@@ -598,6 +623,22 @@ class WorkbookVoila(Voila):
     )
     reap_interval = Float(REAP_INTERVAL, config=True, help="Seconds between two reaps.")
 
+    def initialize(self, argv: Any = None) -> None:
+        super().initialize(argv)
+        signal.signal(signal.SIGINT, self._stop_on_interrupt)
+
+    def _stop_on_interrupt(self, sig: int, frame: Any) -> None:
+        """The first Ctrl-C stops the server cleanly; a second one interrupts the shutdown."""
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        self._handle_signal_stop(sig, frame)
+
+    def stop(self) -> None:
+        """Shut every kernel down; one still starting is left to end with its server."""
+        try:
+            super().stop()
+        except web.HTTPError as exc:  # jupyter_server has not registered it yet
+            self.log.info("a kernel still starting ends with the server (%s)", exc.log_message)
+
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())
         required = bool(self.sign_in_required)
@@ -615,7 +656,20 @@ class WorkbookVoila(Voila):
         provider.login_handler_class = SignInHandler
         provider.logout_handler_class = SignOutHandler
         provider.cookie_options = {**provider.cookie_options, "samesite": "Lax"}
+        self._trust_notebook()
         return settings
+
+    def _trust_notebook(self) -> None:
+        """Sign the app notebook in a store held in memory, with a key made for this run.
+
+        Without a signature, every page load logs "Notebook ... is not trusted". The
+        notebook is the one this server was told to serve, and it carries no outputs.
+        """
+        notary = NotebookNotary(
+            parent=self.contents_manager, db_file=":memory:", secret=secrets.token_bytes(32)
+        )
+        notary.sign(nbformat.read(self.notebook_path, as_version=4))
+        self.contents_manager.notary = notary
 
     def init_handlers(self) -> list[Any]:
         swap = {
@@ -737,6 +791,7 @@ def voila_config(
     c.VoilaExecutor.cell_timeout_instruction = ERROR_MESSAGE
 
     k = c.MappingKernelManager
+    k.kernel_manager_class = f"{__name__}.{_KernelManager.__name__}"
     k.cull_idle_timeout = int(max(timers.idle, 1))  # kernels no page was given, too
     k.cull_interval = CULL_INTERVAL
     k.cull_connected = False  # an open page keeps its kernel for as long as it is open
@@ -785,6 +840,7 @@ def serve(
             store.ensure_example()
     # Kernels inherit the server's environment, preheated ones included.
     os.environ[DB_ENV] = str(db)
+    os.environ[SERVE_IP_ENV] = ip
     if read_only:
         os.environ[READ_ONLY_ENV] = "1"
     else:

@@ -53,6 +53,9 @@ DB_ENV = "NEGOTIATION_WORKBOOK_DB"
 READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
 """Set to ``1`` (by ``negotiation-workbook serve --read-only``) to open the store read-only."""
 
+SERVE_IP_ENV = "NEGOTIATION_WORKBOOK_IP"
+"""The address ``negotiation-workbook serve`` listens on, for the workshop's join address."""
+
 MAX_IMPORT_BYTES = 5_000_000
 """Plan files larger than this are refused before parsing."""
 

@@ -139,6 +139,7 @@ class WorkbookApp:
                 self.workshop.buttons,
                 badge,
                 W.HBox(layout=W.Layout(flex="1")),
+                self.workshop.join_entry,
                 self.author_box,
                 self.save_label,
             ],

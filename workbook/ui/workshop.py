@@ -15,21 +15,27 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import ipaddress
 import logging
 import os
-from collections.abc import Callable, Sequence
+import socket
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import ipywidgets as W
+import segno
 
 from workbook.content import WorkshopContent, load_content, load_workshop_content
 from workbook.errors import WorkbookError
 from workbook.model import AgendaItem, AmountRange, Estimate, ParkingItem, ProbabilityRange, Range
-from workbook.store import PlanStore
+from workbook.store import SERVE_IP_ENV, PlanStore
 from workbook.ui.forms import (
     Column,
     ParseError,
     RangeRow,
+    RangeValues,
     RowTable,
     close_tree,
     format_number,
@@ -163,6 +169,152 @@ def _button(
         button.add_class(css)
     button.on_click(lambda _b: action())
     return button
+
+
+# --- the join address ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JoinAddress:
+    """Where participants open the workshop, and whether other machines can reach it."""
+
+    url: str
+    reachable: bool
+    note: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The address as people read and type it: without ``http://``."""
+        return self.url.removeprefix("http://")
+
+
+LOOPBACK_NOTE = (
+    "Only this computer can open this address: the app is served on this machine alone. "
+    "To let participants join from their laptops, stop the server, start it again with "
+    "“negotiation-workbook serve --ip 0.0.0.0” (or with this machine's address on the "
+    "room's network), and open the app by that address."
+)
+NO_NETWORK_NOTE = (
+    "This computer has no network address that the room could reach. Connect it to the "
+    "room's network and reload this page."
+)
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _local_only(host: str) -> bool:
+    ip = _ip(host)
+    return host.lower() in ("localhost", "") or (ip is not None and ip.is_loopback)
+
+
+def machine_address() -> str | None:
+    """This machine's address on its network (the one its default route leaves by).
+
+    A UDP socket that is connected but never used sends nothing; the system only picks
+    the interface it would use.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # a documentation address: nothing is sent
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return None
+    ip = _ip(address)
+    return address if ip is not None and not (ip.is_loopback or ip.is_unspecified) else None
+
+
+def join_address(
+    code: str,
+    env: Mapping[str, str] | None = None,
+    network: Callable[[], str | None] = machine_address,
+) -> JoinAddress | None:
+    """The address participants open for ``code``; None outside a served app.
+
+    The page's own address when the facilitator opened it by one others can reach; the
+    server's address when it listens on one; this machine's network address when it
+    listens on all (``--ip 0.0.0.0``); else the loopback address, with a note saying
+    that participants cannot reach it and what to do.
+    """
+    env = os.environ if env is None else env
+    host, port = env.get("SERVER_NAME", ""), env.get("SERVER_PORT", "")
+    if not host:
+        return None
+    bound = env.get(SERVE_IP_ENV, "")
+    reachable, note = True, ""
+    if _local_only(host):
+        bound_ip = _ip(bound)
+        if bound and not _local_only(bound) and not (bound_ip and bound_ip.is_unspecified):
+            host = bound
+        elif bound_ip is not None and bound_ip.is_unspecified:
+            found = network()
+            host, reachable = (found, True) if found else (host, False)
+            note = "" if found else NO_NETWORK_NOTE
+        else:
+            reachable, note = False, LOOPBACK_NOTE
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    path = env.get("SCRIPT_NAME", "/") or "/"
+    url = f"http://{host}{':' + port if port else ''}{path}?join={quote(code)}"
+    return JoinAddress(url, reachable, note)
+
+
+def join_qr(url: str) -> segno.QRCode:
+    """The QR code that opens ``url`` (medium error correction: a projector's glare)."""
+    return segno.make(url, error="m", micro=False)
+
+
+def join_qr_svg(url: str, width: str) -> str:
+    """The QR code as inline SVG, dark on white whatever the theme, ``width`` wide."""
+    svg = join_qr(url).svg_inline(
+        scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="nw-join-qr-svg"
+    )
+    svg = svg.replace("<svg ", "<svg width='100%' height='100%' ", 1)
+    return (
+        f"<div class='nw-join-qr' title='{esc(url)}' style='width:{width};height:{width};"
+        f"line-height:0;flex:none'>{svg}</div>"
+    )
+
+
+def join_html(code: str, address: JoinAddress | None, *, large: bool = False) -> str:
+    """The code, the address in large type and its QR code side by side; the note below."""
+    size = {"label": "20px", "code": "56px", "url": "34px", "qr": "220px"} if large else {
+        "label": "12px", "code": "34px", "url": "20px", "qr": "132px"}  # fmt: skip
+    label = f"font-size:{size['label']};color:{MUTED}"
+    parts = [
+        f"<div style='flex:none'><div style='{label}'>Join code</div>"
+        f"<div class='nw-join-code-value' style='font-size:{size['code']};font-weight:700;"
+        f"letter-spacing:4px;color:{INK};line-height:1.1'>{esc(code)}</div></div>"
+    ]
+    if address is not None:
+        parts.append(
+            f"<div style='flex:1 1 240px;min-width:0'><div style='{label}'>Participants open"
+            f"</div><div class='nw-join-address' style='font-size:{size['url']};font-weight:600;"
+            f"color:{INK if address.reachable else MUTED};overflow-wrap:anywhere;"
+            f"line-height:1.2'>{esc(address.shown)}</div>"
+            + (
+                f"<div style='{label}'>or scan the code with a phone</div>"
+                if address.reachable
+                else ""
+            )
+            + "</div>"
+        )
+        if address.reachable:
+            parts.append(join_qr_svg(address.url, size["qr"]))
+    note = (
+        f"<div class='nw-join-note' style='color:{WARN};font-size:{'18px' if large else '13px'};"
+        f"line-height:1.4;margin-top:4px'>{esc(address.note)}</div>"
+        if address is not None and address.note
+        else ""
+    )
+    return (
+        "<div class='nw-join' style='display:flex;flex-wrap:wrap;align-items:center;"
+        f"gap:8px 28px;line-height:1.3'>{''.join(parts)}</div>{note}"
+    )
 
 
 # --- polling -----------------------------------------------------------------------------
@@ -438,11 +590,38 @@ class EstimateForm:
         self.widget = range_grid(self.ranges, label_width="2.2fr")
 
     def read(self) -> dict[str, Any]:
-        """The answer data typed in; ParseError names the row that cannot be read."""
+        """The answer data typed in; ParseError when a row cannot be used.
+
+        Every row that cannot says why under itself (the competitor named first), not only
+        the first one: a long form is put right in one go.
+        """
         data: dict[str, Any] = {"retaliation": []}
-        competitors: dict[str, dict[str, Any]] = {}
+        problems: dict[str, str] = {}
+        triples: dict[str, RangeValues | None] = {}
         for (key, _label, _boxes, required), row in zip(self.rows, self.ranges, strict=True):
-            triple = row.read(required=required)
+            try:
+                triples[key] = row.read(required=required)
+            except ParseError as exc:
+                problems[key] = str(exc)
+        for c in self.prompt.competitors:
+            chance, damage = f"{c.id}:probability", f"{c.id}:damage"
+            if chance in problems or damage in problems:
+                continue
+            if triples[chance] is None and triples[damage] is not None:
+                problems[chance] = f"{c.name}: give the chance too, or leave the damage blank."
+            elif triples[damage] is None and triples[chance] is not None:
+                problems[damage] = f"{c.name}: give the damage too, or leave the chance blank."
+        for (key, *_rest), row in zip(self.rows, self.ranges, strict=True):
+            if key in problems:
+                row.message.say(problems[key])
+        if problems:
+            count = len(problems)
+            raise ParseError(
+                f"{count} figure{'s' if count > 1 else ''} above need{'' if count > 1 else 's'}"
+                " a look: the message under each says why."
+            )
+        competitors: dict[str, dict[str, Any]] = {}
+        for key, triple in triples.items():
             if triple is None:
                 continue
             cid, _, part = key.partition(":")
@@ -450,13 +629,7 @@ class EstimateForm:
                 competitors.setdefault(cid, {"competitor_id": cid})[part] = triple
             else:
                 data[key] = triple
-        for entry in competitors.values():
-            if len(entry) < 3:
-                name = next(
-                    c.name for c in self.prompt.competitors if c.id == entry["competitor_id"]
-                )
-                raise ParseError(f"{name}: give both the chance and the damage, or neither.")
-            data["retaliation"].append(entry)
+        data["retaliation"] = list(competitors.values())
         return data
 
     def disable(self) -> None:
@@ -560,6 +733,35 @@ def _say(widget: W.HTML, text: str, color: str = ERROR) -> None:
     widget.layout.display = "" if text else "none"
 
 
+READ_ONLY_REASON = "The workbook is open read-only: nothing can be changed here."
+
+
+def _hint(css: str) -> W.HTML:
+    hint = _message()
+    hint.add_class(css)
+    return hint
+
+
+def _explain(hint: W.HTML | None, buttons: Sequence[tuple[W.Button, str]]) -> None:
+    """Disable each button that has a reason, say the reason in its tooltip, and show the
+    reasons (each once) in ``hint`` under the buttons; enabled buttons keep their tooltip."""
+    reasons: list[str] = []
+    for button, reason in buttons:
+        if not hasattr(button, "_nw_tooltip"):
+            button._nw_tooltip = button.tooltip  # type: ignore[attr-defined]
+        button.disabled = bool(reason)
+        button.tooltip = reason or button._nw_tooltip  # type: ignore[attr-defined]
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    text = " ".join(reasons)
+    value = _note(text) if text else ""
+    if hint is None:
+        return
+    if hint.value != value:
+        hint.value = value
+    hint.layout.display = "" if text else "none"
+
+
 # --- the facilitator's panel -------------------------------------------------------------
 
 
@@ -578,13 +780,17 @@ class ResultCard:
         self.accept = _button(
             "Accept into the plan…", self._edit, icon="check", css="nw-workshop-accept"
         )
-        self.accept.disabled = panel.session.read_only
+        self.accept_hint = _hint("nw-workshop-accept-hint")
+        _explain(
+            self.accept_hint, [(self.accept, READ_ONLY_REASON if panel.session.read_only else "")]
+        )
         self.widget = W.VBox(
             [
                 self.header,
                 self.figures,
                 self.chart,
                 W.HBox([self.accept]),
+                self.accept_hint,
                 self.editor,
                 self.message,
             ],
@@ -736,32 +942,39 @@ class FacilitatorPanel:
         self.results = W.VBox()
         self.cards: dict[str, ResultCard] = {}
         self.total = _html()
+        self.clock_hint = _hint("nw-workshop-clock-hint")
+        self.session_hint = _hint("nw-workshop-session-hint")
+        self.prompt_hint = _hint("nw-workshop-prompt-hint")
         self.subs = session.subscriptions()
         self.subs.on(("workshop", "agenda"), lambda _c: self.tick())
         self.subs.on(("scenarios",), lambda _c: self._render_prompts())
         self.subs.on(("concessions", "variables"), lambda _c: self._render_prompts())
-        tables = self._tables()
+        agenda, parking = self._tables()
         self.widget = W.VBox(
-            [
+            [  # in the order of use: plan the agenda, open the session, run the clock
                 _html(
                     f"<h2 style='margin:4px 0 2px 0;color:{INK}'>{esc(self.content.title)}</h2>"
                     + _note(self.content.lead)
                 ),
-                self._section("Timer"),
-                self.clock,
-                W.HBox(list(self.clock_buttons.values())),
+                *agenda,
                 self._section("Live session"),
                 self.code,
                 W.HBox(list(self.session_buttons.values())),
+                self.session_hint,
                 self.confirm,
                 self.session_message,
+                self._section("Timer"),
+                self.clock,
+                W.HBox(list(self.clock_buttons.values())),
+                self.clock_hint,
                 self._section("Questions for the team"),
                 _html(_note("Tick a question to open it: participants see it at once.")),
+                self.prompt_hint,
                 self.prompt_list,
                 self.prompt_message,
                 self._section("Answers"),
                 self.results,
-                *tables,
+                *parking,
             ],
             layout=W.Layout(width="100%", padding="0 8px 24px 8px"),
         )
@@ -773,7 +986,7 @@ class FacilitatorPanel:
     def _section(title: str) -> W.HTML:
         return _html(f"<h3 style='margin:16px 0 2px 0;color:{INK}'>{esc(title)}</h3>")
 
-    def _tables(self) -> list[W.Widget]:
+    def _tables(self) -> tuple[list[W.Widget], list[W.Widget]]:
         agenda = RowTable(
             self.session,
             ("workshop", "agenda"),
@@ -801,13 +1014,14 @@ class FacilitatorPanel:
         agenda.add_class("nw-workshop-agenda")
         questions = self.content.questions
         return [
-            self._section(questions["workshop.parking_lot"].prompt),
-            _html(_note(questions["workshop.parking_lot"].help)),
-            parking,
             self._section(questions["workshop.agenda"].prompt),
             _html(_note(questions["workshop.agenda"].help)),
             agenda,
             self.total,
+        ], [
+            self._section(questions["workshop.parking_lot"].prompt),
+            _html(_note(questions["workshop.parking_lot"].help)),
+            parking,
         ]
 
     # --- showing ---------------------------------------------------------------------
@@ -818,7 +1032,10 @@ class FacilitatorPanel:
         read_only = self.session.read_only
         ended = live is None or live.session.frozen(self.mode.now())
         self.session_buttons["open"].layout.display = "" if ended else "none"
-        self.session_buttons["open"].disabled = read_only
+        _explain(
+            self.session_hint,
+            [(self.session_buttons["open"], READ_ONLY_REASON if read_only else "")],
+        )
         for key in ("reveal", "end"):
             self.session_buttons[key].layout.display = "none" if ended else ""
         if live is None:
@@ -845,17 +1062,13 @@ class FacilitatorPanel:
             state = "expired: answers are frozen"
         else:
             state = "answers revealed" if s.state == "revealed" else "answers hidden"
-        link = self.mode.join_link(s.code)
         joined = ", ".join(live.participants) or "nobody yet"
+        frozen = s.frozen(now)
         return (
             "<div style='line-height:1.35'>"
-            f"<div style='font-size:12px;color:{MUTED}'>Join code</div>"
-            f"<div class='nw-join-code-value' style='font-size:34px;font-weight:700;"
-            f"letter-spacing:4px;color:{INK}'>{esc(s.code)}</div>"
-            f"<div style='font-size:12px;color:{MUTED}'>{esc(state)} · expires "
-            f"{esc(s.expires_at.astimezone().strftime('%H:%M'))}"
-            + (f" · participants open <b>{esc(link)}</b>" if link else "")
-            + "</div>"
+            + join_html(s.code, None if frozen else self.mode.join_address(s.code))
+            + f"<div style='font-size:12px;color:{MUTED};margin-top:4px'>{esc(state)} · expires "
+            f"{esc(s.expires_at.astimezone().strftime('%H:%M'))}</div>"
             f"<div style='font-size:13px;color:{INK}' class='nw-workshop-joined'>Joined "
             f"({len(live.participants)}): {esc(joined)}</div></div>"
         )
@@ -867,13 +1080,25 @@ class FacilitatorPanel:
         value = clock_html(reading, self.content)
         if self.clock.value != value:
             self.clock.value = value
-        frozen = self.live is None or self.live.session.frozen(self.mode.now())
         buttons = self.clock_buttons
         buttons["start"].description = "Pause" if reading.running else "Start"
         buttons["start"].icon = "pause" if reading.running else "play"
-        buttons["start"].disabled = frozen or reading.item is None
-        buttons["previous"].disabled = frozen or reading.first
-        buttons["next"].disabled = frozen or reading.last
+        if reading.item is None:
+            why = "Add a section to the agenda above: the timer runs through it."
+        elif self.live is None:
+            why = "Open a workshop session above: the clock is kept with the session."
+        elif self.live.session.frozen(self.mode.now()):
+            why = "The session is over: open a new one above to run the clock again."
+        else:
+            why = ""
+        _explain(
+            self.clock_hint,
+            [
+                (buttons["start"], why),
+                (buttons["previous"], why or ("This is the first item." if reading.first else "")),
+                (buttons["next"], why or ("This is the last item." if reading.last else "")),
+            ],
+        )
         total = agenda_minutes(self.session.plan.workshop.agenda)
         self.total.value = _note(f"The agenda takes {total} minutes in all.") if total else ""
 
@@ -991,6 +1216,17 @@ class FacilitatorPanel:
             finally:
                 self._quiet = False
             box.disabled = frozen or self.session.read_only
+        if self.session.read_only:
+            why = READ_ONLY_REASON
+        elif live is None:
+            why = "Open a workshop session above to ask the team these questions."
+        elif frozen:
+            why = "The session is over: open a new one above to ask again."
+        else:
+            why = ""
+        for box in self.prompt_boxes.values():
+            box.tooltip = why or None
+        _say(self.prompt_hint, why, MUTED)
         stored = live.session.prompt("priorities") if live else None
         if isinstance(stored, PrioritiesPrompt) and stored.candidates != list(
             self.candidates.value
@@ -1129,6 +1365,10 @@ class Projector:
         )
         self.heading = _html(css="nw-projector-heading")
         self.clock = _html()
+        self.join = _html(css="nw-projector-join")
+        self.join.layout = W.Layout(
+            display="none", margin="18px 0 0 0", padding="12px 0", border_top=f"1px solid {LINE}"
+        )
         self.body = W.VBox()
         self.cards: dict[str, ProjectorCard] = {}
         self.widget = W.VBox(
@@ -1141,6 +1381,7 @@ class Projector:
                         grid_template_columns="minmax(0, 3fr) minmax(0, 1.2fr)", grid_gap="0 32px"
                     ),
                 ),
+                self.join,
                 self.body,
             ],
             layout=W.Layout(width="100%"),
@@ -1170,19 +1411,21 @@ class Projector:
         content = self.mode.content
         titles = {k: c.title for k, c in load_content().items()}
         question = content.agenda_questions.get(section or "", "")
-        code = (
-            f"<div style='font-size:20px;color:{MUTED}'>Join with code "
-            f"<b style='letter-spacing:3px;color:{INK}'>{esc(live.session.code)}</b></div>"
-            if live and not live.session.frozen(self.mode.now())
+        joinable = live is not None and not live.session.frozen(self.mode.now())
+        join = (
+            join_html(live.session.code, self.mode.join_address(live.session.code), large=True)
+            if live is not None and joinable
             else ""
         )
+        if self.join.value != join:
+            self.join.value = join
+        self.join.layout.display = "" if join else "none"
         self.heading.value = (
             "<div style='line-height:1.2'>"
             f"<div style='font-size:22px;color:{MUTED}'>{esc(self.session.plan.name)}</div>"
             f"<div style='font-size:46px;font-weight:700;color:{INK};margin:4px 0 10px 0'>"
             f"{esc(titles.get(section or '', 'Workshop'))}</div>"
-            f"<div style='font-size:30px;color:{INK};line-height:1.3'>{esc(question)}</div>"
-            f"{code}</div>"
+            f"<div style='font-size:30px;color:{INK};line-height:1.3'>{esc(question)}</div></div>"
         )
         focus = self._focus(live, section)
         ids = [p.id for p in focus]
@@ -1236,6 +1479,7 @@ class WorkshopMode:
         self.store = app.store
         self.content = load_workshop_content()
         self.now: Callable[[], dt.datetime] = _utcnow
+        self.env: Mapping[str, str] | None = None  # the server's variables (tests set them)
         self.guard = app._guard
         self.panel: FacilitatorPanel | None = None
         self.projector: Projector | None = None
@@ -1255,6 +1499,7 @@ class WorkshopMode:
             tooltip="Show the current question and the team's answers in large type",
         )
         self.buttons = W.HBox([self.button, self.projector_button])
+        self.join_entry = _html(start_join_html(), css="nw-start-join")
         self.panel_box = W.VBox(layout=W.Layout(display="none", width="100%"))
         self.projector_box = W.VBox(layout=W.Layout(display="none", width="100%"))
 
@@ -1262,13 +1507,9 @@ class WorkshopMode:
         """The session on the panel, if any."""
         return self.panel.live if self.panel else None
 
-    def join_link(self, code: str) -> str:
-        """The address participants open, when the page knows it."""
-        host, port = os.environ.get("SERVER_NAME", ""), os.environ.get("SERVER_PORT", "")
-        if not host:
-            return ""
-        path = os.environ.get("SCRIPT_NAME", "/") or "/"
-        return f"http://{host}{':' + port if port else ''}{path}?join={code}"
+    def join_address(self, code: str) -> JoinAddress | None:
+        """The address participants open for ``code``, when the page is served."""
+        return join_address(code, self.env)
 
     def _ensure_panel(self) -> FacilitatorPanel | None:
         session = self.app.session
@@ -1423,6 +1664,26 @@ def join_form_html(code: str = "", name: str = "", problems: dict[str, str] | No
     )
 
 
+def start_join_html() -> str:
+    """The start page's way in for participants: a code, then the join page asks the name."""
+    field = (
+        f"width:104px;font-size:14px;padding:3px 6px;border:1px solid {LINE};border-radius:3px;"
+        f"color:{INK};background:var(--jp-layout-color0, #fff);letter-spacing:2px;"
+        "text-transform:uppercase;box-sizing:border-box"
+    )
+    return (
+        "<form method='get' class='nw-start-join-form' style='display:flex;align-items:center;"
+        f"gap:6px;margin:0 8px;color:{INK}'>"
+        "<label style='font-size:13px;font-weight:600;white-space:nowrap'>Join a workshop "
+        f"<input name='join' placeholder='Code' maxlength='16' required autocomplete='off' "
+        f"autocapitalize='characters' spellcheck='false' class='nw-start-join-code' "
+        f"title='The code on the facilitator’s screen' style='{field}'></label>"
+        "<button type='submit' class='nw-start-join-submit' style='font-size:13px;"
+        f"padding:3px 12px;border:1px solid {ACCENT};border-radius:3px;background:transparent;"
+        f"color:{ACCENT};cursor:pointer'>Join</button></form>"
+    )
+
+
 class AnswerCard:
     """One open prompt on a participant's screen: the form, sending, and the team's answers."""
 
@@ -1441,6 +1702,7 @@ class AnswerCard:
             css="nw-answer-send",
         )
         self.team = _html(css="nw-answer-team")
+        self.frozen = _hint("nw-answer-frozen")
         self.chart = FigureView()
         self.chart.add_class(f"nw-chart-team-{prompt.kind}")
         detail = (
@@ -1458,6 +1720,7 @@ class AnswerCard:
                 self.form.widget,
                 self.message,
                 W.HBox([self.send, self.saved], layout=W.Layout(align_items="center")),
+                self.frozen,
                 self.team,
                 self.chart,
             ],
@@ -1484,6 +1747,7 @@ class AnswerCard:
         _say(self.message, "")
         self.send.description = "Update my answer"
         self.show_saved(record)
+        self.view.sent(self)
 
     def show_saved(self, record: AnswerRecord | None) -> None:
         """Say when this participant's answer was kept."""
@@ -1507,10 +1771,10 @@ class AnswerCard:
         )
         show_chart(self.chart, summary_chart(summary))
 
-    def freeze(self) -> None:
-        """The session ended: no more sending."""
+    def freeze(self, reason: str) -> None:
+        """The session ended, or the question was closed: no more sending, and why."""
         self.form.disable()
-        self.send.disabled = True
+        _explain(self.frozen, [(self.send, reason)])
 
 
 class ParticipantView:
@@ -1534,6 +1798,19 @@ class ParticipantView:
         self.intro = _html()
         self.waiting = _html(_note(self.content.waiting, size="15px"))
         self.body = W.VBox()
+        self.move: str | None = None  # the estimate question on screen, one move at a time
+        self.move_label = _html(css="nw-move-label")
+        self.move_buttons = {
+            "previous": _button("Previous move", lambda: self._step(-1), icon="chevron-left",
+                                css="nw-move-previous"),
+            "next": _button("Next move", lambda: self._step(1), icon="chevron-right",
+                            css="nw-move-next"),
+        }  # fmt: skip
+        self.stepper = W.HBox(
+            [self.move_buttons["previous"], self.move_label, self.move_buttons["next"]],
+            layout=W.Layout(align_items="center", margin="8px 0 0 0", flex_flow="row wrap"),
+        )
+        self.stepper.add_class("nw-move-stepper")
         self.widget = W.VBox(
             [self.heading, self.intro, self.body],
             layout=W.Layout(width="100%", max_width="760px", padding="12px 16px"),
@@ -1610,11 +1887,66 @@ class ParticipantView:
             card.show_saved(record)
             card.show_team(live.summary(prompt) if session.revealed else None)
             if ended or not prompt.open:
-                card.freeze()
+                card.freeze(
+                    "The session has ended: your answers are kept as sent."
+                    if ended
+                    else "The facilitator has closed this question: your answer is kept as sent."
+                )
         children: list[W.Widget] = [self.cards[p.id].widget for p in prompts]
+        moves = self._moves()
+        if len(moves) > 1:  # one move at a time, with a way to the others
+            children.insert(children.index(self.cards[moves[0]].widget), self.stepper)
+        self._show_move()
         self.body.children = children or [self.waiting]
         if ended:
             self.ticker.stop()
+
+    # --- estimate questions, one move at a time -----------------------------------------
+
+    def _moves(self) -> list[str]:
+        return [k for k, c in self.cards.items() if isinstance(c.prompt, EstimatePrompt)]
+
+    def _show_move(self) -> None:
+        moves = self._moves()
+        if self.move not in moves:
+            self.move = moves[0] if moves else None
+        for key in moves:
+            shown = len(moves) == 1 or key == self.move
+            self.cards[key].widget.layout.display = "" if shown else "none"
+        if len(moves) < 2 or self.move is None:
+            return
+        index = moves.index(self.move)
+        card = self.cards[self.move]
+        self.move_label.value = (
+            f"<div style='padding:0 12px;color:{INK};line-height:1.3'><b>Move {index + 1} of "
+            f"{len(moves)}</b> · {esc(prompt_subject(card.prompt))}</div>"
+        )
+        _explain(
+            None,
+            [
+                (self.move_buttons["previous"], "This is the first move." if index == 0 else ""),
+                (self.move_buttons["next"],
+                 "This is the last move." if index == len(moves) - 1 else ""),
+            ],
+        )  # fmt: skip
+
+    def _step(self, by: int) -> None:
+        moves = self._moves()
+        if self.move in moves:
+            index = min(max(moves.index(self.move) + by, 0), len(moves) - 1)
+            self.move = moves[index]
+            self._show_move()
+
+    def sent(self, card: AnswerCard) -> None:
+        """An answer was kept: after a move, go on to the next move not answered yet."""
+        moves = self._moves()
+        if card.prompt.id not in moves or len(moves) < 2:
+            return
+        mine = {r.prompt for r in self.store.workshop_answers(self.code, self.name)}
+        start = moves.index(card.prompt.id)
+        later = moves[start + 1 :] + moves[:start]
+        self.move = next((m for m in later if m not in mine), card.prompt.id)
+        self._show_move()
 
     def _tick(self) -> None:
         if self.live is not None and self.live.poll():
