@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import signal
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import CHROMIUM_ARGS, chromium_path
 from workbook.store import PlanStore
 
 pytestmark = pytest.mark.browser
@@ -21,7 +26,10 @@ TERM_ONE_YEAR = {"Ana": "40", "Ben": "70", "Chris": "55"}
 
 
 def open_page(browser: Any, url: str, ready: str = ".nw-ready") -> Any:
-    page = browser.new_context().new_page()
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    host = urlsplit(url).hostname
+    context.route(lambda u: urlsplit(u).hostname != host, lambda route: route.abort())
+    page = context.new_page()
     page.goto(url)
     page.wait_for_selector(ready, timeout=READY)
     return page
@@ -120,3 +128,122 @@ def test_wrong_and_expired_codes_get_a_clear_message(served_app, browser):
     page.wait_for_selector(".nw-join-code-problem:has-text('has expired')", timeout=READY)
     assert "Ask the facilitator for a new one" in page.inner_text(".nw-join-code-problem")
     page.context.close()
+
+
+def test_a_participant_joins_from_the_start_page(served_app, browser):
+    with PlanStore(served_app.db) as store:
+        code = store.open_workshop(PLAN).code
+    page = open_page(browser, served_app.url)
+    page.fill("input.nw-start-join-code", code.lower())
+    page.click(".nw-start-join-submit")
+    page.wait_for_selector(".nw-join-form", timeout=READY)
+    assert f"join={code.lower()}" in page.url
+    assert page.input_value("input.nw-join-code").upper() == code
+    assert not page.query_selector(".nw-join-code-problem")  # the code is good: just the name
+    page.fill("input.nw-join-name", "Dana")
+    page.click(".nw-join-submit")
+    page.wait_for_selector(".nw-participant h2:has-text('Hello, Dana')", timeout=READY)
+    with PlanStore(served_app.db, read_only=True) as store:
+        assert "Dana" in store.workshop_participants(code)
+    page.context.close()
+
+
+def decode_qr(locator: Any) -> list[str]:
+    """What a phone reads from the QR code as the browser drew it."""
+    import zxingcpp
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(locator.screenshot())).convert("L")
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture
+def room_browser(browser: Any) -> Any:
+    """Chromium that finds ``workshop.test`` on this machine, as a laptop in the room would
+    find the facilitator's machine by its name."""
+    args = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP workshop.test 127.0.0.1"]
+    launched = browser.browser_type.launch(executable_path=chromium_path(), args=args)
+    yield launched
+    launched.close()
+
+
+def test_panel_and_projector_show_the_join_address_and_a_qr_code_that_opens_it(
+    start_server, room_browser
+):
+    app = start_server(args=["--ip", "0.0.0.0"])
+    port = urlsplit(app.url).port
+    room = f"http://workshop.test:{port}/"
+    page = open_page(room_browser, f"{room}?plan={PLAN}&section=workshop")
+    page.click(".nw-workshop-open")
+    code = page.inner_text(".nw-workshop-code .nw-join-code-value").strip()
+    join = f"{room}?join={code}"
+    address = page.locator(".nw-workshop-code .nw-join-address")
+    assert address.inner_text().strip() == join.removeprefix("http://")
+    assert decode_qr(page.locator(".nw-workshop-code .nw-join-qr")) == [join]
+
+    page.click(".nw-projector-toggle")
+    page.wait_for_selector(".nw-projector-join .nw-join-qr", timeout=30_000)
+    big = page.locator(".nw-projector-join .nw-join-address")
+    assert big.inner_text().strip() == join.removeprefix("http://")
+    assert float(big.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")) >= 30
+    assert decode_qr(page.locator(".nw-projector-join .nw-join-qr")) == [join]
+    page.click(".nw-projector-dark-toggle")
+    page.wait_for_selector(".nw-projector-dark", timeout=30_000)
+    assert decode_qr(page.locator(".nw-projector-join .nw-join-qr")) == [join]
+    page.context.close()
+
+
+def test_served_on_this_machine_only_the_panel_says_the_room_cannot_join(served_app, browser):
+    page = open_page(browser, f"{served_app.url}?plan={PLAN}&section=workshop")
+    if page.is_visible(".nw-workshop-end"):  # a session left open by another test
+        page.click(".nw-workshop-end")
+        page.click(".nw-workshop-end-confirm")
+    page.click(".nw-workshop-open")
+    note = page.locator(".nw-workshop-code .nw-join-note")
+    note.wait_for(timeout=30_000)
+    assert "Only this computer can open this address" in note.inner_text()
+    assert "--ip 0.0.0.0" in note.inner_text()
+    assert page.locator(".nw-workshop-code .nw-join-qr").count() == 0
+    page.context.close()
+
+
+NOISE = re.compile(r"No such comm|is not trusted|Traceback|KeyboardInterrupt")
+
+
+def test_no_comm_trust_or_traceback_noise_in_the_console_or_the_log(start_server, browser):
+    app = start_server()
+    heard: list[str] = []
+
+    def listen(page: Any) -> Any:
+        page.on("console", lambda m: heard.append(f"console {m.type}: {m.text}"))
+        page.on("pageerror", lambda e: heard.append(f"page error: {e}"))
+        return page
+
+    facilitator = listen(open_page(browser, f"{app.url}?plan={PLAN}&section=workshop"))
+    facilitator.click(".nw-workshop-open")
+    code = facilitator.inner_text(".nw-join-code-value").strip()
+    facilitator.locator(".nw-workshop-prompt", has_text="Values · Contract term").locator(
+        "input"
+    ).check()
+    ana = listen(open_page(browser, f"{app.url}?join={code}&name=Ana", ".nw-answer"))
+    ana.fill(".nw-answer-values input >> nth=0", "40")
+    ana.click(".nw-answer-values .nw-answer-send")
+    ana.wait_for_selector(".nw-answer-values .nw-answer-saved :text('saved')", timeout=30_000)
+    facilitator.wait_for_selector(".nw-result:has-text('Answered by 1')", timeout=30_000)
+    facilitator.click(".nw-projector-toggle")
+    facilitator.wait_for_selector(".nw-projector-join", timeout=30_000)
+    facilitator.click(".nw-projector-leave")
+    facilitator.click(".nw-nav-scenarios")
+    facilitator.wait_for_selector(".nw-nav-scenarios.mod-primary", timeout=30_000)
+    ana.reload()
+    ana.wait_for_selector(".nw-answer", timeout=READY)
+    for page in (facilitator, ana):
+        page.context.close()
+    # Stop as Ctrl-C does while a fresh kernel is still starting for the next visitor.
+    app.get_page()
+    app.proc.send_signal(signal.SIGINT)
+    assert app.proc.wait(timeout=90) == 0
+    log = app.log()
+    assert not [line for line in heard if NOISE.search(line)], heard
+    assert not NOISE.search(log), log
+    assert log.rstrip().endswith("negotiation-workbook: the server has stopped."), log[-2000:]
