@@ -170,7 +170,9 @@ def room_browser(browser: Any) -> Any:
 def test_panel_and_projector_show_the_join_address_and_a_qr_code_that_opens_it(
     start_server, room_browser
 ):
-    app = start_server(args=["--ip", "0.0.0.0"])
+    # Served on the room's network under a name (sign-in is the access tests' concern).
+    args = ["--ip", "0.0.0.0", "--allow-host", "workshop.test", "--no-sign-in-on-network"]
+    app = start_server(args=args)
     port = urlsplit(app.url).port
     room = f"http://workshop.test:{port}/"
     page = open_page(room_browser, f"{room}?plan={PLAN}&section=workshop")
