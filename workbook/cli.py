@@ -58,10 +58,13 @@ def _count(low: int) -> Any:
 
 
 def _db(text: str) -> Path:
-    path = Path(text).expanduser()
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder; name the database file")
-    return path.resolve()
+    from workbook.errors import StoreError
+    from workbook.store import store_path
+
+    try:
+        return store_path(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,8 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_db(serve)
 
+    def add_read_only(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--read-only",
+            action="store_true",
+            help="open the store read-only (a store file you may not write to)",
+        )
+
     listing = sub.add_parser("list", help="list the plans in the store")
     add_db(listing)
+    add_read_only(listing)
 
     export = sub.add_parser("export", help="write a plan to a file or to standard output")
     export.add_argument("plan", metavar="PLAN", help="plan id or name")
@@ -159,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and every table); needed only when the file's extension does not say",
     )
     add_db(export)
+    add_read_only(export)
 
     imp = sub.add_parser("import", help="add a plan from a JSON file")
     imp.add_argument("file", metavar="FILE", type=Path, help="plan file (JSON)")
@@ -204,7 +216,7 @@ def _password() -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "password":
         return _password()
-    from workbook.store import PlanStore, default_db_path
+    from workbook.store import PlanStore, default_db_path, read_plan_file
 
     db = args.db or default_db_path()
     if args.command == "serve":
@@ -226,8 +238,9 @@ def _run(args: argparse.Namespace) -> int:
         print("negotiation-workbook: the server has stopped.", file=sys.stderr)
         return 0
     if args.command == "import":
-        text = args.file.read_bytes()
+        text = read_plan_file(args.file)
         with PlanStore(db) as store:
+            store.check()
             stored = store.import_json(text, author="import")
         print(f"imported {stored.plan.name!r} as plan {stored.plan.id}")
         return 0
@@ -240,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
         if fmt == "xlsx" and args.output is None:
             print("negotiation-workbook: the xlsx format needs -o FILE", file=sys.stderr)
             return 2
-    with PlanStore(db) as store:
+    with PlanStore(db, read_only=args.read_only) as store:
+        store.check()
         if args.command == "list":
             plans = store.list_plans()
             if not plans:

@@ -38,6 +38,10 @@ class ReadOnlyError(WorkbookError):
     """A save was attempted in read-only mode."""
 
 
+class StoreError(WorkbookError):
+    """The path given for the plan store is not a plan store that can be opened."""
+
+
 class PlanFileError(WorkbookError):
     """An imported plan file is not valid; nothing was changed."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -73,12 +73,32 @@ def new_id() -> str:
     return secrets.token_hex(5)
 
 
+MAX_ROWS = 300
+"""Rows one table (any list) of a plan may hold: a real plan has tens."""
+
+MAX_OPTIONS = 20
+"""Options one variable on the table may have."""
+
+
 class Model(BaseModel):
-    """Base of every plan model: unknown fields and non-finite numbers are refused."""
+    """Base of every plan model: unknown fields, non-finite numbers and lists longer than
+    their limit (:data:`MAX_ROWS`, or the field's in ``row_limits``) are refused."""
 
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, validate_default=True, populate_by_name=False
     )
+    row_limits: ClassVar[dict[str, int]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        # Before validation: a list far over its limit is refused without being read.
+        if isinstance(data, dict):
+            for name, value in data.items():
+                limit = cls.row_limits.get(name, MAX_ROWS)
+                if isinstance(value, list) and len(value) > limit:
+                    raise ValueError(f"{name} holds {len(value):,} entries; the limit is {limit}")
+        return data
 
 
 class Row(Model):
@@ -532,6 +552,7 @@ class Variable(Row):
     weight_ours: Weight = Field(1.0, description="How much it weighs for us.")
     weight_theirs: Weight = Field(1.0, description="How much we think it weighs for them.")
     options: list[Option] = Field(default_factory=list, description="Its options.")
+    row_limits: ClassVar[dict[str, int]] = {"options": MAX_OPTIONS}
 
     @model_validator(mode="after")
     def _options(self) -> Self:

@@ -835,8 +835,10 @@ def serve(
     """
     db = Path(db).expanduser().resolve()
     notebook = (notebook or app_notebook_path()).resolve()
-    if not read_only:
-        with PlanStore(db) as store:
+    # A path that is no plan store is refused here, in one line, before anything starts.
+    with PlanStore(db, read_only=read_only) as store:
+        store.check()
+        if not read_only:
             store.ensure_example()
     # Kernels inherit the server's environment, preheated ones included.
     os.environ[DB_ENV] = str(db)

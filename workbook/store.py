@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from workbook.errors import (
     PlanFileError,
     PlanNotFound,
     ReadOnlyError,
+    StoreError,
     describe,
 )
 from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, new_id
@@ -216,6 +218,55 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("negotiation-workbook") / "plans.sqlite"
 
 
+def store_path(path: str | os.PathLike[str]) -> Path:
+    """The store's file from what was given: a file path, never a URL or a folder."""
+    text = os.fspath(path)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        raise StoreError(f"{text!r} is a URL; name a plan store file on this machine")
+    resolved = Path(text).expanduser().resolve()
+    if resolved.is_dir():
+        raise StoreError(f"{resolved} is a folder; name the plan store file in it")
+    if resolved.exists() and not resolved.is_file():
+        raise StoreError(f"{resolved} is not a regular file")
+    return resolved
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    """An SQLite connection to ``path``; read-only ones never create nor change the file."""
+    if read_only:
+        if not path.is_file():
+            raise StoreError(f"there is no plan store at {path}")
+        uri = f"{path.as_uri()}?mode=ro"
+        con = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+        try:  # a WAL store in a folder we may not write to is read as an immutable file
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            con.close()
+            uri = f"{path.as_uri()}?mode=ro&immutable=1"
+            con = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            raise _store_error(path, exc) from None
+        return con
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"the plan store {path} is read-only; add --read-only to use it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return sqlite3.connect(str(path), timeout=60, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _store_error(path, exc) from None
+
+
+def _store_error(path: Path | None, exc: sqlite3.Error) -> StoreError:
+    """One line for a file SQLite cannot use as a store."""
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a plan store, or it is damaged ({text})")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the plan store {path} is read-only; add --read-only to use it")
+    return StoreError(f"cannot open the plan store {path}: {text}")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
@@ -284,17 +335,52 @@ class PlanStore:
         self.read_only = read_only
         if str(path) == ":memory:":
             self.path: Path | None = None
-            target = ":memory:"
+            self._con = sqlite3.connect(":memory:", timeout=60, isolation_level=None)
         else:
-            self.path = Path(path).expanduser().resolve()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            target = str(self.path)
-        self._con = sqlite3.connect(target, timeout=60, isolation_level=None)
+            self.path = store_path(path)
+            self._con = _connect(self.path, read_only)
         self._con.row_factory = sqlite3.Row
-        self._con.execute("PRAGMA journal_mode=WAL")
-        self._con.execute("PRAGMA synchronous=FULL")
-        self._con.execute("PRAGMA foreign_keys=ON")
-        self._migrate_schema()
+        try:
+            if not read_only:
+                self._con.execute("PRAGMA journal_mode=WAL")
+            self._con.execute("PRAGMA synchronous=FULL")
+            self._con.execute("PRAGMA foreign_keys=ON")
+            self._check_is_plan_store()
+            if read_only:
+                self._check_schema_current()
+            else:
+                self._migrate_schema()
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            raise _store_error(self.path, exc) from None
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _check_is_plan_store(self) -> None:
+        """Refuse an SQLite file that holds something else than plans."""
+        tables = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master")}
+        version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        if (tables and not {"plans", "revisions"} <= tables) or (version and not tables):
+            raise StoreError(f"{self.path} is an SQLite database but not a plan store")
+
+    def _check_schema_current(self) -> None:
+        version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        if version < len(_SCHEMA):
+            what = "is empty" if version == 0 else "was written by an older version"
+            raise StoreError(
+                f"the plan store {self.path} {what}; open it once without --read-only "
+                "so that it can be set up"
+            )
+
+    def check(self) -> None:
+        """Read every page of the file: a damaged or truncated store raises StoreError."""
+        try:
+            result = self._con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.path, exc) from None
+        if result != "ok":
+            raise StoreError(f"the plan store {self.path} is damaged: {result}")
 
     # --- plumbing ----------------------------------------------------------------
 
@@ -773,6 +859,17 @@ def parse_plan_file(text: str | bytes) -> Plan:
         raise PlanFileError(describe(exc)) from None
     except RecursionError:
         raise PlanFileError("not a plan: the JSON is nested too deeply") from None
+
+
+def read_plan_file(path: str | os.PathLike[str]) -> bytes:
+    """A plan file's bytes, its size checked before it is read: a file larger than
+    :data:`MAX_IMPORT_BYTES` raises PlanFileError without being read whole."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        data = file.read(MAX_IMPORT_BYTES + 1)
+    if max(size, len(data)) > MAX_IMPORT_BYTES:
+        raise PlanFileError(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
+    return data
 
 
 def example_plan() -> Plan:
