@@ -3,7 +3,7 @@
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
                            [--max-kernels N] [--pool-size N] [--password-file FILE]
                            [--allow-host NAME] [--no-sign-in-on-network]
-negotiation-workbook list [--db PATH]
+negotiation-workbook list [--db PATH] [--read-only]
 negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH] [--read-only]
 negotiation-workbook import FILE [--db PATH]
 negotiation-workbook password
