@@ -19,6 +19,7 @@ from workbook.analysis.checks import (
     position_checks,
     scenario_checks,
     step_value_checks,
+    transfer_checks,
     value_checks,
 )
 from workbook.analysis.concessions import (
@@ -459,6 +460,17 @@ def test_first_offer_figure_against_the_opening():
         concessions={"positions": {"ours": {"opening": 4800}, "first_offer": {"our_figure": 4500}}}
     )
     assert [c.subject for c in position_checks(p)] == ["First offer"]
+
+
+def test_money_must_weigh_the_same_for_both_sides():
+    rates = {"point_value_ours": 30, "point_value_theirs": 40}
+    # Price 40 -> 30 over 10 units x 12 months moves EUR 1,200; our points give 1 x 30 = 30.
+    found = transfer_checks(priced(concessions=rates))
+    assert [c.subject for c in found] == ["Price: EUR 40 to EUR 30"]
+    assert "EUR 1,200 from the unit prices" in found[0].reason
+    right = {"point_value_ours": 1200, "point_value_theirs": 1200}
+    assert transfer_checks(priced(concessions=right)) == []
+    assert transfer_checks(priced()) == []  # no exchange rate: silent
 
 
 def step(cost: float, value: float) -> dict:

@@ -127,6 +127,50 @@ def position_checks(plan: Plan) -> list[Check]:
     return checks
 
 
+def transfer_checks(plan: Plan) -> list[Check]:
+    """Money variables whose option values, read in money, do not move the same amount from
+    one side to the other (and, for the unit price, not the volume × months × price change).
+    Silent without an exchange rate for both sides."""
+    checks: list[Check] = []
+    c = plan.concessions
+    rates = (1.0, 1.0) if c.unit == "money" else (c.point_value_ours, c.point_value_theirs)
+    if not (rates[0] and rates[1]):
+        return checks
+    for var in c.variables:
+        if not var.money or len(var.options) < 2:
+            continue
+        base = var.options[0]
+        for option in var.options[1:]:
+            ours = var.weight_ours * (base.ours - option.ours) / 100 * rates[0]
+            theirs = var.weight_theirs * (option.theirs - base.theirs) / 100 * rates[1]
+            exact = None
+            if (
+                var.id == c.price_variable_id
+                and base.amount is not None
+                and option.amount is not None
+            ):
+                exact = price_total(c, base.amount - option.amount)
+                if exact is not None and plan.side == "buy":
+                    exact = -exact
+            figures = [f"{_money(plan, ours)} to us", f"{_money(plan, theirs)} to them"]
+            disagree = not agree(ours, theirs)
+            if exact is not None:
+                figures.append(f"{_money(plan, exact)} from the unit prices")
+                disagree = disagree or not agree(ours, exact)
+            if disagree:
+                checks.append(
+                    Check(
+                        "problem",
+                        f"{var.name}: {base.label} to {option.label}",
+                        "money changing hands must weigh the same for both sides, but the "
+                        f"option values give {', '.join(figures)}.",
+                        "concessions",
+                        "the option values or weights, or the money value of a point",
+                    )
+                )
+    return checks
+
+
 def batna_checks(plan: Plan) -> list[Check]:
     """Our walk-away against our BATNA's value, and the two sides' no-deal outcomes."""
     checks: list[Check] = []
@@ -450,6 +494,7 @@ CHECKS: list[Callable[[Plan], list[Check]]] = [
     value_checks,
     scenario_checks,
     position_checks,
+    transfer_checks,
     batna_checks,
     step_value_checks,
     policy_checks,

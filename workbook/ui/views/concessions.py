@@ -36,10 +36,10 @@ VARIABLES = ChoiceList(variable_choices, follows=(("concessions", "variables"),)
 
 
 def option_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
-    """Every option of every variable as ("variable: option", id) pairs, with a blank first."""
+    """Every option of every variable as ("option · variable", id) pairs, with a blank first."""
     return [
         ("—", None),
-        *[(f"{v.name}: {o.label}", o.id) for v in plan.concessions.variables for o in v.options],
+        *[(f"{o.label} · {v.name}", o.id) for v in plan.concessions.variables for o in v.options],
     ]
 
 
