@@ -37,7 +37,9 @@ class View(SectionView):
     def build(self) -> Sequence[W.Widget]:
         self.page = W.HTML(layout=W.Layout(width="100%"))
         self.prepare = W.Button(
-            description="Prepare downloads", icon="download", layout=W.Layout(width="auto")
+            description="Prepare downloads",
+            icon="download",
+            layout=W.Layout(width="auto", flex="0 0 auto"),
         )
         self.prepare.add_class("nw-prepare-downloads")
         self.links = W.HTML()
@@ -70,10 +72,11 @@ class View(SectionView):
             mime, label = MIME[fmt]
             encoded = base64.b64encode(data).decode("ascii")
             links.append(
+                "<span style='white-space:nowrap;margin-right:18px;display:inline-block'>"
                 f"<a download='{html.escape(stem)}.{fmt}' href='data:{mime};base64,{encoded}' "
-                f"class='nw-download-{fmt}' style='margin-right:14px'>{html.escape(label)}</a>"
-                f"<span style='color:#5f6b7a;font-size:11px;margin-right:14px'>"
-                f"{len(data) / 1024:,.0f} kB</span>"
+                f"class='nw-download-{fmt}' style='margin-right:6px'>{html.escape(label)}</a>"
+                f"<span style='color:#5f6b7a;font-size:11px'>{len(data) / 1024:,.0f} kB</span>"
+                "</span>"
             )
         self.links.value = (
             "<div style='line-height:1.6;font-size:13px'>"
