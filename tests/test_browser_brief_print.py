@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import XSS, poison
+from workbook import model as m
 from workbook.brief import brief_html
 from workbook.store import example_plan
 
@@ -22,14 +23,29 @@ def pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
 
 
-@pytest.fixture
-def opened(browser: Any) -> Any:
-    """A page showing the exported brief, with every request it makes recorded."""
+def busy_plan() -> m.Plan:
+    """The worked example with a longer story, twice the steps and more open questions."""
+    plan = example_plan().model_copy(deep=True)
+    plan.summary = " ".join([plan.summary] * 2)
+    plan.concessions.steps += [
+        step.model_copy(update={"id": f"{step.id}-again"}) for step in plan.concessions.steps
+    ]
+    plan.workshop.parking_lot += [
+        m.ParkingItem(text=f"Who signs off a discount above {n} %?", raised_by="Priya Nair")
+        for n in (5, 8, 10, 12)
+    ]
+    return plan
+
+
+@pytest.fixture(params=["example", "busy"])
+def opened(browser: Any, request: Any) -> Any:
+    """A page showing an exported brief, with every request it makes recorded."""
+    plan = example_plan() if request.param == "example" else busy_plan()
     context = browser.new_context()
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    page.set_content(brief_html(example_plan()), wait_until="load")
+    page.set_content(brief_html(plan), wait_until="load")
     yield page, requests
     context.close()
 

@@ -9,6 +9,7 @@ nothing from anywhere, and its Content-Security-Policy runs no script at all.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from importlib.resources import files
 
@@ -74,6 +75,49 @@ def _chart(block: Chart) -> Markup:
     return Markup(figure_svg(block.figure))  # every label is escaped there
 
 
+PAGE_LINES = 64
+"""Lines of print text the first page holds at the normal print size (A4 or Letter)."""
+LINE_CHARS = 118
+"""Characters on one printed line at the normal print size."""
+
+
+def one_page_lines(parts: Sequence[Part]) -> float:
+    """An estimate of the printed lines the one-page brief takes at the normal print size."""
+    lines = 2.0  # the title
+    for part in parts:
+        lines += 1.7  # the part's heading
+        for block in part.blocks:
+            if isinstance(block, Para) and block.text:
+                lines += math.ceil(len(block.text) / LINE_CHARS)
+            elif isinstance(block, Bullets | Warnings):
+                items = block.items or [getattr(block, "empty", "")]
+                lines += sum(math.ceil((len(i) + 4) / LINE_CHARS) for i in items)
+                lines += 1.3 if isinstance(block, Warnings) else 0
+            elif isinstance(block, Table):
+                share = LINE_CHARS // max(len(block.columns), 1)
+                lines += 1 + sum(
+                    max(
+                        math.ceil(len(str(c)) / max(12, share * (2 if i == len(row) - 1 else 1)))
+                        for i, c in enumerate(row)
+                    )
+                    for row in block.rows
+                )
+            elif isinstance(block, Figures):
+                lines += 2.4
+    return lines
+
+
+def density(parts: Sequence[Part]) -> str:
+    """The print size that keeps the one-page brief on one page: "", "dense" or "denser".
+
+    A smaller type holds about (9.2 / size)² as many lines as the normal 9.2 pt.
+    """
+    lines = one_page_lines(parts)
+    if lines <= PAGE_LINES:
+        return ""
+    return "dense" if lines <= PAGE_LINES * 1.19 else "denser"
+
+
 def render_html(title: str, parts: Sequence[Part], *, standalone: bool = True) -> str:
     """The parts as a whole HTML document, or as a fragment for the app's brief section."""
     template = _environment().get_template("brief.html.j2")
@@ -84,4 +128,5 @@ def render_html(title: str, parts: Sequence[Part], *, standalone: bool = True) -
         policy=Markup(POLICY),  # our own constant, quotes and all
         css=Markup(stylesheet()),  # our own file
         has_details=any(part.details for part in parts),
+        density=density(parts),
     )
