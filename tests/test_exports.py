@@ -330,3 +330,9 @@ def test_trade_currency_names_each_variable_once():
     for variable, rows in top.groupby("variable", sort=False):
         assert line.count(f"{variable}:") == 1
         assert f"{variable}: " + " or ".join(rows["to_option"]) in line
+
+
+def test_a_plan_without_moves_says_so_in_a_sentence_not_an_error():
+    page = brief_html(m.Plan(name="New"), charts=False)
+    assert '<p class="empty">There are no moves yet' in page
+    assert '<p class="bad">there' not in page

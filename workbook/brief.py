@@ -26,7 +26,7 @@ from workbook.model import Objective, Plan
 
 @dataclass(frozen=True)
 class Para:
-    """A paragraph; ``tone`` is "good", "bad" or "" (plain)."""
+    """A paragraph; ``tone`` is "good", "bad", "empty" (nothing there yet) or "" (plain)."""
 
     text: str
     tone: str = ""
@@ -148,6 +148,18 @@ def clause(text: str, keep: frozenset[str] = frozenset()) -> str:
     return text
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter and a full stop.
+
+    >>> sentence("there are no moves yet: add one")
+    'There are no moves yet: add one.'
+    """
+    text = " ".join(text.split())
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
 def _deal(plan: Plan, _ctx: BriefContext) -> Part:
     side = "We sell to" if plan.side == "sell" else "We buy from"
     return Part(
@@ -247,7 +259,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
             "Moves and their risks",
             [
                 Bullets([m.name for m in plan.scenarios.moves], "No moves listed."),
-                Para(str(exc), "bad"),
+                Para(sentence(str(exc)), "empty"),
             ],
         )
     worst = sc.most_damaging_retaliation(plan.scenarios)
