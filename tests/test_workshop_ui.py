@@ -486,9 +486,9 @@ def test_launch_with_join_in_the_address_shows_the_participant_view(store, monke
     monkeypatch.setenv("QUERY_STRING", f"join={code.lower()}&name=Ana+Lima")
     widget = launch_plainly(store.path)
     assert "nw-participant" in widget._dom_classes
-    assert "Hello, Ana Lima" in widget.children[0].value
+    assert "Hello, Ana Lima" in widget.children[1].value
     monkeypatch.setenv("QUERY_STRING", "join")
-    assert "nw-join-form" in launch_plainly(store.path).children[1].value
+    assert "nw-join-form" in launch_plainly(store.path).children[2].value
 
 
 def test_ticker_repeats_stops_and_never_recurses():

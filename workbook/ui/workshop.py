@@ -120,6 +120,11 @@ body:has(.nw-projector-dark) { background: #101317; }
 </style>"""
 """The projector's own look: it follows the page's theme, or is dark when asked."""
 
+PARTICIPANT_CSS = """<style>
+body:has(.nw-participant) .jp-MarkdownCell { display: none; }
+</style>"""
+"""A participant's page shows their workshop alone, not the app's introduction."""
+
 QUANTITY_LABELS = {
     "gain": "our direct gain",
     "cooperation_probability": "chance the customer cooperates",
@@ -1198,8 +1203,10 @@ class FacilitatorPanel:
         vote.add_class("nw-workshop-prompt")
         vote.observe(self.mode.guard(self._toggled(None)), names="value")
         self.prompt_boxes["priorities"] = vote
+        lists = _grid([W.VBox(c) for c in columns.values()], ["1fr", "1fr"])
+        lists.layout.align_items = "flex-start"  # both lists start at the top
         self.prompt_list.children = [
-            _grid([W.VBox(c) for c in columns.values()], ["1fr", "1fr"]),
+            lists,
             vote,
             self.candidates,
         ]
@@ -1225,7 +1232,7 @@ class FacilitatorPanel:
         else:
             why = ""
         for box in self.prompt_boxes.values():
-            box.tooltip = why or None
+            box.tooltip = why or box.description  # a long move name shows in full on hover
         _say(self.prompt_hint, why, MUTED)
         stored = live.session.prompt("priorities") if live else None
         if isinstance(stored, PrioritiesPrompt) and stored.candidates != list(
@@ -1812,7 +1819,7 @@ class ParticipantView:
         )
         self.stepper.add_class("nw-move-stepper")
         self.widget = W.VBox(
-            [self.heading, self.intro, self.body],
+            [_html(PARTICIPANT_CSS), self.heading, self.intro, self.body],
             layout=W.Layout(width="100%", max_width="760px", padding="12px 16px"),
         )
         self.widget.add_class("nw-participant")
