@@ -972,6 +972,12 @@ class Plan(Model):
                 "load files through workbook.model.load_plan, which migrates them"
             )
         _unique_ids(self.team, "team members")
+        seen: set[str] = set()
+        for member in self.team:
+            key = " ".join(member.name.split()).casefold()
+            if key in seen:
+                raise ValueError(f"the team already has a member named {member.name}")
+            seen.add(key)
         return self
 
     def tables(self) -> dict[str, Any]:

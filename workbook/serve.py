@@ -121,6 +121,7 @@ FRONTEND_EXTENSIONS = [
     "@jupyter-widgets/jupyterlab-manager",
     "@voila-dashboards/widgets-manager8",
     "jupyterlab-plotly",  # renders the charts' plotly MIME output
+    "anywidget",  # the browser bridge: the remembered name box and the app's stylesheet
 ]
 """JupyterLab extensions the page loads; others installed alongside are left out."""
 

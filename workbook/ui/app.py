@@ -23,6 +23,7 @@ from workbook.content import SectionContent, load_content
 from workbook.errors import PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
 from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore, company_key, example_plan
+from workbook.ui.browser import MAX_NAME, BrowserBridge
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
@@ -66,6 +67,13 @@ def _progress_html(done: int, total: int) -> str:
     )
 
 
+def plan_label(name: str, counterpart: str) -> str:
+    """A plan as the picker lists it: its name, and the counterpart unless the name says it."""
+    if counterpart and counterpart.casefold() not in name.casefold():
+        return f"{name} · {counterpart}"
+    return name
+
+
 class WorkbookApp:
     """The whole workbook as one widget: ``WorkbookApp(store).start()`` then ``.widget``."""
 
@@ -95,7 +103,7 @@ class WorkbookApp:
         self._guard = guard
 
         # header
-        self.picker = W.Dropdown(layout=W.Layout(width="340px"))
+        self.picker = W.Dropdown(layout=W.Layout(width="auto", min_width="280px"))
         self.picker.add_class("nw-plan-picker")
         self.picker.observe(guard(self._picked), names="value")
         buttons = {
@@ -122,7 +130,10 @@ class WorkbookApp:
             layout=W.Layout(width="150px"),
             tooltip="Shown in the plan's history next to your saves",
         )
+        self.author_box.add_class("nw-author")
         self.author_box.observe(guard(self._author_changed), names="value")
+        self.browser = BrowserBridge(author=author)
+        self.browser.observe(guard(self._remembered), names="remembered")
         self.save_label = W.HTML(layout=W.Layout(min_width="160px"))
         self.save_label.add_class("nw-save-status")
         badge = W.HTML(
@@ -142,6 +153,7 @@ class WorkbookApp:
                 self.workshop.join_entry,
                 self.author_box,
                 self.save_label,
+                self.browser,
             ],
             layout=W.Layout(align_items="center", width="100%", flex_flow="row wrap"),
         )
@@ -191,6 +203,7 @@ class WorkbookApp:
             grid_gap="0px",
             layout=W.Layout(width="100%"),
         )
+        body.add_class("nw-body")
         self.widget = W.VBox(
             [header, body, self.status, self.workshop.projector_box], layout=W.Layout(width="100%")
         )
@@ -234,9 +247,7 @@ class WorkbookApp:
 
     def _refresh_picker(self, selected: str | None = None) -> None:
         plans = self.store.list_plans()
-        options = [
-            (f"{p.name} · {p.counterpart}" if p.counterpart else p.name, p.id) for p in plans
-        ]
+        options = [(plan_label(p.name, p.counterpart), p.id) for p in plans]
         self._picking = True
         try:
             self.picker.options = options
@@ -374,9 +385,16 @@ class WorkbookApp:
             self._ask_conflict(status)
 
     def _author_changed(self, change: dict[str, Any]) -> None:
-        self.author = str(change["new"]).strip()[:80]
+        self.author = str(change["new"]).strip()[:MAX_NAME]
+        self.browser.author = self.author
         if self.session is not None:
             self.session.author = self.author
+
+    def _remembered(self, change: dict[str, Any]) -> None:
+        """The browser remembered a name: use it, unless a name is already there."""
+        name = " ".join(str(change["new"]).split())[:MAX_NAME]
+        if name and not self.author_box.value.strip():
+            self.author_box.value = name
 
     # --- dialogs ---------------------------------------------------------------------
 

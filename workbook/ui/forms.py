@@ -766,6 +766,9 @@ class RowTable(W.VBox):
         self._row_subs = session.subscriptions()
         self._subs.on(self.path, self._on_change)
         self._grid: W.Widget | None = None
+        self.undo_bar = W.HBox(layout=W.Layout(display="none", align_items="center"))
+        self.undo_bar.add_class("nw-undo")
+        self._removed: tuple[int, dict[str, Any]] | None = None
         self.add_form = self._build_add_form() if not session.read_only else None
         self._render()
 
@@ -827,7 +830,8 @@ class RowTable(W.VBox):
             )
         self._grid = grid
         form = [self.add_form] if self.add_form is not None else []
-        self.children = [*form, grid] if self.form is not None else [grid, *form]
+        rows_part = [grid, self.undo_bar]
+        self.children = [*form, *rows_part] if self.form is not None else [*rows_part, *form]
         if old is not None:
             close_tree(old)
 
@@ -868,6 +872,10 @@ class RowTable(W.VBox):
                 layout={"width": "28px", "padding": "0"},
             )
 
+            b.add_class(f"nw-row-{icon}")
+            if icon == "trash":
+                b.add_class("nw-remove-row")
+
             def clicked(_: W.Button) -> None:
                 problem = action()
                 if problem:
@@ -892,10 +900,47 @@ class RowTable(W.VBox):
                     lambda: self.session.move(self.path, index, 1),
                 ),
             ]
-        parts.append(
-            button("trash", "Remove this row", True, lambda: self.session.remove(self.path, index))
-        )
+        parts.append(button("trash", "Remove this row", True, lambda: self.remove(index)))
         return make(W.HBox, children=parts, layout={"justify_content": "flex-end"})
+
+    # -- removing rows, with a short undo
+    def remove(self, index: int) -> str | None:
+        """Remove a row and offer to bring it back; returns the refusal, if any."""
+        rows = self.session.get(self.path)
+        row = rows[index].model_dump() if index < len(rows) else None
+        problem = self.session.remove(self.path, index)
+        if problem or row is None:
+            return problem
+        self._removed = (index, row)
+        first = self.columns[0].field.split(".")[0] if self.columns else ""
+        name = str(row.get(first) or "").strip()
+        what = f"Removed “{name[:60]}”." if name and isinstance(row.get(first), str) else "Removed."
+        undo = make(W.Button, description="Undo", icon="undo", layout={"width": "auto"})
+        undo.add_class("nw-undo-button")
+        undo.on_click(lambda _b: self.undo())
+        self._show_undo([make(W.HTML, value=hint_html(what, size="13px")), undo])
+        return None
+
+    def undo(self) -> str | None:
+        """Put the last removed row back where it was; returns the refusal, if any."""
+        if self._removed is None:
+            return None
+        index, row = self._removed
+        rows = [r.model_dump() for r in self.session.get(self.path)]
+        rows.insert(min(index, len(rows)), row)
+        problem = self.session.set_structure(self.path, rows)
+        if problem:
+            self._show_undo([make(W.HTML, value=hint_html(problem, COLORS["error"], "13px"))])
+            return problem
+        self._removed = None
+        self._show_undo([])
+        return None
+
+    def _show_undo(self, children: list[W.Widget]) -> None:
+        for child in self.undo_bar.children:
+            close_tree(child)
+        self.undo_bar.children = children
+        self.undo_bar.layout.display = "" if children else "none"
 
     def _on_change(self, change: Change) -> None:
         if (change.kind == "structure" and change.path == self.path) or (
@@ -1057,6 +1102,8 @@ class RowTable(W.VBox):
             return self._refuse(problem)
         self.reset_add_form()
         self.add_message.say("")
+        self._removed = None
+        self._show_undo([])
         return None
 
     def reset_add_form(self) -> None:

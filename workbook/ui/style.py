@@ -1,4 +1,4 @@
-"""Colours and small text helpers shared by the views (no stylesheet: widget styles only)."""
+"""Colours, small text helpers shared by the views, and the app's short stylesheet."""
 
 from __future__ import annotations
 
@@ -87,3 +87,48 @@ def figures_html(pairs: list[tuple[str, str]]) -> str:
         for label, value in pairs
     )
     return f"<div style='display:flex;flex-wrap:wrap;line-height:1.3'>{tiles}</div>"
+
+
+STYLESHEET = """
+/* Inputs never spill out of their cell: a full-width input keeps its right border. */
+.nw-app .widget-inline-hbox { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
+
+/* Inputs, lists and text areas share the page's font; text areas grow with what is typed. */
+.nw-app input, .nw-app select, .nw-app textarea {
+  font-family: var(--jp-ui-font-family, system-ui, sans-serif);
+  font-size: var(--jp-widgets-font-size, 13px);
+}
+.nw-app textarea {
+  line-height: 1.4;
+  field-sizing: content;
+  min-height: calc(2lh + 8px);
+  max-height: 22lh;
+}
+
+/* A long text in a narrow input shows in full while it is being edited. */
+.nw-app .widget-text input:focus {
+  field-sizing: content;
+  flex: none;
+  width: auto;
+  min-width: 100%;
+  max-width: min(70vw, 900px);
+  position: relative;
+  z-index: 20;
+  box-shadow: 0 2px 8px rgba(31, 41, 51, 0.18);
+}
+.nw-app .widget-text, .nw-app .widget-gridbox { overflow: visible; }
+
+/* The plan picker is as wide as the plan's name. */
+.nw-app .nw-plan-picker { width: auto; max-width: 100%; }
+.nw-app .nw-plan-picker select { field-sizing: content; max-width: 100%; }
+
+/* Buttons show their whole label. */
+.nw-app .widget-button { text-overflow: clip; }
+
+/* On narrower screens the guidance column gives room to the questions. */
+@media (max-width: 1400px) {
+  .nw-app .nw-body { grid-template-columns: 210px minmax(0, 1fr) 250px !important; }
+}
+"""
+"""The app's few page-wide rules, injected by :class:`workbook.ui.browser.BrowserBridge`:
+what widget styles cannot say (fonts of text areas, growing with content, focus)."""

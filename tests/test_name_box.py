@@ -1,0 +1,73 @@
+"""The name box remembered by the browser, undoing a deleted row, and no duplicate members."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pytest
+
+from tests.helpers import ManualScheduler, find, find_all
+from workbook import model as m
+from workbook.store import PlanStore
+from workbook.ui.app import WorkbookApp
+from workbook.ui.forms import RowTable
+
+
+@pytest.fixture
+def store(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as s:
+        s.ensure_example()
+        yield s
+
+
+@pytest.fixture
+def app(store):
+    return WorkbookApp(store, scheduler=ManualScheduler()).start(plan="example-northwind")
+
+
+def team_table(app) -> RowTable:
+    app.show("deal")
+    return next(t for t in find_all(app.views["deal"].widget, kind=RowTable) if t.path == ("team",))
+
+
+def test_the_name_typed_is_handed_to_the_browser_and_a_remembered_one_is_used(app, store):
+    app.author_box.value = "  Ana Lima "
+    assert app.browser.author == "Ana Lima"
+    fresh = WorkbookApp(store, scheduler=ManualScheduler()).start()
+    fresh.browser.remembered = "Ana Lima"  # what the page sends once it has read its storage
+    assert fresh.author_box.value == "Ana Lima"
+    assert fresh.session.author == "Ana Lima"
+
+
+def test_a_name_from_sign_in_is_not_replaced_by_the_remembered_one(store):
+    signed_in = WorkbookApp(store, scheduler=ManualScheduler(), author="Bo Berg").start()
+    signed_in.browser.remembered = "Someone else"
+    assert signed_in.author_box.value == "Bo Berg"
+    signed_in.browser.remembered = "x" * 500
+    assert signed_in.author == "Bo Berg"
+
+
+def test_a_deleted_row_comes_back_with_undo(app):
+    table = team_table(app)
+    names = [t.name for t in app.session.plan.team]
+    trash = [b for b in find_all(table, kind=W.Button) if b.icon == "trash"]
+    trash[1].click()
+    assert [t.name for t in app.session.plan.team] == names[:1] + names[2:]
+    assert table.undo_bar.layout.display != "none"
+    assert names[1] in table.undo_bar.children[0].value
+    find(table, "nw-undo-button").click()
+    assert [t.name for t in app.session.plan.team] == names  # back in its place
+    assert table.undo_bar.layout.display == "none"
+
+
+def test_a_duplicate_team_member_is_refused_next_to_the_field(app):
+    table = team_table(app)
+    count = len(app.session.plan.team)
+    first = app.session.plan.team[0].name
+    table._new_widgets["name"].value = f" {first.upper()} "
+    assert table.add() is not None
+    assert "already has a member named" in table.add_message.text
+    assert table.add_message.layout.display != "none"
+    assert len(app.session.plan.team) == count
+    assert table._new_widgets["name"].value == f" {first.upper()} "  # nothing typed is lost
+    with pytest.raises(ValueError, match="already has a member"):
+        m.Plan(name="x", team=[m.TeamMember(name="Ana"), m.TeamMember(name="ana")])
