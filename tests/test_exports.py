@@ -271,10 +271,12 @@ def test_html_export_is_small_and_offline_with_static_charts():
 
 def test_charts_are_well_formed_svg_with_user_text_escaped():
     plan = poison(example_plan())
+    shown: list[str] = []
     for part in brief_parts(plan, charts=True):
         for block in part.details:
             if isinstance(block, Chart):
                 svg = ET.fromstring(figure_svg(block.figure))
+                shown += [el.text or "" for el in svg.iter() if el.tag.endswith("text")]
                 tags = {el.tag.split("}")[-1] for el in svg.iter()}
                 assert tags <= {
                     "svg",
@@ -286,6 +288,7 @@ def test_charts_are_well_formed_svg_with_user_text_escaped():
                     "path",
                     "polyline",
                 }, tags
+    assert sum(t.startswith("<img src=x onerror=alert(1)>") for t in shown) >= 4  # as text
     page = brief_html(plan)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 

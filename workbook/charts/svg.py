@@ -138,6 +138,45 @@ class Axis:
 class _Canvas:
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def free(self, box: tuple[float, float, float, float]) -> bool:
+        """Whether ``box`` (x0, y0, x1, y1) overlaps no label placed so far."""
+        x0, y0, x1, y1 = box
+        return all(x1 <= a or x0 >= c or y1 <= b or y0 >= d for a, b, c, d in self.boxes)
+
+    def label(
+        self,
+        px: float,
+        py: float,
+        gap: float,
+        text: str,
+        *,
+        below: bool,
+        left: float,
+        right: float,
+        size: float = 11,
+    ) -> None:
+        """A point's label above it (or below), moved aside where it would cover another."""
+        width = text_width(text, size)
+        start = min(max(px - width / 2, left), right - width)
+        spots = [
+            (start, py + gap + size - 2) if below else (start, py - gap),
+            (start, py - gap) if below else (start, py + gap + size - 2),
+            (px + gap, py + size / 3),
+            (px - gap - width, py + size / 3),
+            (start, py - gap - size - 2),
+            (start, py + gap + 2 * size),
+        ]
+        for sx, sy in spots:
+            box = (sx, sy - size, sx + width, sy + 3)
+            if self.free(box):
+                break
+        else:
+            sx, sy = spots[0]
+            box = (sx, sy - size, sx + width, sy + 3)
+        self.boxes.append(box)
+        self.text(sx, sy, text, size=size, is_plain=True)
 
     def add(self, item: str) -> None:
         self.items.append(item)
@@ -154,8 +193,9 @@ class _Canvas:
         weight: str = "normal",
         baseline: str = "auto",
         rotate: float | None = None,
+        is_plain: bool = False,
     ) -> None:
-        content = _x(text)
+        content = html.escape(str(text), quote=True) if is_plain else _x(text)
         if not content:
             return
         transform = f" transform='rotate({rotate:g} {x:.1f} {y:.1f})'" if rotate else ""
@@ -285,8 +325,9 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
         )
     label_width = max((text_width(t, 11) for t in y_labels), default=0) if y_visible else 0
     y_title = plain(yaxis.title.text) if yaxis.title and yaxis.title.text else ""
-    left = 6 + label_width + 8 + (18 if y_title else 0)
-    left = min(left, width * 0.45)
+    room = width * 0.5 - 14 - (18 if y_title else 0)
+    y_font = 11.0 if label_width <= room else max(7.0, 11 * room / label_width)
+    left = 6 + min(label_width * y_font / 11, room) + 8 + (18 if y_title else 0)
     right = width - 16
     top = 34 if title else 10
 
@@ -342,7 +383,12 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
         if y_cat:
             for category in y.categories or []:
                 canvas.text(
-                    left - 8, y.pos(category), category, size=11, anchor="end", baseline="middle"
+                    left - 8,
+                    y.pos(category),
+                    category,
+                    size=y_font,
+                    anchor="end",
+                    baseline="middle",
                 )
         else:
             for value, label in zip(y_ticks, y_labels, strict=False):
@@ -354,7 +400,7 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
                     f"stroke='{GRID}'/>"
                 )
                 canvas.text(
-                    left - 8, py, label, size=11, anchor="end", color=MUTED, baseline="middle"
+                    left - 8, py, label, size=y_font, anchor="end", color=MUTED, baseline="middle"
                 )
         canvas.add(
             f"<line x1='{left:.1f}' y1='{top:.1f}' x2='{left:.1f}' y2='{bottom:.1f}' "
@@ -493,14 +539,7 @@ def _scatters(canvas: _Canvas, traces: Sequence[Any], x: Axis, y: Axis) -> None:
                     continue
                 px, py = x.pos(xs[i]), y.pos(ys[i])
                 gap = float(sizes[i] or 6) / 2 + 4
-                anchor = "middle"
-                if px - text_width(plain(texts[i]), 11) / 2 < x.start:
-                    anchor = "start"
-                elif px + text_width(plain(texts[i]), 11) / 2 > x.end:
-                    anchor = "end"
-                canvas.text(
-                    px, py + gap + 9 if below else py - gap, texts[i], size=11, anchor=anchor
-                )
+                canvas.label(px, py, gap, plain(texts[i]), below=below, left=x.start, right=x.end)
 
 
 def _ref(ref: str | None, axis: Axis, value: float, paper: tuple[float, float]) -> float:
