@@ -71,3 +71,47 @@ def test_a_duplicate_team_member_is_refused_next_to_the_field(app):
     assert table._new_widgets["name"].value == f" {first.upper()} "  # nothing typed is lost
     with pytest.raises(ValueError, match="already has a member"):
         m.Plan(name="x", team=[m.TeamMember(name="Ana"), m.TeamMember(name="ana")])
+
+
+# --- scores say what they measure; empty states are neutral ---------------------------
+
+
+def blank_plan(app):
+    app.ask_new()
+    find(app.widget, "nw-new-name").value = "Blank"
+    find(app.widget, "nw-dialog-create").click()
+
+
+def test_the_fit_score_says_what_it_measures(app):
+    app.show("strategy")
+    view = app.views["strategy"]
+    plan = app.session.plan
+    total = len(view.objectives.plan.objectives)
+    served = sum(1 for link in plan.strategy.objective_links if link.strength > 0)
+    assert f"serves {served} of {total}" in view.verdict.value
+    assert "strongest link" in view.verdict.value
+    assert f"serves {served} of {total}" in view.fit.figure.layout.title.text
+
+
+def test_empty_states_are_neutral_grey_not_verdicts(app):
+    from workbook.ui.style import COLORS
+
+    blank_plan(app)
+    texts = {}
+    for key in ("strategy", "value", "concessions", "ledger"):
+        app.show(key)
+        for w in find_all(app.views[key].widget, kind=W.HTML):
+            if w.value and (COLORS["ok"] in w.value or COLORS["error"] in w.value):
+                texts[key] = w.value
+    assert texts == {}
+    app.show("value")
+    totals = app.views["value"].totals.value
+    assert "0 months" not in totals
+
+
+def test_payback_without_a_one_off_price_is_not_zero_months():
+    from workbook.ui.views.value import payback_text
+
+    assert payback_text(None, 0) == "—"
+    assert payback_text(0.0, 0) == "no one-off price"
+    assert payback_text(10.1, 50_000) == "10.1 months"

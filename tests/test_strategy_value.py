@@ -56,7 +56,7 @@ def test_fit_per_objective_and_overall():
     assert fit.strategic and fit.overall == 100 and fit.objectives_served == 2
     assert list(fit.table["score"]) == [100, 33]
     assert list(fit.table["strength_label"]) == ["central", "weak"]
-    assert fit.verdict == "Strategic: serves 2 objectives, fit 100/100."
+    assert fit.verdict == "Strategic: serves 2 of 2 objectives; strongest link 100/100."
 
 
 def test_link_to_a_removed_objective_does_not_count():
@@ -271,7 +271,7 @@ def test_strategy_view_redraws_the_fit_when_a_link_changes(app):
     strength.widget.value = 0
     after = list(view.fit.figure.data[0].x)
     assert after != before
-    assert "Strategic: serves 2 objectives" in view.verdict.value
+    assert "Strategic: serves 2 of 4 objectives" in view.verdict.value
 
 
 def test_objectives_are_edited_in_the_store_and_shared(app):

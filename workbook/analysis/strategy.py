@@ -65,8 +65,27 @@ class FitResult:
                 "Not a strategic negotiation yet: the deal serves none of the strategic "
                 "objectives. Prepare it as a key account deal, or show which objective it serves."
             )
-        many = "objective" if self.objectives_served == 1 else "objectives"
-        return f"Strategic: serves {self.objectives_served} {many}, fit {self.overall}/100."
+        total = self.objectives_total
+        many = "objective" if total == 1 else "objectives"
+        return (
+            f"Strategic: serves {self.objectives_served} of {total} {many}; "
+            f"strongest link {self.overall}/100."
+        )
+
+    @property
+    def objectives_total(self) -> int:
+        """How many objectives the strategic plan has."""
+        return int(self.table["in_plan"].sum()) if len(self.table) else 0
+
+    @property
+    def score_text(self) -> str:
+        """The fit as a short phrase that says what it measures, for titles and tiles."""
+        if not self.strategic:
+            return f"serves 0 of {self.objectives_total}: not strategic yet"
+        return (
+            f"serves {self.objectives_served} of {self.objectives_total} · "
+            f"strongest link {self.overall}/100"
+        )
 
 
 def fit_table(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> pd.DataFrame:

@@ -28,10 +28,9 @@ def fit_chart(fit: FitResult) -> go.Figure:
             hovertemplate="%{y}<br>%{text}: %{customdata[0]}<extra></extra>",
         )
     )
-    verdict = f"fit {fit.overall}/100" if fit.strategic else "not strategic yet"
     return styled(
         figure,
-        title=f"Strategic fit per objective · {verdict}",
+        title=f"Strategic fit per objective · {fit.score_text}",
         height=110 + 34 * max(len(table), 1),
         xaxis={
             "range": [0, 3.05],

@@ -49,10 +49,19 @@ def paragraphs_html(text: str) -> str:
     return "".join(blocks)
 
 
+def empty_html(text: str) -> str:
+    """An empty state: what to enter to see a result, in neutral grey (never a verdict)."""
+    return (
+        f"<div class='nw-empty' style='line-height:1.4;font-size:13px;color:{COLORS['muted']};"
+        f"margin:4px 0'>{text_html(text)}</div>"
+    )
+
+
 def flags_html(flags: list, empty: str = "") -> str:
-    """Flags (severity, subject, reason) as a compact escaped list."""
+    """Flags (severity, subject, reason) as a compact escaped list; ``empty`` when none,
+    in neutral grey: nothing raised is not a verdict of its own."""
     if not flags:
-        return hint_html(empty, COLORS["ok"], "13px") if empty else ""
+        return empty_html(empty) if empty else ""
     items = []
     for flag in flags:
         color, mark = {

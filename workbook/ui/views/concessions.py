@@ -20,7 +20,7 @@ from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
 from workbook.ui.forms import ChoiceList, Column, MessageLine, message_widget
 from workbook.ui.session import Subscriptions
-from workbook.ui.style import flags_html, hint_html, verdict_html
+from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 NOT_OFFERED = ""
@@ -276,7 +276,11 @@ class View(SectionView):
             "Give variables on the agenda at least two options to see what to trade.",
         )
         zone = zopa(plan)
-        self.zopa_text.value = verdict_html(zone.statement, bool(zone.exists))
+        self.zopa_text.value = (
+            empty_html(zone.statement)
+            if zone.exists is None
+            else verdict_html(zone.statement, bool(zone.exists))
+        )
         sides = (planner.positions.ours, planner.positions.theirs)
         points = [getattr(side, k) for side in sides for k in ("opening", "target", "reservation")]
         self.zopa.show(

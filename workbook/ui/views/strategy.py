@@ -13,7 +13,7 @@ from workbook.analysis.strategy import fit_check, scenario_prompts
 from workbook.charts.strategy import fit_chart
 from workbook.ui.forms import ChoiceList, Column, RowTable
 from workbook.ui.session import SaveStatus, StrategicPlanSession
-from workbook.ui.style import COLORS, flags_html, hint_html, verdict_html
+from workbook.ui.style import COLORS, empty_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -198,8 +198,29 @@ class View(SectionView):
     def _refresh(self) -> None:
         plan = self.session.plan
         result = fit_check(plan.strategy, self.objectives.plan.objectives)
-        self.verdict.value = verdict_html(result.verdict, result.strategic)
-        self.flags.value = flags_html(result.flags, "Nothing to revisit.")
+        strategy = plan.strategy
+        if not self.objectives.plan.objectives:
+            self.verdict.value = empty_html(
+                "Enter your company's strategic objectives below, then link this deal to the "
+                "ones it serves to see whether it is strategic."
+            )
+        elif not (strategy.objective_links or strategy.justifications):
+            self.verdict.value = empty_html(
+                "Link this deal to the objectives it serves to see whether it is strategic."
+            )
+        else:
+            self.verdict.value = verdict_html(result.verdict, result.strategic)
+        started = any(
+            (
+                strategy.strengths,
+                strategy.priorities,
+                strategy.contributions,
+                strategy.objective_links,
+                strategy.justifications,
+            )
+        )
+        # an untouched section is an empty state, not a list of problems
+        self.flags.value = flags_html(result.flags, "Nothing to revisit.") if started else ""
         self.fit.show(
             fit_chart(result) if len(result.table) else None,
             "Add the company's objectives to see the fit.",

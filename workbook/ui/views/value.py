@@ -20,7 +20,7 @@ from workbook.analysis.value import (
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
 from workbook.ui.forms import ChoiceList, Column
 from workbook.ui.session import Subscriptions
-from workbook.ui.style import figures_html, flags_html, hint_html, verdict_html
+from workbook.ui.style import empty_html, figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -36,6 +36,16 @@ def driver_choices(plan: m.Plan) -> list[tuple[str, str]]:
 
 PAINS = ChoiceList(pain_choices, follows=(("value", "pains"),))
 DRIVERS = ChoiceList(driver_choices, follows=(("value", "drivers"),))
+
+
+def payback_text(months: float | None, one_off: float) -> str:
+    """The payback as a reader wants it: a dash until it can be worked out, and no
+    "0 months" when there is no one-off price to pay back."""
+    if months is None:
+        return "—"
+    if one_off <= 0 or months == 0:
+        return "no one-off price"
+    return f"{months:g} months"
 
 
 def money(plan: m.Plan, amount: float | None) -> str:
@@ -186,7 +196,14 @@ class View(SectionView):
         plan = self.session.plan
         value = plan.value
         cover = coverage(value)
-        self.coverage_text.value = verdict_html(cover.summary, not len(cover.unanswered))
+        self.coverage_text.value = (
+            verdict_html(cover.summary, not len(cover.unanswered))
+            if value.pains
+            else empty_html(
+                "List the customer's pains and the differentiators that answer them to see "
+                "how much of what matters to them is answered."
+            )
+        )
         lists = []
         if len(cover.unanswered):
             pains = ", ".join(html.escape(p) for p in cover.unanswered["pain"])
@@ -211,7 +228,7 @@ class View(SectionView):
                 ("Alternative they drop, a year", money(plan, totals.alternative_cost)),
                 ("Net to them a year", money(plan, totals.net_annual)),
                 (f"Net over {totals.horizon_years} years", money(plan, totals.net)),
-                ("Payback of the one-off price", "—" if payback is None else f"{payback:g} months"),
+                ("Payback of the one-off price", payback_text(payback, totals.investment)),
                 ("Net per euro paid to us", "—" if totals.roi is None else f"{totals.roi:g}×"),
             ]
         )
