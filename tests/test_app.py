@@ -202,27 +202,45 @@ def test_picker_switches_plans_and_saves_the_old_one_first(app, store, scheduler
     assert store.load(PLAN).plan.summary == "edited before switching"
 
 
-def test_conflict_dialog_offers_keep_mine_and_take_theirs(store):
+def test_two_pages_merge_different_fields_and_see_each_others_saves(store):
     s1, s2 = ManualScheduler(), ManualScheduler()
     one = WorkbookApp(store, scheduler=s1, author="ana").start(plan=PLAN)
     two = WorkbookApp(store, scheduler=s2, author="bo").start(plan=PLAN)
     bound(one.widget, ("summary",)).widget.value = "ana was here"
     s1.run()
     bound(two.widget, ("counterpart",)).widget.value = "Northwind AB"
-    s2.run()
-    assert "conflict" in two.save_label.value
-    assert "ana saved this plan" in two.dialog.children[0].value
-    find(two.widget, "nw-dialog-take-theirs").click()
+    s2.run()  # takes in ana's save and saves on top of it
+    assert "Saved" in two.save_label.value
+    assert two.dialog.layout.display == "none"  # nothing to decide
+    latest = store.load(PLAN).plan
+    assert (latest.summary, latest.counterpart) == ("ana was here", "Northwind AB")
     assert bound(two.widget, ("summary",)).widget.value == "ana was here"
-    assert bound(two.widget, ("counterpart",)).widget.value == "Northwind Logistics"
+    s1.run()  # the first page's live check
+    assert bound(one.widget, ("counterpart",)).widget.value == "Northwind AB"
 
+
+def test_the_same_field_changed_on_two_pages_asks_at_the_field(store):
+    s1, s2 = ManualScheduler(), ManualScheduler()
+    one = WorkbookApp(store, scheduler=s1, author="ana").start(plan=PLAN)
+    two = WorkbookApp(store, scheduler=s2, author="bo").start(plan=PLAN)
     bound(one.widget, ("summary",)).widget.value = "ana again"
     bound(two.widget, ("summary",)).widget.value = "bo insists"
     s1.run()
     s2.run()
-    find(two.widget, "nw-dialog-keep-mine").click()
+    field = find(two.widget, "nw-field-summary")
+    notice = field.binding.clash
+    assert notice.layout.display == ""
+    assert "ana" in notice.text.value and "ana again" in notice.text.value
+    assert "bo insists" in notice.text.value
+    assert find(one.widget, "nw-field-summary").binding.clash.layout.display == "none"
     assert store.load(PLAN).plan.summary == "bo insists"
-    assert [h.author for h in store.history(PLAN)][-3:] == ["ana", "ana", "bo"]
+    notice.take.click()
+    assert notice.layout.display == "none"
+    assert field.value == "ana again"
+    s2.run()
+    assert store.load(PLAN).plan.summary == "ana again"
+    summaries = [store.load(PLAN, h.revision).plan.summary for h in store.history(PLAN)]
+    assert "bo insists" in summaries  # the value not chosen stays in history
 
 
 def test_read_only_app_shows_everything_and_changes_nothing(tmp_path):

@@ -66,61 +66,89 @@ def test_list_operations(store):
     )
 
 
-def test_conflict_keep_mine(store):
+def test_saves_of_different_fields_merge_into_one_revision_without_a_prompt(store):
     a, b = open_session(store, author="ana"), open_session(store, author="bo")
     a.set(("summary",), "Ana's summary")
     a.flush()
     b.set(("counterpart",), "Northwind Group")
     status = b.flush()
-    assert status.state == "conflict"
-    assert "ana saved this plan at" in status.message
-    assert store.latest_revision("example-northwind") == 2  # nothing overwritten
-    b.set(("deal_value",), 4_300_000)  # edits continue, saving waits for the decision
-    assert b.status.state == "conflict"
-    assert b.keep_mine().state == "saved"
+    assert status.state == "saved" and "with ana's changes" in status.message
+    assert not b.clashes and b.merges == 1
     latest = store.load("example-northwind")
-    assert latest.revision == 3 and latest.plan.counterpart == "Northwind Group"
-    assert latest.plan.deal_value == 4_300_000
+    assert latest.revision == 3 == b.revision and not b.dirty
+    assert (latest.plan.summary, latest.plan.counterpart) == ("Ana's summary", "Northwind Group")
+    merged = store.history("example-northwind")[-1]
+    assert (merged.author, merged.note) == ("bo", "merged with ana's save")
+    assert b.plan == latest.plan  # the page shows Ana's edit too
 
 
-def test_keep_mine_keeps_the_other_saves_edits_too(store):
+def test_rows_added_and_edited_at_once_merge_by_row_identity(store):
     a, b = open_session(store, author="ana"), open_session(store, author="bo")
     team = ("team",)
-    a.set(("summary",), "Ana's summary")
+    count = len(a.get(team))
     a.set((*team, 0, "role"), "Ana's role for the first member")
     a.append(team, m.TeamMember(name="Added by Ana"))
     a.flush()
-    b.set(("counterpart",), "Northwind Group")
-    b.set(("summary",), "Bo's summary")  # both changed it: Bo keeps his
-    b.remove(team, len(b.get(team)) - 1)
+    b.remove(team, 1)  # a row Ana did not touch
     b.append(team, m.TeamMember(name="Added by Bo"))
-    assert b.flush().state == "conflict"
-    changes = []
-    b.subscriptions().on((), changes.append)
-    assert b.keep_mine().state == "saved"
-    assert changes and changes[-1].kind == "reload"  # the views show Ana's edits now
-    latest = store.load("example-northwind")
-    assert latest.revision == 3 and b.revision == 3 and not b.dirty
-    plan = latest.plan
-    assert (plan.counterpart, plan.summary) == ("Northwind Group", "Bo's summary")
+    b.set((*team, 0, "name"), "Renamed by Bo")  # the row Ana edited, another field
+    assert b.flush().state == "saved" and not b.clashes
+    plan = store.load("example-northwind").plan
     assert plan.team[0].role == "Ana's role for the first member"
+    assert plan.team[0].name == "Renamed by Bo"
     names = [t.name for t in plan.team]
     assert "Added by Ana" in names and "Added by Bo" in names
-    assert len(names) == len(store.load("example-northwind", 1).plan.team) + 1
-    assert store.load("example-northwind", 2).plan.summary == "Ana's summary"  # in history
+    assert len(names) == count + 1
 
 
-def test_keep_mine_saves_mine_when_the_edits_do_not_combine(store):
+def test_the_same_value_changed_by_both_is_a_clash_shown_at_the_field(store):
+    a, b = open_session(store, author="ana"), open_session(store, author="bo")
+    a.set(("summary",), "Ana's summary")
+    a.set(("counterpart",), "Northwind AB")
+    a.flush()
+    b.set(("summary",), "Bo's summary")
+    heard = []
+    b.subscriptions().on(("summary",), heard.append, clashes=True)
+    status = b.flush()
+    assert status.state == "saved" and "1 field changed by someone else too" in status.message
+    clash = b.clash_at(("summary",))
+    assert (clash.mine, clash.theirs, clash.author) == ("Bo's summary", "Ana's summary", "ana")
+    assert [c.kind for c in heard] == ["clash"]
+    assert store.load("example-northwind").plan.counterpart == "Northwind AB"
+    assert store.load("example-northwind").plan.summary == "Bo's summary"
+    assert b.resolve_clash(("summary",), take_theirs=True) is None
+    assert b.clash_at(("summary",)) is None
+    b.flush()
+    assert store.load("example-northwind").plan.summary == "Ana's summary"  # the choice
+    history = [
+        store.load("example-northwind", h.revision).plan.summary
+        for h in store.history("example-northwind")
+    ]
+    assert "Bo's summary" in history  # the other value stays in history
+
+
+def test_keep_mine_at_a_clash_leaves_the_saved_value(store):
+    a, b = open_session(store, author="ana"), open_session(store, author="bo")
+    a.set(("summary",), "Ana's summary")
+    a.flush()
+    b.set(("summary",), "Bo's summary")
+    b.flush()
+    assert b.resolve_clash(("summary",), take_theirs=False) is None
+    assert not b.clashes and not b.dirty
+    assert store.load("example-northwind").plan.summary == "Bo's summary"
+
+
+def test_edits_that_do_not_combine_still_save_a_valid_plan(store):
     a, b = open_session(store, author="ana"), open_session(store, author="bo")
     gain = ("scenarios", "moves", 0, "estimates", 0, "gain")
-    low, likely = b.get((*gain, "low")), b.get((*gain, "likely"))
+    likely = b.get((*gain, "likely"))
     assert a.set((*gain, "likely"), likely - 10_000) is None
     a.flush()
     assert b.set((*gain, "low"), likely - 5_000) is None  # above Ana's likely: no mix
-    assert b.flush().state == "conflict"
-    assert b.keep_mine().state == "saved"
+    assert b.flush().state == "saved"
     saved = store.load("example-northwind").plan.scenarios.moves[0].estimates[0].gain
-    assert (saved.low, saved.likely) == (likely - 5_000, likely) != (low, likely)
+    assert (saved.low, saved.likely) == (likely - 5_000, likely)
+    assert b.clash_at((*gain, "likely")).theirs == likely - 10_000  # Ana's value, at the field
 
 
 def test_merge_of_plain_data():
@@ -137,18 +165,46 @@ def test_merge_of_plain_data():
     assert merge(base, mine, base) == mine
 
 
-def test_conflict_take_theirs(store):
+def test_poll_shows_others_saves_value_by_value_and_keeps_unsaved_typing(store):
     a, b = open_session(store, author="ana"), open_session(store, author="bo")
-    a.set(("summary",), "Ana's summary")
+    assert b.poll() is False  # nothing new
+    b.set(("summary",), "Bo is typing")  # not saved yet
+    heard = []
+    b.subscriptions().on((), heard.append)
+    a.set(("counterpart",), "Northwind AB")
+    a.append(("team",), m.TeamMember(name="Added by Ana"))
     a.flush()
-    b.set(("summary",), "Bo's summary")
-    assert b.flush().state == "conflict"
-    changes = []
-    b.subscriptions().on((), changes.append)
-    b.take_theirs()
-    assert b.plan.summary == "Ana's summary" and b.revision == 2 and not b.dirty
-    assert changes[-1].kind == "reload"
-    assert store.latest_revision("example-northwind") == 2
+    assert b.poll() is True
+    assert b.plan.counterpart == "Northwind AB" and b.plan.summary == "Bo is typing"
+    assert b.plan.team[-1].name == "Added by Ana" and b.dirty and b.revision == 2
+    assert {(c.path, c.kind) for c in heard} == {
+        (("counterpart",), "value"),
+        (("team",), "structure"),
+    }  # no reload: the field being typed in keeps its text and cursor
+    b.flush()
+    latest = store.load("example-northwind").plan
+    assert (latest.summary, latest.counterpart) == ("Bo is typing", "Northwind AB")
+
+
+def test_steady_typing_is_saved_at_least_every_max_wait(store):
+    now = [0.0]
+    delays = []
+    scheduler = ManualScheduler()
+
+    def recording(delay, fn):
+        delays.append(delay)
+        return scheduler(delay, fn)
+
+    session = open_session(store, recording, clock=lambda: now[0], save_delay=0.8, max_wait=2.0)
+    for step in range(7):  # a key every 0.3 s
+        now[0] = step * 0.3
+        session.set(("summary",), "x" * (step + 1))
+    assert delays[0] == 0.8 and delays[-1] == pytest.approx(2.0 - 6 * 0.3)
+    assert min(delays) < 0.8  # the debounce stopped waiting for a pause
+    scheduler.run()
+    now[0] = 3.0
+    session.set(("summary",), "after the save")
+    assert delays[-1] == 0.8  # a new round of edits starts a new maximum wait
 
 
 def test_read_only_session_refuses_edits(store):

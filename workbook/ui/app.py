@@ -7,6 +7,7 @@ status bar, never a traceback.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import html
 import logging
@@ -28,11 +29,14 @@ from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
-from workbook.ui.workshop import WORKSHOP, WorkshopMode, participant_page
+from workbook.ui.workshop import WORKSHOP, Ticker, WorkshopMode, participant_page
 
 log = logging.getLogger(__name__)
 
 FIRST_SECTION = "deal"
+
+LIVE_INTERVAL = 1.0
+"""Seconds between two checks for others' saves of the open plan (one indexed query)."""
 
 
 def guarded(status: Callable[[str], None]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -90,6 +94,7 @@ class WorkbookApp:
         self.read_only = read_only or store.read_only
         self.author = author
         self.scheduler, self.save_delay = scheduler, save_delay
+        self.live = Ticker(scheduler, LIVE_INTERVAL, self._live_tick)
         self.content: dict[str, SectionContent] = load_content()
         self.keys = list(self.content)
         self.session: PlanSession | None = None
@@ -287,9 +292,21 @@ class WorkbookApp:
         for button in ("rename", "duplicate", "delete"):
             self.buttons[button].disabled = self.read_only
         self.widget.add_class("nw-ready")
+        self.live.start()
+
+    def _live_tick(self) -> None:
+        """Show others' saves of the open plan: the fields and charts they touched redraw."""
+        if self.session is not None:
+            self.session.poll()
+
+    def flush(self) -> None:
+        """Save what is typed now (the page is going away)."""
+        if self.session is not None:
+            self.session.flush()
 
     def _empty(self) -> None:
         self._drop_views()
+        self.live.stop()
         self.session = None
         for button in ("rename", "duplicate", "delete"):
             self.buttons[button].disabled = True
@@ -378,11 +395,7 @@ class WorkbookApp:
         color = colors.get(status.state, COLORS["muted"])
         self.save_label.value = (
             f"<span style='color:{color};font-size:13px'>{text_html(status.message)}</span>"
-            if status.state != "conflict"
-            else f"<span style='color:{color};font-size:13px'>Not saved: conflict</span>"
         )
-        if status.state == "conflict":
-            self._ask_conflict(status)
 
     def _author_changed(self, change: dict[str, Any]) -> None:
         self.author = str(change["new"]).strip()[:MAX_NAME]
@@ -552,24 +565,6 @@ class WorkbookApp:
             self._buttons(("Delete", "danger", delete), ("Cancel", "", self._hide_dialog)),
         )
 
-    def _ask_conflict(self, status: SaveStatus) -> None:
-        def keep_mine() -> None:
-            assert self.session is not None
-            self._hide_dialog()
-            self.session.keep_mine()
-
-        def take_theirs() -> None:
-            assert self.session is not None
-            self._hide_dialog()
-            self.session.take_theirs()
-
-        self._show_dialog(
-            W.HTML(
-                f"<b style='color:{COLORS['error']}'>Not saved.</b> {text_html(status.message)}"
-            ),
-            self._buttons(("Keep mine", "warning", keep_mine), ("Take theirs", "", take_theirs)),
-        )
-
 
 def launch(
     plan: str | None = None,
@@ -588,6 +583,7 @@ def launch(
     store = PlanStore(db if db is not None else os.environ.get(DB_ENV) or None, read_only=read_only)
     store.ensure_example()
     app = WorkbookApp(store, read_only=read_only)
+    atexit.register(app.flush)  # the kernel shuts down when the page closes: save first
     _wait_for_request()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
     if "join" in query:

@@ -318,8 +318,10 @@ class Binding:
         self.session, self.path, self.widget = session, tuple(path), widget
         self.codec, self.message, self.keep_blank = codec, message, keep_blank
         self._quiet = False
+        self.clash = ClashNotice(self)
         widget.observe(self._on_widget, names="value")
         subs.on(self.path, self._on_change)
+        subs.on(self.path, lambda _change: self.clash.refresh(), clashes=True)
 
     def _on_widget(self, change: dict[str, Any]) -> None:
         if self._quiet:
@@ -360,6 +362,19 @@ class Binding:
         if not self._quiet and change.kind != "structure":
             self.refresh()
 
+    def shown(self, value: Any) -> str:
+        """A value of the field as the widget shows it, in words (for the clash notice)."""
+        try:
+            shown = self.codec.to_widget(value)
+        except Exception:
+            shown = value
+        for option in getattr(self.widget, "options", ()) or ():
+            if isinstance(option, tuple) and len(option) == 2 and option[1] == shown:
+                return str(option[0])
+        if isinstance(shown, (list, tuple)):
+            shown = "; ".join(str(v) for v in shown)
+        return str(shown) if shown not in ("", None) else "(empty)"
+
     def show(self, text: str) -> None:
         """Show a message under the field, or hide it when ``text`` is empty."""
         self.message.say(text)
@@ -376,6 +391,69 @@ class Binding:
                 self.widget.value = value
         finally:
             self._quiet = False
+
+
+class ClashNotice(W.VBox):
+    """Shown at a field that someone else changed at the same time as this page.
+
+    It names who set which value and when, says that this page's value is the saved one,
+    and offers the other value instead; hidden while there is no clash.
+    """
+
+    def __init__(self, binding: Binding):
+        self.binding = binding
+        self.text = make(W.HTML, value="")
+        self.take = make(W.Button, description="Use theirs", layout={"width": "auto"})
+        self.keep = make(W.Button, description="Keep mine", layout={"width": "auto"})
+        self.take.add_class("nw-clash-take")
+        self.keep.add_class("nw-clash-keep")
+        self.take.on_click(lambda _b: self._choose(take_theirs=True))
+        self.keep.on_click(lambda _b: self._choose(take_theirs=False))
+        super().__init__(
+            [self.text, W.HBox([self.take, self.keep])],
+            layout=W.Layout(
+                display="none",
+                padding="4px 8px",
+                margin="2px 0 6px 0",
+                border=f"1px solid {COLORS['warn']}",
+                grid_area=FULL_ROW,
+            ),
+        )
+        self.add_class("nw-clash")
+
+    def refresh(self) -> None:
+        """Show the field's clash, or hide the notice when there is none."""
+        binding = self.binding
+        try:
+            clash = binding.session.clash_at(binding.path)
+        except (KeyError, IndexError, AttributeError):
+            clash = None
+        if clash is None:
+            self.layout.display = "none"
+            return
+        who = clash.author or "Someone"
+        self.text.value = (
+            f"<div style='font-size:13px;color:{COLORS['ink']}'>"
+            f"<b>{html.escape(who)}</b> changed this to "
+            f"<b>{html.escape(binding.shown(clash.theirs))}</b> at {_clock_text(clash.saved_at)} "
+            f"while you were editing. Yours, <b>{html.escape(binding.shown(clash.mine))}</b>, "
+            "is the one saved; theirs stays in the history.</div>"
+        )
+        self.take.description = f"Use {who}'s"[:40]
+        self.layout.display = ""
+
+    def _choose(self, *, take_theirs: bool) -> None:
+        problem = self.binding.session.resolve_clash(self.binding.path, take_theirs=take_theirs)
+        self.refresh()
+        if problem:
+            self.binding.show(problem)
+
+
+def _clock_text(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except ValueError:
+        return "just now"
 
 
 class MessageLine(W.HTML):
@@ -692,7 +770,9 @@ def field(
         placeholder=question.placeholder if question else "",
     )
     fallback = label or (spec.info.description or str(path[-1])).rstrip(".")
-    box = W.VBox([*question_header(content, path, fallback), widget, binding.message])
+    box = W.VBox(
+        [*question_header(content, path, fallback), widget, binding.message, binding.clash]
+    )
     box.binding = binding  # type: ignore[attr-defined]  # for tests and callers
     return box
 
@@ -839,9 +919,10 @@ class RowTable(W.VBox):
         message = message_widget()
         message.layout.grid_area = FULL_ROW
         cells: list[W.Widget] = []
+        notices: list[W.Widget] = []
         for column in self.columns:
             path = (*self.path, index, *column.field.split("."))
-            widget, _ = make_widget(
+            widget, binding = make_widget(
                 self.session,
                 path,
                 content=self.content,
@@ -851,9 +932,11 @@ class RowTable(W.VBox):
                 message=message,
             )
             cells.append(widget)
+            notices.append(binding.clash)
         if not self.session.read_only:
             cells.append(self._actions(index, count, message))
         cells.append(message)
+        cells += notices
         if self.detail is not None:
             extra = self.detail(index, self._row_subs)
             extra.layout.grid_area = FULL_ROW

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -18,6 +19,14 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ValidationError
 
 from workbook.errors import ConflictError, ReadOnlyError, describe, format_location
+from workbook.merge import (
+    MISSING,
+    KeyPath,
+    index_path,
+    is_rows,
+    key_path,
+    merge_models,
+)
 from workbook.model import Plan, StrategicPlan
 from workbook.store import PlanStore, StoredPlan
 
@@ -44,7 +53,22 @@ class Change:
     """A change to the plan: the path that changed and whether rows were added or removed."""
 
     path: Path
-    kind: Literal["value", "structure", "reload"]
+    kind: Literal["value", "structure", "reload", "clash"]
+
+
+@dataclass(frozen=True)
+class FieldClash:
+    """A value this page and another changed differently at the same time.
+
+    This page's value was saved (the merge keeps the save being made); ``theirs`` is what
+    ``author`` had saved there at ``saved_at``, kept in the plan's history.
+    """
+
+    path: KeyPath
+    mine: Any
+    theirs: Any
+    author: str
+    saved_at: str
 
 
 class Timer(Protocol):
@@ -71,6 +95,7 @@ def asyncio_scheduler(delay: float, fn: Callable[[], None]) -> Timer | None:
 class _Subscription:
     prefix: Path
     callback: Callable[[Change], None]
+    clashes: bool = False
 
 
 @dataclass
@@ -86,14 +111,16 @@ class Subscriptions:
         callback: Callable[[Change], None],
         *,
         session: PlanSession | None = None,
+        clashes: bool = False,
     ) -> None:
         """Call ``callback`` whenever anything at or below ``prefix`` changes.
 
         ``session`` names another document to follow (the company's objectives, say);
-        the group still drops it with the others.
+        the group still drops it with the others. With ``clashes``, the callback hears
+        only of clashes (:class:`FieldClash`) at or below ``prefix``, and of reloads.
         """
         source = session or self.session
-        sub = _Subscription(tuple(prefix), callback)
+        sub = _Subscription(tuple(prefix), callback, clashes)
         self.items.append((source, sub))
         source._subs.append(sub)
 
@@ -142,7 +169,9 @@ class PlanSession:
         author: str = "",
         read_only: bool = False,
         save_delay: float = 0.8,
+        max_wait: float = 2.0,
         scheduler: Scheduler = asyncio_scheduler,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.store = store
         self.plan: Any = stored.plan
@@ -150,10 +179,13 @@ class PlanSession:
         self._base: Any = stored.plan  # the revision the edits started from
         self.author = author
         self.read_only = read_only or store.read_only
-        self.save_delay = save_delay
-        self.scheduler = scheduler
+        self.save_delay, self.max_wait = save_delay, max_wait
+        self.scheduler, self.clock = scheduler, clock
         self._timer: Timer | None = None
+        self._pending_since: float | None = None
         self._dirty = False
+        self.clashes: dict[KeyPath, FieldClash] = {}
+        self.merges = 0  # saves combined with someone else's
         self._subs: list[_Subscription] = []
         self._status_listeners: list[Callable[[SaveStatus], None]] = []
         self.status = SaveStatus(
@@ -167,8 +199,10 @@ class PlanSession:
     def _validate(self, data: dict[str, Any]) -> Any:
         return Plan.model_validate(data)
 
-    def _save(self) -> StoredPlan:
-        return self.store.save(self.plan, base_revision=self.revision, author=self.author)
+    def _save(self, note: str = "") -> StoredPlan:
+        return self.store.save(
+            self.plan, base_revision=self.revision, author=self.author, note=note
+        )
 
     def _latest_revision(self) -> int:
         return self.store.latest_revision(self.plan.id)
@@ -274,6 +308,8 @@ class PlanSession:
 
     def _notify(self, change: Change) -> None:
         for sub in list(self._subs):
+            if sub.clashes != (change.kind == "clash") and change.kind != "reload":
+                continue
             if _is_prefix(sub.prefix, change.path) or _is_prefix(change.path, sub.prefix):
                 try:
                     sub.callback(change)
@@ -291,34 +327,43 @@ class PlanSession:
                 log.exception("a status listener failed")
 
     def _schedule_save(self) -> None:
+        """Save ``save_delay`` after the last edit, and at most ``max_wait`` after the first
+        unsaved one: steady typing is saved every ``max_wait`` seconds."""
         if self.status.state == "conflict":
             return  # the user decides first: keep theirs or keep ours
         if self._timer is not None:
             self._timer.cancel()
+        now = self.clock()
+        if self._pending_since is None:
+            self._pending_since = now
+        delay = min(self.save_delay, max(0.0, self._pending_since + self.max_wait - now))
         self._set_status(SaveStatus("pending", "Editing…", self.revision))
-        self._timer = self.scheduler(self.save_delay, self.flush)
+        self._timer = self.scheduler(delay, self.flush)
 
     def flush(self) -> SaveStatus:
         """Save pending edits now, as a new revision; returns the resulting status."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._pending_since = None
         if not self._dirty or self.read_only or self.status.state == "conflict":
             return self.status
         self._set_status(SaveStatus("saving", "Saving…", self.revision))
+        merged_with: list[str] = []
+        stored: StoredPlan | None = None
         try:
-            stored = self._save()
-        except ConflictError as exc:
-            self._set_status(
-                SaveStatus(
-                    "conflict",
-                    f"{exc.author or 'Someone'} saved this plan at {_clock(exc.saved_at)} "
-                    "while you were editing. Keep your version, or take theirs?",
-                    self.revision,
-                    exc,
-                )
-            )
-            return self.status
+            for _attempt in range(20):
+                if not self._dirty:
+                    break  # the other save holds everything this page changed
+                try:
+                    stored = self._save(_merge_note(merged_with))
+                    break
+                except ConflictError:  # someone saved since: combine, then save on top
+                    latest = self._load_latest()
+                    merged_with.append(latest.author or "someone")
+                    self._absorb(latest)
+            else:
+                raise ConflictError(self.plan.id, self.revision, self.revision, "", "")
         except ReadOnlyError:
             self._set_status(SaveStatus("read_only", "Read-only: nothing is saved", self.revision))
             return self.status
@@ -333,10 +378,89 @@ class PlanSession:
                 )
             )
             return self.status
+        if stored is None:
+            self._set_status(SaveStatus("saved", "All changes saved", self.revision))
+            return self.status
         self.revision, self._base = stored.revision, stored.plan
         self._dirty = False
-        self._set_status(SaveStatus("saved", f"Saved {_clock(stored.saved_at)}", self.revision))
+        message = f"Saved {_clock(stored.saved_at)}"
+        if merged_with:
+            self.merges += 1
+            message += f" with {_names(merged_with)}'s changes"
+        if self.clashes:
+            count = len(self.clashes)
+            message += f"; {count} field{'s' if count > 1 else ''} changed by someone else too"
+        self._set_status(SaveStatus("saved", message, self.revision))
         return self.status
+
+    # --- others' saves -------------------------------------------------------------
+
+    def poll(self) -> bool:
+        """Take in others' saves when the stored revision moved on; whether it did.
+
+        One indexed query when nothing changed. Unsaved edits here are kept and merged.
+        """
+        if self.status.state == "conflict":
+            return False
+        try:
+            latest_revision = self._latest_revision()
+        except Exception:
+            log.exception("checking for others' saves failed")
+            return False
+        if latest_revision == self.revision:
+            return False
+        self._absorb(self._load_latest())
+        if not self._dirty and self.status.state in ("saved", "pending"):
+            self._set_status(
+                SaveStatus("saved", f"Up to date (revision {self.revision})", self.revision)
+            )
+        return True
+
+    def _absorb(self, latest: StoredPlan) -> None:
+        """Take in a newer revision, keeping this page's unsaved edits on top of it.
+
+        Views hear only of the values and tables that changed, so a field being typed in
+        keeps its text and cursor. Values both changed become :class:`FieldClash` es.
+        """
+        old = self.plan
+        if self._dirty:
+            result = merge_models(self._base, self.plan, latest.plan)
+            plan = result.model
+            for clash in result.clashes:
+                if clash.mine is MISSING or clash.theirs is MISSING:
+                    continue  # a row one side removed and the other changed: it is kept
+                self.clashes[clash.path] = FieldClash(
+                    clash.path, clash.mine, clash.theirs, latest.author, latest.saved_at
+                )
+        else:
+            plan = latest.plan
+        self.plan, self.revision, self._base = plan, latest.revision, latest.plan
+        self._dirty = plan != latest.plan
+        for change in changes_between(old.model_dump(), plan.model_dump()):
+            self._notify(change)
+        for path in list(self.clashes):
+            where = index_path(plan.model_dump(), path)
+            if where is not None:
+                self._notify(Change(where, "clash"))
+
+    def clash_at(self, path: Path) -> FieldClash | None:
+        """The clash on the field at ``path`` (rows by position), if any."""
+        return self.clashes.get(key_path(self.plan.model_dump(), tuple(path)))
+
+    def resolve_clash(self, path: Path, *, take_theirs: bool) -> str | None:
+        """Settle a clash at the field: keep this page's value, or take the other one."""
+        clash = self.clash_at(path)
+        if clash is None:
+            return None
+        del self.clashes[clash.path]
+        self._notify(Change(tuple(path), "clash"))
+        if take_theirs:
+            return self.set(path, clash.theirs)
+        if self.status.state == "saved":
+            self._set_status(
+                SaveStatus("saved", f"Saved (revision {self.revision})", self.revision)
+            )
+        return None
 
     def keep_mine(self) -> SaveStatus:
         """Resolve a conflict: this session's edits, saved on top of the newer revision.
@@ -387,55 +511,50 @@ class PlanSession:
         self._notify(Change((), "reload"))
 
 
-_MISSING = object()
+def changes_between(old: Any, new: Any, path: Path = ()) -> list[Change]:
+    """The changes that turn plain data ``old`` into ``new``, as views hear of them:
+    a value changed, or a table whose rows were added, removed or reordered."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[Change] = []
+        for key in [*old, *(k for k in new if k not in old)]:
+            if key in old and key in new:
+                out += changes_between(old[key], new[key], (*path, key))
+            else:
+                out.append(Change((*path, key), "structure"))
+        return out
+    if is_rows(old) and is_rows(new):
+        if [r["id"] for r in old] != [r["id"] for r in new]:
+            return [Change(path, "structure")]
+        out = []
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            out += changes_between(a, b, (*path, index))
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) != len(new):
+        return [Change(path, "structure")]
+    return [Change(path, "value")]
+
+
+def _merge_note(authors: list[str]) -> str:
+    return f"merged with {_names(authors)}'s save" if authors else ""
+
+
+def _names(authors: list[str]) -> str:
+    unique = list(dict.fromkeys(authors))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
 def merge(base: Any, mine: Any, theirs: Any) -> Any:
-    """Three-way merge of plain data: the changes from ``base`` to ``mine``, applied to ``theirs``.
-
-    Values only one side changed take that side's value; where both changed a value
-    differently, ``mine`` wins. Mappings merge key by key. Lists of rows with an ``id``
-    merge row by row: rows either side added are kept, rows the other side removed go
-    unless ``mine`` changed them, and the order is ``mine``'s. Other lists changed on
-    both sides are taken from ``mine``.
+    """Three-way merge of plain data (see :func:`workbook.merge.merge`); ``mine`` wins
+    where both changed a value.
 
     >>> merge({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3})
     {'a': 2, 'b': 3}
     """
-    if mine == base:
-        return theirs
-    if theirs == base or mine == theirs:
-        return mine
-    if isinstance(base, dict) and isinstance(mine, dict) and isinstance(theirs, dict):
-        out = {}
-        for key in [*mine, *(k for k in theirs if k not in mine)]:
-            value = merge(
-                base.get(key, _MISSING), mine.get(key, _MISSING), theirs.get(key, _MISSING)
-            )
-            if value is not _MISSING:
-                out[key] = value
-        return out
-    if _rows(base) and _rows(mine) and _rows(theirs):
-        return _merge_rows(base, mine, theirs)
-    return mine
+    from workbook.merge import merge as merge_data
 
-
-def _rows(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(r, dict) and "id" in r for r in value)
-
-
-def _merge_rows(base: list[Any], mine: list[Any], theirs: list[Any]) -> list[Any]:
-    old = {r["id"]: r for r in base}
-    new = {r["id"]: r for r in theirs}
-    out = []
-    for row in mine:
-        key = row["id"]
-        if key in old and key not in new and row == old[key]:
-            continue  # removed by the other save, untouched here
-        out.append(merge(old.get(key, _MISSING), row, new.get(key, _MISSING)))
-    mine_ids = {r["id"] for r in mine}
-    out += [r for r in theirs if r["id"] not in mine_ids and r["id"] not in old]
-    return out
+    return merge_data(base, mine, theirs)
 
 
 def _sentence(text: str) -> str:
@@ -474,7 +593,7 @@ class StrategicPlanSession(PlanSession):
     def _validate(self, data: dict[str, Any]) -> Any:
         return StrategicPlan.model_validate(data)
 
-    def _save(self) -> StoredPlan:
+    def _save(self, note: str = "") -> StoredPlan:
         return self.store.save_strategic_plan(
             self.plan, company=self.company, base_revision=self.revision, author=self.author
         )

@@ -152,9 +152,10 @@ class SectionView:
         """Fields of one table row shown under it, side by side, bound with the row's ``subs``."""
         message = message_widget()
         cells = []
+        notices = []
         for column in fields:
             path = (*base, *column.field.split("."))
-            widget, _ = make_widget(
+            widget, binding = make_widget(
                 self.session,
                 path,
                 subs=subs,
@@ -164,12 +165,13 @@ class SectionView:
                 message=message,
                 placeholder=column.label or "",
             )
+            notices.append(binding.clash)
             if labels and column.label:
                 cells.append(W.VBox([make(W.HTML, value=hint_html(column.label)), widget]))
             else:
                 cells.append(widget)
         grid = self.row(*cells, widths=[c.width for c in fields])
-        return W.VBox([grid, message], layout=W.Layout(margin="0 0 8px 0"))
+        return W.VBox([grid, message, *notices], layout=W.Layout(margin="0 0 8px 0"))
 
     def chart(self, name: str) -> FigureView:
         """An area for one figure, with the DOM class ``nw-chart-<name>``."""

@@ -1,0 +1,139 @@
+"""Editing together in real browsers: clashes at the field, rows by identity, closed pages.
+
+Each page has its own kernel; pages meet through the store (a real SQLite file).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from workbook import model as m
+from workbook.store import PlanStore, example_plan
+
+if TYPE_CHECKING:
+    from conftest import ServedApp
+
+pytestmark = pytest.mark.browser
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".nw-ready", timeout=120_000)
+
+
+def _plan(served_app: ServedApp, plan_id: str) -> str:
+    with PlanStore(served_app.db) as store:
+        store.create(example_plan().model_copy(update={"id": plan_id, "name": plan_id}))
+    return f"{served_app.url}?plan={plan_id}"
+
+
+def _stored(served_app: ServedApp, plan_id: str) -> m.Plan:
+    with PlanStore(served_app.db, read_only=True) as store:
+        return store.load(plan_id).plan
+
+
+def _wait_value(page: Any, selector: str, value: str) -> None:
+    page.wait_for_function(
+        "([sel, want]) => document.querySelector(sel).value === want",
+        arg=[selector, value],
+        timeout=30_000,
+    )
+
+
+def _first_with(pages: list[Any], selector: str, timeout: float = 30.0) -> Any:
+    """The first of ``pages`` on which ``selector`` is visible (a positive wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for pg in pages:
+            if pg.locator(selector).count():
+                return pg
+        pages[0].wait_for_timeout(100)
+    raise AssertionError(f"no page shows {selector}")
+
+
+def _saved(page: Any) -> None:
+    page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
+
+
+def test_the_same_field_edited_on_two_pages_is_decided_at_the_field(
+    served_app: ServedApp, browser: Any, page: Any
+) -> None:
+    url = _plan(served_app, "same-field")
+    other = browser.new_context()
+    try:
+        bo = other.new_page()
+        _open(page, url)
+        _open(bo, url)
+        page.fill("input[placeholder='Your name']", "Ana")
+        bo.fill("input[placeholder='Your name']", "Bo")
+        page.fill(".nw-field-summary textarea", "Ana's summary")
+        bo.fill(".nw-field-summary textarea", "Bo's summary")
+        clashed = _first_with([page, bo], ".nw-clash:visible")  # the later save's page
+        mine, theirs, who = (
+            ("Ana's summary", "Bo's summary", "Bo")
+            if clashed is page
+            else ("Bo's summary", "Ana's summary", "Ana")
+        )
+        text = clashed.locator(".nw-clash:visible").inner_text()
+        assert theirs in text and mine in text and who in text  # both values, and who
+        assert clashed.locator(".nw-dialog:visible").count() == 0  # not in the page header
+        clashed.click(".nw-clash:visible .nw-clash-take")
+        _wait_value(clashed, ".nw-field-summary textarea", theirs)
+        clashed.wait_for_selector(".nw-clash:visible", state="detached", timeout=15_000)
+        _saved(clashed)
+    finally:
+        other.close()
+    with PlanStore(served_app.db, read_only=True) as store:
+        assert store.load("same-field").plan.summary == theirs  # the chosen value
+        history = store.history("same-field")
+        summaries = [store.load("same-field", h.revision).plan.summary for h in history]
+        assert mine in summaries  # the other one stays in history
+
+
+def test_rows_added_and_edited_at_once_both_survive(
+    served_app: ServedApp, browser: Any, page: Any
+) -> None:
+    url = _plan(served_app, "rows-at-once")
+    _open(page, url)
+    role = ".nw-field-team-role input"
+    count = page.locator(role).count()
+    page.fill(role, "Edited on the page")  # the first row's role
+    with PlanStore(served_app.db) as store:  # another page adds a row meanwhile
+        stored = store.load("rows-at-once")
+        plan = stored.plan.model_copy(
+            update={"team": [*stored.plan.team, m.TeamMember(name="Added elsewhere")]}
+        )
+        store.save(plan, base_revision=stored.revision, author="Bo")
+    page.wait_for_function(  # the added row appears, the edit stays
+        "([sel, n]) => document.querySelectorAll(sel).length === n + 1",
+        arg=[role, count],
+        timeout=30_000,
+    )
+    _wait_value(page, role, "Edited on the page")
+    _saved(page)
+    plan = _stored(served_app, "rows-at-once")
+    assert plan.team[0].role == "Edited on the page"
+    assert plan.team[-1].name == "Added elsewhere"
+
+
+def test_a_page_closed_right_after_typing_has_its_edit_stored(
+    served_app: ServedApp, browser: Any
+) -> None:
+    plan_id = "closed-at-once"
+    url = _plan(served_app, plan_id)
+    context = browser.new_context()
+    pg = context.new_page()
+    _open(pg, url)
+    pg.fill(".nw-field-summary textarea", "typed just before closing")
+    pg.close(run_before_unload=True)  # no blur, no wait; the page asks to end its kernel
+    context.close()
+    with PlanStore(served_app.db, read_only=True) as store:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # a positive wait: the save arrives
+            if store.load(plan_id).plan.summary == "typed just before closing":
+                break
+            time.sleep(0.2)
+        assert store.load(plan_id).plan.summary == "typed just before closing"
