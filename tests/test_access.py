@@ -406,30 +406,7 @@ def test_a_closed_page_whose_kernel_keeps_printing_is_freed(
         "        time.sleep(0.5)\n"
         "threading.Thread(target=tick, daemon=True).start()\n"
     )
-    notebook.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {
-                        "cell_type": "code",
-                        "metadata": {},
-                        "source": source,
-                        "outputs": [],
-                        "execution_count": None,
-                    }
-                ],
-                "metadata": {
-                    "kernelspec": {
-                        "name": "python3",
-                        "display_name": "Python 3",
-                        "language": "python",
-                    }
-                },
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        )
-    )
+    _notebook(notebook, source)
     app = start_server(code=serve_code(notebook=notebook, preheat=False))
     me = Client(app, token=token_of(app)).sign_in()
     status, kernel_id = me.page_kernel()
@@ -439,6 +416,68 @@ def test_a_closed_page_whose_kernel_keeps_printing_is_freed(
     ws.recv()  # output flows to the page
     ws.close()
     wait_for(lambda: not me.alive({kernel_id}), 60, "the closed page's kernel was kept")
+
+
+def _notebook(path: Path, source: str) -> Path:
+    cell = {"cell_type": "code", "metadata": {}, "source": source, "outputs": []}
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {
+        "cells": [{**cell, "execution_count": None}],
+        "metadata": {"kernelspec": kernelspec},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+HOG = """
+import threading, time
+import ipywidgets as W
+from workbook.ceiling import guard_memory
+eaten = []
+def eat():
+    time.sleep(8)  # time for the test to connect, as a page does
+    for _ in range(60):
+        eaten.append(b"x" * 20_000_000)
+        time.sleep(0.2)
+threading.Thread(target=eat, daemon=True).start()
+guard_memory(W.HTML("the page"))
+"""
+
+
+def test_a_page_over_its_memory_ceiling_is_told_and_ended(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    from tests.kernel_socket import KernelSocket
+
+    notebook = _notebook(tmp_path / "hog.ipynb", HOG)
+    code = (
+        "from pathlib import Path\n"
+        "from workbook.serve import Timers, serve\n"
+        "serve({port}, db=Path({db!r}), open_browser=False, preheat=False, "
+        f"notebook=Path({str(notebook)!r}), kernel_memory=300_000_000, "
+        "timers=Timers(idle=60, connected_idle=600, unconnected=60, interval=1))\n"
+    )
+    app = start_server(code=code)
+    kernel_id = app.new_page_kernel()
+    sock = KernelSocket(app, kernel_id)
+    try:
+        told = False
+        deadline = time.monotonic() + 60
+        while not told and time.monotonic() < deadline:
+            got = sock.receive(timeout=5)
+            data = (got.content.get("data") or {}) if got else {}
+            state = data.get("state") or {}
+            told = got is not None and got.msg_type == "comm_msg" and state.get("display") == ""
+        assert told, "the page was not told"
+    finally:
+        sock.close()
+    wait_for(lambda: not app.kernel_alive(kernel_id), 60, "the kernel over its ceiling lived on")
+    assert "used more than 300 MB" in app.log()
+    assert app.alive()
+    status, _ = app.get_page()
+    assert status == 200  # the server carries on
 
 
 # --- in a browser ----------------------------------------------------------------------------

@@ -78,6 +78,7 @@ from workbook.access import (
     is_loopback,
     with_host_check,
 )
+from workbook.ceiling import MEMORY_ENV, resident_bytes, set_address_space_limit
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
 
 __all__ = [
@@ -142,6 +143,10 @@ CONNECTED_IDLE_TIMEOUT = 30 * 60
 """Seconds a connected page may stay without sending anything before its kernel is
 freed: an open socket alone does not hold a seat, and kernel output (a workshop timer)
 is not the page's activity."""
+
+KERNEL_MEMORY = 1_500_000_000
+"""Bytes of resident memory a page's kernel may use; ten times what one that has shown
+every section needs. Above it the page is told and its kernel ended; the server goes on."""
 
 REAP_INTERVAL = 5
 """Seconds between two looks for page kernels to free."""
@@ -274,6 +279,19 @@ class KernelCap:
         if seat := self._kernels.get(kernel_id):
             seat.touch()
 
+    def over_memory(self, kernel_id: str, over: bool, grace: float) -> bool:
+        """Record whether ``kernel_id`` is above its memory ceiling; True once it has been
+        for ``grace`` seconds (time for the page to show why it ends)."""
+        seat = self._kernels.get(kernel_id)
+        if seat is None or not over:
+            if seat is not None:
+                seat.over_memory_since = None
+            return False
+        now = time.monotonic()
+        if seat.over_memory_since is None:
+            seat.over_memory_since = now
+        return now - seat.over_memory_since >= grace
+
     def expired(self, manager: Any, timers: Timers, now: float | None = None) -> list[str]:
         """Page kernels to free now: never connected ``timers.unconnected`` seconds after
         their page was sent; closed and quiet for ``timers.idle``; connected but without a
@@ -316,6 +334,7 @@ class _Seat:
     connections: int = 0
     ever_connected: bool = False
     last_activity: float = field(default_factory=time.monotonic)
+    over_memory_since: float | None = None
 
     def touch(self) -> None:
         self.last_activity = time.monotonic()
@@ -576,6 +595,16 @@ class _KernelManager(ServerKernelManager):
         await super()._async_interrupt_kernel()
 
 
+def _kernel_pid(manager: Any, kernel_id: str) -> int | None:
+    """The process id of a local kernel, or None."""
+    try:
+        provisioner = manager.get_kernel(kernel_id).provisioner
+    except Exception:
+        return None
+    pid = getattr(provisioner, "pid", None)
+    return pid if isinstance(pid, int) else None
+
+
 class WorkbookVoila(Voila):
     """Voilà with the handlers above in place of its own, caps on page kernels, the
     ``Host`` check on every route, a plain sign-in page, and the kernel reaper."""
@@ -623,6 +652,12 @@ class WorkbookVoila(Voila):
         help="Seconds after its page was sent that a kernel never connected to is freed.",
     )
     reap_interval = Float(REAP_INTERVAL, config=True, help="Seconds between two reaps.")
+    kernel_memory = Integer(
+        KERNEL_MEMORY,
+        min=0,
+        config=True,
+        help="Bytes of resident memory a page's kernel may use (0: no ceiling).",
+    )
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
@@ -709,10 +744,38 @@ class WorkbookVoila(Voila):
         )
         for kernel_id in cap.expired(self.kernel_manager, timers):
             self.log.info("freeing kernel %s: its page is gone or idle", kernel_id)
-            try:
-                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
-            except Exception:  # already gone, or refusing: the next reap tries again
-                self.log.warning("could not free kernel %s", kernel_id, exc_info=True)
+            await self._end(kernel_id)
+        if self.kernel_memory:
+            for kernel_id in self._over_memory(cap):
+                self.log.warning(
+                    "ending kernel %s: its page used more than %d MB",
+                    kernel_id,
+                    self.kernel_memory // 1_000_000,
+                )
+                await self._end(kernel_id)
+
+    def _over_memory(self, cap: KernelCap) -> list[str]:
+        """Page kernels over the memory ceiling long enough for their page to say so; every
+        kernel also gets its address-space limit the first time it is seen."""
+        limited: set[int] = self.__dict__.setdefault("_limited_pids", set())
+        over = []
+        for kernel_id in list(self.kernel_manager.list_kernel_ids()):
+            pid = _kernel_pid(self.kernel_manager, kernel_id)
+            if pid is None:
+                continue
+            if pid not in limited:
+                limited.add(pid)
+                set_address_space_limit(pid, self.kernel_memory)
+            above = resident_bytes(pid) > self.kernel_memory
+            if cap.over_memory(kernel_id, above, grace=self.reap_interval):
+                over.append(kernel_id)
+        return over
+
+    async def _end(self, kernel_id: str) -> None:
+        try:
+            await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+        except Exception:  # already gone, or refusing: the next reap tries again
+            self.log.warning("could not end kernel %s", kernel_id, exc_info=True)
 
 
 def voila_config(
@@ -729,6 +792,7 @@ def voila_config(
     password_hash: str = "",
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
+    kernel_memory: int = KERNEL_MEMORY,
 ) -> Config:
     """The traitlets configuration under which :func:`serve` runs Voilà.
 
@@ -770,6 +834,7 @@ def voila_config(
     w.connected_idle_timeout = timers.connected_idle
     w.unconnected_timeout = timers.unconnected
     w.reap_interval = timers.interval
+    w.kernel_memory = kernel_memory
 
     v = c.VoilaConfiguration
     v.template = TEMPLATE
@@ -819,6 +884,7 @@ def serve(
     password_hash: str = "",
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
+    kernel_memory: int = KERNEL_MEMORY,
 ) -> None:
     """Run the app in Voilà until interrupted (Ctrl-C or SIGTERM stop it and its kernels).
 
@@ -832,7 +898,8 @@ def serve(
 
     On any address but loopback visitors sign in (see :func:`voila_config`) unless
     ``sign_in`` is False; ``allow_hosts`` are further names this server answers to.
-    ``timers`` shortens or lengthens when page kernels are freed.
+    ``timers`` shortens or lengthens when page kernels are freed. A page kernel whose
+    resident memory passes ``kernel_memory`` bytes is ended (its page says why first).
     """
     db = Path(db).expanduser().resolve()
     notebook = (notebook or app_notebook_path()).resolve()
@@ -844,6 +911,10 @@ def serve(
     # Kernels inherit the server's environment, preheated ones included.
     os.environ[DB_ENV] = str(db)
     os.environ[SERVE_IP_ENV] = ip
+    if kernel_memory:
+        os.environ[MEMORY_ENV] = str(kernel_memory)
+    else:
+        os.environ.pop(MEMORY_ENV, None)
     if read_only:
         os.environ[READ_ONLY_ENV] = "1"
     else:
@@ -873,6 +944,7 @@ def serve(
         password_hash=password_hash,
         allow_hosts=allow_hosts,
         timers=timers,
+        kernel_memory=kernel_memory,
     )
     app = WorkbookVoila(config=config)
     app.initialize(argv=[])

@@ -20,6 +20,7 @@ import ipywidgets as W
 from pydantic import ValidationError
 
 from workbook.analysis.completion import completion
+from workbook.ceiling import guard_memory
 from workbook.content import SectionContent, load_content
 from workbook.errors import PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
@@ -587,11 +588,12 @@ def launch(
     _wait_for_request()
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
     if "join" in query:
-        return participant_page(app, query["join"][0], (query.get("name") or [None])[0])
+        page = participant_page(app, query["join"][0], (query.get("name") or [None])[0])
+        return guard_memory(page)
     plan = plan or (query.get("plan") or [None])[0]
     section = section or (query.get("section") or [None])[0]
     app.start(plan=plan, section=section)
-    return app.widget
+    return guard_memory(app.widget)  # served: the page is told if it outgrows its memory
 
 
 def _wait_for_request() -> None:
