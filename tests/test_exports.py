@@ -120,6 +120,9 @@ def test_xlsx_sheets_read_like_a_report(book):
         headers = [c.value for c in sheet[1]]
         assert all(h and "_" not in h and h[0].isupper() for h in headers), (sheet.title, headers)
         assert "Id" not in headers and not any(h.endswith(" id") for h in headers)
+        assert len(set(headers)) == len(headers) and not any(
+            "(" in h and "label" in h for h in headers
+        )
         assert all(c.font.bold for c in sheet[1])
         for column in sheet.iter_cols():
             letter = column[0].column_letter

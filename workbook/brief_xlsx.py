@@ -77,7 +77,9 @@ SHEETS: dict[str, SheetSpec] = {
     "strengths": SheetSpec("Our strengths", {"text": "Strength"}),
     "priorities": SheetSpec("Priorities", {"text": "Priority"}),
     "contributions": SheetSpec("Contributions"),
-    "objectives_served": SheetSpec("Objectives served", {"title": "Objective"}),
+    "objectives_served": SheetSpec(
+        "Objectives served", {"title": "Objective", "strength": "Strength (0-3)"}
+    ),
     "justifications": SheetSpec("Why strategic", {"text": "Reason given"}),
     "anticipated_moves": SheetSpec(
         "Anticipated moves", {"actor_kind": "Actor is"}, {"likelihood": "percent"}
@@ -135,7 +137,10 @@ SHEETS: dict[str, SheetSpec] = {
     ),
     "agenda": SheetSpec("Workshop agenda"),
     "parking_lot": SheetSpec("Parking lot", {"text": "Question"}),
-    "fit": SheetSpec("Strategic fit", {"strength_label": "Strength", "score": "Score (of 100)"}),
+    "fit": SheetSpec(
+        "Strategic fit",
+        {"strength": "Strength (0-3)", "strength_label": "Strength", "score": "Score (of 100)"},
+    ),
     "fit_flags": SheetSpec("Strategic fit checks"),
     "coverage": SheetSpec("Pains and differentiators", {"answers": "Answers it"}),
     "value_per_year": SheetSpec(
@@ -203,14 +208,13 @@ def readable_frame(
         values = list(frame[column])
         if column == "id":
             continue
-        base = column[:-3] if column.endswith("_id") else None
-        if base is not None and (base in columns or _named_alongside(base, columns)):
+        column_name = column[:-3] if column.endswith("_id") else column
+        if column_name != column and (
+            column_name in columns or _named_alongside(column_name, columns)
+        ):
             continue  # the name sits next to it
-        if base is not None or column in ("answers", "lead_drivers"):
+        if column_name != column or _holds_ids(values, names):
             values = [_names(v, names) for v in values]
-            column_name = base or column
-        else:
-            column_name = column
         header = spec.headers.get(column_name) or HEADERS.get(column_name) or humanize(column_name)
         if header in out:
             header = f"{header} ({humanize(column)})"
@@ -234,6 +238,20 @@ def readable_frame(
 def _named_alongside(base: str, columns: Sequence[str]) -> bool:
     """Whether a column next to ``base``_id already carries its name."""
     return base in ("objective",) and "title" in columns
+
+
+def _holds_ids(values: Sequence[Any], names: dict[str, str]) -> bool:
+    """Whether a column holds row ids (alone or in lists), such as a differentiator's pains."""
+    seen = False
+    for value in values:
+        items = value if isinstance(value, list | tuple | set) else [value]
+        for item in items:
+            if item is None or (isinstance(item, float) and math.isnan(item)):
+                continue
+            if not isinstance(item, str) or item not in names:
+                return False
+            seen = True
+    return seen
 
 
 def _names(value: Any, names: dict[str, str]) -> Any:
