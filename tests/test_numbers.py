@@ -660,3 +660,31 @@ def test_a_section_shows_the_checks_that_concern_it(tmp_path):
         assert "gives 576" in view.checks.value and "Fix: the quantity" in view.checks.value
         app.show("concessions")
         assert app.views["concessions"].checks.value == ""
+
+
+def test_the_ledger_view_says_what_the_figures_say(tmp_path):
+    from tests.helpers import ManualScheduler
+    from workbook.store import PlanStore
+    from workbook.ui.app import WorkbookApp
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start()
+        app.show("ledger")
+        view = app.views["ledger"]
+        log = m.Ledger(entries=[entry(1, "given", 18, 25), entry(2, "received", 82, 20)])
+        app.session.set(("ledger",), log)
+        words = re.sub(r"<[^>]+>", "", view.balance_text.value)
+        figures = [float(x.replace(",", "")) for x in re.findall(r"EUR ([\d,]+)", words)]
+        balance = ledger_balance(app.session.plan.ledger)
+        assert (
+            figures
+            == [
+                balance.given_to_them,
+                balance.given_cost,
+                balance.received_to_us,
+                balance.received_cost,
+            ]
+            == [25, 18, 82, 20]
+        )
+        assert "worth EUR 82 to us" in words and "18 %" not in words

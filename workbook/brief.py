@@ -470,7 +470,9 @@ def _checks(plan: Plan, _ctx: BriefContext) -> Part:
 
     found = consistency_checks(plan)
     if not found:
-        return Part("Check before the meeting", [Para("The plan's figures agree with each other.")])
+        return Part(
+            "Check before the meeting", [], [Para("The plan's figures agree with each other.")]
+        )
     return Part("Check before the meeting", [Warnings([c.text for c in found])])
 
 

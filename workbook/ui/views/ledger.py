@@ -7,13 +7,13 @@ from collections.abc import Sequence
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.analysis.ledger import ledger_flags, ledger_status
+from workbook.analysis.ledger import ledger_balance, ledger_flags, ledger_status
 from workbook.charts.concessions import ledger_chart
 from workbook.ui.forms import ChoiceList, Column
 from workbook.ui.session import Subscriptions
-from workbook.ui.style import flags_html, verdict_html
+from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
-from workbook.ui.views.concessions import VARIABLES
+from workbook.ui.views.concessions import OPTIONS, VARIABLES
 
 
 def given_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
@@ -33,6 +33,8 @@ class View(SectionView):
         self.alert = W.HTML()
         self.alert.add_class("nw-ledger-alert")
         self.balance = self.chart("ledger")
+        self.balance_text = W.HTML()
+        self.balance_text.add_class("nw-ledger-balance")
         self.flags = W.HTML()
         self.on_change(("ledger",), self._refresh)
         self.on_change(("concessions", "variables"), self._refresh)
@@ -60,7 +62,7 @@ class View(SectionView):
                     Column("answers", width="2fr", choices=GIVEN),
                 ],
             ),
-            self.panel(self.balance),
+            self.panel(self.balance_text, self.balance),
             self.heading("Alerts"),
             self.flags,
             *self.custom_questions(),
@@ -73,6 +75,8 @@ class View(SectionView):
             [
                 Column("answers", label="Answers", width="1.2fr", choices=GIVEN),
                 Column("variable_id", label="Variable moved", choices=VARIABLES),
+                Column("from_option_id", label="From option", choices=OPTIONS),
+                Column("to_option_id", label="To option", choices=OPTIONS),
                 Column("note", label="Note", width="2fr"),
             ],
         )
@@ -91,6 +95,9 @@ class View(SectionView):
             self.alert.value = verdict_html("Every concession we gave has been answered.", True)
         else:
             self.alert.value = ""
+        self.balance_text.value = hint_html(
+            ledger_balance(plan.ledger).sentence(plan.currency), size="13px"
+        )
         self.balance.show(
             ledger_chart(status, plan.currency) if len(status) else None,
             "Log concessions as they happen to see the running balance.",
