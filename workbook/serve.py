@@ -44,6 +44,7 @@ What the configuration in :func:`voila_config` guarantees, and why:
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import os
@@ -669,11 +670,18 @@ class WorkbookVoila(Voila):
         self._handle_signal_stop(sig, frame)
 
     def stop(self) -> None:
-        """Shut every kernel down; one still starting is left to end with its server."""
+        """Shut every kernel down, once those still starting have started."""
+        loop = getattr(getattr(self, "ioloop", None), "asyncio_loop", None)
+        if loop is not None and not loop.is_running():  # their futures live on that loop
+            loop.run_until_complete(self._kernels_started())
         try:
             super().stop()
-        except web.HTTPError as exc:  # jupyter_server has not registered it yet
+        except web.HTTPError as exc:  # one started after the wait: it ends with its server
             self.log.info("a kernel still starting ends with the server (%s)", exc.log_message)
+
+    async def _kernels_started(self) -> None:
+        pending = getattr(self.kernel_manager, "_pending_kernels", {})
+        await asyncio.gather(*pending.values(), return_exceptions=True)
 
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())

@@ -1,10 +1,13 @@
 """The workshop mode: the facilitator's panel, the projector, and the participant view.
 
-The facilitator's panel lives inside the app (the "Workshop" button): the agenda with a
-timer per section, the parking lot, and a live session that participants join with a
-short code. The projector shows the current agenda item, its question and, once revealed,
-the team's answers in large type. Participants open the app with ``?join=CODE&name=NAME``
-and see only their own answers until the facilitator reveals the team's.
+The facilitator's panel lives inside the app (the "Workshop" button), in the order of use:
+the agenda, the live session that participants join with a short code (its address in
+large type with a QR code, the one the room can reach), the timer that runs through the
+agenda, the questions, the answers and the parking lot. The projector shows the current
+agenda item, its question and, once revealed, the team's answers in large type.
+Participants scan the code, type it under "Join a workshop" on the start page, or open
+``?join=CODE&name=NAME``; they answer one move at a time and see only their own answers
+until the facilitator reveals the team's.
 
 Everything is kept in the store: a page that reloads finds its session, its clock and its
 answers again. Both sides poll the store on the kernel's event loop, once a second, with
