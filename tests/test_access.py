@@ -317,6 +317,19 @@ def test_no_sign_in_on_network_needs_its_flag_and_warns(start_server: StartServe
     assert status == 200
 
 
+def test_no_sign_in_and_a_password_contradict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbook.cli import main
+
+    file = tmp_path / "hash"
+    file.write_text(hash_password("x"))
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--no-sign-in-on-network", "--password-file", str(file)])
+    assert exited.value.code == 2
+    assert "contradict" in capsys.readouterr().err
+
+
 def test_foreign_host_header_on_a_network_address_is_refused(network_app: ServedApp) -> None:
     client = Client(network_app, token=token_of(network_app))
     port = network_app.host.split(":")[1]

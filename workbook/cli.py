@@ -186,7 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "no_sign_in_on_network", False) and args.password_file is not None:
+        parser.error("--no-sign-in-on-network and --password-file contradict each other")
     try:
         return _run(args)
     except KeyboardInterrupt:  # a second Ctrl-C, or one while the server was starting
