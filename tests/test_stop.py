@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import _free_port
 
+pytestmark = pytest.mark.served
+
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(480):
