@@ -98,6 +98,10 @@ CLIPPED = """() => {
     if (visible(el) && el.scrollWidth > el.clientWidth + 1)
       out.push(['button', el.textContent.trim(), el.scrollWidth, el.clientWidth]);
   }
+  for (const el of document.querySelectorAll('.nw-app select[multiple]')) {
+    if (visible(el) && el.scrollWidth > el.clientWidth + 1)
+      out.push(['list', el.value, el.scrollWidth, el.clientWidth]);
+  }
   const picker = document.querySelector('.nw-plan-picker select');
   if (picker.scrollWidth > picker.clientWidth + 1) out.push(['picker', picker.value]);
   for (const el of document.querySelectorAll('.nw-app input, .nw-app select, .nw-app textarea')) {

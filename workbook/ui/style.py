@@ -127,6 +127,10 @@ STYLESHEET = """
 }
 .nw-app .widget-text, .nw-app .widget-gridbox { overflow: visible; }
 
+/* A list of choices shows each choice whole, on as many lines as it needs. */
+.nw-app select[multiple] { field-sizing: content; max-height: 14lh; overflow-x: hidden; }
+.nw-app select[multiple] option { white-space: normal; overflow-wrap: anywhere; }
+
 /* The plan picker is as wide as the plan's name. */
 .nw-app .nw-plan-picker { width: auto; max-width: 100%; }
 .nw-app .nw-plan-picker select { field-sizing: content; max-width: 100%; }
