@@ -126,7 +126,7 @@ def test_a_new_estimate_typed_left_to_right_is_kept_and_changes_the_quadrant(ser
         type_range(page, "retaliation-probability", ("0.1", "0.2", "0.3"), nth)
         type_range(page, "retaliation-damage", ("10k", "20k", "30k"), nth)
     after = wait_chart_change(page, "quadrant", before)
-    assert len(after[0]["x"]) == len(before[0]["x"]) + 1
+    assert len(after) == len(before) + 1  # one bubble per move
     assert page.locator(":text('must not be above')").count() == 0
     assert page.locator(".nw-not-analysed").count() == 0
     page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
@@ -175,3 +175,26 @@ def test_ten_pages_opened_at_once_all_show_the_app(start_server, browser):
     finally:
         for page in pages:
             page.context.close()
+
+
+def test_a_new_plan_shows_grey_notes_instead_of_empty_charts(served_app, page):
+    open_app(page, served_app.url)
+    page.click(".nw-new")
+    page.fill(".nw-new-name input", "Empty charts deal")
+    page.fill(".nw-new-counterpart input", "Acme Freight")
+    page.click(".nw-dialog-create")
+    page.wait_for_function(
+        "() => document.querySelector('.nw-plan-picker select').selectedOptions[0]"
+        ".value.includes('Empty charts deal')",
+        timeout=30_000,
+    )
+    for section, chart, words in [
+        ("scenarios", "quadrant", "Finish one estimate"),
+        ("scenarios", "disagreement", "two or more people"),
+        ("concessions", "zopa", "opening, target and walk-away"),
+        ("relationship", "balance", "what each side contributes"),
+    ]:
+        page.click(f".nw-nav-{section}")
+        note = page.wait_for_selector(f".nw-chart-{chart} :text('{words}')", timeout=60_000)
+        assert note.evaluate("el => getComputedStyle(el).color") == "rgb(95, 107, 122)"
+        assert page.locator(f".nw-chart-{chart} .js-plotly-plot").count() == 0

@@ -26,7 +26,7 @@ def view_of(app):
 def test_results_are_shown_for_the_example(app):
     view = view_of(app)
     assert "Least regret" in view.highlights.value
-    assert len(view.quadrant.figure.data[0].x) == 4
+    assert len(view.quadrant.figure.data) == 4
     assert "★" in view.payoff.value
     assert view.spread.figure is not None
 
@@ -57,7 +57,7 @@ def test_a_new_move_is_listed_as_waiting_while_the_others_are_analysed(app):
     view = view_of(app)
     add_move(app, "Offer a fleet-wide price lock")
     assert view.problem.value == ""
-    assert len(view.quadrant.figure.data[0].x) == 4  # the four estimated moves
+    assert len(view.quadrant.figure.data) == 4  # the four estimated moves
     assert "Offer a fleet-wide price lock: no estimate yet" in view.missing.value
     assert "Least regret" in view.highlights.value
 
@@ -85,7 +85,7 @@ def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, orde
         "likely": 200_000,
         "high": 300_000,
     }
-    assert len(view.quadrant.figure.data[0].x) == 4  # still unfinished: left out
+    assert len(view.quadrant.figure.data) == 4  # still unfinished: left out
     assert "Jonas Berg&#x27;s estimate is unfinished" in view.missing.value
     paths = [
         ("cooperation_probability", ("0.2", "0.5", "0.8")),
@@ -99,7 +99,7 @@ def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, orde
         type_range(range_row(view.editor, (*base, *where)), *texts, order=order)
     assert app.session.plan.scenarios.moves[-1].estimates[0].finished
     assert find(view.editor, "nw-estimate-status").value == ""
-    assert len(view.quadrant.figure.data[0].x) == 5
+    assert len(view.quadrant.figure.data) == 5
     assert view.missing.value == ""
 
 

@@ -71,7 +71,8 @@ def styled(figure: go.Figure, *, title: str, height: int = 320, **layout: Any) -
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "template": "workbook",
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 48, "b": 36},
+        # room on the right for the last tick label, which is centred on the plot's edge
+        "margin": {"l": 10, "r": 32, "t": 48, "b": 36},
         "legend": {
             "orientation": "h",
             "yref": "container",

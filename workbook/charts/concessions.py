@@ -218,6 +218,7 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
                 y=status["given_to_them"],
                 mode="lines+markers",
                 name="we gave (worth to them)",
+                cliponaxis=False,
                 line={"color": PALETTE["ours"], "width": 2},
                 marker={"size": 10, "color": colors},
                 text=text,
@@ -228,6 +229,7 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
                 y=status["received_total"],
                 mode="lines+markers",
                 name="we received (worth to us)",
+                cliponaxis=False,
                 line={"color": PALETTE["theirs"], "width": 2},
                 marker={"size": 10},
                 text=text,
@@ -235,11 +237,18 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
             ),
         ]
     )
+    highest = max(float(status["given_to_them"].max()), float(status["received_total"].max()))
     return styled(
         figure,
         title="Running totals: what each side has received",
         height=300,
-        xaxis={"title": "concession", "dtick": 1},
-        yaxis={"title": currency, "tickformat": ",.0f", "rangemode": "tozero"},
+        # one tick per concession, half a step of room at each end; markers at zero or at
+        # the top are drawn whole (a single entry is no longer a dot on the frame)
+        xaxis={"title": "concession", "tickvals": x, "range": [0.5, len(x) + 0.5]},
+        yaxis={
+            "title": currency,
+            "tickformat": ",.0f",
+            "range": [0, 1.15 * max(highest, 1.0)],
+        },
         legend={"orientation": "h", "y": -0.3},
     )

@@ -6,12 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from workbook.analysis.relationship import Balance
-from workbook.charts import PALETTE, add_band, safe, styled
+from workbook.charts import PALETTE, add_band, safe, shorten, styled
 
 
 def stakeholder_map(players: pd.DataFrame) -> go.Figure:
-    """Key players by stance (x) and influence (y); bubble size is our relationship."""
-    players = players.assign(x=_spread(players["stance"], players["influence"]))
+    """Key players by stance (x) and influence (y); bubble size is our relationship.
+
+    Players who share a spot are set side by side, their names alternately above and below
+    their bubbles, so that names do not print over each other.
+    """
+    x, where, room = _spread(players["stance"], players["influence"])
+    players = players.assign(x=x, where=where, room=room)
     figure = go.Figure()
     for side, color, name in (
         ("ours", PALETTE["ours"], "Our side"),
@@ -24,48 +29,58 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
                 y=part["influence"],
                 mode="markers+text",
                 name=name,
-                text=[safe(n) for n in part["name"]],
-                textposition="top center",
+                text=[shorten(n, r) for n, r in zip(part["name"], part["room"], strict=True)],
+                textposition=list(part["where"]),
+                cliponaxis=False,
                 marker={
-                    "size": 10 + 7 * part["relationship"],
+                    "size": 10 + 5 * part["relationship"],
                     "color": color,
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "white"},
                 },
                 customdata=[
-                    [safe(r), safe(o), k]
-                    for r, o, k in zip(
-                        part["role"], part["owner"], part["relationship"], strict=True
+                    [safe(n), safe(r), safe(o), k]
+                    for n, r, o, k in zip(
+                        part["name"], part["role"], part["owner"], part["relationship"], strict=True
                     )
                 ],
-                hovertemplate="%{text}<br>%{customdata[0]}<br>relationship %{customdata[2]}/5, "
-                "owner %{customdata[1]}<extra></extra>",
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>relationship "
+                "%{customdata[3]}/5, owner %{customdata[2]}<extra></extra>",
             )
         )
     figure.add_vline(x=0, line_color=PALETTE["grid"])
     return styled(
         figure,
         title="Key players: stance and influence",
-        height=380,
+        height=420,
         xaxis={
             "range": [-2.6, 2.6],
             "tickvals": [-2, -1, 0, 1, 2],
             "title": "stance",
             "ticktext": ["opposed", "sceptical", "neutral", "supportive", "champion"],
         },
-        yaxis={"range": [0.4, 5.8], "tickvals": [1, 2, 3, 4, 5], "title": "influence"},
+        yaxis={"range": [0.3, 5.7], "tickvals": [1, 2, 3, 4, 5], "title": "influence"},
     )
 
 
-def _spread(x: pd.Series, y: pd.Series, step: float = 0.22) -> list[float]:
-    """x positions nudged apart where several players share one spot on the map."""
-    seen: dict[tuple[float, float], int] = {}
-    out = []
-    for a, b in zip(x, y, strict=True):
-        n = seen.get((a, b), 0)
-        seen[(a, b)] = n + 1
-        out.append(a + step * ((n + 1) // 2) * (1 if n % 2 else -1))
-    return out
+def _spread(x: pd.Series, y: pd.Series) -> tuple[list[float], list[str], list[int]]:
+    """Where each player goes when several share a spot, and room for their names.
+
+    A spot's players are set side by side; their names go above and below their bubbles in
+    turn, so that neighbours' names never meet, and are shortened when three or more share
+    the spot. Returns x positions, text positions and the characters each name may use.
+    """
+    spots: dict[tuple[float, float], list[int]] = {}
+    for i, spot in enumerate(zip(x, y, strict=True)):
+        spots.setdefault(spot, []).append(i)
+    xs, where, room = [0.0] * len(x), ["top center"] * len(x), [22] * len(x)
+    for (a, _b), members in spots.items():
+        width = 0.36 if len(members) < 3 else 0.5
+        for k, i in enumerate(members):
+            xs[i] = a + width * (k - (len(members) - 1) / 2)
+            where[i] = "top center" if k % 2 == 0 else "bottom center"
+            room[i] = 22 if len(members) < 3 else 13
+    return xs, where, room
 
 
 def balance_chart(balance: Balance, fair_share: float) -> go.Figure:

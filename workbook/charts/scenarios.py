@@ -17,58 +17,79 @@ QUANTITY_NAMES = {
 
 
 def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
-    """Expected retaliation (x) against expected cooperation (y); bubble size is the gain."""
+    """Expected retaliation (x) against expected cooperation (y); bubble size is the gain.
+
+    Each bubble carries its move's number and the legend names the moves, so that names
+    never collide with each other nor run off the plot; the quadrants are captioned outside
+    the plotting area.
+    """
     gains = expected["gain"].abs()
-    scale = 48 / max(float(gains.max()), 1.0)
-    colors = [PALETTE["good"] if g >= 0 else PALETTE["bad"] for g in expected["gain"]]
-    figure = go.Figure(
-        go.Scatter(
-            x=expected["retaliation"],
-            y=expected["cooperation"],
-            mode="markers+text",
-            text=[shorten(m, 34) for m in expected["move"]],
-            textposition="top center",
-            marker={
-                "size": [12 + g * scale for g in gains],
-                "color": colors,
-                "opacity": 0.7,
-                "line": {"width": 1, "color": "white"},
-            },
-            customdata=list(zip(expected["gain"], expected["net"], strict=True)),
-            hovertemplate="%{text}<br>retaliation %{x:,.0f} · cooperation %{y:,.0f}<br>"
-            "gain %{customdata[0]:,.0f} · net %{customdata[1]:,.0f}<extra></extra>",
+    scale = 40 / max(float(gains.max()), 1.0)
+    figure = go.Figure()
+    for number, row in enumerate(expected.itertuples(index=False), start=1):
+        color = PALETTE["good"] if row.gain >= 0 else PALETTE["bad"]
+        figure.add_trace(
+            go.Scatter(
+                x=[row.retaliation],
+                y=[row.cooperation],
+                mode="markers+text",
+                name=f"{number} · {shorten(row.move, 60)}",
+                text=[str(number)],
+                textposition="middle center",
+                textfont={"color": "white", "size": 12},
+                cliponaxis=False,
+                marker={
+                    "size": 22 + abs(row.gain) * scale,
+                    "color": color,
+                    "opacity": 0.8,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=[[safe(row.move), row.gain, row.net]],
+                hovertemplate="%{customdata[0]}<br>retaliation %{x:,.0f} · cooperation "
+                "%{y:,.0f}<br>gain %{customdata[1]:,.0f} · net %{customdata[2]:,.0f}"
+                "<extra></extra>",
+            )
         )
-    )
-    x_top = float(expected["retaliation"].max()) * 1.3 or 1.0
-    y_top = float(expected["cooperation"].max()) * 1.2 or 1.0
+    x_top = float(expected["retaliation"].max()) * 1.25 or 1.0
+    y_top = float(expected["cooperation"].max()) * 1.25 or 1.0
     x_mid = float(expected["retaliation"].median())
     y_mid = float(expected["cooperation"].median())
     figure.add_vline(x=x_mid, line_dash="dot", line_color=PALETTE["neutral"])
     figure.add_hline(y=y_mid, line_dash="dot", line_color=PALETTE["neutral"])
-    for x, y, text, anchor in (
-        (0, 1, "cooperation, little retaliation", "left"),
-        (1, 1, "cooperation, but provokes them", "right"),
-        (1, 0, "provokes them, little cooperation", "right"),
+    grey, ink = PALETTE["neutral"], PALETTE["ink"]
+    for x, y, text, xanchor, yanchor, shift, size, color in (
+        (0, 1, "↖ cooperation, little retaliation", "left", "bottom", 2, 11, grey),
+        (1, 1, "cooperation, but provokes them ↗", "right", "bottom", 2, 11, grey),
+        (1, 0, "provokes them, little cooperation ↘", "right", "top", -26, 11, grey),
+        # the x axis title sits left, so that the caption on its right never covers it
+        (0, 0, f"expected retaliation damage ({safe(currency)})", "left", "top", -26, 13, ink),
     ):
         figure.add_annotation(
             xref="paper",
             yref="paper",
             x=x,
             y=y,
+            yshift=shift,
             text=text,
             showarrow=False,
-            xanchor=anchor,
-            font={"size": 11, "color": PALETTE["neutral"]},
+            xanchor=xanchor,
+            yanchor=yanchor,
+            font={"size": size, "color": color},
         )
     return styled(
         figure,
         title="Retaliation against cooperation (bubble: direct gain)",
-        height=420,
-        xaxis={
-            "title": f"expected retaliation damage ({safe(currency)})",
-            "tickformat": ",.0f",
-            "range": [0, x_top],
+        height=440 + 22 * len(expected),
+        margin={"t": 70, "b": 60},
+        showlegend=True,
+        legend={
+            "orientation": "v",
+            "itemsizing": "constant",
+            "yref": "paper",
+            "y": -0.16,
+            "yanchor": "top",
         },
+        xaxis={"tickformat": ",.0f", "range": [0, x_top]},
         yaxis={
             "title": f"expected cooperation value ({safe(currency)})",
             "tickformat": ",.0f",
@@ -142,44 +163,58 @@ def _value(quantity: str, value: float) -> str:
 
 
 def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> go.Figure:
-    """The estimates the team disagrees on most, widest first, with who holds the extremes."""
-    top = spread.head(limit).iloc[::-1]
-    labels = [
-        shorten(f"{m} · {QUANTITY_NAMES.get(q, q)}" + (f" · {c}" if c else ""), 64)
-        for m, q, c in zip(top["move"], top["quantity"], top["competitor"], strict=True)
-    ]
-    extremes = [
-        f"{safe(lo)} {_value(q, lo_v)} ↔ {safe(hi)} {_value(q, hi_v)}"
-        for q, lo, lo_v, hi, hi_v in zip(
-            top["quantity"],
-            top["lowest"],
-            top["lowest_mean"],
-            top["highest"],
-            top["highest_mean"],
-            strict=True,
+    """The estimates the team disagrees on most, widest first, with who holds the extremes.
+
+    Each bar is captioned on its own line above it, across the whole width, so that long move
+    names and the two extremes never collide with the bars or run off the plot.
+    """
+    top = spread.head(limit).iloc[::-1].reset_index(drop=True)
+    rows = list(range(len(top)))
+    captions, hovers = [], []
+    for row in top.itertuples():
+        what = QUANTITY_NAMES.get(row.quantity, row.quantity)
+        what += f" · {shorten(row.competitor, 20)}" if row.competitor else ""
+        low = f"{shorten(row.lowest, 22)} {_value(row.quantity, row.lowest_mean)}"
+        high = f"{shorten(row.highest, 22)} {_value(row.quantity, row.highest_mean)}"
+        captions.append(
+            f"<b>{shorten(row.move, 36)}</b> · {what}<br>"
+            f"<span style='color:{PALETTE['neutral']}'>{low} ↔ {high}</span>"
         )
-    ]
+        hovers.append(f"{safe(row.move)} · {what}<br>{low} ↔ {high}")
     figure = go.Figure(
         go.Bar(
             x=top["spread"],
-            y=labels,
+            y=rows,
             orientation="h",
-            text=extremes,
-            textposition="auto",
+            width=0.34,
             marker_color=[
                 PALETTE["warn"] if s >= 0.25 else PALETTE["neutral"] for s in top["spread"]
             ],
-            hovertemplate="%{y}<br>%{text}<br>spread %{x:.0%}<extra></extra>",
+            customdata=hovers,
+            hovertemplate="%{customdata}<br>spread %{x:.0%}<extra></extra>",
         )
     )
+    for y, caption in zip(rows, captions, strict=True):
+        figure.add_annotation(
+            x=0,
+            xref="paper",
+            y=y,
+            yshift=13,
+            text=caption,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            font={"size": 12},
+        )
     return styled(
         figure,
         title="Where the team disagrees most: discuss these first",
-        height=130 + 40 * max(len(top), 1),
+        height=110 + 70 * max(len(top), 1),
         xaxis={
-            "title": "spread (share of the range the estimates cover)",
+            "title": "how far apart the estimates are",
             "tickformat": ".0%",
-            "rangemode": "tozero",
+            "range": [0, 1],
         },
-        yaxis=categories(labels),
+        yaxis={"visible": False, "range": [-0.5, len(top) - 0.1]},
     )
