@@ -1091,7 +1091,7 @@ class RowTable(W.VBox):
         grid = W.GridBox(
             cells,
             layout=W.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(125px, 1fr))",
+                grid_template_columns="repeat(auto-fill, minmax(145px, 1fr))",
                 grid_gap="2px 8px",
                 width="100%",
             ),
