@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import ipywidgets as W
 import pytest
 
@@ -298,3 +300,41 @@ def test_section_app_shows_one_section_of_the_chosen_plan(store, tmp_path):
     assert bound(box, ("strategy", "compete_where")).widget.value
     with pytest.raises(Exception, match="no section 'nope'"):
         section_app("nope", db=store.path)
+
+
+def test_leaving_a_field_or_the_page_saves_at_once(store):
+    app = WorkbookApp(store, scheduler=ManualScheduler(), author="ana").start(plan=PLAN)
+    bound(app.widget, ("summary",)).widget.value = "typed, then the page was hidden"
+    assert store.load(PLAN).plan.summary != "typed, then the page was hidden"
+    app.guard._message(app.guard, {"kind": "flush"}, [])  # what the page sends
+    assert store.load(PLAN).plan.summary == "typed, then the page was hidden"
+
+
+def test_edits_kept_in_the_browser_are_offered_and_merged_onto_the_latest(store):
+    from workbook.ui.guard import parse_kept
+
+    app = WorkbookApp(store, scheduler=ManualScheduler(), author="ana").start(plan=PLAN)
+    base = store.load(PLAN)
+    other = base.plan.model_copy(update={"counterpart": "Saved meanwhile"})
+    store.save(other, base_revision=base.revision, author="bo")
+    text = json.dumps(
+        {
+            "base": base.revision,
+            "at": "2026-11-29T10:00:00Z",
+            "edits": {"summary": "typed offline", "deal_value": "4,000,000", "nope.3": "x"},
+        }
+    )
+    app.guard._message(app.guard, {"kind": "kept", "plan_id": PLAN, "text": text}, [])
+    assert "were kept in this browser" in app.dialog.children[0].value
+    find(app.widget, "nw-dialog-restore").click()
+    latest = store.load(PLAN).plan
+    assert (latest.summary, latest.deal_value, latest.counterpart) == (
+        "typed offline",
+        4_000_000,
+        "Saved meanwhile",
+    )
+    assert "Restored 2 of 3" in app.status_text
+    assert bound(app.widget, ("summary",)).widget.value == "typed offline"
+    assert parse_kept("not json") is None
+    assert parse_kept(json.dumps({"base": "1", "edits": {"a": "b"}})) is None
+    assert parse_kept(json.dumps({"base": 1, "edits": {"a": 5}})) is None

@@ -37,7 +37,7 @@ def _stored(served_app: ServedApp, plan_id: str) -> m.Plan:
 
 def _wait_value(page: Any, selector: str, value: str) -> None:
     page.wait_for_function(
-        "([sel, want]) => document.querySelector(sel).value === want",
+        "([sel, want]) => (document.querySelector(sel) || {}).value === want",
         arg=[selector, value],
         timeout=30_000,
     )
@@ -137,3 +137,59 @@ def test_a_page_closed_right_after_typing_has_its_edit_stored(
                 break
             time.sleep(0.2)
         assert store.load(plan_id).plan.summary == "typed just before closing"
+
+
+def test_a_page_whose_server_stopped_keeps_the_edit_and_offers_it_after_a_restart(
+    start_server: Any, browser: Any, tmp_path: Any
+) -> None:
+    from tests.conftest import _stop
+
+    db = tmp_path / "plans.sqlite"
+    with PlanStore(db) as store:
+        store.create(example_plan().model_copy(update={"id": "offline", "name": "Offline"}))
+    first = start_server(db=db)
+    url = f"{first.url}?plan=offline"
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        _open(pg, url)
+        _stop(first)  # the server goes away mid-edit
+        pg.wait_for_selector(".nw-offline", state="visible", timeout=30_000)  # said at once
+        pg.fill(".nw-field-summary textarea", "typed after the server went")
+        second = _restart(first, tmp_path)  # same address: the same browser storage
+        _open(pg, url)
+        pg.wait_for_selector(".nw-dialog-restore", timeout=30_000)
+        pg.click(".nw-dialog-restore")
+        _wait_value(pg, ".nw-field-summary textarea", "typed after the server went")
+        _saved(pg)
+        assert _stored_at(db, "offline").summary == "typed after the server went"
+    finally:
+        context.close()
+        if "second" in locals():
+            _stop(second)
+
+
+def _restart(app: Any, workdir: Any) -> Any:
+    """The server started again on the same port and database as ``app``."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import START_TIMEOUT, ServedApp, _wait_until_answering
+
+    port = app.url.rsplit(":", 1)[1].strip("/")
+    cmd = [sys.executable, "-m", "workbook.cli", "serve", "--port", port, "--db", str(app.db)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEGOTIATION_WORKBOOK")}
+    log_path = workdir / "second.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [*cmd, "--no-browser"], stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env
+        )
+    second = ServedApp(app.url, app.db, proc, log_path)
+    _wait_until_answering(second, START_TIMEOUT)
+    return second
+
+
+def _stored_at(db: Any, plan_id: str) -> m.Plan:
+    with PlanStore(db, read_only=True) as store:
+        return store.load(plan_id).plan

@@ -8,6 +8,7 @@ status bar, never a traceback.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import functools
 import html
 import logging
@@ -27,6 +28,7 @@ from workbook.model import Plan
 from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore, company_key, example_plan
 from workbook.ui.browser import MAX_NAME, BrowserBridge
 from workbook.ui.forms import close_tree, message_widget, parse_number
+from workbook.ui.guard import KeptEdits, SaveGuard, class_path
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
@@ -169,8 +171,9 @@ class WorkbookApp:
             )
         )
         self.dialog.add_class("nw-dialog")
+        self.guard = SaveGuard(on_flush=guard(self.flush), on_kept=guard(self._kept))
         header = W.VBox(
-            [toolbar, self.dialog],
+            [self.guard, toolbar, self.dialog],
             layout=W.Layout(padding="8px", border_bottom=f"1px solid {COLORS['line']}"),
         )
 
@@ -293,12 +296,64 @@ class WorkbookApp:
         for button in ("rename", "duplicate", "delete"):
             self.buttons[button].disabled = self.read_only
         self.widget.add_class("nw-ready")
+        self.guard.revision = self.session.revision
+        self.guard.plan_id = plan_id
         self.live.start()
 
     def _live_tick(self) -> None:
         """Show others' saves of the open plan: the fields and charts they touched redraw."""
+        self.guard.beat += 1
         if self.session is not None:
             self.session.poll()
+            self.guard.revision = self.session.revision
+
+    def _kept(self, plan_id: str, kept: KeptEdits) -> None:
+        """The browser kept edits of this plan while the server was away: offer them."""
+        if self.session is None or plan_id != self.session.plan.id or self.read_only:
+            return
+        count = len(kept["edits"])
+
+        def restore() -> None:
+            self._hide_dialog()
+            self.restore_kept(plan_id, kept)
+
+        def discard() -> None:
+            self._hide_dialog()
+            self.guard.forget(plan_id)
+
+        self._show_dialog(
+            W.HTML(
+                f"<b>{count} edit{'s' if count > 1 else ''} typed while the server was not "
+                f"answering</b> ({text_html(_when(kept['at']))}) were kept in this browser. "
+                "Restore them? What others saved since stays; where both changed a field, "
+                "it is shown there."
+            ),
+            self._buttons(("Restore", "primary", restore), ("Discard", "", discard)),
+        )
+
+    def restore_kept(self, plan_id: str, kept: KeptEdits) -> None:
+        """Apply edits kept in the browser to the revision they were typed on, then merge."""
+        assert self.session is not None
+        try:
+            base = self.store.load(plan_id, kept["base"])
+        except PlanNotFound:
+            self.guard.forget(plan_id)
+            self.say("The revision those edits were typed on is gone; they were dropped.")
+            return
+        data = base.plan.model_dump()
+        applied = 0
+        for text_path, text in kept["edits"].items():
+            trial = _with_text(data, base.plan, class_path(text_path), text)
+            if trial is None:
+                continue
+            try:
+                Plan.model_validate(trial)
+            except ValidationError:
+                continue
+            data, applied = trial, applied + 1
+        self.session.restore(base, Plan.model_validate(data))
+        self.guard.forget(plan_id)
+        self.say(f"Restored {applied} of {len(kept['edits'])} kept edits.", "ok")
 
     def flush(self) -> None:
         """Save what is typed now (the page is going away)."""
@@ -565,6 +620,44 @@ class WorkbookApp:
             ),
             self._buttons(("Delete", "danger", delete), ("Cancel", "", self._hide_dialog)),
         )
+
+
+def _with_text(data: Any, plan: Plan, path: tuple[Any, ...], text: str) -> Any:
+    """``data`` with the text typed into the field at ``path`` read as that field reads it."""
+    import copy
+
+    from workbook.ui.forms import field_spec
+
+    try:
+        spec = field_spec(path, plan)
+        kind = spec.kind()
+        if kind in ("number", "digits"):
+            value: Any = parse_number(text, integer=spec.base is int, optional=spec.optional)
+        elif kind in ("text", "textarea"):
+            value = text
+        else:
+            return None
+        out = copy.deepcopy(data)
+        target = out
+        for part in path[:-1]:
+            target = target[part]
+        if path[-1] not in target:
+            return None
+        target[path[-1]] = value
+        return out
+    except Exception:
+        return None
+
+
+def _when(iso: str) -> str:
+    try:
+        return (
+            dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+            .astimezone()
+            .strftime("%d %b %H:%M")
+        )
+    except ValueError:
+        return "earlier"
 
 
 def launch(

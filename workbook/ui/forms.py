@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 
 from workbook.content import SectionContent
 from workbook.model import RANGE_PARTS, Plan, Range
+from workbook.ui.guard import path_class
 from workbook.ui.kit import make, shared_style
 from workbook.ui.session import Change, Path, PlanSession, Subscriptions
 from workbook.ui.style import COLORS, hint_html
@@ -675,6 +676,8 @@ def make_widget(
     if kind in ("choice", "multi"):
         _follow_bound(widget, binding, spec, content, choices, subs, multi=kind == "multi")
     widget.add_class(css_class(path))
+    if all(re.fullmatch(r"[A-Za-z0-9_]+", str(p)) for p in path):
+        widget.add_class(path_class(path))  # found by the page when it keeps unsaved edits
     widget.binding = binding  # type: ignore[attr-defined]  # found again by bindings_under
     return widget, binding
 

@@ -486,6 +486,21 @@ class PlanSession:
             self._notify(Change((), "reload"))
         return self.flush()
 
+    def restore(self, base: StoredPlan, plan: Any) -> SaveStatus:
+        """Save ``plan``, edited from the older revision ``base``, merged onto the latest.
+
+        For edits kept while the page could not save: what others saved since is kept
+        too, and values both changed become clashes at their fields.
+        """
+        if self.read_only:
+            return self.status
+        self.flush()
+        self.plan, self.revision, self._base = plan, base.revision, base.plan
+        self._dirty = True
+        status = self.flush()
+        self._notify(Change((), "reload"))
+        return status
+
     def take_theirs(self) -> SaveStatus:
         """Resolve a conflict by dropping this session's edits for the latest revision."""
         self.reload()
