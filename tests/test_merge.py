@@ -183,3 +183,30 @@ def test_no_edit_is_lost_unless_both_changed_the_same_value(data):
             if any(_overlaps(path, p) for p in both):
                 continue
             assert value_at(out, path) == after, path
+
+
+def test_plan_diff_names_each_change_by_field_and_row():
+    import workbook
+
+    data = EXAMPLE.model_dump()
+    data["concessions"]["positions"]["ours"]["reservation"] = 3_500_000
+    data["team"][0]["role"] = "Lead negotiator"
+    added = dict(data["team"][1], id="tm-new", name="Ines Duarte")
+    data["team"].append(added)
+    del data["team"][1]
+    new = Plan.model_validate(data)
+    frame = workbook.plan_diff(EXAMPLE, new)
+    rows = {(r.field, r.row, r.change): (r.before, r.after) for r in frame.itertuples()}
+    old_reservation = EXAMPLE.concessions.positions.ours.reservation
+    assert rows[("concessions.positions.ours.reservation", "", "changed")] == (
+        old_reservation,
+        3_500_000,
+    )
+    assert rows[("team.role", EXAMPLE.team[0].name, "changed")] == (
+        "Account lead",
+        "Lead negotiator",
+    )
+    assert ("team", "Ines Duarte", "added") in rows
+    assert ("team", EXAMPLE.team[1].name, "removed") in rows
+    assert len(frame) == 4
+    assert workbook.plan_diff(EXAMPLE, EXAMPLE).empty

@@ -19,6 +19,7 @@ PUBLIC = {
     "plan_tables",
     "analysis_tables",
     "completion",
+    "plan_diff",
     # errors
     "WorkbookError",
     "ConflictError",

@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         ReadOnlyError,
         WorkbookError,
     )
+    from workbook.merge import plan_diff
     from workbook.model import SCHEMA_VERSION, Plan, StrategicPlan, load_plan
     from workbook.store import PlanStore, example_plan, parse_plan_file
     from workbook.tables import analysis_tables, plan_tables
@@ -83,6 +84,7 @@ _LAZY = {
     "brief_xlsx": "workbook.brief",
     "business_totals": "workbook.analysis.relationship",
     "completion": "workbook.analysis.completion",
+    "plan_diff": "workbook.merge",
     "coverage": "workbook.analysis.value",
     "disagreement": "workbook.analysis.scenarios",
     "draft_statement": "workbook.analysis.value",
@@ -183,6 +185,7 @@ __all__ = [
     "parse_plan_file",
     "payoff_table",
     "plan_checks",
+    "plan_diff",
     "plan_tables",
     "planner_options",
     "portfolio",

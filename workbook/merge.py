@@ -299,6 +299,66 @@ def _put(data: Any, path: KeyPath, value: Any) -> Any:
     return data
 
 
+_ROW_LABELS = ("name", "text", "label", "description", "title", "what", "member", "move")
+
+
+def _row_label(row: Any) -> str:
+    if isinstance(row, dict):
+        for key in _ROW_LABELS:
+            value = row.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()[:60]
+        return str(row.get("id", ""))
+    return ""
+
+
+def _where(old: Any, new: Any, path: KeyPath) -> tuple[str, str]:
+    """The field (dotted, rows left out) and the row it is in (by its label), for people."""
+    fields: list[str] = []
+    row = ""
+    for depth, part in enumerate(path):
+        if isinstance(part, RowKey):
+            found = value_at(new, path[: depth + 1])
+            if found is MISSING:
+                found = value_at(old, path[: depth + 1])
+            row = _row_label(found)
+        else:
+            fields.append(str(part))
+    return ".".join(fields), row
+
+
+def plan_diff(old: BaseModel, new: BaseModel) -> Any:
+    """What changed from plan ``old`` to plan ``new``, value by value and row by row.
+
+    One line per change: ``field`` (dotted, e.g. ``concessions.positions.ours.reservation``),
+    ``row`` (the label of the table row it is in, rows matched by id), ``change``
+    (``changed``, ``added`` or ``removed``), ``before`` and ``after``.
+
+    >>> from workbook.model import Plan
+    >>> plan_diff(Plan(name="A"), Plan(name="B"))[["field", "before", "after"]].values.tolist()
+    [['name', 'A', 'B']]
+    """
+    import pandas as pd
+
+    a, b = old.model_dump(mode="json"), new.model_dump(mode="json")
+    lines = []
+    for path, (before, after) in leaf_changes(a, b).items():
+        if path and path[0] == "id":
+            continue
+        field_name, row = _where(a, b, path)
+        change = "added" if before is MISSING else "removed" if after is MISSING else "changed"
+        lines.append(
+            {
+                "field": field_name,
+                "row": row,
+                "change": change,
+                "before": None if before is MISSING else before,
+                "after": None if after is MISSING else after,
+            }
+        )
+    return pd.DataFrame(lines, columns=["field", "row", "change", "before", "after"])
+
+
 __all__ = [
     "MISSING",
     "Clash",
@@ -312,5 +372,6 @@ __all__ = [
     "merge",
     "merge3",
     "merge_models",
+    "plan_diff",
     "value_at",
 ]
