@@ -342,3 +342,10 @@ def test_a_plan_without_moves_says_so_in_a_sentence_not_an_error():
     page = brief_html(m.Plan(name="New"), charts=False)
     assert '<p class="empty">There are no moves yet' in page
     assert '<p class="bad">there' not in page
+
+
+def test_the_moves_table_speaks_of_bad_likely_and_good_cases():
+    text = brief_markdown(example_plan())
+    header = next(line for line in text.splitlines() if line.startswith("| Move |"))
+    assert "Bad case (P10)" in header and "Likely (P50)" in header
+    assert "Good case (P90)" in header and "| P10 |" not in header

@@ -266,7 +266,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
     best = sc.greatest_cooperation(plan.scenarios)
     blocks: list[Block] = [
         Table(
-            ["Move", "P10", "P50", "P90", "Chance of a loss"],
+            ["Move", "Bad case (P10)", "Likely (P50)", "Good case (P90)", "Chance of a loss"],
             [
                 [
                     row.move,
