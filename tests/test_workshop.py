@@ -206,7 +206,7 @@ def test_candidate_prompts_cover_moves_and_variables_with_options(plan):
 
 
 def test_priorities_prompt_needs_two_distinct_candidates():
-    with pytest.raises(AnswerError, match="Candidates"):
+    with pytest.raises(AnswerError, match="Candidates: needs at least 2 entries"):
         priorities_prompt(["Only one"])
     with pytest.raises(AnswerError, match="the same"):
         priorities_prompt(["Listen", "listen"])

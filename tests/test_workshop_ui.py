@@ -358,7 +358,8 @@ def test_vote_needs_two_candidates(app, panel):
     open_session(app)
     panel.candidates.value = ["Only this one"]
     panel.prompt_boxes["priorities"].value = True
-    assert "Candidates" in panel.prompt_message.value
+    assert "Candidates: needs at least 2 entries. Then tick" in panel.prompt_message.value
+    assert "validation" not in panel.prompt_message.value
     assert panel.prompt_boxes["priorities"].value is False
     panel.candidates.value = ["Only this one", "And this"]
     panel.prompt_boxes["priorities"].value = True

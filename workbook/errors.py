@@ -91,6 +91,10 @@ def _plain(item: Any) -> str:
         return "is required"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "cannot be empty"
+    if kind == "too_short":
+        return f"needs at least {_number(ctx.get('min_length'))} entries"
+    if kind == "too_long":
+        return f"holds at most {_number(ctx.get('max_length'))} entries"
     if kind == "string_too_long":
         return f"is too long: at most {_number(ctx.get('max_length'))} characters"
     if kind in ("greater_than_equal", "greater_than"):

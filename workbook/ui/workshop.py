@@ -1256,7 +1256,7 @@ class FacilitatorPanel:
                 try:
                     prompt = priorities_prompt(self.candidates.value)
                 except AnswerError as exc:
-                    _say(self.prompt_message, f"{exc} Then tick the vote again.")
+                    _say(self.prompt_message, f"{str(exc).rstrip('.')}. Then tick the vote again.")
                     self._sync_prompts()
                     return
             else:  # the plan may have changed since the list was drawn
