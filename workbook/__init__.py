@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.brief import brief_html, brief_markdown, brief_xlsx, export_brief
     from workbook.errors import (
         ConflictError,
+        NotAllowed,
         PlanFileError,
         PlanNotFound,
         ReadOnlyError,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
 
 _LAZY = {
     "ConflictError": "workbook.errors",
+    "NotAllowed": "workbook.errors",
     "PackageInputError": "workbook.analysis.packages",
     "Plan": "workbook.model",
     "PlanFileError": "workbook.errors",
@@ -141,6 +143,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "ConflictError",
+    "NotAllowed",
     "PackageInputError",
     "Plan",
     "PlanFileError",

@@ -3,8 +3,9 @@
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
                            [--max-kernels N] [--pool-size N] [--password-file FILE]
                            [--allow-host NAME] [--no-sign-in-on-network]
-negotiation-workbook list [--db PATH] [--read-only]
+negotiation-workbook list [--db PATH] [--read-only] [--user NAME]
 negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH] [--read-only]
+                            [--user NAME]
 negotiation-workbook import FILE [--db PATH]
 negotiation-workbook password
 """
@@ -146,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="open the store read-only (a store file you may not write to)",
         )
+        p.add_argument(
+            "--user",
+            default=None,
+            metavar="NAME",
+            help="see only the plans this user (the name they sign in with) is a member of; "
+            "without it, every plan, as the local user who owns them",
+        )
 
     listing = sub.add_parser("list", help="list the plans in the store")
     add_db(listing)
@@ -256,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
         if fmt == "xlsx" and args.output is None:
             print("negotiation-workbook: the xlsx format needs -o FILE", file=sys.stderr)
             return 2
-    with PlanStore(db, read_only=args.read_only) as store:
+    with PlanStore(db, read_only=args.read_only, user=args.user) as store:
         store.check()
         if args.command == "list":
             plans = store.list_plans()

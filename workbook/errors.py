@@ -38,6 +38,10 @@ class ReadOnlyError(WorkbookError):
     """A save was attempted in read-only mode."""
 
 
+class NotAllowed(WorkbookError):
+    """The acting user's role on a plan does not allow what was asked (e.g. a viewer's save)."""
+
+
 class StoreError(WorkbookError):
     """The path given for the plan store is not a plan store that can be opened."""
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from workbook.errors import (
     ConflictError,
+    NotAllowed,
     PlanFileError,
     PlanNotFound,
     ReadOnlyError,
@@ -134,11 +135,31 @@ _SCHEMA = [
         PRIMARY KEY (company, revision)
     );
     """,
+    # version 4: who may see and change each plan (see _plan_owners)
+    """
+    CREATE TABLE plan_members (
+        plan_id TEXT NOT NULL REFERENCES plans(id),
+        user TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+        PRIMARY KEY (plan_id, user)
+    );
+    CREATE INDEX plan_members_by_user ON plan_members (user);
+    """,
 ]
 
 
 EXAMPLE_AUTHOR = "worked example"
 """The author of what the worked example brought into a store."""
+
+LOCAL_USER = "local"
+"""The one user of a workbook served without sign-in; owns the plans of earlier stores."""
+
+EVERYONE = "*"
+"""A member name that stands for every user (the worked example is readable by everyone)."""
+
+ROLES = ("viewer", "editor", "owner")
+"""Plan roles, weakest first: a viewer reads and exports, an editor also edits, shares and
+opens workshops, an owner also deletes the plan and names other owners."""
 
 
 def company_key(name: str) -> str:
@@ -204,7 +225,20 @@ def _company_strategies(con: sqlite3.Connection) -> None:
     )
 
 
-_SCHEMA_STEPS = {3: _company_strategies}
+def _plan_owners(con: sqlite3.Connection) -> None:
+    """Schema 4: the local user owns every plan of an earlier store; everyone reads the example."""
+    con.execute(
+        "INSERT INTO plan_members (plan_id, user, role) SELECT id, ?, 'owner' FROM plans",
+        (LOCAL_USER,),
+    )
+    con.execute(
+        "INSERT INTO plan_members (plan_id, user, role) SELECT plan_id, ?, 'viewer' "
+        "FROM revisions WHERE revision = 1 AND author = ?",
+        (EVERYONE, EXAMPLE_AUTHOR),
+    )
+
+
+_SCHEMA_STEPS = {3: _company_strategies, 4: _plan_owners}
 """Python steps of a schema version, run after its SQL."""
 
 
@@ -327,12 +361,22 @@ class PlanStore:
     """Plans kept in one SQLite file (WAL); every save is a new revision.
 
     ``path`` is a file path, ``":memory:"``, or None for :func:`default_db_path`.
+    ``user`` is the signed-in user the store acts for: it sees only the plans it is a member
+    of, and its role on a plan decides what it may change (checked inside each write). None
+    is the single local user of a workbook without sign-in, who may do everything.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        user: str | None = None,
+    ):
         if path is None:
             path = default_db_path()
         self.read_only = read_only
+        self.user = user.strip() if user and user.strip() else None
         if str(path) == ":memory:":
             self.path: Path | None = None
             self._con = sqlite3.connect(":memory:", timeout=60, isolation_level=None)
@@ -425,21 +469,114 @@ class PlanStore:
             raise
         self._con.execute("COMMIT")
 
-    def _head(self, plan_id: str) -> sqlite3.Row:
+    def _head(self, plan_id: str, need: str = "viewer") -> sqlite3.Row:
+        """The plan's row, if the acting user's role is at least ``need``.
+
+        A plan the user is not on is reported as not found, so its existence is not revealed.
+        """
         row = self._con.execute(
             "SELECT head, deleted_at FROM plans WHERE id = ?", (plan_id,)
         ).fetchone()
-        if row is None or row["deleted_at"] is not None:
+        role = self.role(plan_id)
+        if row is None or row["deleted_at"] is not None or role is None:
             raise PlanNotFound(f"no plan with id {plan_id!r}")
+        if ROLES.index(role) < ROLES.index(need):
+            raise NotAllowed(
+                f"{self.user} is a {role} of this plan; only an {need} or owner may do that"
+                if need == "editor"
+                else f"{self.user} is a {role} of this plan; only an owner may do that"
+            )
         return row
+
+    def _author(self, author: str) -> str:
+        """A revision's author: the signed-in user when there is one, else the name given."""
+        return self.user or author
+
+    # --- members -------------------------------------------------------------------
+
+    def role(self, plan_id: str) -> str | None:
+        """The acting user's role on a plan (None: not a member; the local user owns all)."""
+        if self.user is None:
+            return "owner"
+        rows = self._con.execute(
+            "SELECT role FROM plan_members WHERE plan_id = ? AND user IN (?, ?)",
+            (plan_id, self.user, EVERYONE),
+        ).fetchall()
+        return max((r[0] for r in rows), key=ROLES.index, default=None)
+
+    def members(self, plan_id: str) -> list[tuple[str, str]]:
+        """The plan's members as (user, role), owners first, then by name."""
+        self._head(plan_id)
+        rows = self._con.execute(
+            "SELECT user, role FROM plan_members WHERE plan_id = ? AND user != ?",
+            (plan_id, EVERYONE),
+        ).fetchall()
+        return sorted(((r[0], r[1]) for r in rows), key=lambda m: (-ROLES.index(m[1]), m[0]))
+
+    def share(self, plan_id: str, user: str, role: str) -> None:
+        """Make ``user`` a member of the plan with ``role`` (editors and owners may share).
+
+        Only an owner may make or unmake an owner, and a plan always keeps one owner.
+        """
+        user = " ".join(str(user).split())
+        if not user or user == EVERYONE:
+            raise NotAllowed("give the name the person signs in with")
+        if role not in ROLES:
+            raise NotAllowed(f"a member is an owner, editor or viewer, not {role!r}")
+        with self._write() as con:
+            current = self._member_role(plan_id, user)
+            need = "owner" if "owner" in (role, current) else "editor"
+            self._head(plan_id, need)
+            if current == "owner" and role != "owner":
+                self._keep_an_owner(plan_id, user)
+            con.execute(
+                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, ?) "
+                "ON CONFLICT (plan_id, user) DO UPDATE SET role = excluded.role",
+                (plan_id, user, role),
+            )
+
+    def unshare(self, plan_id: str, user: str) -> None:
+        """Remove ``user`` from the plan's members (editors and owners; owners for an owner)."""
+        user = " ".join(str(user).split())
+        with self._write() as con:
+            current = self._member_role(plan_id, user)
+            self._head(plan_id, "owner" if current == "owner" else "editor")
+            if current == "owner":
+                self._keep_an_owner(plan_id, user)
+            con.execute("DELETE FROM plan_members WHERE plan_id = ? AND user = ?", (plan_id, user))
+
+    def _member_role(self, plan_id: str, user: str) -> str | None:
+        row = self._con.execute(
+            "SELECT role FROM plan_members WHERE plan_id = ? AND user = ?", (plan_id, user)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _keep_an_owner(self, plan_id: str, leaving: str) -> None:
+        others = self._con.execute(
+            "SELECT 1 FROM plan_members WHERE plan_id = ? AND role = 'owner' AND user != ?",
+            (plan_id, leaving),
+        ).fetchone()
+        if not others:
+            raise NotAllowed("a plan keeps at least one owner: name another owner first")
 
     # --- plans -------------------------------------------------------------------
 
+    def _visible(self) -> tuple[str, tuple[str, ...]]:
+        """An SQL condition on ``plans.id`` that keeps the plans the acting user is on."""
+        if self.user is None:
+            return "1", ()
+        return (
+            "id IN (SELECT plan_id FROM plan_members WHERE user IN (?, ?))",
+            (self.user, EVERYONE),
+        )
+
     def list_plans(self) -> list[PlanSummary]:
-        """Every plan that is not deleted, most recently saved first."""
+        """Every plan the user is on that is not deleted, most recently saved first."""
+        visible, args = self._visible()
         rows = self._con.execute(
             "SELECT id, name, counterpart, side, updated_at, head FROM plans "
-            "WHERE deleted_at IS NULL ORDER BY updated_at DESC, name"
+            f"WHERE deleted_at IS NULL AND {visible} ORDER BY updated_at DESC, name",
+            args,
         ).fetchall()
         return [PlanSummary(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
@@ -452,13 +589,17 @@ class PlanStore:
 
     def resolve(self, key: str) -> str:
         """The id of the plan whose id, or else whose unique name, is ``key``."""
+        visible, args = self._visible()
         row = self._con.execute(
-            "SELECT id FROM plans WHERE id = ? AND deleted_at IS NULL", (key,)
+            f"SELECT id FROM plans WHERE id = ? AND deleted_at IS NULL AND {visible}",
+            (key, *args),
         ).fetchone()
         if row:
             return row[0]
         rows = self._con.execute(
-            "SELECT id FROM plans WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL", (key,)
+            "SELECT id FROM plans WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
+            f"AND {visible}",
+            (key, *args),
         ).fetchall()
         if len(rows) == 1:
             return rows[0][0]
@@ -467,7 +608,10 @@ class PlanStore:
         raise PlanNotFound(f"no plan with id or name {key!r}")
 
     def create(self, plan: Plan, *, author: str = "", note: str = "created") -> StoredPlan:
-        """Store a new plan as its revision 1; a plan whose id is taken gets a new id."""
+        """Store a new plan as its revision 1, owned by its creator; a taken id gets a new id."""
+        return self._create(plan, self._author(author), note, self.user or LOCAL_USER)
+
+    def _create(self, plan: Plan, author: str, note: str, owner: str) -> StoredPlan:
         with self._write() as con:
             if con.execute("SELECT 1 FROM plans WHERE id = ?", (plan.id,)).fetchone():
                 plan = plan.model_copy(update={"id": new_id()})
@@ -482,6 +626,10 @@ class PlanStore:
                 "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
                 "VALUES (?, 1, ?, ?, ?, ?)",
                 (plan.id, now, author, note, plan.model_dump_json()),
+            )
+            con.execute(
+                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, 'owner')",
+                (plan.id, owner),
             )
         return StoredPlan(plan, 1, now, author)
 
@@ -512,8 +660,9 @@ class PlanStore:
         nothing is overwritten.
         """
         data = plan.model_dump_json()
+        author = self._author(author)
         with self._write() as con:
-            head = self._head(plan.id)["head"]
+            head = self._head(plan.id, "editor")["head"]
             if head != base_revision:
                 latest = con.execute(
                     "SELECT saved_at, author FROM revisions WHERE plan_id = ? AND revision = ?",
@@ -567,7 +716,7 @@ class PlanStore:
     def delete(self, plan_id: str) -> None:
         """Remove a plan from the list; its revisions are kept in the file."""
         with self._write() as con:
-            self._head(plan_id)
+            self._head(plan_id, "owner")
             con.execute("UPDATE plans SET deleted_at = ? WHERE id = ?", (_now(), plan_id))
 
     # --- import and export ---------------------------------------------------------
@@ -642,7 +791,7 @@ class PlanStore:
         created = _iso(now)
         expires = _iso(dt.datetime.fromisoformat(created) + lifetime)
         with self._write() as con:
-            self._head(plan_id)
+            self._head(plan_id, "editor")
             taken = True
             while taken:
                 code = new_code()
@@ -700,6 +849,7 @@ class PlanStore:
         stamp = _iso(now)
         with self._write() as con:
             session = self.workshop(code)
+            self._head(session.plan_id, "editor")
             check_open(session, dt.datetime.fromisoformat(stamp))
             con.execute(
                 "UPDATE workshop_sessions SET state = ?, prompts = ?, clock = ?, "
@@ -832,7 +982,13 @@ class PlanStore:
         plan, strategic = example_plan(), example_strategic_plan()
         if not self.load_strategic_plan(plan.company).objectives:
             self.save_strategic_plan(strategic, company=plan.company, author=EXAMPLE_AUTHOR)
-        return self.create(plan, author=EXAMPLE_AUTHOR, note=EXAMPLE_AUTHOR).plan.id
+        plan_id = self._create(plan, EXAMPLE_AUTHOR, EXAMPLE_AUTHOR, LOCAL_USER).plan.id
+        with self._write() as con:
+            con.execute(
+                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, 'viewer')",
+                (plan_id, EVERYONE),
+            )
+        return plan_id
 
 
 def parse_plan_file(text: str | bytes) -> Plan:
