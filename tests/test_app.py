@@ -338,3 +338,30 @@ def test_edits_kept_in_the_browser_are_offered_and_merged_onto_the_latest(store)
     assert parse_kept("not json") is None
     assert parse_kept(json.dumps({"base": "1", "edits": {"a": "b"}})) is None
     assert parse_kept(json.dumps({"base": 1, "edits": {"a": 5}})) is None
+
+
+def test_each_user_picks_only_their_plans_and_a_viewer_page_edits_nothing(tmp_path):
+    from workbook import model as m
+
+    path = tmp_path / "plans.sqlite"
+    with PlanStore(path) as local:
+        local.ensure_example()
+    with PlanStore(path, user="ana") as ana_store, PlanStore(path, user="bo") as bo_store:
+        ana_plan = ana_store.create(m.Plan(name="Ana's tender")).plan.id
+        bo_plan = bo_store.create(m.Plan(name="Bo's renewal")).plan.id
+        bo_store.share(bo_plan, "ana", "viewer")
+        ana = WorkbookApp(ana_store, scheduler=ManualScheduler()).start(plan=bo_plan)
+        assert {v for _, v in ana.picker.options} == {ana_plan, bo_plan, PLAN}
+        assert ana.session.read_only
+        assert ana.buttons["rename"].disabled and ana.buttons["delete"].disabled
+        assert not ana.buttons["new"].disabled and not ana.buttons["duplicate"].disabled
+        summary = bound(ana.widget, ("summary",))
+        assert summary.widget.disabled
+        summary.widget.value = "sneaky"  # a value sent over the websocket anyway
+        ana.flush()
+        assert "read-only" in summary.message.text
+        assert len(bo_store.history(bo_plan)) == 1
+        bo = WorkbookApp(bo_store, scheduler=ManualScheduler()).start()
+        assert {v for _, v in bo.picker.options} == {bo_plan, PLAN}
+        ana.open(ana_plan)
+        assert not ana.session.read_only and not ana.buttons["delete"].disabled

@@ -277,11 +277,12 @@ class WorkbookApp:
         if self.session is not None:
             self.session.flush()
         stored = self.store.load(plan_id)
+        role = self.store.role(plan_id)
         self.session = PlanSession(
             self.store,
             stored,
             author=self.author_box.value.strip()[:80],
-            read_only=self.read_only,
+            read_only=self.read_only or role == "viewer",
             save_delay=self.save_delay,
             scheduler=self.scheduler,
         )
@@ -293,8 +294,9 @@ class WorkbookApp:
         self._hide_dialog()
         self.show(self.current)
         self._update_nav()
-        for button in ("rename", "duplicate", "delete"):
-            self.buttons[button].disabled = self.read_only
+        self.buttons["duplicate"].disabled = self.read_only
+        self.buttons["rename"].disabled = self.session.read_only
+        self.buttons["delete"].disabled = self.read_only or role != "owner"
         self.widget.add_class("nw-ready")
         self.guard.revision = self.session.revision
         self.guard.plan_id = plan_id
@@ -309,7 +311,7 @@ class WorkbookApp:
 
     def _kept(self, plan_id: str, kept: KeptEdits) -> None:
         """The browser kept edits of this plan while the server was away: offer them."""
-        if self.session is None or plan_id != self.session.plan.id or self.read_only:
+        if self.session is None or plan_id != self.session.plan.id or self.session.read_only:
             return
         count = len(kept["edits"])
 
@@ -566,7 +568,7 @@ class WorkbookApp:
 
     def ask_rename(self) -> None:
         """Show the form that renames the open negotiation."""
-        if self.session is None or self.read_only:
+        if self.session is None or self.session.read_only:
             return
         box = W.Text(value=self.session.plan.name, layout=W.Layout(width="420px"))
         box.add_class("nw-rename-name")
@@ -600,7 +602,7 @@ class WorkbookApp:
 
     def ask_delete(self) -> None:
         """Ask for confirmation, then remove the open negotiation from the list."""
-        if self.session is None or self.read_only:
+        if self.session is None or self.buttons["delete"].disabled:
             return
         name = self.session.plan.name
 
