@@ -15,6 +15,7 @@ from workbook.analysis.checks import (
     consistency_checks,
     evaluate,
     ledger_checks,
+    money_variable_checks,
     policy_checks,
     position_checks,
     scenario_checks,
@@ -594,6 +595,25 @@ def test_the_example_passes_every_check_but_its_teaching_mistake():
     first = p.concessions.positions.first_offer
     assert first.who_opens == "us" and first.our_figure == p.concessions.positions.ours.opening
     assert first.criteria.strip()
+
+
+def test_a_variable_named_like_money_but_not_ticked_is_flagged():
+    from workbook.store import example_plan
+
+    p = example_plan()
+    assert money_variable_checks(p) == []
+    variables = [v.model_dump() for v in p.concessions.variables]
+    variables.append({"id": "disc", "name": "Discount", "options": []})
+    variables.append({"id": "days", "name": "Payment days", "money": True, "options": []})
+    variables.append({"id": "svc", "name": "Service level", "options": []})
+    plan = m.Plan.model_validate(
+        {**p.model_dump(), "concessions": {**p.concessions.model_dump(), "variables": variables}}
+    )
+    checks = money_variable_checks(plan)
+    assert [(c.subject, c.section) for c in checks] == [("Discount", "concessions")]
+    assert "Discount: looks like money" in checks[0].text
+    assert "tick 'money' so it is treated as a transfer" in checks[0].text
+    assert checks[0] in consistency_checks(plan)
 
 
 def test_the_example_figures_recompute_by_hand():

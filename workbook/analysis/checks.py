@@ -171,6 +171,26 @@ def transfer_checks(plan: Plan) -> list[Check]:
     return checks
 
 
+_MONEY_WORDS = re.compile(r"\b(?:price|pricing|discount|rebate|fee|payment)s?\b", re.IGNORECASE)
+"""Words that mark a variable as money changing hands, whatever the team ticked."""
+
+
+def money_variable_checks(plan: Plan) -> list[Check]:
+    """Variables named like money (price, discount, rebate, fee, payment) that are not
+    ticked as money: they would be offered as trade currency instead of a transfer."""
+    return [
+        Check(
+            "problem",
+            var.name,
+            "looks like money, but 'money' is not ticked, so it is offered as trade currency.",
+            "concessions",
+            "tick 'money' so it is treated as a transfer",
+        )
+        for var in plan.concessions.variables
+        if not var.money and _MONEY_WORDS.search(var.name)
+    ]
+
+
 def batna_checks(plan: Plan) -> list[Check]:
     """Our walk-away against our BATNA's value, and the two sides' no-deal outcomes."""
     checks: list[Check] = []
@@ -494,6 +514,7 @@ CHECKS: list[Callable[[Plan], list[Check]]] = [
     value_checks,
     scenario_checks,
     position_checks,
+    money_variable_checks,
     transfer_checks,
     batna_checks,
     step_value_checks,
