@@ -30,6 +30,7 @@ from workbook.brief import (
 from workbook.brief_md import md
 from workbook.charts.svg import figure_svg
 from workbook.cli import main
+from workbook.content import choice_labels
 from workbook.store import PlanStore, example_plan
 
 # --- 16: the format follows the file -------------------------------------------------------
@@ -155,6 +156,48 @@ def test_xlsx_sheets_read_like_a_report(book):
     assert "When" in headers and "Answers" in headers
     when = ledger.cell(row=2, column=headers.index("When") + 1)
     assert when.is_date and when.number_format == "yyyy-mm-dd hh:mm"
+
+
+CHOICE_COLUMNS = {
+    ("Concession ledger", "Direction"): "ledger.entries[].direction",
+    ("Value items", "Kind"): "value.value_items[].kind",
+    ("Value per year", "Kind"): "value.value_items[].kind",
+    ("Existing business", "Direction"): "relationship.links[].direction",
+    ("Existing business", "Quality"): "relationship.links[].quality",
+    ("Key players", "Side"): "relationship.players[].side",
+    ("Key players", "Stance"): "relationship.players[].stance",
+    ("Relationship give and take", "Side"): "relationship.contributions[].side",
+    ("Relationship issues", "Kind"): "relationship.issues[].kind",
+    ("Anticipated moves", "Actor is"): "strategy.anticipated[].actor_kind",
+    ("Framings", "Role"): "value.framings[].role",
+}
+
+
+def _column(sheet, header):
+    headers = [c.value for c in sheet[1]]
+    index = headers.index(header) + 1
+    return [sheet.cell(row=r, column=index).value for r in range(2, sheet.max_row + 1)]
+
+
+def test_xlsx_choice_columns_read_as_the_app_shows_them(book):
+    for (title, header), path in CHOICE_COLUMNS.items():
+        values = [v for v in _column(book[title], header) if v is not None]
+        assert values and set(values) <= set(choice_labels(path).values()), (title, values)
+    assert "Sceptical" in _column(book["Key players"], "Stance")
+    assert "We gave" in _column(book["Concession ledger"], "Direction")
+
+
+def test_xlsx_keeps_amounts_and_chances_of_the_scenarios_in_columns_of_their_own(book):
+    amounts, chances = book["Scenario estimates"], book["Scenario chances"]
+    assert "Gain" in _column(amounts, "Quantity")
+    assert "Chance of cooperation" in _column(chances, "Quantity")
+    assert not any(q.startswith("Chance") for q in _column(amounts, "Quantity"))
+    assert all(q.startswith("Chance") for q in _column(chances, "Quantity"))
+    for header in ("Low", "Likely", "High"):
+        column = amounts[1][[c.value for c in amounts[1]].index(header)].column_letter
+        assert all('"EUR"' in c.number_format for c in amounts[column][1:])
+        column = chances[1][[c.value for c in chances[1]].index(header)].column_letter
+        assert all(c.number_format == "0%" and 0 <= c.value <= 1 for c in chances[column][1:])
 
 
 def test_xlsx_keeps_formulas_inert(tmp_path):

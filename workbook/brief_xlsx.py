@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from workbook.brief import Bullets, Chart, Figures, Money, Para, Part, Share, Table, Warnings
+from workbook.content import choice_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,12 +49,15 @@ class SheetSpec:
     """How one table becomes a sheet: its title, header names and number formats.
 
     ``formats`` maps a column to "money", "percent", "score" or "when"; columns not
-    named get a header made from their name and Excel's general format.
+    named get a header made from their name and Excel's general format. ``choices`` maps
+    a choice column to its field path in the content, whose labels (the words the app
+    shows) replace the stored codes.
     """
 
     title: str
     headers: dict[str, str] = field(default_factory=dict)
     formats: dict[str, str] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
 
 
 HEADERS = {
@@ -82,7 +86,10 @@ SHEETS: dict[str, SheetSpec] = {
     ),
     "justifications": SheetSpec("Why strategic", {"text": "Reason given"}),
     "anticipated_moves": SheetSpec(
-        "Anticipated moves", {"actor_kind": "Actor is"}, {"likelihood": "percent"}
+        "Anticipated moves",
+        {"actor_kind": "Actor is"},
+        {"likelihood": "percent"},
+        {"actor_kind": "strategy.anticipated[].actor_kind"},
     ),
     "pains": SheetSpec("Customer pains", {"text": "Pain"}),
     "differentiators": SheetSpec(
@@ -95,11 +102,21 @@ SHEETS: dict[str, SheetSpec] = {
         "Value items",
         {"name": "Benefit", "unit_value": "Value per unit"},
         {"unit_value": "money", "probability": "percent"},
+        {"kind": "value.value_items[].kind"},
     ),
-    "framings": SheetSpec("Framings", {"name": "Stakeholder", "lead_drivers": "Lead drivers"}),
+    "framings": SheetSpec(
+        "Framings",
+        {"name": "Stakeholder", "lead_drivers": "Lead drivers"},
+        choices={"role": "value.framings[].role"},
+    ),
     "competitors": SheetSpec("Competitors"),
     "moves": SheetSpec("Moves", {"estimates": "Estimates given"}),
-    "estimates": SheetSpec("Scenario estimates"),
+    "estimates": SheetSpec(
+        "Scenario estimates", formats={"low": "money", "likely": "money", "high": "money"}
+    ),
+    "estimate_chances": SheetSpec(
+        "Scenario chances", formats={"low": "percent", "likely": "percent", "high": "percent"}
+    ),
     "options": SheetSpec(
         "Concession options",
         {
@@ -121,19 +138,34 @@ SHEETS: dict[str, SheetSpec] = {
             "their_value": "Value to them",
         },
         {"our_cost": "money", "their_value": "money"},
+        {"reason_kind": "concessions.steps[].reason_kind"},
     ),
     "business_links": SheetSpec(
-        "Existing business", {"annual_value": "Value per year"}, {"annual_value": "money"}
+        "Existing business",
+        {"annual_value": "Value per year"},
+        {"annual_value": "money"},
+        {"direction": "relationship.links[].direction", "quality": "relationship.links[].quality"},
     ),
-    "players": SheetSpec("Key players"),
-    "relationship_contributions": SheetSpec("Relationship give and take"),
+    "players": SheetSpec(
+        "Key players",
+        choices={
+            "side": "relationship.players[].side",
+            "stance": "relationship.players[].stance",
+        },
+    ),
+    "relationship_contributions": SheetSpec(
+        "Relationship give and take", choices={"side": "relationship.contributions[].side"}
+    ),
+    "relationship_issues": SheetSpec(
+        "Relationship issues", {"text": "Issue"}, choices={"kind": "relationship.issues[].kind"}
+    ),
     "disclosures": SheetSpec("What we share", {"text": "What"}),
     "common_ground": SheetSpec("Common ground", {"text": "Common ground"}),
-    "relationship_issues": SheetSpec("Relationship issues", {"text": "Issue"}),
     "ledger": SheetSpec(
         "Concession ledger",
         {"answers": "Answers"},
         {"value_ours": "money", "value_theirs": "money", "at": "when"},
+        {"direction": "ledger.entries[].direction"},
     ),
     "agenda": SheetSpec("Workshop agenda"),
     "parking_lot": SheetSpec("Parking lot", {"text": "Question"}),
@@ -147,6 +179,7 @@ SHEETS: dict[str, SheetSpec] = {
         "Value per year",
         {"unit_value": "Value per unit", "annual_value": "Value per year"},
         {"unit_value": "money", "annual_value": "money", "probability": "percent"},
+        {"kind": "value.value_items[].kind"},
     ),
     "drivers_vs_alternative": SheetSpec(
         "Drivers vs alternative", {"ours": "Us", "weighted_gap": "Weighted gap"}
@@ -215,6 +248,9 @@ def readable_frame(
             continue  # the name sits next to it
         if column_name != column or _holds_ids(values, names):
             values = [_names(v, names) for v in values]
+        if column in spec.choices:
+            labels = choice_labels(spec.choices[column])
+            values = [labels.get(_code(v), v) if _present(v) else None for v in values]
         header = spec.headers.get(column_name) or HEADERS.get(column_name) or humanize(column_name)
         if header in out:
             header = f"{header} ({humanize(column)})"
@@ -225,14 +261,28 @@ def readable_frame(
     import pandas as pd
 
     readable = pd.DataFrame(out)
-    if key == "estimates" and len(readable):
+    if key in ("estimates", "estimate_chances") and len(readable):
         from workbook.charts.scenarios import QUANTITY_NAMES
 
-        probability = frame["quantity"].astype(str).str.endswith("probability").tolist()
-        readable["Quantity"] = [QUANTITY_NAMES.get(q, q) for q in frame["quantity"]]
-        formats.update({c: "money" for c in ("Low", "Likely", "High")})
-        readable.attrs["percent_rows"] = probability
+        readable["Quantity"] = [humanize(QUANTITY_NAMES.get(q, q)) for q in frame["quantity"]]
     return readable, formats
+
+
+def split_estimates(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scenario estimates as amounts and as chances, so that each column holds one unit."""
+    chance = frame["quantity"].astype(str).str.endswith("probability")
+    return frame[~chance].reset_index(drop=True), frame[chance].reset_index(drop=True)
+
+
+def _code(value: Any) -> str:
+    """A stored choice as its key in the content: ``-1.0`` → ``-1``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _named_alongside(base: str, columns: Sequence[str]) -> bool:
@@ -345,14 +395,11 @@ def _table_sheet(
 
     columns = list(frame.columns)
     sheet.append(columns)
-    percent_rows = frame.attrs.get("percent_rows")
     for number, row in enumerate(frame.itertuples(index=False)):
         sheet.append(list(row))
         for index, column in enumerate(columns):
             cell = sheet.cell(row=number + 2, column=index + 1)
             kind = formats.get(column)
-            if kind == "money" and percent_rows is not None and percent_rows[number]:
-                kind = "percent"
             value = cell.value
             if kind and isinstance(value, int | float | dt.datetime):
                 whole = isinstance(value, int | float) and float(value).is_integer()
@@ -501,6 +548,8 @@ def render_xlsx(
     _summary_sheet(summary, plan.name, parts, plan.currency)
     names = id_names(plan, objectives or ())
     frames = {**plan.tables(), **analysis_tables(plan, objectives)}
+    if "estimates" in frames:
+        frames["estimates"], frames["estimate_chances"] = split_estimates(frames["estimates"])
     used = {"Summary"}
     for key, frame in frames.items():
         readable, formats = readable_frame(key, frame, names)

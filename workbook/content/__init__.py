@@ -162,6 +162,15 @@ def load_content() -> dict[str, SectionContent]:
     return _load(tuple(content_dirs()))
 
 
+def choice_labels(path: str) -> dict[str, str]:
+    """The labels the app shows for the values of the choice field at ``path``, any section."""
+    for section in load_content().values():
+        labels = section.choice_labels(path)
+        if labels:
+            return labels
+    return {}
+
+
 WORKSHOP_FILE = Path("workshop") / "workshop.toml"
 """The workshop mode's content, in a folder of its own: it is not a section of the plan."""
 
