@@ -392,3 +392,31 @@ def test_the_moves_table_speaks_of_bad_likely_and_good_cases():
     header = next(line for line in text.splitlines() if line.startswith("| Move |"))
     assert "Bad case (P10)" in header and "Likely (P50)" in header
     assert "Good case (P90)" in header and "| P10 |" not in header
+
+
+def _brief_texts(plan: m.Plan) -> dict[str, str]:
+    """The brief of ``plan`` as the text a reader sees, in every format."""
+    book = load_workbook(io.BytesIO(export_brief(plan, "xlsx")))
+    cells = [str(c.value) for row in book["Summary"].iter_rows() for c in row if c.value]
+    return {
+        "html": re.sub(r"<[^>]+>", " ", brief_html(plan)),
+        "md": brief_markdown(plan),
+        "xlsx": "\n".join(cells),
+    }
+
+
+def test_an_empty_plans_brief_says_what_is_not_entered_yet_instead_of_zeros(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        fresh = store.create(m.Plan(name="Fresh deal", counterpart="Acme")).plan
+    for kind, text in _brief_texts(fresh).items():
+        text = " ".join(text.split())
+        assert "deal value not set yet" in text and "date not set yet" in text, kind
+        assert "No benefits entered yet" in text and "No customer pains entered yet" in text
+        for shown in ("EUR 0", "never", "0% of what matters", "Trust today"):
+            assert shown not in text, (kind, shown)
+    entered = fresh.model_copy(deep=True)
+    entered.relationship.trust_level = 4
+    assert all("Trust today 4/5" in t for t in _brief_texts(entered).values())
+    entered.relationship.trust_level = 3
+    entered.relationship.common_ground = [m.CommonGround(text="Both want a pilot in March")]
+    assert all("Trust today 3/5" in t for t in _brief_texts(entered).values())

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from workbook.model import Objective, Plan
+from workbook.model import Objective, Plan, Relationship
 
 # --- blocks -------------------------------------------------------------------------------
 
@@ -166,8 +166,9 @@ def _deal(plan: Plan, _ctx: BriefContext) -> Part:
         "The deal",
         [
             Para(
-                f"{side} {plan.counterpart or '—'} · {money(plan, plan.deal_value)} · "
-                f"{plan.date.isoformat() if plan.date else 'date not set'}",
+                f"{side} {plan.counterpart or 'a counterpart not named yet'} · "
+                f"{money(plan, plan.deal_value) if plan.deal_value else 'deal value not set yet'}"
+                f" · {plan.date.isoformat() if plan.date else 'date not set yet'}",
                 strong=True,
             ),
             Para(plan.summary),
@@ -222,6 +223,18 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
     v = plan.value
     totals = value_totals(v)
     payback = totals.payback_months
+    if not v.value_items:
+        return Part(
+            "Value proposition",
+            [
+                Para(
+                    "No benefits entered yet: list what the customer gains under Value "
+                    "proposition (how many, which unit, what one is worth) to see the value "
+                    "per year, the net and the payback."
+                )
+            ],
+            [Para(coverage(v).summary)],
+        )
     blocks: list[Block] = [
         Figures(
             [
@@ -374,6 +387,18 @@ def _trade_currency(rows: Any) -> list[str]:
     return [f"{variable}: {' or '.join(opts)}" for variable, opts in options.items()]
 
 
+def trust_today(rel: Relationship) -> str:
+    """``Trust today 4/5. `` once the team set it or entered anything else; else nothing.
+
+    An untouched relationship still holds the default trust level, which is no answer.
+    """
+    fresh = Relationship()
+    entered = rel.trust_level != fresh.trust_level or rel.model_dump(
+        exclude={"trust_level"}
+    ) != fresh.model_dump(exclude={"trust_level"})
+    return f"Trust today {rel.trust_level}/5. " if entered else ""
+
+
 def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis.relationship import (
         mode_advice,
@@ -386,7 +411,7 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     ladder = sharing_ladder(rel)
     blocks: list[Block] = [
         Para(balance.verdict, "good" if balance.fair else "bad"),
-        Para(f"Trust today {rel.trust_level}/5. {mode_advice(rel)}"),
+        Para(f"{trust_today(rel)}{mode_advice(rel)}"),
     ]
     details: list[Block] = [
         Para("What we share, in order:", strong=True),

@@ -37,6 +37,8 @@ class Coverage:
     @property
     def summary(self) -> str:
         """One sentence on the gaps."""
+        if not len(self.matrix.index):
+            return "No customer pains entered yet: list what troubles them to see which we answer."
         parts = [f"{self.score}% of what matters to the customer is answered"]
         if len(self.unanswered):
             parts.append(f"{_count(len(self.unanswered), 'pain')} answered by nothing")
