@@ -325,3 +325,33 @@ def test_unescaped_text_never_reaches_the_value_page(app):
     bound(view.widget, ("value", "pains", 3, "text")).widget.value = "<script>x()</script>"
     assert "<script>" not in view.coverage_lists.value
     assert "&lt;script&gt;" in view.coverage_lists.value
+
+
+def test_a_benefit_is_added_with_its_working_and_the_quantity_follows_from_it(app):
+    app.show("value")
+    view = app.views["value"]
+    table = next(
+        t for t in find_all(view.widget, kind=RowTable) if t.path == ("value", "value_items")
+    )
+    assert "quantity_basis" in table._new_widgets
+    assert table._label(next(c for c in table.form if c.field == "quantity_basis")) == (
+        "Quantity worked out as"
+    )
+    help_text = view.content.question("value.value_items").help
+    assert '"Quantity worked out as"' in help_text
+    table._new_widgets["name"].value = "Less planning"
+    table._new_widgets["quantity_basis"].value = "lots of hours"
+    assert table.add().startswith("Quantity worked out as: 'lots of hours' is not a plain sum")
+    table._new_widgets["quantity_basis"].value = "12 * 4"
+    assert table._new_widgets["quantity"].value == ""
+    assert table.add() is None
+    item = app.session.plan.value.value_items[-1]
+    assert (item.name, item.quantity, item.quantity_basis) == ("Less planning", 48.0, "12 * 4")
+
+
+def test_an_empty_quantity_follows_from_its_working_without_eval():
+    assert m.ValueItem(name="x", quantity_basis="3 * 2 * 12 * 8").quantity == 576
+    assert m.ValueItem(name="x", quantity=None, quantity_basis="2,400 × 24%").quantity == 576
+    assert m.ValueItem(name="x", quantity=5, quantity_basis="12 * 4").quantity == 5
+    assert m.ValueItem(name="x", quantity_basis="__import__('os').getcwd()").quantity == 0
+    assert m.ValueItem(name="x", quantity_basis="-3 * 4").quantity == 0

@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from workbook.analysis.working import quantity_from_working
+
 SCHEMA_VERSION = 2
 """Version of the plan layout written by this release; older files are migrated on load."""
 
@@ -345,6 +347,16 @@ class ValueItem(Row):
         "",
         description="The quantity worked out as a sum, e.g. 2400 * 0.24 (vehicles × hours each).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _quantity_from_working(cls, data: Any) -> Any:
+        """An empty quantity follows from its working (a plain sum, read without eval)."""
+        if not isinstance(data, dict) or data.get("quantity") not in (None, ""):
+            return data
+        data = {k: v for k, v in data.items() if k != "quantity"}
+        worked = quantity_from_working(None, str(data.get("quantity_basis") or ""))
+        return data if worked is None else {**data, "quantity": worked}
 
 
 class Alternative(Model):

@@ -12,15 +12,14 @@ meeting".
 
 from __future__ import annotations
 
-import ast
 import math
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbook.analysis.concessions import move_value, price_total
 from workbook.analysis.strategy import Flag
+from workbook.analysis.working import evaluate
 from workbook.model import ConcessionPlanner, LedgerEntry, Plan
 
 FAR_BEYOND_BATNA = 0.25
@@ -402,47 +401,6 @@ def scenario_checks(plan: Plan) -> list[Check]:
 
 
 # --- value: quantities against their own working ------------------------------------------
-
-_OPS: dict[type, Callable[..., float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-}
-
-
-def evaluate(formula: str) -> float | None:
-    """The value of a plain sum such as ``2,400 × 0.24`` or ``3 * 2 * 12 * 8``; None when
-    it is not one (only numbers, + - × / and brackets; ``%`` divides by 100)."""
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", formula)
-    text = text.replace("×", "*").replace("·", "*").replace("÷", "/")
-    text = re.sub(r"(?<=[\d)\s])[xX](?=[\s\d(])", "*", text)
-    text = re.sub(r"(\d(?:\.\d+)?)\s*%", r"(\1/100)", text)
-    if not text.strip() or len(text) > 200:
-        return None
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError:
-        return None
-
-    def walk(node: ast.AST) -> float:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return float(node.value)
-        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](walk(node.operand))
-        raise ValueError("not a plain sum")
-
-    try:
-        value = walk(tree)
-    except (ValueError, ZeroDivisionError, OverflowError):
-        return None
-    return value if math.isfinite(value) else None
 
 
 def value_checks(plan: Plan) -> list[Check]:

@@ -792,6 +792,9 @@ class Column:
     width: str = "1fr"
     kind: Kind | None = None
     choices: Choices | None = None
+    may_be_empty: bool = False
+    """In the add form, a number that starts empty and is passed on as None when left so
+    (the row model fills it in, e.g. a quantity from its working)."""
 
     def __post_init__(self) -> None:
         _check_choices(self.choices)
@@ -1111,10 +1114,12 @@ class RowTable(W.VBox):
             w: W.ValueWidget = make(W.Text, placeholder=self._label(column), layout=FULL)
             return w, str
         if kind == "number":
-            integer, optional = spec.base is int, spec.optional
+            integer, optional = spec.base is int, spec.optional or column.may_be_empty
             w = make(
                 W.Text,
-                value=format_number(default) if default is not None else "",
+                value=format_number(default)
+                if default is not None and not column.may_be_empty
+                else "",
                 placeholder=self._label(column),
                 layout=FULL,
             )

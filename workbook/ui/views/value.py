@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 import ipywidgets as W
 
@@ -17,8 +18,9 @@ from workbook.analysis.value import (
     value_items_frame,
     value_totals,
 )
+from workbook.analysis.working import evaluate
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
-from workbook.ui.forms import ChoiceList, Column
+from workbook.ui.forms import ChoiceList, Column, ParseError
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import empty_html, figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
@@ -51,6 +53,22 @@ def payback_text(months: float | None, one_off: float) -> str:
 def money(plan: m.Plan, amount: float | None) -> str:
     """An amount in the plan's currency, or a dash."""
     return "—" if amount is None else f"{plan.currency} {amount:,.0f}"
+
+
+WORKING = "Quantity worked out as"
+"""The on-screen label of a benefit's working, as the guidance names it."""
+
+
+def read_working(row: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a new benefit whose quantity is left empty to follow from a working that is
+    not a plain sum (the model fills in the quantity from one that is)."""
+    working = str(row.get("quantity_basis") or "").strip()
+    if row.get("quantity") is None and working and evaluate(working) is None:
+        raise ParseError(
+            f"{WORKING}: {working[:40]!r} is not a plain sum such as 3 * 2 * 12 * 8; "
+            "correct it or enter the quantity."
+        )
+    return row
 
 
 class View(SectionView):
@@ -105,6 +123,17 @@ class View(SectionView):
                 ],
                 add_label="Add benefit",
                 detail=self._basis,
+                form=[
+                    Column("name", width="2fr"),
+                    Column("kind"),
+                    Column("quantity_basis", label=WORKING, width="2fr"),
+                    Column("quantity", may_be_empty=True),
+                    Column("unit"),
+                    Column("unit_value"),
+                    Column("probability"),
+                    Column("assumption", width="2fr"),
+                ],
+                prepare=read_working,
             ),
             self.row(
                 self.field((*v, "investment")),
@@ -189,7 +218,7 @@ class View(SectionView):
         return self.detail_fields(
             subs,
             ("value", "value_items", index),
-            [Column("quantity_basis", label="Quantity worked out as (e.g. 2400 * 0.24)")],
+            [Column("quantity_basis", label=f"{WORKING} (e.g. 2400 * 0.24)")],
         )
 
     def _refresh(self) -> None:
