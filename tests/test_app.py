@@ -11,6 +11,7 @@ from tests.helpers import ManualScheduler, bound, find, find_all
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp, section_app
 from workbook.ui.forms import RowTable
+from workbook.ui.session import PlanSession
 
 PLAN = "example-northwind"
 
@@ -253,7 +254,9 @@ def test_read_only_app_shows_everything_and_changes_nothing(tmp_path):
         app = WorkbookApp(ro, scheduler=ManualScheduler()).start()
         for key in app.keys:
             app.show(key)
-        assert all(b.disabled for b in app.buttons.values())
+        assert all(b.disabled for k, b in app.buttons.items() if k != "changes")
+        app.buttons["changes"].click()  # reading the history changes nothing
+        assert "Nothing has changed" in find(app.widget, "nw-changes-list").value
         summary = bound(app.widget, ("summary",))
         assert summary.widget.disabled
         summary.widget.value = "sneaky"  # a value sent over the websocket anyway
@@ -365,3 +368,29 @@ def test_each_user_picks_only_their_plans_and_a_viewer_page_edits_nothing(tmp_pa
         assert {v for _, v in bo.picker.options} == {bo_plan, PLAN}
         ana.open(ana_plan)
         assert not ana.session.read_only and not ana.buttons["delete"].disabled
+
+
+def test_what_changed_lists_each_change_with_its_authors_escaped(store):
+    start = store.latest_revision(PLAN)
+    store.open_workshop(PLAN)
+    ana = PlanSession(store, store.load(PLAN), scheduler=ManualScheduler(), author="<b>ana</b>")
+    bo = PlanSession(store, store.load(PLAN), scheduler=ManualScheduler(), author="bo")
+    ana.set(("summary",), "ana was here")
+    ana.flush()
+    bo.set(("counterpart",), "Northwind AB")
+    bo.flush()  # a merged save: bo's, made on top of ana's
+    page = WorkbookApp(store, scheduler=ManualScheduler(), author="cy").start(plan=PLAN)
+    page.buttons["changes"].click()
+    picker = find(page.widget, "nw-changes-since")
+    labels = [label for label, _value in picker.options]
+    assert labels[0].startswith("the start of the last workshop")
+    assert page.changes_view.since[picker.value] == start
+    assert labels[1].startswith(f"revision {start + 2} · bo and <b>ana</b> (merged) · today")
+    assert labels[2].startswith(f"revision {start + 1} · <b>ana</b> · today")
+    listed = find(page.widget, "nw-changes-list").value
+    assert "Northwind AB · bo · today" in listed
+    assert "ana was here · &lt;b&gt;ana&lt;/b&gt; · today" in listed
+    assert "<b>ana</b>" not in listed
+    picker.value = 2  # since ana's save: bo's change alone
+    listed = find(page.widget, "nw-changes-list").value
+    assert "Northwind AB" in listed and "ana was here" not in listed

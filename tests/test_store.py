@@ -60,6 +60,7 @@ def test_every_save_is_a_revision_with_author_and_time(store):
         "revision",
         "saved_at",
         "author",
+        "authors",
         "note",
     ]
 

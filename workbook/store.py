@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from workbook.changes import Step, revision_authors
 from workbook.errors import (
     ConflictError,
     NotAllowed,
@@ -696,8 +697,39 @@ class PlanStore:
         """The history of a plan as a pandas DataFrame."""
         import pandas as pd
 
-        columns = ["plan_id", "revision", "saved_at", "author", "note"]
-        return pd.DataFrame([vars(r) for r in self.history(plan_id)], columns=columns)
+        columns = ["plan_id", "revision", "saved_at", "author", "authors", "note"]
+        rows = [
+            {**vars(r), "authors": ", ".join(revision_authors(r.author, r.note))}
+            for r in self.history(plan_id)
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def steps(self, plan_id: str, since: int) -> list[Step]:
+        """Revisions ``since`` to the latest of a plan, oldest first, for ``changes_since``."""
+        self._head(plan_id)
+        rows = self._con.execute(
+            "SELECT revision, saved_at, author, note, data FROM revisions "
+            "WHERE plan_id = ? AND revision >= ? ORDER BY revision",
+            (plan_id, since),
+        ).fetchall()
+        return [
+            Step(
+                r["revision"],
+                load_plan(json.loads(r["data"])),
+                r["saved_at"],
+                r["author"],
+                r["note"],
+            )
+            for r in rows
+        ]
+
+    def revision_at(self, plan_id: str, stamp: dt.datetime) -> int:
+        """The plan's revision current at ``stamp`` (1 for a time before its first)."""
+        row = self._con.execute(
+            "SELECT MAX(revision) FROM revisions WHERE plan_id = ? AND saved_at <= ?",
+            (plan_id, _iso(stamp)),
+        ).fetchone()
+        return int(row[0] or 1)
 
     def rename(self, plan_id: str, name: str, *, author: str = "") -> StoredPlan:
         """Give a plan a new name (a new revision)."""

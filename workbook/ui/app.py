@@ -27,6 +27,7 @@ from workbook.errors import PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
 from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore, company_key, example_plan
 from workbook.ui.browser import MAX_NAME, BrowserBridge
+from workbook.ui.changes import ChangesView
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.guard import KeptEdits, SaveGuard, class_path
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
@@ -119,6 +120,7 @@ class WorkbookApp:
             "rename": ("Rename", "pencil", self.ask_rename),
             "duplicate": ("Duplicate", "copy", self.duplicate),
             "delete": ("Delete", "trash", self.ask_delete),
+            "changes": ("What changed", "history", self.ask_changes),
         }
         self.buttons: dict[str, W.Button] = {}
         for key, (label, icon, action) in buttons.items():
@@ -126,8 +128,10 @@ class WorkbookApp:
                 description=label,
                 icon=icon,
                 layout=W.Layout(width="auto"),
-                disabled=self.read_only,
-                tooltip=f"{label} a negotiation",
+                disabled=self.read_only and key != "changes",
+                tooltip=f"{label} a negotiation"
+                if key != "changes"
+                else "What changed since an earlier revision, by whom and when",
             )
             button.add_class(f"nw-{key}")
             button.on_click(guard(lambda _b, act=action: act()))
@@ -295,6 +299,7 @@ class WorkbookApp:
         self.show(self.current)
         self._update_nav()
         self.buttons["duplicate"].disabled = self.read_only
+        self.buttons["changes"].disabled = False
         self.buttons["rename"].disabled = self.session.read_only
         self.buttons["delete"].disabled = self.read_only or role != "owner"
         self.widget.add_class("nw-ready")
@@ -366,7 +371,7 @@ class WorkbookApp:
         self._drop_views()
         self.live.stop()
         self.session = None
-        for button in ("rename", "duplicate", "delete"):
+        for button in ("rename", "duplicate", "delete", "changes"):
             self.buttons[button].disabled = True
         self.stack.children = [
             W.HTML(
@@ -599,6 +604,18 @@ class WorkbookApp:
         copy = self.store.duplicate(self.session.plan.id, author=self.author)
         self.open(copy.plan.id)
         self.say(f"Opened a copy: {copy.plan.name}.", "ok")
+
+    def ask_changes(self) -> None:
+        """Show what changed in the open negotiation since a revision the user picks."""
+        if self.session is None:
+            return
+        self.flush()
+        self.changes_view = ChangesView(self.store, self.session.plan.id)
+        self._show_dialog(
+            W.HTML("<b>What changed since…</b>"),
+            self.changes_view.widget,
+            self._buttons(("Close", "", self._hide_dialog)),
+        )
 
     def ask_delete(self) -> None:
         """Ask for confirmation, then remove the open negotiation from the list."""
