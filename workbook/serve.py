@@ -269,6 +269,11 @@ class KernelCap:
             seat.ever_connected = True
             seat.touch()
 
+    def ever_connected(self, kernel_id: str) -> bool:
+        """Whether a page's websocket ever opened to ``kernel_id`` (a pool kernel: never)."""
+        seat = self._kernels.get(kernel_id)
+        return seat is not None and seat.ever_connected
+
     def disconnected(self, kernel_id: str) -> None:
         """A websocket to ``kernel_id`` closed."""
         if seat := self._kernels.get(kernel_id):
@@ -670,14 +675,35 @@ class WorkbookVoila(Voila):
         self._handle_signal_stop(sig, frame)
 
     def stop(self) -> None:
-        """Shut every kernel down, once those still starting have started."""
+        """Shut every kernel down, once those still starting have started.
+
+        A kernel no page ever connected to (a pool kernel, or one whose page never came)
+        holds nothing of anyone's and is ended at once, without a shutdown message: a
+        kernel that has just started may not yet be ready for one, and ipykernel then logs
+        a traceback. Kernels that served a page are asked to shut down, so that they save
+        what their page typed last.
+        """
         loop = getattr(getattr(self, "ioloop", None), "asyncio_loop", None)
         if loop is not None and not loop.is_running():  # their futures live on that loop
             loop.run_until_complete(self._kernels_started())
+            loop.run_until_complete(self._end_unused_kernels())
         try:
             super().stop()
         except web.HTTPError as exc:  # one started after the wait: it ends with its server
             self.log.info("a kernel still starting ends with the server (%s)", exc.log_message)
+
+    async def _end_unused_kernels(self) -> None:
+        app = getattr(self, "app", None)
+        if app is None:
+            return
+        cap: KernelCap = app.settings[KernelCap.__name__]
+        for kernel_id in list(self.kernel_manager.list_kernel_ids()):
+            if cap.ever_connected(kernel_id):
+                continue
+            try:
+                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
+            except Exception:  # already gone: the shutdown below does the rest
+                self.log.info("kernel %s was already gone", kernel_id)
 
     async def _kernels_started(self) -> None:
         pending = getattr(self.kernel_manager, "_pending_kernels", {})
