@@ -75,12 +75,24 @@ def test_a_concession_is_logged_with_one_short_form_and_one_click(room_app, page
     rows = ".nw-field-ledger-entries-description input"
     count = page.locator(rows).count()
     page.fill(f"{form} .nw-add-ledger-entries-description input", "Extra training day")
+    theirs = f"{form} .nw-add-ledger-entries-value-theirs input"
+    assert page.input_value(theirs) == "" and page.get_attribute(theirs, "placeholder")
     page.fill(f"{form} .nw-add-ledger-entries-value-ours input", "5k")
+    page.click(".nw-add-button-ledger-entries")
+    refusal = page.locator(f"{form} :text('Enter a number.')")
+    refusal.wait_for(timeout=30_000)  # said under the empty box, nothing logged as 0
+    box = page.locator(theirs).bounding_box()
+    said = refusal.bounding_box()
+    assert said and box and abs(said["x"] - box["x"]) < 20 and 0 <= said["y"] - box["y"] < 80
+    assert page.locator(rows).count() == count
+    page.fill(theirs, "0")
     page.click(".nw-add-button-ledger-entries")
     page.wait_for_function(f"() => document.querySelectorAll('{rows}').length === {count + 1}")
     assert page.input_value(when)  # stays filled for the next entry
     page.fill(when, "10.05")
     page.fill(f"{form} .nw-add-ledger-entries-description input", "Faster invoicing")
+    page.fill(f"{form} .nw-add-ledger-entries-value-ours input", "0")
+    page.fill(theirs, "2k")
     page.click(".nw-add-button-ledger-entries")
     page.wait_for_function(f"() => document.querySelectorAll('{rows}').length === {count + 2}")
     last = page.input_value(f".nw-field-ledger-entries-at input >> nth={count + 1}")
@@ -144,6 +156,9 @@ def test_nothing_is_clipped(room_app, browser, width):
             page.wait_for_selector(last, state="visible", timeout=READY)
             page.evaluate(FRAMES)
             assert page.evaluate(CLIPPED) == [], section
+        when = page.locator(".nw-add-form .nw-add-ledger-entries-at input")
+        when.fill("2026-11-29 16:10")
+        assert when.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the When box cuts"
         fonts = page.evaluate(
             """() => [document.querySelector('.nw-app textarea'),
                       document.querySelector('.nw-app .widget-text input')]

@@ -273,6 +273,7 @@ def test_ledger_view_alerts_the_unanswered_concession_and_clears_it(app):
     table = next(t for t in find_all(view.widget, kind=RowTable) if t.path == ("ledger", "entries"))
     table._new_widgets["direction"].value = "received"
     table._new_widgets["description"].value = "Reference visit agreed"
+    table._new_widgets["value_ours"].value = table._new_widgets["value_theirs"].value = "0"
     table._new_widgets["answers"].value = "lg-5"
     assert table.add() is None
     assert "Every concession we gave has been answered" in view.alert.value

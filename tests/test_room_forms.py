@@ -124,13 +124,15 @@ def test_when_defaults_to_now_and_stays_filled_after_each_entry(app):
     for text in ("Extra training day", "Faster invoicing"):
         entries._new_widgets["description"].value = text
         entries._new_widgets["value_ours"].value = "5,000"
+        entries._new_widgets["value_theirs"].value = "0"
         assert entries.add() is None, entries.add_message.text
         assert when.value, "the When field was emptied"
         assert parse_datetime(when.value)  # and still reads as a time
-        assert entries._new_widgets["value_ours"].value == "0"
+        assert entries._new_widgets["value_ours"].value == ""
     assert len(app.session.plan.ledger.entries) == count + 2
     when.value = "10.05"
     entries._new_widgets["description"].value = "Typed time"
+    entries._new_widgets["value_ours"].value = entries._new_widgets["value_theirs"].value = "0"
     assert entries.add() is None
     logged = app.session.plan.ledger.entries[-1].at.astimezone()
     assert (logged.hour, logged.minute) == (10, 5)
@@ -147,6 +149,7 @@ def test_logging_a_concession_is_one_short_form_above_the_log_and_one_click(app)
     entries._new_widgets["direction"].value = "received"
     entries._new_widgets["description"].value = "Reference visit agreed"
     entries._new_widgets["value_theirs"].value = "12k"
+    entries._new_widgets["value_ours"].value = "0"
     entries._new_widgets["answers"].value = given.id
     add = next(b for b in find_all(entries.add_form, kind=W.Button))
     add.click()

@@ -795,6 +795,9 @@ class Column:
     may_be_empty: bool = False
     """In the add form, a number that starts empty and is passed on as None when left so
     (the row model fills it in, e.g. a quantity from its working)."""
+    start_blank: bool = False
+    """In an add form the box starts empty, never at the field's default: a figure that
+    must be typed (an empty box is refused on add, not taken as zero)."""
 
     def __post_init__(self) -> None:
         _check_choices(self.choices)
@@ -1042,6 +1045,7 @@ class RowTable(W.VBox):
         self._new_widgets: dict[str, W.ValueWidget] = {}
         self._new_codecs: dict[str, Callable[[Any], Any]] = {}
         self._new_blanks: dict[str, Callable[[], Any]] = {}
+        self._new_messages: dict[str, Any] = {}
         cells: list[W.Widget] = []
         for column in self.form or self.columns:
             spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
@@ -1087,7 +1091,8 @@ class RowTable(W.VBox):
         for column, widget in zip(self.form, widgets, strict=True):
             wide = column.width.endswith("fr") and float(column.width[:-2]) >= 1.5
             label = make(W.HTML, value=hint_html(self._label(column)))
-            cell = W.VBox([label, widget], layout=W.Layout(min_width="0"))
+            message = self._new_messages[column.field] = message_widget()
+            cell = W.VBox([label, widget, message], layout=W.Layout(min_width="0"))
             if wide:
                 cell.layout.grid_area = "auto / auto / auto / span 2"
             cells.append(cell)
@@ -1114,15 +1119,11 @@ class RowTable(W.VBox):
             w: W.ValueWidget = make(W.Text, placeholder=self._label(column), layout=FULL)
             return w, str
         if kind == "number":
-            integer, optional = spec.base is int, spec.optional or column.may_be_empty
-            w = make(
-                W.Text,
-                value=format_number(default)
-                if default is not None and not column.may_be_empty
-                else "",
-                placeholder=self._label(column),
-                layout=FULL,
-            )
+            integer = spec.base is int
+            empty = column.may_be_empty or column.start_blank or default is None
+            first = "" if empty else format_number(default)
+            w = make(W.Text, value=first, placeholder=self._label(column), layout=FULL)
+            optional = (spec.optional or column.may_be_empty) and not column.start_blank
             return w, lambda v: parse_number(v, integer=integer, optional=optional)
         if kind in ("choice", "multi"):
             path = (*self.path, 0, *column.field.split("."))
@@ -1169,9 +1170,18 @@ class RowTable(W.VBox):
         from workbook.errors import describe
 
         row: dict[str, Any] = self.new_row() if self.new_row else {}
+        for message in self._new_messages.values():
+            message.say("")
         try:
             for name, widget in self._new_widgets.items():
-                value = self._new_codecs[name](widget.value)
+                try:
+                    value = self._new_codecs[name](widget.value)
+                except ParseError as exc:
+                    if name not in self._new_messages:
+                        raise
+                    self._new_messages[name].say(str(exc))
+                    self.add_message.say("")
+                    return str(exc)
                 target = row
                 *parents, leaf = name.split(".")
                 for part in parents:

@@ -54,11 +54,11 @@ class View(SectionView):
                 add_label="Log concession",
                 detail=self._details,
                 form=[
-                    Column("at"),
+                    Column("at", width="1.5fr"),  # room for a whole "2026-12-08 10:05"
                     Column("direction"),
                     Column("description", width="2fr"),
-                    Column("value_ours"),
-                    Column("value_theirs"),
+                    Column("value_ours", start_blank=True),
+                    Column("value_theirs", start_blank=True),
                     Column("answers", width="2fr", choices=GIVEN),
                 ],
             ),
