@@ -277,3 +277,59 @@ def test_ledger_view_alerts_the_unanswered_concession_and_clears_it(app):
     table._new_widgets["answers"].value = "lg-5"
     assert table.add() is None
     assert "Every concession we gave has been answered" in view.alert.value
+
+
+def test_an_answer_must_come_from_the_other_side():
+    with pytest.raises(ValidationError, match="both are concessions we gave"):
+        m.Ledger(entries=[entry(1, "given", 10), entry(2, "given", 5, answers="e1")])
+    with pytest.raises(ValidationError, match="both are concessions we received"):
+        m.Ledger(entries=[entry(1, "received", 10), entry(2, "received", 5, answers="e1")])
+    m.Ledger(entries=[entry(1, "received", 10), entry(2, "given", 5, answers="e1")])
+
+
+def test_the_answers_dropdown_offers_earlier_entries_of_the_other_direction(app):
+    app.show("ledger")
+    view = app.views["ledger"]
+
+    def offered(index):
+        widget = bound(view.widget, ("ledger", "entries", index, "answers")).widget
+        return [label for label, _ in widget.options]
+
+    assert offered(2) == ["—", "Three-year term agreed"]
+    assert offered(3) == [
+        "—",
+        "Price from EUR 52.00 to EUR 49.90",
+        "Price from EUR 49.90 to EUR 48.50",
+    ]
+    problem = app.session.set(("ledger", "entries", 2, "answers"), "lg-1")
+    assert problem and "both are concessions we gave" in problem
+    assert app.session.plan.ledger.entries[2].answers is None
+
+
+def test_an_answer_taken_from_the_order_is_shown_in_the_row_and_the_export(app):
+    import io
+
+    from openpyxl import load_workbook
+
+    from workbook.brief import export_brief
+    from workbook.tables import plan_tables
+
+    app.show("ledger")
+    view = app.views["ledger"]
+    table = next(t for t in find_all(view.widget, kind=RowTable) if t.path == ("ledger", "entries"))
+    table._new_widgets["direction"].value = "received"
+    table._new_widgets["at"].value = "2026-12-08 12:00"
+    table._new_widgets["description"].value = "Extra promo week"
+    table._new_widgets["value_ours"].value = table._new_widgets["value_theirs"].value = "0"
+    assert table.add() is None
+    assert "Every concession we gave has been answered" in view.alert.value
+    notes = [w.value for w in find_all(view.widget, "nw-ledger-inferred")]
+    assert notes[-1].count("answers Dashboard training for dispatchers, taken from the order") == 1
+    assert [n for n in notes[:-1] if n] == []
+    frame = plan_tables(app.session.plan)["ledger"]
+    assert list(frame["answers"])[-1] == "lg-5"
+    book = load_workbook(io.BytesIO(export_brief(app.session.plan, "xlsx")))
+    sheet = book["Concession ledger"]
+    headers = [c.value for c in sheet[1]]
+    answers = sheet.cell(row=sheet.max_row, column=headers.index("Answers") + 1).value
+    assert answers == "Dashboard training for dispatchers"

@@ -904,6 +904,15 @@ class Ledger(Model):
         for entry in self.entries:
             if entry.answers == entry.id:
                 raise ValueError(f"{entry.description!r} cannot answer itself")
+        by_id = {e.id: e for e in self.entries}
+        for entry in self.entries:
+            other = by_id.get(entry.answers or "")
+            if other is not None and other.direction == entry.direction:
+                we = "we gave" if entry.direction == "given" else "we received"
+                raise ValueError(
+                    f"{entry.description!r} cannot answer {other.description!r}: both are "
+                    f"concessions {we}; an answer comes from the other side"
+                )
         return self
 
     def to_frame(self) -> Any:

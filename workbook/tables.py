@@ -101,6 +101,21 @@ def ledger_frame(ledger: Ledger) -> pd.DataFrame:
     return frame.sort_values("at", kind="stable").reset_index(drop=True) if len(frame) else frame
 
 
+def ledger_with_inferred_answers(ledger: Ledger) -> pd.DataFrame:
+    """The concession log with each answer taken from the order filled in, so the Answers
+    column agrees with the unanswered alert."""
+    from workbook.analysis.ledger import inferred_answers
+
+    frame = ledger_frame(ledger)
+    if len(frame):
+        inferred = inferred_answers(ledger.entries)
+        frame["answers"] = [
+            inferred.get(i) if pd.isna(a) or not a else a
+            for i, a in zip(frame["id"], frame["answers"], strict=True)
+        ]
+    return frame
+
+
 def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
     """Every table of a plan, keyed by a short name (also the xlsx sheet names)."""
     from workbook import model as m
@@ -142,7 +157,7 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
         "disclosures": rows_frame(r.disclosures, m.Disclosure),
         "common_ground": rows_frame(r.common_ground, m.CommonGround),
         "relationship_issues": rows_frame(r.issues, m.RelationshipIssue),
-        "ledger": ledger_frame(plan.ledger),
+        "ledger": ledger_with_inferred_answers(plan.ledger),
         "agenda": rows_frame(plan.workshop.agenda, m.AgendaItem),
         "parking_lot": rows_frame(plan.workshop.parking_lot, m.ParkingItem),
     }

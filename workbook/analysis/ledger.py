@@ -59,6 +59,13 @@ def answered_by(entries: Sequence[LedgerEntry]) -> dict[str, str]:
     return result
 
 
+def inferred_answers(entries: Sequence[LedgerEntry]) -> dict[str, str]:
+    """The answers taken from the order (received id -> given id): received concessions
+    that name nothing but answer the concession we gave right before them."""
+    named = {e.id for e in entries if e.answers}
+    return {r: g for g, r in answered_by(entries).items() if r not in named}
+
+
 def unanswered_ids(entries: Sequence[LedgerEntry]) -> list[str]:
     """The concessions we gave that nothing answered, oldest first."""
     answered = answered_by(entries)

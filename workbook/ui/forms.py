@@ -48,10 +48,17 @@ class ChoiceList:
     follows: tuple[tuple[str | int, ...], ...]
     source: PlanSession | None = None
     not_own_row: bool = False
+    for_row: Callable[[Any, Any], Sequence[tuple[str, Any]]] | None = None
+    """Options that depend on the row (document, own id; None in an add form), used
+    instead of ``options`` when given."""
 
     def compute(self, session: PlanSession, own_id: Any = None) -> list[tuple[str, Any]]:
         """The options now, for the row whose id is ``own_id`` (None: an add form)."""
-        options = list(self.options((self.source or session).plan))
+        document = (self.source or session).plan
+        if self.for_row is not None:
+            options = list(self.for_row(document, own_id))
+        else:
+            options = list(self.options(document))
         if self.not_own_row and own_id is not None:
             options = [(label, value) for label, value in options if value != own_id]
         return options

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.analysis.ledger import ledger_balance, ledger_flags, ledger_status
+from workbook.analysis.ledger import (
+    inferred_answers,
+    ledger_balance,
+    ledger_flags,
+    ledger_status,
+)
 from workbook.charts.concessions import ledger_chart
 from workbook.ui.forms import ChoiceList, Column
 from workbook.ui.session import Subscriptions
@@ -22,8 +28,33 @@ def given_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     return [("—", None), *given]
 
 
-GIVEN = ChoiceList(given_choices, follows=(("ledger", "entries"),), not_own_row=True)
-"""Concessions an entry may answer: every one we gave, but never the entry itself."""
+def answer_choices(plan: m.Plan, own_id: str | None) -> list[tuple[str, str | None]]:
+    """What an entry may answer, with a blank first: an earlier entry of the other
+    direction (a new entry, whose direction is not chosen yet, may answer any entry)."""
+    entries = plan.ledger.entries
+    own = next((e for e in entries if e.id == own_id), None)
+    offered = [
+        (e.description, e.id)
+        for e in entries
+        if own is None or (e.direction != own.direction and e.at <= own.at and e.id != own.id)
+    ]
+    return [("—", None), *offered]
+
+
+GIVEN = ChoiceList(
+    given_choices, follows=(("ledger", "entries"),), not_own_row=True, for_row=answer_choices
+)
+"""Concessions an entry may answer: earlier ones of the other direction, never itself."""
+
+
+def inferred_text(plan: m.Plan, entry_id: str) -> str:
+    """The answer taken from the order for a received entry that names none, as a grey
+    line ("" when there is none)."""
+    given = inferred_answers(plan.ledger.entries).get(entry_id)
+    entry = next((e for e in plan.ledger.entries if e.id == given), None)
+    if entry is None:
+        return ""
+    return hint_html(f"answers {html.escape(entry.description)}, taken from the order")
 
 
 class View(SectionView):
@@ -69,7 +100,17 @@ class View(SectionView):
         ]
 
     def _details(self, index: int, subs: Subscriptions) -> W.Widget:
-        return self.detail_fields(
+        inferred = W.HTML()
+        inferred.add_class("nw-ledger-inferred")
+
+        def show(_change: object = None) -> None:
+            entries = self.session.plan.ledger.entries
+            entry = entries[index] if index < len(entries) else None
+            inferred.value = inferred_text(self.session.plan, entry.id) if entry else ""
+
+        subs.on(("ledger",), show)
+        show()
+        fields = self.detail_fields(
             subs,
             ("ledger", "entries", index),
             [
@@ -80,6 +121,7 @@ class View(SectionView):
                 Column("note", label="Note", width="2fr"),
             ],
         )
+        return W.VBox([inferred, fields])
 
     def _refresh(self) -> None:
         plan = self.session.plan
