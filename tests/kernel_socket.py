@@ -52,10 +52,13 @@ class KernelSocket:
     the page would have been sent.
     """
 
-    def __init__(self, app: ServedApp, kernel_id: str):
+    def __init__(self, app: ServedApp, kernel_id: str, *, cookie: str = ""):
         self.session = Session()
         self.conn = websocket.create_connection(
-            ws_url(app, kernel_id), subprotocols=[KERNEL_WS_PROTOCOL], timeout=30
+            ws_url(app, kernel_id),
+            subprotocols=[KERNEL_WS_PROTOCOL],
+            timeout=30,
+            cookie=cookie or None,
         )
         assert self.conn.subprotocol == KERNEL_WS_PROTOCOL
         self.received: list[Received] = []

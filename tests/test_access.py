@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import websocket
 
+from tests.kernel_socket import KernelSocket
 from workbook.access import AllowedHosts, hash_password, read_password_hash
 from workbook.errors import WorkbookError
 from workbook.serve import (
@@ -471,7 +472,6 @@ guard_memory(W.HTML("the page"))
 def test_a_page_over_its_memory_ceiling_is_told_and_ended(
     start_server: StartServer, tmp_path: Path
 ) -> None:
-    from tests.kernel_socket import KernelSocket
 
     notebook = _notebook(tmp_path / "hog.ipynb", HOG)
     code = (
@@ -564,3 +564,96 @@ def test_exported_html_brief_asks_no_other_host(tmp_path: Path, page: Any) -> No
     page.wait_for_load_state("load")
     assert "Northwind" in page.content()
     assert foreign == []
+
+
+# --- people under their own names ------------------------------------------------------------
+
+
+def sign_in_as(client: Client, name: str, password: str) -> tuple[int, str]:
+    """POST the sign-in form with a name: the status and the sign-in cookie ("" if none)."""
+    status, headers, body = client.request("/login")
+    xsrf = re.search(rb'name="_xsrf" value="([^"]+)"', body)
+    assert status == 200 and xsrf and b'name="name"' in body
+    token = xsrf.group(1).decode()
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"_xsrf={token}"}
+    body = f"_xsrf={token}&name={name}&password={password}"
+    status, headers, _ = client.request("/login?next=%2F", method="POST", headers=form, body=body)
+    return status, headers.get("Set-Cookie", "").split(";")[0] if status == 302 else ""
+
+
+def page_states(
+    client: Client, query: str, headers: dict[str, str] | None = None
+) -> tuple[KernelSocket, dict[str, dict[str, Any]]]:
+    """Open the app page as ``client`` and read every widget's state over its websocket."""
+    status, _, body = client.request(f"/?{query}", headers=headers)
+    found = re.search(rb'"kernelId": "([0-9a-f-]+)"', body)
+    assert status == 200 and found, status
+    sock = KernelSocket(client.app, found.group(1).decode(), cookie=client.cookie)
+    return sock, sock.widget_states()
+
+
+def test_members_see_only_their_plans_and_a_viewer_cannot_save(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    from workbook import model as m
+    from workbook.store import PlanStore
+
+    db = tmp_path / "plans.sqlite"
+    with PlanStore(db) as host:
+        host.ensure_example()
+    with PlanStore(db, user="ana") as ana, PlanStore(db, user="bo") as bo:
+        ana_plan = ana.create(m.Plan(name="Ana's tender")).plan.id
+        bo_plan = bo.create(m.Plan(name="Bo's renewal")).plan.id
+        bo.create(m.Plan(name="Bo's secret deal"))
+        bo.share(bo_plan, "ana", "viewer")
+    members = tmp_path / "members"
+    members.write_text(f"ana:{hash_password('ana pass')}\nbo:{hash_password('bo pass')}\n")
+    app = start_server(db=db, args=["--ip", "0.0.0.0", "--members", str(members)])
+    wait_for(lambda: pool_filled(app), 120, "the kernel pool did not fill")
+
+    client = Client(app)
+    assert sign_in_as(client, "ana", "bo+pass") == (401, "")
+    assert sign_in_as(client, "mallory", "ana+pass") == (401, "")
+    status, client.cookie = sign_in_as(client, "ana", "ana+pass")
+    assert status == 302 and client.cookie.startswith("username-")
+
+    sock, states = page_states(client, f"plan={bo_plan}")
+    try:
+        picker = states[KernelSocket.find(states, "nw-plan-picker")]
+        labels = " | ".join(picker["_options_labels"])
+        assert "Ana's tender" in labels and "Bo's renewal" in labels and "Northwind" in labels
+        assert "Bo's secret deal" not in labels
+        summary = KernelSocket.find(states, "nw-field-summary")
+        assert states[summary]["disabled"]
+        for name in ("nw-rename", "nw-delete"):
+            assert states[KernelSocket.find(states, name)]["disabled"]
+        # An attacker's page sends the value and asks for a save anyway.
+        sock.update(summary, value="changed by a viewer")
+        guard = next(k for k, s in states.items() if "beat" in s and "plan_id" in s)
+        sock.send(
+            "shell",
+            "comm_msg",
+            {"comm_id": guard, "data": {"method": "custom", "content": {"kind": "flush"}}},
+        )
+        after = sock.widget_states()  # answered after both messages were handled
+        assert "read-only" in " ".join(
+            str(s.get("value", "")) for s in after.values() if s.get("_model_name") == "HTMLModel"
+        )
+    finally:
+        sock.close()
+    with PlanStore(db, read_only=True) as store:
+        assert len(store.history(bo_plan)) == 1
+        assert store.history(ana_plan)[-1].author == "ana"
+
+    bo_client = Client(app)
+    status, bo_client.cookie = sign_in_as(bo_client, "bo", "bo+pass")
+    assert status == 302
+    # not hers: the most recent of hers opens; a user header of her own making changes nothing
+    sock, states = page_states(
+        bo_client, f"plan={ana_plan}", headers={"Negotiation-Workbook-User": "ana"}
+    )
+    try:
+        labels = " | ".join(states[KernelSocket.find(states, "nw-plan-picker")]["_options_labels"])
+        assert "Bo's secret deal" in labels and "Ana's tender" not in labels
+    finally:
+        sock.close()

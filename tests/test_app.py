@@ -394,3 +394,29 @@ def test_what_changed_lists_each_change_with_its_authors_escaped(store):
     picker.value = 2  # since ana's save: bo's change alone
     listed = find(page.widget, "nw-changes-list").value
     assert "Northwind AB" in listed and "ana was here" not in listed
+
+
+def test_sharing_in_the_app_adds_changes_and_removes_members(tmp_path):
+    from workbook import model as m
+
+    path = tmp_path / "plans.sqlite"
+    with PlanStore(path, user="ana") as ana_store, PlanStore(path, user="bo") as bo_store:
+        plan = ana_store.create(m.Plan(name="Ana's tender")).plan.id
+        ana = WorkbookApp(ana_store, scheduler=ManualScheduler()).start(plan=plan)
+        assert not ana.buttons["share"].disabled
+        ana.buttons["share"].click()
+        find(ana.widget, "nw-share-name").value = "bo"
+        find(ana.widget, "nw-dialog-add").click()
+        assert ana_store.members(plan) == [("ana", "owner"), ("bo", "viewer")]
+        bo = WorkbookApp(bo_store, scheduler=ManualScheduler()).start(plan=plan)
+        assert bo.session.read_only and bo.buttons["share"].disabled
+        find_all(ana.widget, "nw-share-role")[1].value = "editor"
+        assert ana_store.members(plan) == [("ana", "owner"), ("bo", "editor")]
+        find_all(ana.widget, "nw-share-role")[0].value = "viewer"  # the last owner stays
+        assert "at least one owner" in ana.dialog.children[-2].text
+        assert ana_store.members(plan)[0] == ("ana", "owner")
+        find(ana.widget, "nw-dialog-add").click()
+        assert "Type the name" in ana.dialog.children[-2].text
+        find_all(ana.widget, "nw-share-remove")[1].click()
+        assert ana_store.members(plan) == [("ana", "owner")]
+        assert [p.id for p in bo_store.list_plans()] == []

@@ -228,7 +228,7 @@ def test_read_only_fields_sent_values_change_nothing(read_only_app: ServedApp) -
         kept = states[value]["value"], states[summary]["value"]
         sock.update(value, disabled=False, value="1")
         sock.update(summary, disabled=False, value="Changed by a script")
-        for button in ("nw-delete", "nw-duplicate", "nw-new", "nw-rename"):
+        for button in ("nw-delete", "nw-duplicate", "nw-new", "nw-rename", "nw-share"):
             model = sock.find(states, button)
             sock.update(model, disabled=False)
             sock.click(model)

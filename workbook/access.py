@@ -24,17 +24,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from jupyter_server.auth.identity import PasswordIdentityProvider, User
 from jupyter_server.auth.login import LoginFormHandler
 from jupyter_server.auth.logout import LogoutHandler
+from jupyter_server.auth.security import passwd_check
 from tornado import web
+from traitlets import Dict
 
 from workbook.errors import WorkbookError
 
 __all__ = [
     "PASSWORD_HASH_ENV",
+    "USER_HEADER",
     "AllowedHosts",
+    "MemberIdentityProvider",
     "hash_password",
     "is_loopback",
+    "member_name",
+    "read_members",
     "read_password_hash",
 ]
 
@@ -42,6 +49,15 @@ log = logging.getLogger(__name__)
 
 PASSWORD_HASH_ENV = "NEGOTIATION_WORKBOOK_PASSWORD_HASH"
 """Environment variable holding the sign-in password's hash (from ``hash_password``)."""
+
+USER_HEADER = "Negotiation-Workbook-User"
+"""The request header through which the page handler tells the kernel who signed in; the
+server always sets it itself, so a visitor's own header never reaches a kernel. Voilà hands
+it to the kernel as ``HTTP_NEGOTIATION_WORKBOOK_USER``."""
+
+MEMBER_PREFIX = "member:"
+"""How a person signed in under their own name is told apart from the host (the token or
+the shared password), whose identity jupyter_server makes up at random."""
 
 _HASH = re.compile(r"^(?:argon2:\$argon2[a-z]*\$\S+|sha[0-9]+:[0-9a-f]+:[0-9a-f]+)$")
 
@@ -53,7 +69,7 @@ PLAIN_PAGE = """<!DOCTYPE html>
 <style>body{{font-family:system-ui,sans-serif;color:#1f2933;background:#f7f8fa;margin:0}}
 main{{max-width:26em;margin:15vh auto;padding:1.5em 2em;background:#fff;
 border:1px solid #d9dee5;border-radius:8px}}h1{{font-size:1.3em;margin:0 0 .7em}}
-label{{display:block;margin:.6em 0 .3em}}input[type=password]{{width:100%;box-sizing:border-box;
+label{{display:block;margin:.6em 0 .3em}}input{{width:100%;box-sizing:border-box;
 padding:.45em;font:inherit;border:1px solid #9aa5b1;border-radius:4px}}
 button{{margin-top:1em;padding:.45em 1.2em;font:inherit;border-radius:4px;border:1px solid #2f6fb3;
 background:#2f6fb3;color:#fff}}.error{{color:#a61b1b}}</style>
@@ -65,6 +81,66 @@ SIGN_IN_TITLE = "Sign in to the negotiation workbook"
 SIGN_IN_HELP = (
     "Enter the password, or the token from the address the person running the workbook gave you."
 )
+MEMBER_HELP = "Enter your name and your own password; leave the name empty for the host's."
+
+
+class MemberIdentityProvider(PasswordIdentityProvider):
+    """jupyter_server's token and password sign-in, plus people who sign in under their
+    own name with their own password (``members``: name to password hash).
+
+    The token or the shared password signs in the host, who owns every plan as on
+    loopback; a member sees the plans they are on. A member removed from the file is
+    signed out at their next request.
+    """
+
+    members = Dict({}, config=True, help="Name to password hash of each person.")
+
+    def process_login_form(self, handler: web.RequestHandler) -> User | None:
+        name = " ".join(handler.get_argument("name", default="").split())
+        if not name:
+            return super().process_login_form(handler)
+        hashed = self.members.get(name)
+        if hashed and passwd_check(hashed, handler.get_argument("password", default="")):
+            return User(MEMBER_PREFIX + name, name, name, name[:1].upper(), None, None)
+        return None
+
+    async def _get_user(self, handler: web.RequestHandler) -> User | None:
+        user = await super()._get_user(handler)
+        name = member_name(user)
+        if name and name not in self.members:
+            self.clear_login_cookie(handler)
+            return None
+        return user
+
+
+def member_name(user: Any) -> str:
+    """The name of a person signed in under their own name; "" for the host or nobody."""
+    username = str(getattr(user, "username", "") or "")
+    return username[len(MEMBER_PREFIX) :] if username.startswith(MEMBER_PREFIX) else ""
+
+
+def read_members(file: Path) -> dict[str, str]:
+    """Names and password hashes from ``file``: one ``NAME:HASH`` a line (``#`` comments).
+
+    Each hash is made by ``negotiation-workbook password``.
+    """
+    try:
+        lines = Path(file).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkbookError(f"cannot read the members file {file}: {exc}") from None
+    members: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, _, hashed = line.partition(":")
+        name, hashed = " ".join(name.split()), hashed.strip()
+        if not name or not _HASH.match(hashed):
+            raise WorkbookError(
+                f"{file} line {number}: write NAME:HASH, the hash made by "
+                "`negotiation-workbook password`"
+            )
+        members[name] = hashed
+    return members
 
 
 def is_loopback(ip: str) -> bool:
@@ -167,14 +243,22 @@ class SignInHandler(LoginFormHandler):
         error = ""
         if message and message.get("error"):
             error = '<p class="error" role="alert">That password or token is not right.</p>'
+        members = bool(getattr(self.identity_provider, "members", None))
+        name_field = (
+            '<label for="name">Your name</label>'
+            '<input type="text" id="name" name="name" autocomplete="username" autofocus>'
+            if members
+            else ""
+        )
         form = (
-            f"<p>{html.escape(SIGN_IN_HELP)}</p>{error}"
+            f"<p>{html.escape(MEMBER_HELP if members else SIGN_IN_HELP)}</p>{error}"
             f'<form method="post" action="{html.escape(self.base_url)}login?next='
             f'{html.escape(quote(next_url, safe=""))}">'
             f'<input type="hidden" name="_xsrf" value="{html.escape(self.xsrf_token.decode())}">'
+            f"{name_field}"
             '<label for="password">Password or token</label>'
             '<input type="password" id="password" name="password" autocomplete="current-password"'
-            " autofocus required>"
+            f"{'' if members else ' autofocus'} required>"
             '<button type="submit">Sign in</button></form>'
         )
         _security_headers(self)

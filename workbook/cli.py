@@ -2,7 +2,7 @@
 
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
                            [--max-kernels N] [--pool-size N] [--password-file FILE]
-                           [--allow-host NAME] [--no-sign-in-on-network]
+                           [--members FILE] [--allow-host NAME] [--no-sign-in-on-network]
 negotiation-workbook list [--db PATH] [--read-only] [--user NAME]
 negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH] [--read-only]
                             [--user NAME]
@@ -111,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
         "token is printed in the log",
     )
     serve.add_argument(
+        "--members",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="people who sign in under their own name: one NAME:HASH a line, each hash made "
+        "by `negotiation-workbook password`. Each sees only the plans they own or that "
+        "were shared with them; the token or --password-file signs in the host, who sees all",
+    )
+    serve.add_argument(
         "--allow-host",
         action="append",
         default=[],
@@ -198,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "no_sign_in_on_network", False) and args.password_file is not None:
         parser.error("--no-sign-in-on-network and --password-file contradict each other")
+    if getattr(args, "no_sign_in_on_network", False) and args.members is not None:
+        parser.error("--no-sign-in-on-network and --members contradict each other")
     try:
         return _run(args)
     except KeyboardInterrupt:  # a second Ctrl-C, or one while the server was starting
@@ -231,7 +242,7 @@ def _run(args: argparse.Namespace) -> int:
 
     db = args.db or default_db_path()
     if args.command == "serve":
-        from workbook.access import read_password_hash
+        from workbook.access import read_members, read_password_hash
         from workbook.serve import serve
 
         serve(
@@ -242,6 +253,7 @@ def _run(args: argparse.Namespace) -> int:
             ip=args.ip,
             pool_size=args.pool_size,
             password_hash=read_password_hash(args.password_file),
+            members=read_members(args.members) if args.members else None,
             sign_in=False if args.no_sign_in_on_network else None,
             allow_hosts=args.allow_host,
             **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),

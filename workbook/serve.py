@@ -73,10 +73,13 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from workbook.access import (
+    USER_HEADER,
     AllowedHosts,
+    MemberIdentityProvider,
     SignInHandler,
     SignOutHandler,
     is_loopback,
+    member_name,
     with_host_check,
 )
 from workbook.ceiling import MEMORY_ENV, resident_bytes, set_address_space_limit
@@ -440,6 +443,9 @@ class _PageHandler(TornadoVoilaHandler):
             return
         cap: KernelCap = self.settings[KernelCap.__name__]
         manager = self.settings["kernel_manager"]
+        # Who signed in, for the kernel (as HTTP_NEGOTIATION_WORKBOOK_USER): set here on
+        # every request, so that a header the visitor sent never reaches the kernel.
+        self.request.headers[USER_HEADER] = member_name(self.current_user)
         who = {"client": self.request.remote_ip or "", "user": _user_name(self.current_user)}
         self._ticket = cap.admit(manager, **who)
         if self._ticket is None:
@@ -824,6 +830,7 @@ def voila_config(
     max_kernels: int = MAX_KERNELS,
     sign_in: bool | None = None,
     password_hash: str = "",
+    members: dict[str, str] | None = None,
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
@@ -847,7 +854,9 @@ def voila_config(
     c.Voila.port_retries = 0  # a busy port is an error, not a reason to move elsewhere
     c.Voila.open_browser = open_browser
     c.Voila.config_file_paths = []  # no voila.json from the working folder can loosen this
-    required = sign_in_required(ip, sign_in, password_hash)
+    required = sign_in_required(ip, sign_in, password_hash) or bool(members)
+    c.Voila.identity_provider_class = MemberIdentityProvider
+    c.MemberIdentityProvider.members = dict(members or {}) if required else {}
     if required:  # jupyter_server's identity provider: a token, or the password's hash
         c.Voila.token = None
         c.Voila.auto_token = True
@@ -879,7 +888,7 @@ def voila_config(
     v.allow_theme_override = "NO"
     v.file_allowlist = list(ASSET_PATTERNS)
     v.file_denylist = deny
-    v.http_header_envs = []
+    v.http_header_envs = [USER_HEADER]  # set by the page handler, never the visitor's
     v.extension_allowlist = list(FRONTEND_EXTENSIONS)
     v.preheat_kernel = preheat and pool_size > 0
     v.default_pool_size = max(pool_size, 0)
@@ -916,6 +925,7 @@ def serve(
     max_kernels: int = MAX_KERNELS,
     sign_in: bool | None = None,
     password_hash: str = "",
+    members: dict[str, str] | None = None,
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
@@ -931,7 +941,9 @@ def serve(
     ``max_kernels`` pages hold a kernel at once, besides the ``pool_size`` waiting ones.
 
     On any address but loopback visitors sign in (see :func:`voila_config`) unless
-    ``sign_in`` is False; ``allow_hosts`` are further names this server answers to.
+    ``sign_in`` is False; ``members`` (name to password hash) sign in under their own
+    names and see only the plans they are on; ``allow_hosts`` are further names this
+    server answers to.
     ``timers`` shortens or lengthens when page kernels are freed. A page kernel whose
     resident memory passes ``kernel_memory`` bytes is ended (its page says why first).
     """
@@ -953,7 +965,7 @@ def serve(
         os.environ[READ_ONLY_ENV] = "1"
     else:
         os.environ.pop(READ_ONLY_ENV, None)
-    if not sign_in_required(ip, sign_in, password_hash):
+    if not sign_in_required(ip, sign_in, password_hash) and not members:
         if not is_loopback(ip):
             log.warning(
                 "serving on %s WITHOUT SIGN-IN: anyone who can reach this address can open, "
@@ -976,6 +988,7 @@ def serve(
         max_kernels=max_kernels,
         sign_in=sign_in,
         password_hash=password_hash,
+        members=members,
         allow_hosts=allow_hosts,
         timers=timers,
         kernel_memory=kernel_memory,

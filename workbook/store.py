@@ -57,6 +57,10 @@ DB_ENV = "NEGOTIATION_WORKBOOK_DB"
 READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
 """Set to ``1`` (by ``negotiation-workbook serve --read-only``) to open the store read-only."""
 
+USER_ENV = "HTTP_NEGOTIATION_WORKBOOK_USER"
+"""In a page's kernel: the name of the person signed in under their own name ("" for the
+host, who owns every plan); set by the server from the sign-in, never by the visitor."""
+
 SERVE_IP_ENV = "NEGOTIATION_WORKBOOK_IP"
 """The address ``negotiation-workbook serve`` listens on, for the workshop's join address."""
 

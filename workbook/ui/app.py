@@ -23,9 +23,17 @@ from pydantic import ValidationError
 from workbook.analysis.completion import completion
 from workbook.ceiling import guard_memory
 from workbook.content import SectionContent, load_content
-from workbook.errors import PlanNotFound, WorkbookError, describe
+from workbook.errors import NotAllowed, PlanNotFound, WorkbookError, describe
 from workbook.model import Plan
-from workbook.store import DB_ENV, READ_ONLY_ENV, PlanStore, company_key, example_plan
+from workbook.store import (
+    DB_ENV,
+    READ_ONLY_ENV,
+    ROLES,
+    USER_ENV,
+    PlanStore,
+    company_key,
+    example_plan,
+)
 from workbook.ui.browser import MAX_NAME, BrowserBridge
 from workbook.ui.changes import ChangesView
 from workbook.ui.forms import close_tree, message_widget, parse_number
@@ -82,6 +90,10 @@ def plan_label(name: str, counterpart: str) -> str:
     return name
 
 
+ROLE_CHOICES = [("Owner", "owner"), ("Editor", "editor"), ("Viewer", "viewer")]
+"""A member's roles as the Share panel names them."""
+
+
 class WorkbookApp:
     """The whole workbook as one widget: ``WorkbookApp(store).start()`` then ``.widget``."""
 
@@ -121,6 +133,7 @@ class WorkbookApp:
             "duplicate": ("Duplicate", "copy", self.duplicate),
             "delete": ("Delete", "trash", self.ask_delete),
             "changes": ("What changed", "history", self.ask_changes),
+            "share": ("Share", "user-plus", self.ask_share),
         }
         self.buttons: dict[str, W.Button] = {}
         for key, (label, icon, action) in buttons.items():
@@ -302,6 +315,7 @@ class WorkbookApp:
         self.buttons["changes"].disabled = False
         self.buttons["rename"].disabled = self.session.read_only
         self.buttons["delete"].disabled = self.read_only or role != "owner"
+        self.buttons["share"].disabled = self.read_only or role not in ("editor", "owner")
         self.widget.add_class("nw-ready")
         self.guard.revision = self.session.revision
         self.guard.plan_id = plan_id
@@ -617,9 +631,73 @@ class WorkbookApp:
             self._buttons(("Close", "", self._hide_dialog)),
         )
 
+    def _may(self, role: str) -> bool:
+        """Whether the user's role on the open plan is ``role`` or above (never a widget's
+        state, which a page can change)."""
+        if self.session is None or self.read_only:
+            return False
+        mine = self.store.role(self.session.plan.id)
+        return mine is not None and ROLES.index(mine) >= ROLES.index(role)
+
+    def ask_share(self, note: str = "") -> None:
+        """Show who is on the open negotiation: add a person by name, change a role, remove."""
+        if self.session is None or not self._may("editor"):
+            return
+        plan_id = self.session.plan.id
+        message = message_widget()
+        if note:
+            message.say(note)
+
+        def change(act: Callable[[], None]) -> None:
+            try:
+                act()
+            except NotAllowed as exc:  # shown again as it is in the store, with the reason
+                self.ask_share(str(exc))
+                return
+            self.ask_share()
+
+        rows: list[W.Widget] = []
+        for user, role in self.store.members(plan_id):
+            name = W.HTML(f"<b>{text_html(user)}</b>", layout=W.Layout(width="180px"))
+            pick = W.Dropdown(options=ROLE_CHOICES, value=role, layout=W.Layout(width="auto"))
+            pick.add_class("nw-share-role")
+            pick.observe(
+                self._guard(
+                    lambda c, u=user: change(lambda: self.store.share(plan_id, u, c["new"]))
+                ),
+                names="value",
+            )
+            remove = W.Button(description="Remove", layout=W.Layout(width="auto"))
+            remove.add_class("nw-share-remove")
+            remove.on_click(
+                self._guard(lambda _b, u=user: change(lambda: self.store.unshare(plan_id, u)))
+            )
+            rows.append(W.HBox([name, pick, remove], layout=W.Layout(align_items="center")))
+        who = W.Text(placeholder="The name they sign in with", layout=W.Layout(width="240px"))
+        who.add_class("nw-share-name")
+        role = W.Dropdown(options=ROLE_CHOICES[1:], value="viewer", layout=W.Layout(width="auto"))
+        role.add_class("nw-share-new-role")
+
+        def add() -> None:
+            if not who.value.strip():
+                message.say("Type the name the person signs in with.")
+                return
+            change(lambda: self.store.share(plan_id, who.value, role.value))
+
+        self._show_dialog(
+            W.HTML(
+                "<b>Who is on this negotiation</b><br>Editors change the plan, share it and run "
+                "workshops; viewers read it and export the brief."
+            ),
+            *rows,
+            W.HBox([who, role], layout=W.Layout(align_items="center")),
+            message,
+            self._buttons(("Add", "primary", add), ("Close", "", self._hide_dialog)),
+        )
+
     def ask_delete(self) -> None:
         """Ask for confirmation, then remove the open negotiation from the list."""
-        if self.session is None or self.buttons["delete"].disabled:
+        if self.session is None or not self._may("owner"):
             return
         name = self.session.plan.name
 
@@ -698,6 +776,13 @@ def launch(
     app = WorkbookApp(store, read_only=read_only)
     atexit.register(app.flush)  # the kernel shuts down when the page closes: save first
     _wait_for_request()
+    user = os.environ.get(USER_ENV, "").strip()
+    if user:  # the store acts for this person; their saves carry their name
+        store.user = user
+        app.author = user
+        app.author_box.value = user
+        app.author_box.disabled = True
+        app.author_box.layout.display = "none"
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
     if "join" in query:
         page = participant_page(app, query["join"][0], (query.get("name") or [None])[0])
