@@ -420,3 +420,19 @@ def test_sharing_in_the_app_adds_changes_and_removes_members(tmp_path):
         find_all(ana.widget, "nw-share-remove")[1].click()
         assert ana_store.members(plan) == [("ana", "owner")]
         assert [p.id for p in bo_store.list_plans()] == []
+
+
+def test_the_header_shows_who_else_is_on_the_plan_and_where(store):
+    s1, s2 = ManualScheduler(), ManualScheduler()
+    one = WorkbookApp(store, scheduler=s1, author="<i>Priya</i>").start(plan=PLAN)
+    two = WorkbookApp(store, scheduler=s2, author="Ana").start(plan=PLAN)
+    one.show("concessions")
+    two.show("value")
+    s1.run()  # each page's live tick marks it present and reads who else is
+    s2.run()
+    s1.run()
+    titles = {k: one.content[k].title for k in ("concessions", "value")}
+    assert find(one.widget, "nw-presence").value.count("Also here:") == 1
+    assert f"Ana ({titles['value']})" in one.presence.value
+    assert f"&lt;i&gt;Priya&lt;/i&gt; ({titles['concessions']})" in two.presence.value
+    assert "<i>Priya</i>" not in two.presence.value and "Priya" not in one.presence.value

@@ -182,3 +182,26 @@ def test_strategic_plan_is_shared_and_versioned(store):
     with pytest.raises(ConflictError):
         store.save_strategic_plan(objectives, author="cy", base_revision=1)
     assert store.load_strategic_plan_revision().revision == 2
+
+
+def test_presence_lists_the_other_pages_on_a_plan_and_drops_a_stale_one(tmp_path):
+    import datetime as dt
+
+    from workbook.store import PRESENCE_TTL
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        plan = store.ensure_example()
+        now = dt.datetime(2026, 3, 10, 14, 5, tzinfo=dt.UTC)
+        store.mark_here("page-a", plan, "Priya", "Concessions", now=now)
+        store.mark_here("page-b", plan, "Ana", "Value", now=now)
+        store.mark_here("page-c", "another-plan", "Tom", "Value", now=now)
+        seen = store.here(plan, besides="page-a", now=now)
+        assert [(p.name, p.section) for p in seen] == [("Ana", "Value")]
+        assert {p.name for p in store.here(plan, now=now)} == {"Priya", "Ana"}
+        later = now + PRESENCE_TTL + dt.timedelta(seconds=1)
+        store.mark_here("page-a", plan, "Priya", "Scenarios", now=later)  # page-b went quiet
+        assert store.here(plan, besides="page-b", now=later)[0].section == "Scenarios"
+        assert store.here(plan, besides="page-a", now=later) == []
+        assert store._con.execute("SELECT COUNT(*) FROM presence").fetchone()[0] == 1  # pruned
+        store.leave("page-a")
+        assert store.here(plan, now=later) == []

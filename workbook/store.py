@@ -150,7 +150,21 @@ _SCHEMA = [
     );
     CREATE INDEX plan_members_by_user ON plan_members (user);
     """,
+    # version 5: who has each plan open, and in which section (see PlanStore.mark_here)
+    """
+    CREATE TABLE presence (
+        page TEXT PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        section TEXT NOT NULL DEFAULT '',
+        last_seen TEXT NOT NULL
+    );
+    CREATE INDEX presence_by_plan ON presence (plan_id, last_seen);
+    """,
 ]
+
+PRESENCE_TTL = dt.timedelta(seconds=5)
+"""A page not seen for this long has gone: it is no longer shown, and its entry is pruned."""
 
 
 EXAMPLE_AUTHOR = "worked example"
@@ -350,6 +364,16 @@ class RevisionInfo:
     saved_at: str
     author: str
     note: str
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A page that has a plan open: who it is, the section it shows, when it was last seen."""
+
+    page: str
+    name: str
+    section: str
+    last_seen: str
 
 
 @dataclass(frozen=True)
@@ -813,6 +837,38 @@ class PlanStore:
                 (key, latest + 1, now, author, strategic.model_dump_json()),
             )
         return StoredPlan(strategic, latest + 1, now, author)  # type: ignore[arg-type]
+
+    # --- who is here ------------------------------------------------------------------
+
+    def mark_here(
+        self, page: str, plan_id: str, name: str, section: str, *, now: dt.datetime | None = None
+    ) -> None:
+        """Record that ``page`` shows ``plan_id`` now; entries gone stale are pruned."""
+        stamp = now or dt.datetime.now(dt.UTC)
+        with self._write() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO presence (page, plan_id, name, section, last_seen) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (page, plan_id, name[:80], section[:80], _iso(stamp)),
+            )
+            con.execute("DELETE FROM presence WHERE last_seen < ?", (_iso(stamp - PRESENCE_TTL),))
+
+    def here(
+        self, plan_id: str, *, besides: str = "", now: dt.datetime | None = None
+    ) -> list[Presence]:
+        """The pages seen on ``plan_id`` within :data:`PRESENCE_TTL`, other than ``besides``."""
+        since = _iso((now or dt.datetime.now(dt.UTC)) - PRESENCE_TTL)
+        rows = self._con.execute(
+            "SELECT page, name, section, last_seen FROM presence "
+            "WHERE plan_id = ? AND last_seen >= ? AND page != ? ORDER BY last_seen DESC, page",
+            (plan_id, since, besides),
+        ).fetchall()
+        return [Presence(*r) for r in rows]
+
+    def leave(self, page: str) -> None:
+        """Forget ``page`` (it closed or opened another plan)."""
+        with self._write() as con:
+            con.execute("DELETE FROM presence WHERE page = ?", (page,))
 
     # --- workshops -----------------------------------------------------------------------
 

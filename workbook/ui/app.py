@@ -24,13 +24,14 @@ from workbook.analysis.completion import completion
 from workbook.ceiling import guard_memory
 from workbook.content import SectionContent, load_content
 from workbook.errors import NotAllowed, PlanNotFound, WorkbookError, describe
-from workbook.model import Plan
+from workbook.model import Plan, new_id
 from workbook.store import (
     DB_ENV,
     READ_ONLY_ENV,
     ROLES,
     USER_ENV,
     PlanStore,
+    Presence,
     company_key,
     example_plan,
 )
@@ -159,6 +160,9 @@ class WorkbookApp:
         self.author_box.observe(guard(self._author_changed), names="value")
         self.browser = BrowserBridge(author=author)
         self.browser.observe(guard(self._remembered), names="remembered")
+        self.page_id = new_id()
+        self.presence = W.HTML()
+        self.presence.add_class("nw-presence")
         self.save_label = W.HTML(layout=W.Layout(min_width="160px"))
         self.save_label.add_class("nw-save-status")
         badge = W.HTML(
@@ -178,6 +182,7 @@ class WorkbookApp:
                 self.workshop.join_entry,
                 self.author_box,
                 self.save_label,
+                self.presence,
                 self.browser,
             ],
             layout=W.Layout(align_items="center", width="100%", flex_flow="row wrap"),
@@ -327,6 +332,19 @@ class WorkbookApp:
         if self.session is not None:
             self.session.poll()
             self.guard.revision = self.session.revision
+            self._mark_here()
+
+    def _mark_here(self) -> None:
+        """Say in the store that this page shows the plan, and show who else is on it."""
+        if self.session is None:
+            return
+        plan_id = self.session.plan.id
+        if not self.read_only:
+            section = "Workshop" if self.current == WORKSHOP else self.content[self.current].title
+            name = self.store.user or self.author or "Someone"
+            self.store.mark_here(self.page_id, plan_id, name, section)
+        others = self.store.here(plan_id, besides=self.page_id)
+        self.presence.value = presence_html(others)
 
     def _kept(self, plan_id: str, kept: KeptEdits) -> None:
         """The browser kept edits of this plan while the server was away: offer them."""
@@ -744,6 +762,18 @@ def _with_text(data: Any, plan: Plan, path: tuple[Any, ...], text: str) -> Any:
         return out
     except Exception:
         return None
+
+
+def presence_html(others: list[Presence]) -> str:
+    """The header's line of who else has the plan open, names and sections escaped."""
+    if not others:
+        return ""
+    shown = [f"{html.escape(p.name or 'Someone')} ({html.escape(p.section)})" for p in others[:6]]
+    more = f" and {len(others) - 6} more" if len(others) > 6 else ""
+    return (
+        f"<span style='color:{COLORS['ink']};font-size:13px'>Also here: "
+        f"{', '.join(shown)}{more}</span>"
+    )
 
 
 def _when(iso: str) -> str:
