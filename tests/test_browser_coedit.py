@@ -153,6 +153,15 @@ def test_a_page_whose_server_stopped_keeps_the_edit_and_offers_it_after_a_restar
     try:
         pg = context.new_page()
         _open(pg, url)
+        # while the server answers, the page never says it has gone: six answers in a row
+        # span more than the silence after which it would
+        pg.wait_for_function(
+            "() => Number(document.querySelector('.nw-offline')?.dataset.answers || 0) >= 6",
+            timeout=60_000,
+        )
+        assert not pg.is_visible(".nw-offline")
+        height = "() => document.querySelector('.nw-offline').getBoundingClientRect().height"
+        assert pg.evaluate(height) == 0
         _stop(first)  # the server goes away mid-edit
         pg.wait_for_selector(".nw-offline", state="visible", timeout=30_000)  # said at once
         pg.fill(".nw-field-summary textarea", "typed after the server went")

@@ -2,9 +2,11 @@
 
 - When a field loses focus, and when the page is hidden or closed, it asks the kernel to
   save at once (a field that sends its value on blur sends it first).
-- The kernel beats once a second; when the beats stop, the page says at once that the
-  server is not answering, and from then on keeps what is typed in the browser's
-  ``localStorage``, with the plan and the revision the page showed.
+- Once a second the page asks the server for a small static file (a HEAD request, which
+  touches no kernel, so an idle page stays idle for the culler); when the server has not
+  answered for a few seconds, the page says so, and from then on keeps what is typed in
+  the browser's ``localStorage``, with the plan and the revision the page showed. A beat
+  from the kernel counts as an answer too.
 - On the next visit to that plan, the kept edits are handed to the kernel, which offers
   them again, merged onto the latest revision by the usual rules.
 
@@ -24,7 +26,7 @@ STORAGE_PREFIX = "negotiation-workbook.unsaved."
 """``localStorage`` key prefix of the edits kept for a plan (the plan id follows)."""
 
 SILENCE_MS = 4000
-"""How long without a beat from the kernel before the page says the server has gone."""
+"""How long without an answer from the server before the page says it has gone."""
 
 MAX_KEPT = 200_000
 """The most characters of kept edits handed back to the kernel."""
@@ -42,10 +44,14 @@ function pathOf(el) {
   return null;
 }
 function render({ model, el }) {
-  el.className = "nw-offline";
-  el.style.display = "none";
-  el.textContent = "The server is not answering. What you type now is kept in this " +
+  // The notice is a child of its own: the widget's layout sets the root element's
+  // display when it is drawn, which would undo a display set on the root here.
+  const notice = document.createElement("div");
+  notice.className = "nw-offline";
+  notice.style.display = "none";
+  notice.textContent = "The server is not answering. What you type now is kept in this " +
     "browser and offered again when you next open this plan.";
+  el.appendChild(notice);
   let last = Date.now();
   let gone = false;
   const send = (msg) => { try { model.send(msg); } catch (e) { /* server gone */ } };
@@ -64,16 +70,31 @@ function render({ model, el }) {
   document.addEventListener("focusout", (event) => {
     if (pathOf(event.target)) { send({ kind: "flush" }); }
   }, true);
-  model.on("change:beat", () => {
+  let answers = 0;
+  const alive = () => {
     last = Date.now();
-    if (gone) { gone = false; el.style.display = "none"; }
-  });
+    answers += 1;
+    notice.dataset.answers = String(answers);
+    if (gone) { gone = false; notice.style.display = "none"; }
+  };
+  model.on("change:beat", alive);
+  const script = document.querySelector("script[src]");
+  const probeUrl = script ? script.src : null;
+  let probing = false;
+  const probe = () => {
+    if (!probeUrl || probing) { return; }
+    probing = true;
+    fetch(probeUrl, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+      .then(alive, () => { /* no answer: the silence check below decides */ })
+      .finally(() => { probing = false; });
+  };
   setInterval(() => {
+    probe();
     if (!gone && model.get("plan_id") && Date.now() - last > SILENCE) {
       gone = true;
-      el.style.display = "";
+      notice.style.display = "";
     }
-  }, 500);
+  }, 1000);
   document.addEventListener("input", (event) => {
     if (!gone) { return; }
     const path = pathOf(event.target);
