@@ -335,7 +335,9 @@ def plan_diff(old: BaseModel, new: BaseModel) -> Any:
     (``changed``, ``added`` or ``removed``), ``before`` and ``after``.
 
     >>> from workbook.model import Plan
-    >>> plan_diff(Plan(name="A"), Plan(name="B"))[["field", "before", "after"]].values.tolist()
+    >>> old = Plan(name="A")
+    >>> new = old.model_copy(update={"name": "B"})
+    >>> plan_diff(old, new)[["field", "before", "after"]].values.tolist()
     [['name', 'A', 'B']]
     """
     import pandas as pd
