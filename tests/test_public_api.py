@@ -25,6 +25,7 @@ PUBLIC = {
     "ConflictError",
     "PlanFileError",
     "PlanNotFound",
+    "NotAllowed",
     "ReadOnlyError",
     "PackageInputError",
     "ScenarioInputError",
