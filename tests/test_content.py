@@ -77,7 +77,7 @@ def test_an_analyst_folder_adds_a_question_without_code(tmp_path, monkeypatch):
     [
         ('key = "value"\ntitle = 3\n', "title"),
         ('key = "value"\nsurprise = 1\n', "surprise: is not a field"),
-        ('key = "new_section"\n', "no file gives a title to the section(s): new_section"),
+        ('key = "new_section"\n', "bad.toml: there is no section 'new_section'"),
         ("key = [", "not valid TOML"),
     ],
 )

@@ -4,7 +4,7 @@ Each section contributes a :class:`Part` made of plain blocks (paragraphs, bulle
 warnings, tables, key figures, charts). Every format renders the same parts: HTML
 (:mod:`workbook.brief_html`), Markdown (:mod:`workbook.brief_md`) and xlsx
 (:mod:`workbook.brief_xlsx`), each escaping user text for its own medium. A new part is
-one function added to :data:`PARTS`; every format shows it.
+one function here, named by its section in :mod:`workbook.sections`; every format shows it.
 
 >>> from workbook.store import example_plan
 >>> "Strategic fit" in brief_markdown(example_plan())
@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 from workbook.model import Objective, Plan, Relationship
+from workbook.sections import SECTIONS, SectionError
 
 # --- blocks -------------------------------------------------------------------------------
 
@@ -525,18 +526,28 @@ class BriefContext:
     charts: bool = False
 
 
-PARTS: list[Callable[[Plan, BriefContext], Part]] = [
-    _deal,
-    _strategy,
-    _value,
-    _scenarios,
-    _concessions,
-    _relationship,
-    _in_the_room,
-    _checks,
-    _questions,
-]
-"""The brief's parts in reading order; a section adds its part here."""
+PartWriter = Callable[[Plan, BriefContext], Part]
+
+
+def _section_parts() -> list[PartWriter]:
+    """The part of each section that names one in :data:`workbook.sections.SECTIONS`."""
+    writers: list[PartWriter] = []
+    for entry in SECTIONS:
+        if entry.brief_part is None:
+            continue
+        writer = globals().get(entry.brief_part)
+        if not callable(writer):
+            raise SectionError(
+                f"section {entry.key!r} names the brief part {entry.brief_part!r}, which "
+                "workbook/brief.py does not define"
+            )
+        writers.append(writer)
+    return writers
+
+
+PARTS: list[PartWriter] = [*_section_parts(), _in_the_room, _checks, _questions]
+"""The brief's parts in reading order: the sections' own (a section names its part in
+:mod:`workbook.sections`), then the parts drawn from the whole plan."""
 
 
 def brief_parts(

@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel
+
+from workbook.sections import SECTIONS, WORKSHOP_TABLES, SectionError
 
 if TYPE_CHECKING:
     from workbook.model import ConcessionPlanner, Ledger, Objective, Plan, Scenarios
@@ -116,12 +118,9 @@ def ledger_with_inferred_answers(ledger: Ledger) -> pd.DataFrame:
     return frame
 
 
-def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
-    """Every table of a plan, keyed by a short name (also the xlsx sheet names)."""
-    from workbook import model as m
-
-    s, v, sc, c, r = plan.strategy, plan.value, plan.scenarios, plan.concessions, plan.relationship
-    moves = pd.DataFrame(
+def _moves_frame(scenarios: Scenarios) -> pd.DataFrame:
+    """One row per candidate move, with the number of estimates given for it."""
+    return pd.DataFrame(
         [
             {
                 "move_id": mv.id,
@@ -129,38 +128,65 @@ def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
                 "description": mv.description,
                 "estimates": len(mv.estimates),
             }
-            for mv in sc.moves
+            for mv in scenarios.moves
         ],
         columns=["move_id", "move", "description", "estimates"],
     )
+
+
+def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
+    """How each table of a plan is built, by name."""
+    from workbook import model as m
+
     return {
-        "team": rows_frame(plan.team, m.TeamMember),
-        "strengths": rows_frame(s.strengths, m.Strength),
-        "priorities": rows_frame(s.priorities, m.ImprovementPriority),
-        "contributions": rows_frame(s.contributions, m.Contribution),
-        "objectives_served": rows_frame(s.objective_links, m.ObjectiveLink),
-        "justifications": rows_frame(s.justifications, m.Justification),
-        "anticipated_moves": rows_frame(s.anticipated, m.AnticipatedMove),
-        "pains": rows_frame(v.pains, m.Pain),
-        "differentiators": rows_frame(v.differentiators, m.Differentiator),
-        "value_drivers": rows_frame(v.drivers, m.ValueDriver),
-        "value_items": rows_frame(v.value_items, m.ValueItem),
-        "framings": rows_frame(v.framings, m.StakeholderFraming),
-        "competitors": rows_frame(sc.competitors, m.Competitor),
-        "moves": moves,
-        "estimates": estimates_frame(sc),
-        "options": options_frame(c),
-        "concession_steps": rows_frame(c.steps, m.ConcessionStep),
-        "business_links": rows_frame(r.links, m.BusinessLink),
-        "players": rows_frame(r.players, m.Player),
-        "relationship_contributions": rows_frame(r.contributions, m.RelationshipContribution),
-        "disclosures": rows_frame(r.disclosures, m.Disclosure),
-        "common_ground": rows_frame(r.common_ground, m.CommonGround),
-        "relationship_issues": rows_frame(r.issues, m.RelationshipIssue),
-        "ledger": ledger_with_inferred_answers(plan.ledger),
-        "agenda": rows_frame(plan.workshop.agenda, m.AgendaItem),
-        "parking_lot": rows_frame(plan.workshop.parking_lot, m.ParkingItem),
+        "team": lambda p: rows_frame(p.team, m.TeamMember),
+        "strengths": lambda p: rows_frame(p.strategy.strengths, m.Strength),
+        "priorities": lambda p: rows_frame(p.strategy.priorities, m.ImprovementPriority),
+        "contributions": lambda p: rows_frame(p.strategy.contributions, m.Contribution),
+        "objectives_served": lambda p: rows_frame(p.strategy.objective_links, m.ObjectiveLink),
+        "justifications": lambda p: rows_frame(p.strategy.justifications, m.Justification),
+        "anticipated_moves": lambda p: rows_frame(p.strategy.anticipated, m.AnticipatedMove),
+        "pains": lambda p: rows_frame(p.value.pains, m.Pain),
+        "differentiators": lambda p: rows_frame(p.value.differentiators, m.Differentiator),
+        "value_drivers": lambda p: rows_frame(p.value.drivers, m.ValueDriver),
+        "value_items": lambda p: rows_frame(p.value.value_items, m.ValueItem),
+        "framings": lambda p: rows_frame(p.value.framings, m.StakeholderFraming),
+        "competitors": lambda p: rows_frame(p.scenarios.competitors, m.Competitor),
+        "moves": lambda p: _moves_frame(p.scenarios),
+        "estimates": lambda p: estimates_frame(p.scenarios),
+        "options": lambda p: options_frame(p.concessions),
+        "concession_steps": lambda p: rows_frame(p.concessions.steps, m.ConcessionStep),
+        "business_links": lambda p: rows_frame(p.relationship.links, m.BusinessLink),
+        "players": lambda p: rows_frame(p.relationship.players, m.Player),
+        "relationship_contributions": lambda p: rows_frame(
+            p.relationship.contributions, m.RelationshipContribution
+        ),
+        "disclosures": lambda p: rows_frame(p.relationship.disclosures, m.Disclosure),
+        "common_ground": lambda p: rows_frame(p.relationship.common_ground, m.CommonGround),
+        "relationship_issues": lambda p: rows_frame(p.relationship.issues, m.RelationshipIssue),
+        "ledger": lambda p: ledger_with_inferred_answers(p.ledger),
+        "agenda": lambda p: rows_frame(p.workshop.agenda, m.AgendaItem),
+        "parking_lot": lambda p: rows_frame(p.workshop.parking_lot, m.ParkingItem),
     }
+
+
+def table_names() -> list[str]:
+    """The names of a plan's tables: each section's, in navigation order, then the workshop's."""
+    return [name for s in SECTIONS for name in s.tables] + list(WORKSHOP_TABLES)
+
+
+def plan_tables(plan: Plan) -> dict[str, pd.DataFrame]:
+    """Every table of a plan, keyed by a short name (also the xlsx sheet names)."""
+    builders = _builders()
+    names = table_names()
+    if set(names) != set(builders) or len(names) != len(set(names)):
+        unknown = sorted(set(names) - set(builders))
+        unlisted = sorted(set(builders) - set(names))
+        raise SectionError(
+            f"the sections' tables and workbook/tables.py disagree: no builder for {unknown}, "
+            f"no section lists {unlisted} (or a name is listed twice)"
+        )
+    return {name: builders[name](plan) for name in names}
 
 
 def analysis_tables(

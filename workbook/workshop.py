@@ -53,6 +53,7 @@ from workbook.model import (
     RowId,
     Scenarios,
 )
+from workbook.sections import SECTIONS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -326,12 +327,8 @@ Prompt = Annotated[EstimatePrompt | ValuesPrompt | PrioritiesPrompt, Field(discr
 PROMPTS = TypeAdapter(list[Prompt])
 """Reads and writes a session's prompt list as JSON."""
 
-SECTION_OF: dict[str, str] = {
-    "estimate": "scenarios",
-    "values": "concessions",
-    "priorities": "strategy",
-}
-"""The plan section each kind of prompt feeds."""
+SECTION_OF: dict[str, str] = {kind: s.key for s in SECTIONS for kind in s.prompts}
+"""The plan section each kind of prompt feeds (``prompts`` in :mod:`workbook.sections`)."""
 
 
 def prompt_section(prompt: Prompt) -> str:

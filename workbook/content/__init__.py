@@ -21,6 +21,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from workbook.errors import WorkbookError, describe
+from workbook.sections import SECTIONS, check_sections
 
 CONTENT_ENV = "NEGOTIATION_WORKBOOK_CONTENT"
 
@@ -56,7 +57,9 @@ class SectionContent(_Strict):
     title: Annotated[str, StringConstraints(max_length=80)] = Field(
         "", description="The section's name; files that only add questions may leave it out."
     )
-    number: int = Field(0, ge=0, le=20, description="Position in the navigation.")
+    number: int = Field(
+        0, ge=0, le=20, description="Position in the navigation, set from workbook.sections."
+    )
     lead: Text = Field("", description="One sentence under the title.")
     guidance: Text = Field("", description="The guidance panel: paragraphs and '- ' bullets.")
     questions: dict[str, Question] = Field(default_factory=dict)
@@ -144,21 +147,31 @@ def merge(base: SectionContent, extra: SectionContent) -> SectionContent:
 @functools.cache
 def _load(dirs: tuple[Path, ...]) -> dict[str, SectionContent]:
     sections: dict[str, SectionContent] = {}
+    numbers = {s.key: s.number for s in SECTIONS}
     for folder in dirs:
         if not folder.is_dir():
             raise ContentError(f"content folder {folder} does not exist")
         for path in sorted(folder.glob("*.toml")):
             content = read_content_file(path)
+            if content.key not in numbers:
+                raise ContentError(
+                    f"{path.name}: there is no section {content.key!r}; the sections are "
+                    f"{', '.join(numbers)} (workbook/sections.py lists them)"
+                )
             old = sections.get(content.key)
             sections[content.key] = merge(old, content) if old else content
-    untitled = [key for key, section in sections.items() if not section.title.strip()]
+    untitled = [key for key in numbers if not (key in sections and sections[key].title.strip())]
     if untitled:
         raise ContentError(f"no file gives a title to the section(s): {', '.join(untitled)}")
-    return dict(sorted(sections.items(), key=lambda kv: kv[1].number))
+    check_sections(SECTIONS, sections)
+    return {
+        key: sections[key].model_copy(update={"number": number}) for key, number in numbers.items()
+    }
 
 
 def load_content() -> dict[str, SectionContent]:
-    """Every section's content, in navigation order, keyed by section key."""
+    """Every section's content, in navigation order (:data:`workbook.sections.SECTIONS`),
+    keyed by section key."""
     return _load(tuple(content_dirs()))
 
 

@@ -25,6 +25,7 @@ from workbook.ceiling import guard_memory
 from workbook.content import SectionContent, load_content
 from workbook.errors import NotAllowed, PlanNotFound, WorkbookError, describe
 from workbook.model import Plan, new_id
+from workbook.sections import SECTIONS
 from workbook.store import (
     DB_ENV,
     READ_ONLY_ENV,
@@ -46,7 +47,7 @@ from workbook.ui.workshop import WORKSHOP, Ticker, WorkshopMode, participant_pag
 
 log = logging.getLogger(__name__)
 
-FIRST_SECTION = "deal"
+FIRST_SECTION = SECTIONS[0].key
 
 LIVE_INTERVAL = 1.0
 """Seconds between two checks for others' saves of the open plan (one indexed query)."""

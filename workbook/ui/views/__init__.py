@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbook.sections import section
 from workbook.ui.views.base import SectionView, ViewContext
 
 __all__ = ["SectionView", "ViewContext", "view_class"]
@@ -11,5 +12,5 @@ def view_class(key: str) -> type[SectionView]:
     """The view class of a section, imported only when the section is first shown."""
     import importlib
 
-    module = importlib.import_module(f"workbook.ui.views.{key}")
+    module = importlib.import_module(section(key).view_module)
     return module.View

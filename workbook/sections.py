@@ -1,0 +1,297 @@
+"""Every section of the workbook, listed once, in the order the navigation shows them.
+
+A section is found from its entry here: its words are in ``workbook/content/<key>.toml``
+(title, lead, guidance, questions), its data is ``Plan.<attribute>`` in
+:mod:`workbook.model`, its view is the module ``workbook.ui.views.<view>``, its part of the
+brief is the function named ``brief_part`` in :mod:`workbook.brief`, and its tables are the
+names it lists in :func:`workbook.tables.plan_tables`. The completion checks are written
+here. Every other list of sections (navigation, completion, brief, tables, workshop
+prompts) is built from :data:`SECTIONS`; :func:`check_sections` refuses an entry that the
+model or the content files do not match.
+
+This module sits just above the model: the layers above it refer to it, never the other
+way round, so the parts of a section that live higher up are named here, not imported.
+
+>>> [s.key for s in SECTIONS][:3]
+['deal', 'strategy', 'value']
+>>> section("scenarios").attribute
+'scenarios'
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from workbook.errors import WorkbookError
+from workbook.model import SECTION_KEYS, Plan, SectionKey
+
+Check = tuple[str, Callable[[Plan], bool]]
+"""A completion check: what to do, and whether the plan has done it."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the workbook and where each of its parts lives."""
+
+    key: str
+    """The section's key: its content file, its ``?section=`` address, its view module."""
+    number: int
+    """Its position in the navigation (0 is the deal)."""
+    attribute: str | None
+    """The field of :class:`~workbook.model.Plan` that holds it; None when the section has
+    no part of its own (the deal edits the plan's header fields, the brief only reads)."""
+    checks: tuple[Check, ...] = ()
+    """What makes it complete, in the order listed to the team."""
+    prepares: bool = False
+    """Whether the brief counts it as a preparation section to complete."""
+    brief_part: str | None = None
+    """The name of the function in :mod:`workbook.brief` that writes its part."""
+    tables: tuple[str, ...] = ()
+    """Its tables, as named by :func:`workbook.tables.plan_tables` (and the xlsx sheets)."""
+    prompts: tuple[str, ...] = ()
+    """The kinds of workshop prompt whose answers feed it."""
+    agenda: bool = True
+    """Whether a workshop agenda may give time to it (the model's ``SectionKey``)."""
+    view: str = ""
+    """The module under ``workbook.ui.views`` that shows it; empty means its key."""
+
+    @property
+    def view_module(self) -> str:
+        """The full name of the module of its view."""
+        return f"workbook.ui.views.{self.view or self.key}"
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "deal",
+        0,
+        None,
+        checks=(
+            ("Name the other company", lambda p: bool(p.counterpart.strip())),
+            ("Give the deal value", lambda p: p.deal_value > 0),
+            ("Set the date", lambda p: p.date is not None),
+            ("Summarise the deal", lambda p: bool(p.summary.strip())),
+            ("List the team", lambda p: bool(p.team)),
+        ),
+        brief_part="_deal",
+        tables=("team",),
+        agenda=False,
+    ),
+    Section(
+        "strategy",
+        1,
+        "strategy",
+        checks=(
+            ("Name a strength", lambda p: bool(p.strategy.strengths)),
+            (
+                "Back every strength with a past deal",
+                lambda p: (
+                    bool(p.strategy.strengths)
+                    and all(s.evidence.strip() for s in p.strategy.strengths)
+                ),
+            ),
+            ("Choose one or two priorities", lambda p: bool(p.strategy.priorities)),
+            ("Say what each member contributes", lambda p: bool(p.strategy.contributions)),
+            (
+                "Link the deal to a strategic objective",
+                lambda p: any(link.strength > 0 for link in p.strategy.objective_links),
+            ),
+            (
+                "Say where we compete and where not",
+                lambda p: bool(p.strategy.compete_where) and bool(p.strategy.not_compete_where),
+            ),
+            ("Anticipate customer and competitor moves", lambda p: bool(p.strategy.anticipated)),
+        ),
+        prepares=True,
+        brief_part="_strategy",
+        tables=(
+            "strengths",
+            "priorities",
+            "contributions",
+            "objectives_served",
+            "justifications",
+            "anticipated_moves",
+        ),
+        prompts=("priorities",),
+    ),
+    Section(
+        "value",
+        2,
+        "value",
+        checks=(
+            ("List the customer's pains", lambda p: bool(p.value.pains)),
+            (
+                "Back a differentiator with proof",
+                lambda p: any(d.proof.strip() for d in p.value.differentiators),
+            ),
+            ("Quantify the value", lambda p: bool(p.value.value_items)),
+            ("Name the alternative", lambda p: bool(p.value.alternative.name.strip())),
+            ("Compare on value drivers", lambda p: bool(p.value.drivers)),
+            ("Frame it per stakeholder", lambda p: bool(p.value.framings)),
+        ),
+        prepares=True,
+        brief_part="_value",
+        tables=("pains", "differentiators", "value_drivers", "value_items", "framings"),
+    ),
+    Section(
+        "scenarios",
+        3,
+        "scenarios",
+        checks=(
+            ("Name the competitors", lambda p: bool(p.scenarios.competitors)),
+            ("List our candidate moves", lambda p: bool(p.scenarios.moves)),
+            (
+                "Estimate every move",
+                lambda p: (
+                    bool(p.scenarios.moves)
+                    and all(any(e.finished for e in m.estimates) for m in p.scenarios.moves)
+                ),
+            ),
+            (
+                "Collect estimates from two or more people",
+                lambda p: len({e.participant for m in p.scenarios.moves for e in m.estimates}) >= 2,
+            ),
+        ),
+        prepares=True,
+        brief_part="_scenarios",
+        tables=("competitors", "moves", "estimates"),
+        prompts=("estimate",),
+    ),
+    Section(
+        "concessions",
+        4,
+        "concessions",
+        checks=(
+            (
+                "List the variables and their options",
+                lambda p: sum(len(v.options) >= 2 for v in p.concessions.variables) >= 2,
+            ),
+            (
+                "Set our target and walk-away",
+                lambda p: (
+                    p.concessions.positions.ours.target is not None
+                    and p.concessions.positions.ours.reservation is not None
+                ),
+            ),
+            (
+                "Estimate their walk-away",
+                lambda p: p.concessions.positions.theirs.reservation is not None,
+            ),
+            ("Write our BATNA", lambda p: bool(p.concessions.positions.ours.batna.strip())),
+            ("Plan conditional steps", lambda p: bool(p.concessions.steps)),
+            (
+                "Prepare the ask for when they do not reciprocate",
+                lambda p: bool(p.concessions.no_reciprocity.ask_for.strip()),
+            ),
+        ),
+        prepares=True,
+        brief_part="_concessions",
+        tables=("options", "concession_steps"),
+        prompts=("values",),
+    ),
+    Section(
+        "relationship",
+        5,
+        "relationship",
+        checks=(
+            ("Map existing business", lambda p: bool(p.relationship.links)),
+            ("Name the key players", lambda p: len(p.relationship.players) >= 2),
+            (
+                "Weigh what both sides contribute",
+                lambda p: {c.side for c in p.relationship.contributions} == {"ours", "theirs"},
+            ),
+            ("Plan what to share", lambda p: bool(p.relationship.disclosures)),
+            ("Note common ground", lambda p: bool(p.relationship.common_ground)),
+            ("Choose relationship or transaction", lambda p: p.relationship.mode != "undecided"),
+        ),
+        prepares=True,
+        brief_part="_relationship",
+        tables=(
+            "business_links",
+            "players",
+            "relationship_contributions",
+            "disclosures",
+            "common_ground",
+            "relationship_issues",
+        ),
+    ),
+    Section(
+        "ledger",
+        6,
+        "ledger",
+        checks=(("Log the first concession", lambda p: bool(p.ledger.entries)),),
+        tables=("ledger",),
+    ),
+    Section("brief", 7, None),
+)
+"""Every section, in navigation order."""
+
+WORKSHOP_TABLES = ("agenda", "parking_lot")
+"""The plan's tables that belong to the workshop, which is a mode of the app, not a section."""
+
+
+class SectionError(WorkbookError):
+    """The list of sections disagrees with the model or the content files."""
+
+
+def section(key: str) -> Section:
+    """The section with ``key``."""
+    for entry in SECTIONS:
+        if entry.key == key:
+            return entry
+    raise SectionError(f"there is no section {key!r}; the sections are {', '.join(keys())}")
+
+
+def keys(sections: Iterable[Section] = SECTIONS) -> list[str]:
+    """The sections' keys, in navigation order."""
+    return [s.key for s in sections]
+
+
+def check_sections(
+    sections: Iterable[Section] = SECTIONS, content_keys: Iterable[str] | None = None
+) -> None:
+    """Refuse a list of sections that the model (or, given, the content files) does not match.
+
+    >>> check_sections(SECTIONS + (Section("pricing", 8, "pricing"),))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workbook.sections.SectionError: section 'pricing' keeps its answers in Plan.pricing, ...
+    """
+    sections = tuple(sections)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for entry in sections:
+        if entry.key in seen:
+            problems.append(f"section {entry.key!r} is listed twice")
+        seen.add(entry.key)
+        if entry.attribute is not None and entry.attribute not in Plan.model_fields:
+            problems.append(
+                f"section {entry.key!r} keeps its answers in Plan.{entry.attribute}, which the "
+                f"plan model does not have: add a field `{entry.attribute}` to Plan in "
+                "workbook/model.py"
+            )
+    agenda = {s.key for s in sections if s.agenda}
+    literal = set(typing.get_args(SectionKey))
+    for key in sorted(agenda - literal):
+        problems.append(
+            f"section {key!r} may be on a workshop agenda, but SectionKey in workbook/model.py "
+            "does not list it: add it there (and to SECTION_KEYS)"
+        )
+    for key in sorted(literal - agenda):
+        problems.append(f"SectionKey in workbook/model.py lists {key!r}, which is no section")
+    if set(SECTION_KEYS) != literal:
+        problems.append("SECTION_KEYS and SectionKey in workbook/model.py list different keys")
+    if content_keys is not None:
+        given = set(content_keys)
+        for key in keys(sections):
+            if key not in given:
+                problems.append(f"section {key!r} has no content (workbook/content/{key}.toml)")
+        for key in sorted(given - seen):
+            problems.append(f"content is given for {key!r}, which is no section")
+    if problems:
+        raise SectionError("; ".join(problems))
+
+
+check_sections()
