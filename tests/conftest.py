@@ -240,3 +240,37 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def _no_postgres(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; the PostgreSQL store tests must run in CI (CI=true)")
+    pytest.skip(f"{reason}; PostgreSQL store tests skipped (install Debian's postgresql)")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster for the whole run (see tests/postgres.py)."""
+    from tests.postgres import cluster, pg_bin
+
+    if pg_bin() is None:
+        _no_postgres("PostgreSQL's initdb and pg_ctl are not installed")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _no_postgres("psycopg is not installed (pip install -e '.[test]')")
+    with cluster() as running:
+        yield running
+
+
+STORE_BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a fresh plan store lives, once per backend: an SQLite file that does not exist
+    yet, or the address of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "plans.sqlite"
+    running = request.getfixturevalue("pg_cluster")
+    return running.url(running.new_database())

@@ -18,8 +18,9 @@ NORDIC = "Open the Nordic region"
 
 
 @pytest.fixture
-def store(tmp_path):
-    with PlanStore(tmp_path / "plans.sqlite") as s:
+def store(store_db):
+    """A store with the worked example, once per backend (SQLite, PostgreSQL)."""
+    with PlanStore(store_db) as s:
         s.ensure_example()
         yield s
 

@@ -1,4 +1,4 @@
-"""Per-plan members and roles, enforced by the store itself on a real SQLite file."""
+"""Per-plan members and roles, enforced by the store itself, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from workbook.store import LOCAL_USER, PlanStore
 
 
 @pytest.fixture
-def db(tmp_path):
-    return tmp_path / "plans.sqlite"
+def db(store_db):
+    """A fresh store's location, once per backend."""
+    return store_db
 
 
 def as_user(db, user: str | None) -> PlanStore:
@@ -69,12 +70,11 @@ def test_a_viewer_save_is_refused_by_the_store_and_nothing_is_written(db):
             bo.open_workshop(plan.id)
         with pytest.raises(NotAllowed):
             bo.delete(plan.id)
-    con = sqlite3.connect(db)
-    assert (
-        con.execute("SELECT COUNT(*) FROM revisions WHERE plan_id = ?", (plan.id,)).fetchone()[0]
-        == 1
-    )
-    con.close()
+    with as_user(db, None) as local:  # counted in the database, past every check
+        revisions = local._con.execute(
+            "SELECT COUNT(*) FROM revisions WHERE plan_id = ?", (plan.id,)
+        ).fetchone()[0]
+    assert revisions == 1
 
 
 def test_revisions_record_the_signed_in_user_not_the_typed_name(db):
@@ -113,13 +113,16 @@ def test_sharing_roles_and_the_last_owner(db):
         cy.load(plan_id)
 
 
-def test_an_earlier_store_keeps_its_plans_for_the_local_user(db):
+def test_an_earlier_store_keeps_its_plans_for_the_local_user(tmp_path):
+    db = tmp_path / "plans.sqlite"  # an SQLite file from before members
     with as_user(db, None) as local:
         example = local.ensure_example()
         own = local.create(m.Plan(name="Old deal")).plan.id
     con = sqlite3.connect(db)
     con.execute("DROP TABLE plan_members")  # a store from before members (version 3)
     con.execute("DROP TABLE IF EXISTS presence")  # and before presence came after them
+    for table in ("workshop_sessions", "workshop_participants", "workshop_answers"):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN seq")  # nor the workshops' order
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -1,4 +1,5 @@
-"""PlanStore on a real SQLite file: revisions, conflicts, imports, exports."""
+"""The plan store's contract, on a real SQLite file and a real PostgreSQL database:
+revisions, conflicts, imports, exports, read-only use."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from workbook.store import DB_ENV, PlanStore, default_db_path, example_plan
 
 
 @pytest.fixture
-def db(tmp_path):
-    return tmp_path / "plans.sqlite"
+def db(store_db):
+    """A fresh store's location, once per backend (SQLite file, PostgreSQL database)."""
+    return store_db
 
 
 @pytest.fixture
@@ -24,17 +26,18 @@ def store(db):
 
 
 def counts(db) -> tuple[int, int]:
-    con = sqlite3.connect(db)
-    try:
+    """Plans and revisions in the store, counted through a connection of its own."""
+    with PlanStore(db) as other:
         return (
-            con.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
-            con.execute("SELECT COUNT(*) FROM revisions").fetchone()[0],
+            other._con.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
+            other._con.execute("SELECT COUNT(*) FROM revisions").fetchone()[0],
         )
-    finally:
-        con.close()
 
 
-def test_file_is_sqlite_in_wal_mode(store, db):
+def test_file_is_sqlite_in_wal_mode(tmp_path):
+    db = tmp_path / "plans.sqlite"
+    with PlanStore(db) as store:
+        store.ensure_example()
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -184,12 +187,12 @@ def test_strategic_plan_is_shared_and_versioned(store):
     assert store.load_strategic_plan_revision().revision == 2
 
 
-def test_presence_lists_the_other_pages_on_a_plan_and_drops_a_stale_one(tmp_path):
+def test_presence_lists_the_other_pages_on_a_plan_and_drops_a_stale_one(db):
     import datetime as dt
 
     from workbook.store import PRESENCE_TTL
 
-    with PlanStore(tmp_path / "plans.sqlite") as store:
+    with PlanStore(db) as store:
         plan = store.ensure_example()
         now = dt.datetime(2026, 3, 10, 14, 5, tzinfo=dt.UTC)
         store.mark_here("page-a", plan, "Priya", "Concessions", now=now)

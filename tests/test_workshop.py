@@ -381,8 +381,9 @@ def test_changes_for_rows_that_were_removed_are_refused(plan):
 
 
 @pytest.fixture
-def store(tmp_path):
-    with PlanStore(tmp_path / "plans.sqlite") as s:
+def store(store_db):
+    """A store with the worked example, once per backend (SQLite, PostgreSQL)."""
+    with PlanStore(store_db) as s:
         s.ensure_example()
         yield s
 
@@ -398,8 +399,8 @@ def open_with_prompts(store: PlanStore, now=T0):
 def test_the_current_schema_has_the_workshop_tables(store):
     from workbook.store import _SCHEMA
 
-    assert store._con.execute("PRAGMA user_version").fetchone()[0] == len(_SCHEMA)
-    tables = {r[0] for r in store._con.execute("SELECT name FROM sqlite_master")}
+    assert store._con.schema_version() == len(_SCHEMA)
+    tables = store._con.tables()
     assert {"workshop_sessions", "workshop_participants", "workshop_answers"} <= tables
 
 
@@ -415,13 +416,13 @@ def test_a_version_one_database_is_upgraded_in_place(tmp_path):
         assert store.open_workshop("example-northwind").state == "open"
 
 
-def test_session_round_trip_on_a_file(store, tmp_path):
+def test_session_round_trip_through_the_store(store, store_db):
     session = open_with_prompts(store)
     assert session.state == "open" and session.expires_at == at(12 * 60)
     assert [p.id for p in session.open_prompts] == ["estimate:mv-price", "priorities"]
     clock = start(Clock(), at(1))
     store.update_workshop(session.code, clock=clock, state="revealed", now=at(1))
-    with PlanStore(tmp_path / "plans.sqlite", read_only=True) as other:
+    with PlanStore(store_db, read_only=True) as other:
         again = other.workshop(session.code.lower())
         assert (again.state, again.clock, again.prompts) == ("revealed", clock, session.prompts)
         assert again.version > session.version
@@ -503,20 +504,20 @@ def test_expired_codes_are_refused_with_a_clear_message(store):
         store.join_workshop("ABCDEF" if session.code != "ABCDEF" else "ABCDEG", "Ana")
 
 
-def test_workshops_need_a_plan_and_a_writable_store(store, tmp_path):
+def test_workshops_need_a_plan_and_a_writable_store(store, store_db):
     from workbook.errors import PlanNotFound, ReadOnlyError
 
     with pytest.raises(PlanNotFound):
         store.open_workshop("no-such-plan")
     session = store.open_workshop("example-northwind")
     with (
-        PlanStore(tmp_path / "plans.sqlite", read_only=True) as other,
+        PlanStore(store_db, read_only=True) as other,
         pytest.raises(ReadOnlyError),
     ):
         other.join_workshop(session.code, "Ana")
 
 
-def test_many_writers_each_keep_their_answer(store, tmp_path):
+def test_many_writers_each_keep_their_answer(store, store_db):
     """Participants in separate processes submit at once; every answer is kept."""
     import multiprocessing
 
@@ -524,9 +525,7 @@ def test_many_writers_each_keep_their_answer(store, tmp_path):
     names = [f"P{i}" for i in range(12)]
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(4) as pool:
-        pool.starmap(
-            _join_and_vote, [(str(tmp_path / "plans.sqlite"), session.code, n) for n in names]
-        )
+        pool.starmap(_join_and_vote, [(str(store_db), session.code, n) for n in names])
     records = store.workshop_answers(session.code)
     assert sorted(r.participant for r in records) == sorted(names)
     assert Counter(c for r in records for c in r.answer["choices"]) == {"Listen first": 12}

@@ -1,12 +1,12 @@
 """The ``negotiation-workbook`` command: serve the app, list, export and import plans.
 
-negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH] [--no-browser]
+negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH|URL] [--no-browser]
                            [--max-kernels N] [--pool-size N] [--password-file FILE]
                            [--members FILE] [--allow-host NAME] [--no-sign-in-on-network]
-negotiation-workbook list [--db PATH] [--read-only] [--user NAME]
-negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH] [--read-only]
-                            [--user NAME]
-negotiation-workbook import FILE [--db PATH]
+negotiation-workbook list [--db PATH|URL] [--read-only] [--user NAME]
+negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH|URL]
+                            [--read-only] [--user NAME]
+negotiation-workbook import FILE [--db PATH|URL]
 negotiation-workbook password
 """
 
@@ -58,12 +58,12 @@ def _count(low: int) -> Any:
     return parse
 
 
-def _db(text: str) -> Path:
+def _db(text: str) -> Path | str:
     from workbook.errors import StoreError
-    from workbook.store import store_path
+    from workbook.store import store_location
 
     try:
-        return store_path(text)
+        return store_location(text)
     except StoreError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
             "--db",
             type=_db,
             default=None,
-            help="SQLite file holding the plans (default: $NEGOTIATION_WORKBOOK_DB, "
-            "else a file in your user data folder)",
+            metavar="PATH|URL",
+            help="the plan store: an SQLite file, or a postgresql://user@host/database "
+            "address (default: $NEGOTIATION_WORKBOOK_DB, else a file in your user data folder)",
         )
 
     serve = sub.add_parser("serve", help="run the workbook app in Voilà")

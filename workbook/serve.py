@@ -84,6 +84,7 @@ from workbook.access import (
 )
 from workbook.ceiling import MEMORY_ENV, resident_bytes, set_address_space_limit
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
+from workbook.store_pg import is_postgres_url
 
 __all__ = [
     "ASSET_PATTERNS",
@@ -822,7 +823,7 @@ def voila_config(
     notebook: Path,
     *,
     port: int,
-    db: Path,
+    db: Path | str,
     ip: str = "127.0.0.1",
     open_browser: bool = False,
     preheat: bool = True,
@@ -843,7 +844,7 @@ def voila_config(
     """
     root = notebook.parent
     deny = list(DENY_PATTERNS)
-    if db.is_relative_to(root):  # never serve the database, whatever it is called
+    if isinstance(db, Path) and db.is_relative_to(root):  # never serve the store's file
         deny.append(re.escape(str(db.relative_to(root))) + r"(?:-wal|-shm|-journal)?")
 
     c = Config()
@@ -915,7 +916,7 @@ def voila_config(
 def serve(
     port: int = 8866,
     *,
-    db: Path,
+    db: Path | str,
     read_only: bool = False,
     open_browser: bool = True,
     ip: str = "127.0.0.1",
@@ -947,7 +948,8 @@ def serve(
     ``timers`` shortens or lengthens when page kernels are freed. A page kernel whose
     resident memory passes ``kernel_memory`` bytes is ended (its page says why first).
     """
-    db = Path(db).expanduser().resolve()
+    if not is_postgres_url(db):  # a postgresql:// address reaches the kernels unchanged
+        db = Path(db).expanduser().resolve()
     notebook = (notebook or app_notebook_path()).resolve()
     # A path that is no plan store is refused here, in one line, before anything starts.
     with PlanStore(db, read_only=read_only) as store:

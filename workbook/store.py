@@ -1,4 +1,8 @@
-"""PlanStore: plans on SQLite, every save a new revision, JSON import and export.
+"""PlanStore: plans in SQLite or PostgreSQL, every save a new revision, JSON import and export.
+
+A path (or ``":memory:"``) names an SQLite file; a ``postgresql://`` address names a
+PostgreSQL database (see :mod:`workbook.store_pg`). Both run the same SQL and keep the
+same contract.
 
 >>> store = PlanStore(":memory:")
 >>> saved = store.create(Plan(name="Fleet renewal"), author="ana")
@@ -13,6 +17,7 @@ import json
 import os
 import re
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +38,7 @@ from workbook.errors import (
     describe,
 )
 from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, new_id
+from workbook.store_pg import clean_params, is_postgres_url, redact
 from workbook.workshop import (
     CODE_LIFETIME,
     PROMPTS,
@@ -52,7 +58,8 @@ from workbook.workshop import (
 )
 
 DB_ENV = "NEGOTIATION_WORKBOOK_DB"
-"""Environment variable naming the SQLite file, when no path is given."""
+"""Environment variable naming the plan store (a file or a postgresql:// address) when none
+is given."""
 
 READ_ONLY_ENV = "NEGOTIATION_WORKBOOK_READ_ONLY"
 """Set to ``1`` (by ``negotiation-workbook serve --read-only``) to open the store read-only."""
@@ -144,11 +151,11 @@ _SCHEMA = [
     """
     CREATE TABLE plan_members (
         plan_id TEXT NOT NULL REFERENCES plans(id),
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
-        PRIMARY KEY (plan_id, user)
+        PRIMARY KEY (plan_id, "user")
     );
-    CREATE INDEX plan_members_by_user ON plan_members (user);
+    CREATE INDEX plan_members_by_user ON plan_members ("user");
     """,
     # version 5: who has each plan open, and in which section (see PlanStore.mark_here)
     """
@@ -161,7 +168,14 @@ _SCHEMA = [
     );
     CREATE INDEX presence_by_plan ON presence (plan_id, last_seen);
     """,
+    # version 6: workshop rows are ordered by a column of their own (see _workshop_order)
+    """
+    ALTER TABLE workshop_sessions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshop_participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE workshop_answers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
+"""The schema, one script per version, in SQL that SQLite and PostgreSQL both run."""
 
 PRESENCE_TTL = dt.timedelta(seconds=5)
 """A page not seen for this long has gone: it is no longer shown, and its entry is pruned."""
@@ -190,7 +204,7 @@ def company_key(name: str) -> str:
     return " ".join(str(name).split()).casefold()
 
 
-def _company_strategies(con: sqlite3.Connection) -> None:
+def _company_strategies(con: Any) -> None:
     """Schema 3: the one shared strategic plan of earlier stores goes to its company.
 
     Untouched since the worked example brought it, it is the example's company's; edited by
@@ -244,38 +258,59 @@ def _company_strategies(con: sqlite3.Connection) -> None:
     )
 
 
-def _plan_owners(con: sqlite3.Connection) -> None:
+def _plan_owners(con: Any) -> None:
     """Schema 4: the local user owns every plan of an earlier store; everyone reads the example."""
     con.execute(
-        "INSERT INTO plan_members (plan_id, user, role) SELECT id, ?, 'owner' FROM plans",
+        'INSERT INTO plan_members (plan_id, "user", role) '
+        "SELECT id, CAST(? AS TEXT), 'owner' FROM plans",
         (LOCAL_USER,),
     )
     con.execute(
-        "INSERT INTO plan_members (plan_id, user, role) SELECT plan_id, ?, 'viewer' "
+        'INSERT INTO plan_members (plan_id, "user", role) '
+        "SELECT plan_id, CAST(? AS TEXT), 'viewer' "
         "FROM revisions WHERE revision = 1 AND author = ?",
         (EVERYONE, EXAMPLE_AUTHOR),
     )
 
 
-_SCHEMA_STEPS = {3: _company_strategies, 4: _plan_owners}
+def _workshop_order(con: Any) -> None:
+    """Schema 6: SQLite's insertion order (rowid) becomes the rows' ``seq``."""
+    if con.dialect == "sqlite":
+        for table in ("workshop_sessions", "workshop_participants", "workshop_answers"):
+            con.execute(f"UPDATE {table} SET seq = rowid")
+
+
+_SCHEMA_STEPS = {3: _company_strategies, 4: _plan_owners, 6: _workshop_order}
 """Python steps of a schema version, run after its SQL."""
 
 
-def default_db_path() -> Path:
-    """The database used when none is named: env NEGOTIATION_WORKBOOK_DB, else per user."""
+def default_db_path() -> Path | str:
+    """The store used when none is named: env NEGOTIATION_WORKBOOK_DB (a file or a
+    postgresql:// address), else a file per user."""
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env).expanduser().resolve()
+        return store_location(env)
     import platformdirs
 
     return platformdirs.user_data_path("negotiation-workbook") / "plans.sqlite"
 
 
+def store_location(where: str | os.PathLike[str]) -> Path | str:
+    """The store named by ``where``: a postgresql:// address as given, else its file."""
+    if is_postgres_url(where):
+        return str(where)
+    return store_path(where)
+
+
 def store_path(path: str | os.PathLike[str]) -> Path:
-    """The store's file from what was given: a file path, never a URL or a folder."""
+    """The store's file from what was given: a file path, never a folder nor a URL (but a
+    postgresql:// address, which :func:`store_location` takes)."""
     text = os.fspath(path)
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
-        raise StoreError(f"{text!r} is a URL; name a plan store file on this machine")
+        raise StoreError(
+            f"{redact(text)!r} is a URL; name a plan store file on this machine "
+            "or a postgresql:// database"
+        )
     resolved = Path(text).expanduser().resolve()
     if resolved.is_dir():
         raise StoreError(f"{resolved} is a folder; name the plan store file in it")
@@ -310,7 +345,7 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
         raise _store_error(path, exc) from None
 
 
-def _store_error(path: Path | None, exc: sqlite3.Error) -> StoreError:
+def _store_error(path: Path | str | None, exc: sqlite3.Error) -> StoreError:
     """One line for a file SQLite cannot use as a store."""
     text = str(exc)
     if "not a database" in text or "malformed" in text:
@@ -318,6 +353,58 @@ def _store_error(path: Path | None, exc: sqlite3.Error) -> StoreError:
     if "readonly" in text or "read-only" in text:
         return StoreError(f"the plan store {path} is read-only; add --read-only to use it")
     return StoreError(f"cannot open the plan store {path}: {text}")
+
+
+class SQLiteBackend:
+    """Plans in one SQLite file: one connection; a write holds the file's write lock
+    (``BEGIN IMMEDIATE``) from its first read to its commit, so it needs no row locks."""
+
+    dialect = "sqlite"
+    lock_rows = ""
+    """Appended to a read inside a write transaction; nothing here (the file is locked)."""
+
+    def __init__(self, con: sqlite3.Connection, location: str):
+        self.con, self.location = con, location
+        con.row_factory = sqlite3.Row
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.con.execute(sql, clean_params(params))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    migration = transaction
+
+    def lock(self, key: str) -> None:
+        """Writers are serialised by the file's lock already."""
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
+
+    def schema_version(self) -> int:
+        return int(self.con.execute("PRAGMA user_version").fetchone()[0])
+
+    def set_schema_version(self, number: int, applied_at: str) -> None:
+        self.con.execute(f"PRAGMA user_version = {int(number)}")
+
+    def check(self) -> None:
+        """Read every page of the file: a damaged or truncated store raises StoreError."""
+        try:
+            result = self.con.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise _store_error(self.location, exc) from None
+        if result != "ok":
+            raise StoreError(f"the plan store {self.location} is damaged: {result}")
+
+    def close(self) -> None:
+        self.con.close()
 
 
 def _now() -> str:
@@ -330,7 +417,7 @@ def _iso(stamp: dt.datetime | None) -> str:
     return stamp.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
-def _session(row: sqlite3.Row) -> WorkshopSession:
+def _session(row: Any) -> WorkshopSession:
     return WorkshopSession(
         code=row["code"],
         plan_id=row["plan_id"],
@@ -387,12 +474,14 @@ class StoredPlan:
 
 
 class PlanStore:
-    """Plans kept in one SQLite file (WAL); every save is a new revision.
+    """Plans kept in one SQLite file (WAL) or a PostgreSQL database; every save is a new
+    revision.
 
-    ``path`` is a file path, ``":memory:"``, or None for :func:`default_db_path`.
-    ``user`` is the signed-in user the store acts for: it sees only the plans it is a member
-    of, and its role on a plan decides what it may change (checked inside each write). None
-    is the single local user of a workbook without sign-in, who may do everything.
+    ``path`` is a file path, ``":memory:"``, a ``postgresql://`` address, or None for
+    :func:`default_db_path`. ``user`` is the signed-in user the store acts for: it sees only
+    the plans it is a member of, and its role on a plan decides what it may change (checked
+    inside each write). None is the single local user of a workbook without sign-in, who
+    may do everything.
     """
 
     def __init__(
@@ -406,59 +495,88 @@ class PlanStore:
             path = default_db_path()
         self.read_only = read_only
         self.user = user.strip() if user and user.strip() else None
+        self.path: Path | None = None
+        if is_postgres_url(path):
+            from workbook.store_pg import PostgresBackend
+
+            self._con: Any = PostgresBackend(str(path), read_only=read_only)
+            self.location: str = self._con.location
+            # A store dropped without close() gives its connections back all the same.
+            self._finalizer = weakref.finalize(self, self._con.close)
+            self._open()
+            return
         if str(path) == ":memory:":
-            self.path: Path | None = None
-            self._con = sqlite3.connect(":memory:", timeout=60, isolation_level=None)
+            con = sqlite3.connect(":memory:", timeout=60, isolation_level=None)
         else:
             self.path = store_path(path)
-            self._con = _connect(self.path, read_only)
-        self._con.row_factory = sqlite3.Row
+            con = _connect(self.path, read_only)
+        self.location = str(self.path or ":memory:")
+        self._con = SQLiteBackend(con, self.location)
+        self._finalizer = weakref.finalize(self, lambda: None)
         try:
             if not read_only:
-                self._con.execute("PRAGMA journal_mode=WAL")
-            self._con.execute("PRAGMA synchronous=FULL")
-            self._con.execute("PRAGMA foreign_keys=ON")
+                con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA foreign_keys=ON")
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            con.close()
+            raise _store_error(self.path, exc) from None
+
+    def _open(self) -> None:
+        """Check the database holds a plan store its schema this code knows; set it up."""
+        try:
             self._check_is_plan_store()
-            if read_only:
+            self._check_schema_not_newer()
+            if self.read_only:
                 self._check_schema_current()
             else:
                 self._migrate_schema()
-        except sqlite3.DatabaseError as exc:
-            self._con.close()
-            raise _store_error(self.path, exc) from None
         except BaseException:
-            self._con.close()
+            self.close()
             raise
 
+    def __repr__(self) -> str:
+        user = f", user={self.user!r}" if self.user else ""
+        read_only = ", read_only=True" if self.read_only else ""
+        return f"PlanStore({self.location!r}{user}{read_only})"
+
     def _check_is_plan_store(self) -> None:
-        """Refuse an SQLite file that holds something else than plans."""
-        tables = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master")}
-        version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        """Refuse a database that holds something else than plans."""
+        tables = self._con.tables() - {"schema_version"}
+        version = self._con.schema_version()
         if (tables and not {"plans", "revisions"} <= tables) or (version and not tables):
-            raise StoreError(f"{self.path} is an SQLite database but not a plan store")
+            kind = "an SQLite" if self._con.dialect == "sqlite" else "a PostgreSQL"
+            raise StoreError(f"{self.location} is {kind} database but not a plan store")
+
+    def _check_schema_not_newer(self) -> None:
+        version = self._con.schema_version()
+        if version > len(_SCHEMA):
+            raise StoreError(
+                f"the plan store {self.location} was written by a newer version of the "
+                f"workbook (schema {version}; this one knows up to {len(_SCHEMA)}): "
+                "upgrade the workbook"
+            )
 
     def _check_schema_current(self) -> None:
-        version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        version = self._con.schema_version()
         if version < len(_SCHEMA):
             what = "is empty" if version == 0 else "was written by an older version"
             raise StoreError(
-                f"the plan store {self.path} {what}; open it once without --read-only "
+                f"the plan store {self.location} {what}; open it once without --read-only "
                 "so that it can be set up"
             )
 
     def check(self) -> None:
-        """Read every page of the file: a damaged or truncated store raises StoreError."""
-        try:
-            result = self._con.execute("PRAGMA quick_check(1)").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise _store_error(self.path, exc) from None
-        if result != "ok":
-            raise StoreError(f"the plan store {self.path} is damaged: {result}")
+        """Read the store: a damaged or truncated file, or a database that cannot be
+        reached, raises StoreError (one line, no password)."""
+        self._con.check()
 
     # --- plumbing ----------------------------------------------------------------
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
+        self._finalizer.detach()
         self._con.close()
 
     def __enter__(self) -> PlanStore:
@@ -468,43 +586,37 @@ class PlanStore:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self) -> Iterator[Any]:
+        """A write transaction; reads in it that end in ``self._con.lock_rows`` lock rows."""
         if self.read_only:
             raise ReadOnlyError("the workbook is open read-only: nothing is saved")
-        self._con.execute("BEGIN IMMEDIATE")
-        try:
+        with self._con.transaction():
             yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
 
     def _migrate_schema(self) -> None:
-        version = self._con.execute("PRAGMA user_version").fetchone()[0]
-        if version >= len(_SCHEMA):
+        """Bring the schema to the latest version, in one transaction that only one
+        process at a time runs (SQLite's write lock; PostgreSQL's advisory lock)."""
+        if self._con.schema_version() >= len(_SCHEMA):
             return
-        self._con.execute("BEGIN IMMEDIATE")
-        try:
-            version = self._con.execute("PRAGMA user_version").fetchone()[0]
+        with self._con.migration():
+            version = self._con.schema_version()
+            self._check_schema_not_newer()
             for number, script in enumerate(_SCHEMA[version:], start=version + 1):
                 for statement in script.split(";"):
                     if statement.strip():
                         self._con.execute(statement)
                 if number in _SCHEMA_STEPS:
                     _SCHEMA_STEPS[number](self._con)
-                self._con.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
+                self._con.set_schema_version(number, _now())
 
-    def _head(self, plan_id: str, need: str = "viewer") -> sqlite3.Row:
+    def _head(self, plan_id: str, need: str = "viewer") -> Any:
         """The plan's row, if the acting user's role is at least ``need``.
 
         A plan the user is not on is reported as not found, so its existence is not revealed.
+        In a write, the row stays locked until the commit (PostgreSQL's ``FOR UPDATE``).
         """
         row = self._con.execute(
-            "SELECT head, deleted_at FROM plans WHERE id = ?", (plan_id,)
+            "SELECT head, deleted_at FROM plans WHERE id = ?" + self._con.lock_rows, (plan_id,)
         ).fetchone()
         role = self.role(plan_id)
         if row is None or row["deleted_at"] is not None or role is None:
@@ -528,7 +640,7 @@ class PlanStore:
         if self.user is None:
             return "owner"
         rows = self._con.execute(
-            "SELECT role FROM plan_members WHERE plan_id = ? AND user IN (?, ?)",
+            'SELECT role FROM plan_members WHERE plan_id = ? AND "user" IN (?, ?)',
             (plan_id, self.user, EVERYONE),
         ).fetchall()
         return max((r[0] for r in rows), key=ROLES.index, default=None)
@@ -537,7 +649,7 @@ class PlanStore:
         """The plan's members as (user, role), owners first, then by name."""
         self._head(plan_id)
         rows = self._con.execute(
-            "SELECT user, role FROM plan_members WHERE plan_id = ? AND user != ?",
+            'SELECT "user", role FROM plan_members WHERE plan_id = ? AND "user" != ?',
             (plan_id, EVERYONE),
         ).fetchall()
         return sorted(((r[0], r[1]) for r in rows), key=lambda m: (-ROLES.index(m[1]), m[0]))
@@ -553,14 +665,15 @@ class PlanStore:
         if role not in ROLES:
             raise NotAllowed(f"a member is an owner, editor or viewer, not {role!r}")
         with self._write() as con:
+            self._head(plan_id)  # locks the plan's row: its members change one at a time
             current = self._member_role(plan_id, user)
             need = "owner" if "owner" in (role, current) else "editor"
             self._head(plan_id, need)
             if current == "owner" and role != "owner":
                 self._keep_an_owner(plan_id, user)
             con.execute(
-                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, ?) "
-                "ON CONFLICT (plan_id, user) DO UPDATE SET role = excluded.role",
+                'INSERT INTO plan_members (plan_id, "user", role) VALUES (?, ?, ?) '
+                'ON CONFLICT (plan_id, "user") DO UPDATE SET role = excluded.role',
                 (plan_id, user, role),
             )
 
@@ -568,21 +681,24 @@ class PlanStore:
         """Remove ``user`` from the plan's members (editors and owners; owners for an owner)."""
         user = " ".join(str(user).split())
         with self._write() as con:
+            self._head(plan_id)  # locks the plan's row: its members change one at a time
             current = self._member_role(plan_id, user)
             self._head(plan_id, "owner" if current == "owner" else "editor")
             if current == "owner":
                 self._keep_an_owner(plan_id, user)
-            con.execute("DELETE FROM plan_members WHERE plan_id = ? AND user = ?", (plan_id, user))
+            con.execute(
+                'DELETE FROM plan_members WHERE plan_id = ? AND "user" = ?', (plan_id, user)
+            )
 
     def _member_role(self, plan_id: str, user: str) -> str | None:
         row = self._con.execute(
-            "SELECT role FROM plan_members WHERE plan_id = ? AND user = ?", (plan_id, user)
+            'SELECT role FROM plan_members WHERE plan_id = ? AND "user" = ?', (plan_id, user)
         ).fetchone()
         return row[0] if row else None
 
     def _keep_an_owner(self, plan_id: str, leaving: str) -> None:
         others = self._con.execute(
-            "SELECT 1 FROM plan_members WHERE plan_id = ? AND role = 'owner' AND user != ?",
+            "SELECT 1 FROM plan_members WHERE plan_id = ? AND role = 'owner' AND \"user\" != ?",
             (plan_id, leaving),
         ).fetchone()
         if not others:
@@ -593,9 +709,9 @@ class PlanStore:
     def _visible(self) -> tuple[str, tuple[str, ...]]:
         """An SQL condition on ``plans.id`` that keeps the plans the acting user is on."""
         if self.user is None:
-            return "1", ()
+            return "1 = 1", ()
         return (
-            "id IN (SELECT plan_id FROM plan_members WHERE user IN (?, ?))",
+            'id IN (SELECT plan_id FROM plan_members WHERE "user" IN (?, ?))',
             (self.user, EVERYONE),
         )
 
@@ -626,8 +742,8 @@ class PlanStore:
         if row:
             return row[0]
         rows = self._con.execute(
-            "SELECT id FROM plans WHERE name = ? COLLATE NOCASE AND deleted_at IS NULL "
-            f"AND {visible}",
+            "SELECT id FROM plans WHERE lower(name) = lower(CAST(? AS TEXT)) "
+            f"AND deleted_at IS NULL AND {visible}",
             (key, *args),
         ).fetchall()
         if len(rows) == 1:
@@ -642,6 +758,7 @@ class PlanStore:
 
     def _create(self, plan: Plan, author: str, note: str, owner: str) -> StoredPlan:
         with self._write() as con:
+            con.lock(f"plan {plan.id}")
             if con.execute("SELECT 1 FROM plans WHERE id = ?", (plan.id,)).fetchone():
                 plan = plan.model_copy(update={"id": new_id()})
             now = _now()
@@ -657,7 +774,7 @@ class PlanStore:
                 (plan.id, now, author, note, plan.model_dump_json()),
             )
             con.execute(
-                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, 'owner')",
+                "INSERT INTO plan_members (plan_id, \"user\", role) VALUES (?, ?, 'owner')",
                 (plan.id, owner),
             )
         return StoredPlan(plan, 1, now, author)
@@ -822,6 +939,7 @@ class PlanStore:
         """
         key = company_key(company)
         with self._write() as con:
+            con.lock(f"strategy {key}")  # the next revision number is taken one at a time
             head = con.execute(
                 "SELECT revision, saved_at, author FROM strategies WHERE company = ? "
                 "ORDER BY revision DESC LIMIT 1",
@@ -847,8 +965,10 @@ class PlanStore:
         stamp = now or dt.datetime.now(dt.UTC)
         with self._write() as con:
             con.execute(
-                "INSERT OR REPLACE INTO presence (page, plan_id, name, section, last_seen) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO presence (page, plan_id, name, section, last_seen) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (page) DO UPDATE SET "
+                "plan_id = excluded.plan_id, name = excluded.name, section = excluded.section, "
+                "last_seen = excluded.last_seen",
                 (page, plan_id, name[:80], section[:80], _iso(stamp)),
             )
             con.execute("DELETE FROM presence WHERE last_seen < ?", (_iso(stamp - PRESENCE_TTL),))
@@ -893,9 +1013,10 @@ class PlanStore:
                     ).fetchone()
                 )
             con.execute(
-                "INSERT INTO workshop_sessions (code, plan_id, clock, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (code, plan_id, Clock().model_dump_json(), created, expires),
+                "INSERT INTO workshop_sessions "
+                "(code, plan_id, clock, created_at, expires_at, seq) VALUES (?, ?, ?, ?, ?, "
+                "(SELECT COALESCE(MAX(seq), 0) + 1 FROM workshop_sessions WHERE plan_id = ?))",
+                (code, plan_id, Clock().model_dump_json(), created, expires, plan_id),
             )
         return self.workshop(code)
 
@@ -903,7 +1024,7 @@ class PlanStore:
         """The session with join code ``code`` (any case), or JoinError."""
         code = normalize_code(code)
         row = self._con.execute(
-            "SELECT * FROM workshop_sessions WHERE code = ?", (code,)
+            "SELECT * FROM workshop_sessions WHERE code = ?" + self._con.lock_rows, (code,)
         ).fetchone()
         if row is None:
             raise JoinError(
@@ -916,7 +1037,7 @@ class PlanStore:
         """The plan's most recently opened workshop session, whatever its state."""
         row = self._con.execute(
             "SELECT * FROM workshop_sessions WHERE plan_id = ? "
-            "ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            "ORDER BY created_at DESC, seq DESC LIMIT 1",
             (plan_id,),
         ).fetchone()
         return _session(row) if row else None
@@ -945,7 +1066,8 @@ class PlanStore:
             check_open(session, dt.datetime.fromisoformat(stamp))
             con.execute(
                 "UPDATE workshop_sessions SET state = ?, prompts = ?, clock = ?, "
-                "ended_at = CASE WHEN ? = 'ended' THEN ? END, version = version + 1 "
+                "ended_at = CASE WHEN CAST(? AS TEXT) = 'ended' THEN CAST(? AS TEXT) END, "
+                "version = version + 1 "
                 "WHERE code = ?",
                 (
                     state or session.state,
@@ -977,11 +1099,12 @@ class PlanStore:
         if known:
             return session, known[0]
         with self._write() as con:
-            check_joinable(self.workshop(session.code), moment, newcomer=True)
+            current = self.workshop(session.code)  # locked until the commit
+            check_joinable(current, moment, newcomer=True)
             con.execute(
-                "INSERT OR IGNORE INTO workshop_participants (code, name_key, name, joined_at) "
-                "VALUES (?, ?, ?, ?)",
-                (*key, name, stamp),
+                "INSERT INTO workshop_participants (code, name_key, name, joined_at, seq) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (*key, name, stamp, current.version + 1),
             )
             con.execute(
                 "UPDATE workshop_sessions SET version = version + 1 WHERE code = ?",
@@ -992,7 +1115,7 @@ class PlanStore:
     def workshop_participants(self, code: str) -> list[str]:
         """The names of everyone who joined the session, in the order they joined."""
         rows = self._con.execute(
-            "SELECT name FROM workshop_participants WHERE code = ? ORDER BY joined_at, rowid",
+            "SELECT name FROM workshop_participants WHERE code = ? ORDER BY joined_at, seq",
             (normalize_code(code),),
         ).fetchall()
         return [r[0] for r in rows]
@@ -1029,11 +1152,11 @@ class PlanStore:
                 raise JoinError("Join the session with its code and your name first.")
             con.execute(
                 "INSERT INTO workshop_answers "
-                "(code, name_key, participant, prompt, answer, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code, name_key, prompt) DO UPDATE SET "
+                "(code, name_key, participant, prompt, answer, updated_at, seq) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code, name_key, prompt) DO UPDATE SET "
                 "participant = excluded.participant, answer = excluded.answer, "
                 "updated_at = excluded.updated_at",
-                (*key, name, prompt_id, json.dumps(answer), stamp),
+                (*key, name, prompt_id, json.dumps(answer), stamp, session.version + 1),
             )
             con.execute(
                 "UPDATE workshop_sessions SET version = version + 1 WHERE code = ?",
@@ -1050,7 +1173,7 @@ class PlanStore:
         if participant is not None:
             query += " AND name_key = ?"
             args += (participant.casefold(),)
-        rows = self._con.execute(query + " ORDER BY updated_at, rowid", args).fetchall()
+        rows = self._con.execute(query + " ORDER BY updated_at, seq", args).fetchall()
         return [
             AnswerRecord(r[0], r[1], json.loads(r[2]), dt.datetime.fromisoformat(r[3]))
             for r in rows
@@ -1066,6 +1189,7 @@ class PlanStore:
         if self.read_only:
             return None
         with self._write() as con:
+            con.lock("example")
             seen = con.execute("SELECT value FROM meta WHERE key = 'example'").fetchone()
             has_plans = con.execute("SELECT 1 FROM plans LIMIT 1").fetchone()
             if seen or has_plans:
@@ -1077,7 +1201,7 @@ class PlanStore:
         plan_id = self._create(plan, EXAMPLE_AUTHOR, EXAMPLE_AUTHOR, LOCAL_USER).plan.id
         with self._write() as con:
             con.execute(
-                "INSERT INTO plan_members (plan_id, user, role) VALUES (?, ?, 'viewer')",
+                "INSERT INTO plan_members (plan_id, \"user\", role) VALUES (?, ?, 'viewer')",
                 (plan_id, EVERYONE),
             )
         return plan_id

@@ -1,0 +1,339 @@
+"""The PostgreSQL side of the plan store: a psycopg 3 connection pool behind the small
+interface :class:`workbook.store.PlanStore` speaks to both backends through.
+
+The store's SQL is written once, in the dialect both databases share (``?`` placeholders
+are turned into psycopg's here). What differs lives in this adapter: connecting, a write
+transaction, row locks (``FOR UPDATE``), advisory locks, and where the schema version is
+kept (a ``schema_version`` table, changed only under ``pg_advisory_xact_lock``).
+
+The connection string's password is never shown: :func:`redact` replaces it wherever the
+address is named, and driver messages are scrubbed of it before they are raised.
+
+>>> redact("postgresql://ana:s3cret@db.example:5433/plans?sslmode=require")
+'postgresql://ana:***@db.example:5433/plans?sslmode=require'
+>>> is_postgres_url("postgres://db/plans"), is_postgres_url("plans.sqlite")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from workbook.errors import StoreError
+
+_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+
+MIGRATION_LOCK = 0x6E77_7363_6865_6D61  # "nwschema": one key, every server of the store
+"""The advisory lock under which the schema is created or migrated."""
+
+POOL_SIZE = 4
+"""Connections one store keeps at most (a page's kernel needs one, rarely two)."""
+
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for the database before start-up fails."""
+
+INSTALL_HINT = (
+    "a postgresql:// plan store needs the PostgreSQL driver: "
+    "pip install 'negotiation-workbook[postgres]'"
+)
+
+
+def is_postgres_url(text: object) -> bool:
+    """Whether ``text`` is a ``postgresql://`` (or ``postgres://``) address."""
+    return isinstance(text, str) and bool(_URL.match(text))
+
+
+def _secrets(url: str) -> list[str]:
+    """The password of ``url`` as written and as decoded (from the user part or the query)."""
+    parts = urlsplit(url)
+    found = []
+    if parts.password:
+        found.append(parts.password)
+    found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
+    return [s for text in found for s in {text, unquote(text), quote(text, safe="")} if s]
+
+
+def redact(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, hostport = netloc.rpartition("@")
+        netloc = f"{userinfo.partition(':')[0]}:***@{hostport}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if any(k == "password" for k, _ in pairs):
+            query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs])
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (a driver's message) with every form of ``url``'s password replaced."""
+    for secret in sorted(_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def describe(url: str) -> str:
+    """Where ``url`` points, for messages: database, host and port, user; no password."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        info = conninfo_to_dict(url)
+    except Exception:  # an address libpq cannot parse is named as written, redacted
+        return redact(url)
+    host = str(info.get("host") or "the local socket")
+    port = str(info.get("port") or 5432)
+    where = f"database {info.get('dbname') or '(default)'} on {host} port {port}"
+    return f"{where} as {info['user']}" if info.get("user") else where
+
+
+def _one_line(exc: BaseException, url: str) -> str:
+    """A driver error as one line, without the password."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    text = re.sub(r"^connection failed:\s*", "", text)
+    return scrub(" ".join(text.split()), url)
+
+
+class Row(tuple):
+    """A result row read by position or by column name, as :class:`sqlite3.Row` is."""
+
+    _names: dict[str, int]
+
+    def __new__(cls, values: Sequence[Any], names: dict[str, int]) -> Row:
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = {c.name: i for i, c in enumerate(cursor.description or ())}
+    return lambda values: Row(values, names)
+
+
+class Result:
+    """The rows of one statement, fetched whole (the pool's connection is back already)."""
+
+    def __init__(self, rows: list[Row], rowcount: int):
+        self._rows, self.rowcount = rows, rowcount
+
+    def fetchone(self) -> Row | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[Row]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.fetchall())
+
+
+def clean_params(params: Sequence[Any]) -> tuple[Any, ...]:
+    r"""Statement parameters as both databases keep them: PostgreSQL's text cannot hold a
+    NUL character, so on either backend it is stored as U+FFFD (a plan's own data, JSON,
+    keeps it escaped and loads back unchanged).
+
+    >>> clean_params(("a\x00b", 1))
+    ('a\ufffdb', 1)
+    """
+    return tuple(
+        p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _placeholders(sql: str) -> str:
+    """The store's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresBackend:
+    """Plans in a PostgreSQL database, reached through a psycopg connection pool.
+
+    Reads borrow a connection for one statement (autocommit); a write transaction holds one
+    connection from ``BEGIN`` to ``COMMIT``, and every statement of it runs there.
+    """
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, read_only: bool = False):
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise StoreError(INSTALL_HINT) from None
+        self._url = url
+        self.location = redact(url)
+        self.read_only = read_only
+        self._errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+        self._local = threading.local()
+        # One connection first, so that an unreachable database fails here, in one line.
+        try:
+            first = psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"cannot reach the plan store ({describe(url)}): {_one_line(exc, url)}"
+            ) from None
+        except Exception as exc:  # e.g. an unknown option in the address
+            raise StoreError(
+                f"cannot use the plan store address {redact(url)}: {_one_line(exc, url)}"
+            ) from None
+        first.close()
+
+        def configure(con: Any) -> None:
+            if read_only:
+                con.execute("SET default_transaction_read_only = on")
+
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=POOL_SIZE,
+            kwargs={
+                "autocommit": True,
+                "row_factory": _row_factory,
+                "connect_timeout": CONNECT_TIMEOUT,
+            },
+            configure=configure,
+            name="plan-store",
+            timeout=CONNECT_TIMEOUT * 3,
+            open=True,
+        )
+
+    def __repr__(self) -> str:
+        return f"PostgresBackend({self.location!r})"
+
+    # --- statements -----------------------------------------------------------------
+
+    @property
+    def _pinned(self) -> Any:
+        return getattr(self._local, "con", None)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The connection of the current transaction, else one from the pool; driver
+        errors come out as StoreError with one line and no password."""
+        try:
+            if self._pinned is not None:
+                yield self._pinned
+            else:
+                with self._pool.connection() as con:
+                    yield con
+        except self._errors as exc:
+            if _integrity_or_lock_error(exc):
+                raise
+            raise StoreError(
+                f"the plan store ({describe(self._url)}) failed: {_one_line(exc, self._url)}"
+            ) from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("psycopg_pool"):
+                raise StoreError(
+                    f"cannot reach the plan store ({describe(self._url)}): "
+                    f"{_one_line(exc, self._url)}"
+                ) from None
+            raise
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        """Run one statement, in the current transaction if there is one.
+
+        Outside a transaction a statement that finds its pooled connection broken (the
+        server restarted, say) runs once more on a new one.
+        """
+        import psycopg
+
+        sql, values = _placeholders(sql), clean_params(params)
+        for attempt in (1, 2):
+            with self._connection() as con:
+                try:
+                    cur = con.execute(sql, values)
+                except psycopg.OperationalError:
+                    if attempt == 2 or self._pinned is not None or not con.broken:
+                        raise
+                    continue
+                rows = cur.fetchall() if cur.description else []
+                return Result(rows, cur.rowcount)
+        raise AssertionError("unreachable")
+
+    @property
+    def lock_rows(self) -> str:
+        """``FOR UPDATE`` inside a write transaction (a read outside one locks nothing)."""
+        return " FOR UPDATE" if self._pinned is not None else ""
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with self._connection() as con:
+            self._local.con = con
+            try:
+                with con.transaction():
+                    yield
+            finally:
+                self._local.con = None
+
+    def lock(self, key: str) -> None:
+        """Serialise the writers of ``key`` (e.g. a company's strategy) until commit."""
+        self.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (key,))
+
+    # --- schema ----------------------------------------------------------------------
+
+    def tables(self) -> set[str]:
+        """The tables in the connection's schema."""
+        rows = self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+        return {r[0] for r in rows}
+
+    def schema_version(self) -> int:
+        """The schema version the database is at (0: no plan store yet)."""
+        if self.execute("SELECT to_regclass('schema_version')").fetchone()[0] is None:
+            return 0
+        return int(
+            self.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+        )
+
+    @contextmanager
+    def migration(self) -> Iterator[None]:
+        """One transaction for a schema migration, under the migration's advisory lock:
+        two servers starting together take turns, and the second finds the work done."""
+        with self.transaction():
+            self.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+            self.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            yield
+
+    def set_schema_version(self, number: int, applied_at: str) -> None:
+        self.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+            (number, applied_at),
+        )
+
+    def check(self) -> None:
+        """Reach the database and read the plans table: raises StoreError if it cannot."""
+        self.execute("SELECT COUNT(*) FROM plans").fetchone()
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _integrity_or_lock_error(exc: BaseException) -> bool:
+    """Errors the store's own logic answers (a constraint), not a broken connection."""
+    import psycopg
+
+    return isinstance(exc, psycopg.IntegrityError)
