@@ -210,6 +210,9 @@ class PostgresBackend:
                 "connect_timeout": CONNECT_TIMEOUT,
             },
             configure=configure,
+            # a connection the server dropped (a restart, an idle timeout) is replaced
+            # before it is handed out, at the cost of one round trip
+            check=ConnectionPool.check_connection,
             name="plan-store",
             timeout=CONNECT_TIMEOUT * 3,
             open=True,
@@ -249,25 +252,11 @@ class PostgresBackend:
             raise
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        """Run one statement, in the current transaction if there is one.
-
-        Outside a transaction a statement that finds its pooled connection broken (the
-        server restarted, say) runs once more on a new one.
-        """
-        import psycopg
-
-        sql, values = _placeholders(sql), clean_params(params)
-        for attempt in (1, 2):
-            with self._connection() as con:
-                try:
-                    cur = con.execute(sql, values)
-                except psycopg.OperationalError:
-                    if attempt == 2 or self._pinned is not None or not con.broken:
-                        raise
-                    continue
-                rows = cur.fetchall() if cur.description else []
-                return Result(rows, cur.rowcount)
-        raise AssertionError("unreachable")
+        """Run one statement, in the current transaction if there is one."""
+        with self._connection() as con:
+            cur = con.execute(_placeholders(sql), clean_params(params))
+            rows = cur.fetchall() if cur.description else []
+            return Result(rows, cur.rowcount)
 
     @property
     def lock_rows(self) -> str:
