@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -86,17 +87,28 @@ def test_the_analyst_api_opens_the_same_store(pg_cluster):
     assert list(frame["id"]) == [plan_id]
 
 
-def test_serve_hands_the_address_to_its_kernels_unchanged(pg_cluster, monkeypatch):
-    import workbook.serve
-
-    url = pg_cluster.url(pg_cluster.new_database())
-    started: list[object] = []
-    monkeypatch.setattr(workbook.serve.WorkbookVoila, "start", lambda self: started.append(self))
-    monkeypatch.delenv(DB_ENV, raising=False)
-    workbook.serve.serve(port=1, db=url, open_browser=False, pool_size=0)
-    assert started and os.environ[DB_ENV] == url
+def test_the_served_app_reads_the_store_through_the_address_and_never_shows_it(
+    start_server, pg_cluster
+):
+    name = pg_cluster.new_database(owner=SECRET_ROLE)
+    url = pg_cluster.url(name, user=SECRET_ROLE, password=SECRET_PASSWORD)
+    app = start_server(db=url)
+    status, html = app.get_page()
+    assert status == 200 and SECRET_PASSWORD not in html
     with PlanStore(url) as store:  # serve set the store up and brought the worked example
         assert [p.id for p in store.list_plans()] == ["example-northwind"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the page's kernel reached the same database
+            kernels = store._con.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid != "
+                "pg_backend_pid() AND backend_type = 'client backend'",
+                (name,),
+            ).fetchone()[0]
+            if kernels >= 1:
+                break
+            time.sleep(0.2)
+        assert kernels >= 1
+    assert SECRET_PASSWORD not in app.log()
 
 
 # --- schema versions --------------------------------------------------------------------
