@@ -315,7 +315,7 @@ class PostgresBackend:
 
     def check(self) -> None:
         """Reach the database and read the plans table: raises StoreError if it cannot."""
-        self.execute("SELECT COUNT(*) FROM plans").fetchone()
+        self.execute("SELECT 1 FROM plans LIMIT 1").fetchone()
 
     def close(self) -> None:
         self._pool.close()
