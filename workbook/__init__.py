@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         pareto_frontier,
         planner_options,
     )
-    from workbook.analysis.portfolio import load_plans, portfolio
     from workbook.analysis.relationship import (
         business_totals,
         reciprocity_balance,
@@ -48,6 +47,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.analysis.strategy import fit_check, scenario_prompts
     from workbook.analysis.value import coverage, draft_statement, driver_comparison, value_totals
     from workbook.brief import brief_html, brief_markdown, brief_xlsx, export_brief
+    from workbook.compare import load_plans, portfolio
     from workbook.errors import (
         ConflictError,
         NotAllowed,
@@ -60,6 +60,8 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.model import SCHEMA_VERSION, Plan, StrategicPlan, load_plan
     from workbook.store import PlanStore, example_plan, parse_plan_file
     from workbook.tables import analysis_tables, plan_tables
+
+from workbook import tables as _shims  # noqa: F401  sets plan.tables() and to_frame() (one release)
 
 _LAZY = {
     "ConflictError": "workbook.errors",
@@ -100,7 +102,7 @@ _LAZY = {
     "ledger_flags": "workbook.analysis.ledger",
     "ledger_status": "workbook.analysis.ledger",
     "load_plan": "workbook.model",
-    "load_plans": "workbook.analysis.portfolio",
+    "load_plans": "workbook.compare",
     "most_damaging_retaliation": "workbook.analysis.scenarios",
     "nash_package": "workbook.analysis.packages",
     "package_count": "workbook.analysis.packages",
@@ -111,7 +113,7 @@ _LAZY = {
     "plan_checks": "workbook.analysis.concessions",
     "plan_tables": "workbook.tables",
     "planner_options": "workbook.analysis.packages",
-    "portfolio": "workbook.analysis.portfolio",
+    "portfolio": "workbook.compare",
     "reciprocity_balance": "workbook.analysis.relationship",
     "relationship_flags": "workbook.analysis.relationship",
     "scenario_prompts": "workbook.analysis.strategy",

@@ -1,10 +1,11 @@
 """The brief: one page a team takes into the room, and its exports.
 
-Each section contributes a :class:`Part` made of plain blocks (paragraphs, bullets,
-warnings, tables, key figures, charts). Every format renders the same parts: HTML
-(:mod:`workbook.brief_html`), Markdown (:mod:`workbook.brief_md`) and xlsx
-(:mod:`workbook.brief_xlsx`), each escaping user text for its own medium. A new part is
-one function here, named by its section in :mod:`workbook.sections`; every format shows it.
+Each section contributes a :class:`~workbook.blocks.Part` made of plain blocks
+(:mod:`workbook.blocks`: paragraphs, bullets, warnings, tables, key figures, charts).
+Every format renders the same parts: HTML (:mod:`workbook.brief_html`), Markdown
+(:mod:`workbook.brief_md`) and xlsx (:mod:`workbook.brief_xlsx`), each escaping user text
+for its own medium. A new part is one function here, named by its section in
+:mod:`workbook.sections`; every format shows it.
 
 >>> from workbook.store import example_plan
 >>> "Strategic fit" in brief_markdown(example_plan())
@@ -15,101 +16,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from workbook.blocks import (
+    Block,
+    Bullets,
+    Chart,
+    Figures,
+    Money,
+    Para,
+    Part,
+    Share,
+    Table,
+    Warnings,
+)
 from workbook.model import Objective, Plan, Relationship
 from workbook.sections import SECTIONS, SectionError
-
-# --- blocks -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Para:
-    """A paragraph; ``tone`` is "good", "bad", "empty" (nothing there yet) or "" (plain)."""
-
-    text: str
-    tone: str = ""
-    strong: bool = False
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A bulleted list; ``empty`` is shown when there are no items."""
-
-    items: list[str]
-    empty: str = "—"
-
-
-@dataclass(frozen=True)
-class Warnings:
-    """Things to check before the meeting, shown as warnings apart from the plan itself."""
-
-    items: list[str]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A small table of texts."""
-
-    columns: list[str]
-    rows: list[list[str]]
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Key figures as (label, value) pairs."""
-
-    pairs: list[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A plotly figure, drawn only in the HTML export (as a static picture)."""
-
-    figure: Any
-
-
-Block = Para | Bullets | Warnings | Table | Figures | Chart
-
-
-class Money(str):
-    """An amount shown as text (``EUR 4,200``) that keeps its number for spreadsheets."""
-
-    amount: float | None
-    currency: str
-
-    def __new__(cls, amount: float | None, currency: str) -> Money:
-        text = "—" if amount is None else f"{currency} {amount:,.0f}"
-        obj = super().__new__(cls, text)
-        obj.amount, obj.currency = amount, currency
-        return obj
-
-
-class Share(str):
-    """A share shown as a percentage (``81%``) that keeps its fraction for spreadsheets."""
-
-    fraction: float
-
-    def __new__(cls, fraction: float) -> Share:
-        obj = super().__new__(cls, f"{fraction:.0%}")
-        obj.fraction = fraction
-        return obj
-
-
-@dataclass
-class Part:
-    """One section of the brief: ``blocks`` make the one-page brief, ``details`` follow it.
-
-    Printed, the blocks of every part fit the first page; the details (longer lists,
-    tables and charts) come on the pages after it.
-    """
-
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-    details: list[Block] = field(default_factory=list)
-
 
 # --- the parts ----------------------------------------------------------------------------
 
@@ -306,7 +230,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts:
         from workbook.charts.scenarios import quadrant_chart, range_chart
 
-        details = [
+        details: list[Block] = [
             Chart(quadrant_chart(sc.expected_values(plan.scenarios), plan.currency)),
             Chart(range_chart(figures, plan.currency)),
         ]

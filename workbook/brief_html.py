@@ -16,7 +16,7 @@ from importlib.resources import files
 import jinja2
 from markupsafe import Markup
 
-from workbook.brief import (
+from workbook.blocks import (
     Block,
     Bullets,
     Chart,

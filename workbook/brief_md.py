@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from workbook.brief import Block, Bullets, Chart, Figures, Para, Part, Table, Warnings
+from workbook.blocks import Block, Bullets, Chart, Figures, Para, Part, Table, Warnings
 
 _ALWAYS = re.compile(r"([\\`*\[\]<~])")
 """Characters that act anywhere: escapes, code, emphasis, links, HTML tags, strikethrough."""

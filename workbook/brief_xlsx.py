@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from workbook.brief import Bullets, Chart, Figures, Money, Para, Part, Share, Table, Warnings
+from workbook.blocks import Bullets, Chart, Figures, Money, Para, Part, Share, Table, Warnings
 from workbook.content import choice_labels
 
 if TYPE_CHECKING:
@@ -540,14 +540,14 @@ def render_xlsx(
     """The workbook: the brief's summary first, then one sheet per table."""
     from openpyxl import Workbook
 
-    from workbook.tables import analysis_tables
+    from workbook.tables import analysis_tables, plan_tables
 
     book = Workbook()
     summary = book.active
     summary.title = "Summary"
     _summary_sheet(summary, plan.name, parts, plan.currency)
     names = id_names(plan, objectives or ())
-    frames = {**plan.tables(), **analysis_tables(plan, objectives)}
+    frames = {**plan_tables(plan), **analysis_tables(plan, objectives)}
     if "estimates" in frames:
         frames["estimates"], frames["estimate_chances"] = split_estimates(frames["estimates"])
     used = {"Summary"}

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
-from typing import Annotated, Any, ClassVar, Literal, Self
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -27,7 +28,10 @@ from pydantic import (
     model_validator,
 )
 
-from workbook.analysis.working import quantity_from_working
+from workbook.working import quantity_from_working
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = 2
 """Version of the plan layout written by this release; older files are migrated on load."""
@@ -109,7 +113,7 @@ class Row(Model):
     id: RowId = Field(default_factory=new_id, description="Stable identifier of this row.")
 
 
-def _unique_ids(rows: list[Row], what: str) -> None:
+def _unique_ids(rows: Sequence[Row], what: str) -> None:
     seen: set[str] = set()
     for row in rows:
         if row.id in seen:
@@ -530,11 +534,10 @@ class Scenarios(Model):
         _unique_ids(self.moves, "moves")
         return self
 
-    def to_frame(self) -> Any:
-        """Every participant's ranges as a long DataFrame (one row per quantity)."""
-        from workbook.tables import estimates_frame
+    if TYPE_CHECKING:  # set by workbook.tables, kept for analysts' code for one release
 
-        return estimates_frame(self)
+        def to_frame(self) -> pd.DataFrame:
+            """Every participant's ranges as a long DataFrame (one row per quantity)."""
 
 
 # --- 4. concession planner -----------------------------------------------------------
@@ -724,11 +727,10 @@ class ConcessionPlanner(Model):
             raise ValueError("two variables have the same name")
         return self
 
-    def to_frame(self) -> Any:
-        """Every option with its raw and weighted values for both sides, as a DataFrame."""
-        from workbook.tables import options_frame
+    if TYPE_CHECKING:  # set by workbook.tables, kept for analysts' code for one release
 
-        return options_frame(self)
+        def to_frame(self) -> pd.DataFrame:
+            """Every option with its raw and weighted values for both sides, as a DataFrame."""
 
 
 # --- 5. relationship and trust -------------------------------------------------------
@@ -915,11 +917,10 @@ class Ledger(Model):
                 )
         return self
 
-    def to_frame(self) -> Any:
-        """The concession log as a DataFrame, oldest first."""
-        from workbook.tables import ledger_frame
+    if TYPE_CHECKING:  # set by workbook.tables, kept for analysts' code for one release
 
-        return ledger_frame(self)
+        def to_frame(self) -> pd.DataFrame:
+            """The concession log as a DataFrame, oldest first."""
 
 
 # --- workshop --------------------------------------------------------------------------
@@ -1001,11 +1002,10 @@ class Plan(Model):
             seen.add(key)
         return self
 
-    def tables(self) -> dict[str, Any]:
-        """Every table of the plan as a pandas DataFrame, keyed by a short name."""
-        from workbook.tables import plan_tables
+    if TYPE_CHECKING:  # set by workbook.tables, kept for analysts' code for one release
 
-        return plan_tables(self)
+        def tables(self) -> dict[str, pd.DataFrame]:
+            """Every table of the plan as a pandas DataFrame, keyed by a short name."""
 
 
 # --- loading and migration ---------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Plan tables as pandas DataFrames, with plain column names, for analysts and exports.
+"""Every table of a plan, and of its analyses, as pandas DataFrames, keyed by a short name.
+
+The tables are named by their sections in :mod:`workbook.sections`; the row-by-row helpers
+are in :mod:`workbook.frames`. This module also keeps ``plan.tables()`` and each section's
+``to_frame()`` working for analysts' code, for one release (see :func:`_keep_the_shims`).
 
 >>> from workbook.store import example_plan
 >>> frames = plan_tables(example_plan())
@@ -11,101 +15,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import pandas as pd
-from pydantic import BaseModel
-
+from workbook import model
+from workbook.frames import estimates_frame, ledger_frame, moves_frame, options_frame, rows_frame
 from workbook.sections import SECTIONS, WORKSHOP_TABLES, SectionError
 
 if TYPE_CHECKING:
-    from workbook.model import ConcessionPlanner, Ledger, Objective, Plan, Scenarios
+    import pandas as pd
 
+    from workbook.model import Ledger, Objective, Plan
 
-def rows_frame(rows: Sequence[BaseModel], model: type[BaseModel], **extra: object) -> pd.DataFrame:
-    """One row per model instance, one column per field; nested models are flattened."""
-    columns = list(extra) + list(model.model_fields)
-    records = [{**extra, **row.model_dump(mode="python")} for row in rows]
-    frame = pd.json_normalize(records, sep="_") if records else pd.DataFrame(columns=columns)
-    return frame
-
-
-def estimates_frame(scenarios: Scenarios) -> pd.DataFrame:
-    """Every participant's ranges in long form: one row per move, participant and quantity."""
-    names = {c.id: c.name for c in scenarios.competitors}
-    records = []
-    for move in scenarios.moves:
-        for est in move.estimates:
-            base = {"move_id": move.id, "move": move.name, "participant": est.participant}
-            parts = [
-                ("gain", "", est.gain),
-                ("cooperation_probability", "", est.cooperation_probability),
-                ("cooperation_value", "", est.cooperation_value),
-            ]
-            for ret in est.retaliation:
-                competitor = names.get(ret.competitor_id, ret.competitor_id)
-                parts.append(("retaliation_probability", competitor, ret.probability))
-                parts.append(("retaliation_damage", competitor, ret.damage))
-            for quantity, competitor, rng in parts:
-                records.append(
-                    {
-                        **base,
-                        "quantity": quantity,
-                        "competitor": competitor,
-                        "low": rng.low,
-                        "likely": rng.likely,
-                        "high": rng.high,
-                    }
-                )
-    columns = ["move_id", "move", "participant", "quantity", "competitor", "low", "likely", "high"]
-    return pd.DataFrame(records, columns=columns)
-
-
-def options_frame(planner: ConcessionPlanner) -> pd.DataFrame:
-    """Every option of every variable with its raw and weighted values for both sides."""
-    records = []
-    for var in planner.variables:
-        for opt in var.options:
-            records.append(
-                {
-                    "variable_id": var.id,
-                    "variable": var.name,
-                    "on_agenda": var.on_agenda,
-                    "option_id": opt.id,
-                    "option": opt.label,
-                    "value_ours": opt.ours,
-                    "value_theirs": opt.theirs,
-                    "weight_ours": var.weight_ours,
-                    "weight_theirs": var.weight_theirs,
-                    "ours": var.weight_ours * opt.ours / 100,
-                    "theirs": var.weight_theirs * opt.theirs / 100,
-                }
-            )
-    columns = [
-        "variable_id",
-        "variable",
-        "on_agenda",
-        "option_id",
-        "option",
-        "value_ours",
-        "value_theirs",
-        "weight_ours",
-        "weight_theirs",
-        "ours",
-        "theirs",
-    ]
-    return pd.DataFrame(records, columns=columns)
-
-
-def ledger_frame(ledger: Ledger) -> pd.DataFrame:
-    """The concession log, oldest first."""
-    from workbook.model import LedgerEntry
-
-    frame = rows_frame(ledger.entries, LedgerEntry)
-    return frame.sort_values("at", kind="stable").reset_index(drop=True) if len(frame) else frame
+__all__ = [
+    "analysis_tables",
+    "estimates_frame",
+    "ledger_frame",
+    "ledger_with_inferred_answers",
+    "options_frame",
+    "plan_tables",
+    "rows_frame",
+    "table_names",
+]
 
 
 def ledger_with_inferred_answers(ledger: Ledger) -> pd.DataFrame:
     """The concession log with each answer taken from the order filled in, so the Answers
     column agrees with the unanswered alert."""
+    import pandas as pd
+
     from workbook.analysis.ledger import inferred_answers
 
     frame = ledger_frame(ledger)
@@ -118,55 +53,37 @@ def ledger_with_inferred_answers(ledger: Ledger) -> pd.DataFrame:
     return frame
 
 
-def _moves_frame(scenarios: Scenarios) -> pd.DataFrame:
-    """One row per candidate move, with the number of estimates given for it."""
-    return pd.DataFrame(
-        [
-            {
-                "move_id": mv.id,
-                "move": mv.name,
-                "description": mv.description,
-                "estimates": len(mv.estimates),
-            }
-            for mv in scenarios.moves
-        ],
-        columns=["move_id", "move", "description", "estimates"],
-    )
-
-
 def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
     """How each table of a plan is built, by name."""
-    from workbook import model as m
-
     return {
-        "team": lambda p: rows_frame(p.team, m.TeamMember),
-        "strengths": lambda p: rows_frame(p.strategy.strengths, m.Strength),
-        "priorities": lambda p: rows_frame(p.strategy.priorities, m.ImprovementPriority),
-        "contributions": lambda p: rows_frame(p.strategy.contributions, m.Contribution),
-        "objectives_served": lambda p: rows_frame(p.strategy.objective_links, m.ObjectiveLink),
-        "justifications": lambda p: rows_frame(p.strategy.justifications, m.Justification),
-        "anticipated_moves": lambda p: rows_frame(p.strategy.anticipated, m.AnticipatedMove),
-        "pains": lambda p: rows_frame(p.value.pains, m.Pain),
-        "differentiators": lambda p: rows_frame(p.value.differentiators, m.Differentiator),
-        "value_drivers": lambda p: rows_frame(p.value.drivers, m.ValueDriver),
-        "value_items": lambda p: rows_frame(p.value.value_items, m.ValueItem),
-        "framings": lambda p: rows_frame(p.value.framings, m.StakeholderFraming),
-        "competitors": lambda p: rows_frame(p.scenarios.competitors, m.Competitor),
-        "moves": lambda p: _moves_frame(p.scenarios),
+        "team": lambda p: rows_frame(p.team, model.TeamMember),
+        "strengths": lambda p: rows_frame(p.strategy.strengths, model.Strength),
+        "priorities": lambda p: rows_frame(p.strategy.priorities, model.ImprovementPriority),
+        "contributions": lambda p: rows_frame(p.strategy.contributions, model.Contribution),
+        "objectives_served": lambda p: rows_frame(p.strategy.objective_links, model.ObjectiveLink),
+        "justifications": lambda p: rows_frame(p.strategy.justifications, model.Justification),
+        "anticipated_moves": lambda p: rows_frame(p.strategy.anticipated, model.AnticipatedMove),
+        "pains": lambda p: rows_frame(p.value.pains, model.Pain),
+        "differentiators": lambda p: rows_frame(p.value.differentiators, model.Differentiator),
+        "value_drivers": lambda p: rows_frame(p.value.drivers, model.ValueDriver),
+        "value_items": lambda p: rows_frame(p.value.value_items, model.ValueItem),
+        "framings": lambda p: rows_frame(p.value.framings, model.StakeholderFraming),
+        "competitors": lambda p: rows_frame(p.scenarios.competitors, model.Competitor),
+        "moves": lambda p: moves_frame(p.scenarios),
         "estimates": lambda p: estimates_frame(p.scenarios),
         "options": lambda p: options_frame(p.concessions),
-        "concession_steps": lambda p: rows_frame(p.concessions.steps, m.ConcessionStep),
-        "business_links": lambda p: rows_frame(p.relationship.links, m.BusinessLink),
-        "players": lambda p: rows_frame(p.relationship.players, m.Player),
+        "concession_steps": lambda p: rows_frame(p.concessions.steps, model.ConcessionStep),
+        "business_links": lambda p: rows_frame(p.relationship.links, model.BusinessLink),
+        "players": lambda p: rows_frame(p.relationship.players, model.Player),
         "relationship_contributions": lambda p: rows_frame(
-            p.relationship.contributions, m.RelationshipContribution
+            p.relationship.contributions, model.RelationshipContribution
         ),
-        "disclosures": lambda p: rows_frame(p.relationship.disclosures, m.Disclosure),
-        "common_ground": lambda p: rows_frame(p.relationship.common_ground, m.CommonGround),
-        "relationship_issues": lambda p: rows_frame(p.relationship.issues, m.RelationshipIssue),
+        "disclosures": lambda p: rows_frame(p.relationship.disclosures, model.Disclosure),
+        "common_ground": lambda p: rows_frame(p.relationship.common_ground, model.CommonGround),
+        "relationship_issues": lambda p: rows_frame(p.relationship.issues, model.RelationshipIssue),
         "ledger": lambda p: ledger_with_inferred_answers(p.ledger),
-        "agenda": lambda p: rows_frame(p.workshop.agenda, m.AgendaItem),
-        "parking_lot": lambda p: rows_frame(p.workshop.parking_lot, m.ParkingItem),
+        "agenda": lambda p: rows_frame(p.workshop.agenda, model.AgendaItem),
+        "parking_lot": lambda p: rows_frame(p.workshop.parking_lot, model.ParkingItem),
     }
 
 
@@ -193,8 +110,11 @@ def analysis_tables(
     plan: Plan, objectives: Sequence[Objective] | None = None
 ) -> dict[str, pd.DataFrame]:
     """The analyses of a plan as DataFrames, keyed by sheet name (for exports and analysts)."""
+    import pandas as pd
+
     from workbook.analysis import relationship as rel
     from workbook.analysis import strategy, value
+    from workbook.flags import flags_frame
 
     s = plan.strategy
     fit = strategy.fit_check(
@@ -208,10 +128,26 @@ def analysis_tables(
     )
     return {
         "fit": fit.table,
-        "fit_flags": strategy.flags_frame(fit.flags),
+        "fit_flags": flags_frame(fit.flags),
         "coverage": coverage_long,
         "value_per_year": value.value_items_frame(plan.value),
         "drivers_vs_alternative": value.driver_comparison(plan.value),
         "sharing_ladder": rel.sharing_ladder(plan.relationship),
-        "relationship_flags": strategy.flags_frame(rel.relationship_flags(plan)),
+        "relationship_flags": flags_frame(rel.relationship_flags(plan)),
     }
+
+
+def _keep_the_shims() -> None:
+    """Give the model back ``plan.tables()`` and each section's ``to_frame()``, for one release.
+
+    The model imports nothing above it, so these methods are set on its classes here, and
+    the package imports this module on its own import: they are there whichever module of
+    ``workbook`` an analyst imports first. New code calls the functions directly.
+    """
+    model.Plan.tables = plan_tables  # type: ignore[assignment]
+    model.Scenarios.to_frame = estimates_frame  # type: ignore[assignment]
+    model.ConcessionPlanner.to_frame = options_frame  # type: ignore[assignment]
+    model.Ledger.to_frame = ledger_frame  # type: ignore[assignment]
+
+
+_keep_the_shims()

@@ -514,11 +514,12 @@ def _problems(exc: ValidationError, labels: Mapping[str, str]) -> list[FieldProb
 
 def validate_answer(prompt: Prompt, data: Any) -> Answer:
     """``data`` checked as an answer to ``prompt``, or AnswerError with each field's problem."""
-    model: type[Answer] = {
+    models: dict[str, type[Estimate] | type[ValuesAnswer] | type[VoteAnswer]] = {
         "estimate": Estimate,
         "values": ValuesAnswer,
         "priorities": VoteAnswer,
-    }[prompt.kind]
+    }
+    model = models[prompt.kind]
     try:
         answer = model.model_validate(data)
     except ValidationError as exc:

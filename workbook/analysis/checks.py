@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbook.analysis.concessions import move_value, price_total
-from workbook.analysis.strategy import Flag
-from workbook.analysis.working import evaluate
+from workbook.flags import Flag
 from workbook.model import ConcessionPlanner, LedgerEntry, Plan
+from workbook.working import evaluate
 
 FAR_BEYOND_BATNA = 0.25
 """A walk-away more than this share better than the BATNA's value needs a stated reason."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.packages import best_package, nash_package, pareto_frontier, planner_options
-from workbook.analysis.strategy import Flag
+from workbook.flags import Flag
 from workbook.model import ConcessionPlanner, Plan
 
 SAMPLE_LIMIT = 4000

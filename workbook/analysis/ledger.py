@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.analysis.strategy import Flag
+from workbook.flags import Flag
 from workbook.model import Ledger, LedgerEntry, Plan
 
 CHEAP_FOR_THEM = 0.1

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.errors import WorkbookError
+from workbook.frames import options_frame
 
 if TYPE_CHECKING:
     from workbook.model import ConcessionPlanner
@@ -340,5 +341,5 @@ def options_from_issues(
 
 def planner_options(planner: ConcessionPlanner) -> pd.DataFrame:
     """The planner's options with weighted values, as the table the functions above take."""
-    frame = planner.to_frame().rename(columns={"variable": "issue"})
+    frame = options_frame(planner).rename(columns={"variable": "issue"})
     return frame[list(COLUMNS)].reset_index(drop=True)

@@ -1,8 +1,7 @@
-"""Across negotiations: compare every plan in a store.
+"""Across negotiations: compare plans, given as plans (:mod:`workbook.compare` reads a store).
 
->>> from workbook.store import PlanStore
->>> store = PlanStore(":memory:"); _ = store.ensure_example()
->>> list(reciprocity_by_account(load_plans(store))["counterpart"])
+>>> from workbook.store import example_plan
+>>> list(reciprocity_by_account([example_plan()])["counterpart"])
 ['Northwind Logistics']
 """
 
@@ -17,12 +16,6 @@ from workbook.analysis.concessions import steps_shrink
 from workbook.analysis.ledger import unanswered_ids
 from workbook.analysis.relationship import business_totals, reciprocity_balance
 from workbook.model import Plan
-from workbook.store import PlanStore
-
-
-def load_plans(store: PlanStore) -> list[Plan]:
-    """The latest revision of every plan in the store."""
-    return [store.load(summary.id).plan for summary in store.list_plans()]
 
 
 def reciprocity_by_account(plans: Sequence[Plan]) -> pd.DataFrame:
@@ -129,11 +122,9 @@ def concession_plans(plans: Sequence[Plan]) -> pd.DataFrame:
     )
 
 
-def portfolio(store: PlanStore) -> dict[str, pd.DataFrame]:
-    """Every comparison for the plans in a store, keyed by name."""
-    plans = load_plans(store)
+def compare_plans(plans: Sequence[Plan]) -> dict[str, pd.DataFrame]:
+    """Every comparison of ``plans``, keyed by name."""
     return {
-        "plans": store.plans_frame(),
         "reciprocity": reciprocity_by_account(plans),
         "moves": recurring_moves(plans),
         "concession_plans": concession_plans(plans),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.analysis.strategy import Flag
+from workbook.flags import Flag
 from workbook.model import Disclosure, Plan, Relationship
 
 LOPSIDED_MARGIN = 0.15

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import pandas as pd
 
+from workbook.flags import Flag
+from workbook.flags import Severity as Severity  # re-exported for analysts' imports
+from workbook.flags import flags_frame as flags_frame
 from workbook.model import Objective, Plan, StrategyAlignment
 
 STRENGTH_LABELS = {0: "not really", 1: "weak", 2: "clear", 3: "central"}
@@ -34,17 +36,6 @@ SIZE_OR_DEPENDENCE = re.compile(
     re.IGNORECASE,
 )
 """Reasons that speak of account size or dependence rather than of a strategic choice."""
-
-Severity = Literal["note", "warning", "problem"]
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Something in the section that the team should look at again."""
-
-    severity: Severity
-    subject: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -188,11 +179,6 @@ def objectives_from_links(strategy: StrategyAlignment) -> list[Objective]:
         Objective(id=link.objective_id, title=(link.title or link.objective_id)[:120])
         for link in strategy.objective_links
     ]
-
-
-def flags_frame(flags: Sequence[Flag]) -> pd.DataFrame:
-    """Flags as a DataFrame (severity, subject, reason)."""
-    return pd.DataFrame([vars(f) for f in flags], columns=["severity", "subject", "reason"])
 
 
 def scenario_prompts(plan: Plan) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.analysis.strategy import Flag
+from workbook.flags import Flag
 from workbook.model import Plan, StakeholderFraming, ValueProposition
 
 ROLE_NAMES = {

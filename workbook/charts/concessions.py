@@ -185,7 +185,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
             line_color=PALETTE["neutral"],
             annotation_text="market",
         )
-    if zone.exists:
+    if zone.exists and zone.low is not None and zone.high is not None:
         add_band(figure, zone.low, zone.high, "zone of agreement", position="bottom left")
     title = (
         "Positions and the zone of agreement"

@@ -59,8 +59,10 @@ def _fmt(value: float, tickformat: str | None, suffix: str = "") -> str:
     if fmt.endswith("%"):
         digits = int(fmt[-2]) if fmt[-2:-1].isdigit() else 0
         return f"{value * 100:,.{digits}f}%" + suffix
-    digits = int(fmt[-2]) if fmt.endswith("f") and fmt[-2:-1].isdigit() else None
-    if digits is None:
+    given = int(fmt[-2]) if fmt.endswith("f") and fmt[-2:-1].isdigit() else None
+    if given is not None:
+        digits = given
+    else:
         digits = 0 if float(value).is_integer() else max(0, 2 - math.floor(math.log10(abs(value))))
         digits = min(digits, 4)
     text = f"{value:,.{digits}f}" if "," in fmt or abs(value) >= 10_000 else f"{value:.{digits}f}"

@@ -152,7 +152,7 @@ def _load(dirs: tuple[Path, ...]) -> dict[str, SectionContent]:
         if not folder.is_dir():
             raise ContentError(f"content folder {folder} does not exist")
         for path in sorted(folder.glob("*.toml")):
-            content = read_content_file(path)
+            content: SectionContent = read_content_file(path)
             if content.key not in numbers:
                 raise ContentError(
                     f"{path.name}: there is no section {content.key!r}; the sections are "

@@ -32,7 +32,7 @@ from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
 
 def _as_flag(check: Any) -> Any:
     """A consistency check as a flag whose reason also names the field to fix."""
-    from workbook.analysis.strategy import Flag
+    from workbook.flags import Flag
 
     reason = check.reason + (f" Fix: {check.fix}." if check.fix else "")
     return Flag(check.severity, check.subject, reason)

@@ -18,12 +18,12 @@ from workbook.analysis.value import (
     value_items_frame,
     value_totals,
 )
-from workbook.analysis.working import evaluate
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
 from workbook.ui.forms import ChoiceList, Column, ParseError
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import empty_html, figures_html, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
+from workbook.working import evaluate
 
 
 def pain_choices(plan: m.Plan) -> list[tuple[str, str]]:
