@@ -181,6 +181,25 @@ def test_a_text_with_a_nul_character_is_kept_alike_on_both_backends(store_db):
 # --- the password is never shown -------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ana:hunter2@db.example:5433/plans",
+        "postgres://ana:hunter2@[::1]/plans?sslmode=require",
+        "postgresql://ana:hunter2%40x@db.example/plans",  # an escaped @
+        "postgresql://ana:hunter2/x@db.example/plans",  # a / that should have been escaped
+        "postgresql:///plans?host=/run/postgresql&user=ana&password=hunter2",
+        "postgresql://ana:hunter2@[::1/plans",  # not even a valid address
+    ],
+)
+def test_addresses_are_named_without_their_password(url):
+    from workbook.store_pg import describe, redact
+
+    for shown in (redact(url), describe(url), repr(StoreError(redact(url)))):
+        assert "hunter2" not in shown
+    assert "***" in redact(url)
+
+
 def test_the_password_role_works_and_is_never_shown(secret_db, caplog):
     caplog.set_level(logging.DEBUG)
     with PlanStore(secret_db, user="ana") as store:

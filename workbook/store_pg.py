@@ -23,7 +23,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote
 
 from workbook.errors import StoreError
 
@@ -49,29 +49,28 @@ def is_postgres_url(text: object) -> bool:
     return isinstance(text, str) and bool(_URL.match(text))
 
 
+_USERINFO_PASSWORD = re.compile(r"^([^:/?#]+://[^:@/?#]*):([^?#]*)@")
+"""``scheme://user:PASSWORD@``: up to the last ``@`` before the query, so that too much is
+hidden rather than too little should the password hold a character that needed escaping."""
+
+_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#]*)")
+
+
 def _secrets(url: str) -> list[str]:
     """The password of ``url`` as written and as decoded (from the user part or the query)."""
-    parts = urlsplit(url)
-    found = []
-    if parts.password:
-        found.append(parts.password)
-    found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
+    found = [m.group(2) for m in (_USERINFO_PASSWORD.match(url),) if m]
+    found += [m.group(2) for m in _QUERY_PASSWORD.finditer(url)]
     return [s for text in found for s in {text, unquote(text), quote(text, safe="")} if s]
 
 
 def redact(url: str) -> str:
-    """``url`` with its password, if any, replaced by ``***``."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password is not None:
-        userinfo, _, hostport = netloc.rpartition("@")
-        netloc = f"{userinfo.partition(':')[0]}:***@{hostport}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(k == "password" for k, _ in pairs):
-            query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    """``url`` with its password, if any, replaced by ``***``.
+
+    >>> redact("postgresql:///plans?host=/run/db&password=x%26y")
+    'postgresql:///plans?host=/run/db&password=***'
+    """
+    url = _USERINFO_PASSWORD.sub(r"\1:***@", url)
+    return _QUERY_PASSWORD.sub(r"\1***", url)
 
 
 def scrub(text: str, url: str) -> str:
@@ -88,6 +87,9 @@ def describe(url: str) -> str:
 
         info = conninfo_to_dict(url)
     except Exception:  # an address libpq cannot parse is named as written, redacted
+        return redact(url)
+    secrets = _secrets(url)
+    if secrets and info.get("password") not in secrets:  # read otherwise than by redact()
         return redact(url)
     host = str(info.get("host") or "the local socket")
     port = str(info.get("port") or 5432)
