@@ -348,6 +348,104 @@ def test_loopback_needs_no_sign_in(served_app: ServedApp) -> None:
     assert "token=" not in served_app.log()
 
 
+# --- participant links ----------------------------------------------------------------------
+
+
+def open_workshop(app: ServedApp) -> str:
+    """Open a workshop on the worked example in the served store; its join code."""
+    from workbook.store import PlanStore
+
+    with PlanStore(app.db) as store:
+        return store.open_workshop(store.ensure_example() or "example-northwind").code
+
+
+def join(client: Client, code: str) -> tuple[int, dict[str, str], bytes]:
+    """Open ``/join/CODE``; keep the participant cookie it sets, if any."""
+    status, headers, body = client.request(f"/join/{code}")
+    if status == 303:
+        client.cookie = headers["Set-Cookie"].split(";")[0]
+    return status, headers, body
+
+
+def texts(states: dict[str, dict[str, Any]]) -> str:
+    """Every string a page's widgets hold, with the CSS classes they carry."""
+    return " | ".join(
+        " ".join([*(str(v) for v in s.values() if isinstance(v, str)), *s.get("_dom_classes", ())])
+        for s in states.values()
+    )
+
+
+def test_a_participant_link_opens_that_workshop_and_nothing_else(network_app: ServedApp) -> None:
+    code = open_workshop(network_app)
+    other = open_workshop(network_app)
+    host = Client(network_app, source="127.0.0.4", token=token_of(network_app)).sign_in()
+    participant = Client(network_app, source="127.0.0.5")
+    status, headers, _ = join(participant, code)
+    assert status == 303 and headers["Location"] == f"/?join={code}"
+    assert "HttpOnly" in headers["Set-Cookie"] and "SameSite=Lax" in headers["Set-Cookie"]
+
+    # Whatever the address asks for, the page is that workshop's participant page.
+    for query in (
+        "plan=example-northwind&name=Ana",
+        f"join={other}&name=Ana",
+        "section=brief&name=Ana",
+    ):
+        sock, states = page_states(participant, query)
+        try:
+            deadline = time.monotonic() + 60
+            while "Hello, Ana" not in texts(states) and time.monotonic() < deadline:
+                states = sock.widget_states()
+            shown = texts(states)
+            assert f"Workshop {code}" in shown and "Hello, Ana" in shown, query
+            assert other not in shown
+            for app_part in ("nw-plan-picker", "nw-field-", "nw-nav", "walk-away", "BATNA"):
+                assert app_part not in shown, (query, app_part)
+        finally:
+            sock.close()
+
+    # Every other route treats the cookie as no credential at all.
+    _, host_kernel = host.page_kernel()
+    for path in ("/voila/files/app.ipynb", "/api/kernels", "/api/sessions", "/voila/render/x"):
+        status, headers, body = participant.request(path)
+        assert status in (302, 403, 404), path
+        assert status != 302 or urlsplit(headers["Location"]).path == "/login"
+        assert b"Northwind" not in body
+    for path in (f"/api/kernels/{host_kernel}", f"/voila/api/shutdown/{host_kernel}"):
+        status, _, _ = participant.request(path, method="POST" if "shutdown" in path else "GET")
+        assert status == 403, path
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        KernelSocket(network_app, host_kernel, cookie=participant.cookie)
+    assert refused.value.status_code == 403
+    assert host_kernel in host.alive({host_kernel})
+
+    # An ended workshop grants nothing, to a new participant or to a cookie given earlier.
+    from workbook.store import PlanStore
+
+    with PlanStore(network_app.db) as store:
+        store.update_workshop(code, state="ended")
+    # (the server trusts its last look at a workshop for a few seconds)
+    wait_for(lambda: participant.request("/?name=Ana")[0] == 302, 30, "the cookie still opens")
+    status, headers, _ = participant.request("/?name=Ana")
+    assert urlsplit(headers["Location"]).path == "/login"
+    ended = join(Client(network_app, source=OTHER_CLIENT), code)
+    wrong = join(Client(network_app, source=OTHER_CLIENT), "ZZZZZZ")
+    assert ended[0] == wrong[0] == 404 and ended[2] == wrong[2]
+    assert "Set-Cookie" not in ended[1]
+
+
+def test_join_codes_are_rate_limited_per_client(network_app: ServedApp) -> None:
+    code = open_workshop(network_app)
+    guesser, neighbour = Client(network_app, source="127.0.0.3"), Client(network_app)
+    answers = [
+        join(guesser, f"ZZZZ{a}{b}")[0] for a, b in zip("ABCDEFGHJK", "KJHGFEDCBA", strict=True)
+    ]
+    assert answers == [404] * 10
+    status, headers, body = join(guesser, code)  # even the right code, for a while
+    assert status == 429 and int(headers["Retry-After"]) >= 60 and b"Wait" in body
+    assert not guesser.cookie
+    assert join(neighbour, code)[0] == 303  # another device is not held up
+
+
 # --- floods -------------------------------------------------------------------------------
 
 

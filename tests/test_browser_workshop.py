@@ -178,7 +178,7 @@ def test_panel_and_projector_show_the_join_address_and_a_qr_code_that_opens_it(
     page = open_page(room_browser, f"{room}?plan={PLAN}&section=workshop")
     page.click(".nw-workshop-open")
     code = page.inner_text(".nw-workshop-code .nw-join-code-value").strip()
-    join = f"{room}?join={code}"
+    join = f"{room}join/{code}"
     address = page.locator(".nw-workshop-code .nw-join-address")
     assert address.inner_text().strip() == join.removeprefix("http://")
     assert decode_qr(page.locator(".nw-workshop-code .nw-join-qr")) == [join]
@@ -193,6 +193,49 @@ def test_panel_and_projector_show_the_join_address_and_a_qr_code_that_opens_it(
     page.wait_for_selector(".nw-projector-dark", timeout=30_000)
     assert decode_qr(page.locator(".nw-projector-join .nw-join-qr")) == [join]
     page.context.close()
+
+
+def test_with_sign_in_the_qr_code_lets_a_participant_answer_and_reach_nothing_else(
+    start_server, room_browser
+):
+    app = start_server(args=["--ip", "0.0.0.0", "--allow-host", "workshop.test"])
+    deadline = time.monotonic() + 60
+    while not (token := re.search(r"/\?token=([0-9a-f]{32,})", app.log())):
+        assert time.monotonic() < deadline, app.log()
+        time.sleep(0.2)
+    room = f"http://workshop.test:{urlsplit(app.url).port}/"
+    facilitator = open_page(
+        room_browser, f"{room}?token={token.group(1)}&plan={PLAN}&section=workshop"
+    )
+    facilitator.click(".nw-workshop-open")
+    code = facilitator.inner_text(".nw-workshop-code .nw-join-code-value").strip()
+    facilitator.locator(".nw-workshop-prompt", has_text="Vote").locator("input").check()
+    [join] = decode_qr(facilitator.locator(".nw-workshop-code .nw-join-qr"))
+    assert join == f"{room}join/{code}"
+
+    participant = open_page(room_browser, join, ".nw-join-form")  # no sign-in asked
+    assert participant.input_value("input.nw-join-code") == code
+    participant.fill("input.nw-join-name", "Dana")
+    participant.click(".nw-join-submit")
+    participant.wait_for_selector(".nw-answer", timeout=READY)
+    participant.locator(".nw-answer-priorities .widget-checkbox", has_text=TRADE).locator(
+        "input"
+    ).check()
+    participant.click(".nw-answer-priorities .nw-answer-send")
+    facilitator.wait_for_selector(
+        ".nw-result:has-text('Answered by 1')", state="attached", timeout=30_000
+    )
+    assert "Joined (1): Dana" in facilitator.inner_text(".nw-workshop-joined")
+
+    # The participant's cookie opens nothing of the plan, whatever address they try.
+    participant.goto(f"{room}?plan={PLAN}&section=brief")
+    participant.wait_for_selector(".nw-join-form", timeout=READY)
+    assert participant.locator(".nw-plan-picker, .nw-brief, .nw-nav").count() == 0
+    assert "Northwind" not in participant.inner_text("body")
+    participant.goto(f"{room}voila/files/app.ipynb")
+    assert "Sign in" in participant.inner_text("body") or "403" in participant.inner_text("body")
+    for page in (facilitator, participant):
+        page.context.close()
 
 
 def test_served_on_this_machine_only_the_panel_says_the_room_cannot_join(served_app, browser):

@@ -145,3 +145,40 @@ def test_cli_list_and_export_take_a_user(db, capsys):
     assert "no plan" in capsys.readouterr().err
     assert main(["export", mine, "--db", str(db), "--user", "ana"]) == 0
     assert "Ana's deal" in capsys.readouterr().out
+
+
+def test_a_workshop_participant_is_on_no_plan_and_reaches_only_their_workshop(db):
+    from workbook.workshop import JoinError
+
+    with as_user(db, None) as local:
+        example = local.ensure_example()
+        theirs = local.open_workshop(example).code
+        other = local.open_workshop(example).code
+        local.join_workshop(other, "Bo")
+    with as_user(db, f"participant:{theirs}:pass") as guest:
+        assert guest.list_plans() == []  # not even the worked example, which all members read
+        assert guest.role(example) is None
+        for attempt in (
+            lambda: guest.load(example),
+            lambda: guest.resolve("Northwind"),
+            lambda: guest.open_workshop(example),
+            lambda: guest.update_workshop(theirs, state="ended"),
+        ):
+            with pytest.raises(PlanNotFound):
+                attempt()
+        for attempt in (
+            lambda: guest.create(m.Plan(name="Mine")),
+            lambda: guest.load_strategic_plan(),
+            lambda: guest.save_strategic_plan(m.StrategicPlan()),
+        ):
+            with pytest.raises(NotAllowed):
+                attempt()
+        with pytest.raises(JoinError):
+            guest.workshop(other)
+        assert guest.workshop_answers(other) == [] and guest.workshop_participants(other) == []
+        assert guest.workshop_version(other) == 0
+        assert guest.workshop(theirs).code == theirs
+        name, currency = guest.workshop_heading(theirs)
+        assert name.startswith("Northwind") and currency == "EUR"
+        session, who = guest.join_workshop(theirs, "Ana")
+        assert who == "Ana" and guest.workshop_participants(theirs) == ["Ana"]

@@ -519,21 +519,21 @@ SERVED = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}
     [
         # the facilitator opened the app by an address the room can reach: that one
         ({**SERVED, "SERVER_NAME": "192.168.4.20", SERVE_IP_ENV: "0.0.0.0"}, None,
-         "http://192.168.4.20:8866/?join=K7PQ3M", True, ""),
+         "http://192.168.4.20:8866/join/K7PQ3M", True, ""),
         # served on all addresses, opened on this machine: its network address
         ({**SERVED, SERVE_IP_ENV: "0.0.0.0"}, "10.20.30.40",
-         "http://10.20.30.40:8866/?join=K7PQ3M", True, ""),
+         "http://10.20.30.40:8866/join/K7PQ3M", True, ""),
         # served on one network address, opened on this machine: that address
         ({**SERVED, SERVE_IP_ENV: "172.16.0.9"}, None,
-         "http://172.16.0.9:8866/?join=K7PQ3M", True, ""),
+         "http://172.16.0.9:8866/join/K7PQ3M", True, ""),
         # served on this machine only: said plainly, with the way out
         ({**SERVED, SERVE_IP_ENV: "127.0.0.1"}, None,
-         "http://127.0.0.1:8866/?join=K7PQ3M", False, "--ip 0.0.0.0"),
+         "http://127.0.0.1:8866/join/K7PQ3M", False, "--ip 0.0.0.0"),
         ({**SERVED, "SERVER_NAME": "localhost"}, None,
-         "http://localhost:8866/?join=K7PQ3M", False, "Only this computer"),
+         "http://localhost:8866/join/K7PQ3M", False, "Only this computer"),
         # served on all addresses, but this machine has no network
         ({**SERVED, SERVE_IP_ENV: "0.0.0.0"}, "",
-         "http://127.0.0.1:8866/?join=K7PQ3M", False, "no network address"),
+         "http://127.0.0.1:8866/join/K7PQ3M", False, "no network address"),
     ],
 )  # fmt: skip
 def test_the_join_address_is_one_participants_can_reach(env, network, url, reachable, note):
@@ -551,7 +551,7 @@ def test_the_join_qr_code_opens_the_join_address():
     import numpy as np
     import zxingcpp
 
-    url = "http://192.168.4.20:8866/?join=K7PQ3M"
+    url = "http://192.168.4.20:8866/join/K7PQ3M"
     matrix = np.array(list(join_qr(url).matrix_iter(scale=4, border=4)), dtype=np.uint8)
     decoded = zxingcpp.read_barcodes((1 - matrix) * 255)
     assert [d.text for d in decoded] == [url]
@@ -564,7 +564,7 @@ def test_panel_and_projector_show_the_join_address_and_qr_code(app, panel):
     code = open_session(app)
     find(app.widget, "nw-projector-toggle").click()
     for html in (panel.code.value, app.workshop.projector.join.value):
-        assert f"192.168.4.20:8866/?join={code}" in html
+        assert f"192.168.4.20:8866/join/{code}" in html
         assert "nw-join-qr" in html and "<svg" in html and code in html
     assert "56px" in app.workshop.projector.join.value  # large type on the shared screen
     app.workshop.toggle_projector()

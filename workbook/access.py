@@ -34,6 +34,7 @@ from traitlets import Dict
 from workbook.errors import WorkbookError
 
 __all__ = [
+    "PARTICIPANT_LOOKUP",
     "PASSWORD_HASH_ENV",
     "USER_HEADER",
     "AllowedHosts",
@@ -41,8 +42,10 @@ __all__ = [
     "hash_password",
     "is_loopback",
     "member_name",
+    "plain_page",
     "read_members",
     "read_password_hash",
+    "security_headers",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,10 @@ USER_HEADER = "Negotiation-Workbook-User"
 """The request header through which the page handler tells the kernel who signed in; the
 server always sets it itself, so a visitor's own header never reaches a kernel. Voilà hands
 it to the kernel as ``HTTP_NEGOTIATION_WORKBOOK_USER``."""
+
+PARTICIPANT_LOOKUP = "participant_lookup"
+"""The setting holding the function that turns a request's participant cookie into a
+user (see :mod:`workbook.join`); only handlers with ``admits_participants`` consult it."""
 
 MEMBER_PREFIX = "member:"
 """How a person signed in under their own name is told apart from the host (the token or
@@ -110,6 +117,10 @@ class MemberIdentityProvider(PasswordIdentityProvider):
         if name and name not in self.members:
             self.clear_login_cookie(handler)
             return None
+        if user is None and getattr(handler, "admits_participants", False):
+            # A workshop participant's cookie counts on the few routes that admit one.
+            lookup = handler.settings.get(PARTICIPANT_LOOKUP)
+            user = lookup(handler) if lookup is not None else None
         return user
 
 
@@ -220,11 +231,11 @@ def with_host_check(handler: type) -> type:
     return type(handler.__name__, (HostCheck, handler), {"__doc__": handler.__doc__})
 
 
-def _plain_page(title: str, body: str) -> str:
+def plain_page(title: str, body: str) -> str:
     return PLAIN_PAGE.format(title=html.escape(title), body=body)
 
 
-def _security_headers(handler: web.RequestHandler) -> None:
+def security_headers(handler: web.RequestHandler) -> None:
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
     handler.set_header("X-Frame-Options", "DENY")
@@ -261,8 +272,8 @@ class SignInHandler(LoginFormHandler):
             f"{'' if members else ' autofocus'} required>"
             '<button type="submit">Sign in</button></form>'
         )
-        _security_headers(self)
-        self.write(_plain_page(SIGN_IN_TITLE, form))
+        security_headers(self)
+        self.write(plain_page(SIGN_IN_TITLE, form))
 
 
 class SignOutHandler(LogoutHandler):
@@ -270,9 +281,9 @@ class SignOutHandler(LogoutHandler):
 
     def get(self) -> None:  # type: ignore[override]
         self.identity_provider.clear_login_cookie(self)
-        _security_headers(self)
+        security_headers(self)
         link = f'<p><a href="{html.escape(self.base_url)}login">Sign in again</a></p>'
-        self.write(_plain_page("You are signed out", link))
+        self.write(plain_page("You are signed out", link))
 
 
 def hash_password(password: str) -> str:

@@ -57,22 +57,28 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import nbformat
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from jupyter_server.utils import url_path_join
 from nbformat.sign import NotebookNotary
 from tornado import web
 from tornado.ioloop import PeriodicCallback
-from traitlets import Float, Instance, Integer
+from traitlets import Bool, Float, Instance, Integer, Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from workbook.access import (
+    MEMBER_PREFIX,
+    PARTICIPANT_LOOKUP,
     USER_HEADER,
     AllowedHosts,
     MemberIdentityProvider,
@@ -83,8 +89,16 @@ from workbook.access import (
     with_host_check,
 )
 from workbook.ceiling import MEMORY_ENV, resident_bytes, set_address_space_limit
+from workbook.join import (
+    JoinHandler,
+    JoinLimiter,
+    WorkshopGate,
+    participant_code,
+    participant_from_cookie,
+)
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
 from workbook.store_pg import is_postgres_url
+from workbook.workshop import PARTICIPANT_PREFIX
 
 __all__ = [
     "ASSET_PATTERNS",
@@ -408,6 +422,14 @@ def _user_name(user: Any) -> str:
     return str(getattr(user, "username", "") or "")
 
 
+def _owner_key(username: str | None) -> str:
+    """Whose page a kernel serves, for telling pages apart: a member's or a workshop
+    participant's identity; "" for the host (the token or the shared password, under a
+    name jupyter_server makes up at each sign-in)."""
+    username = username or ""
+    return username if username.startswith((MEMBER_PREFIX, PARTICIPANT_PREFIX)) else ""
+
+
 def busy_page(seconds: int = RETRY_AFTER) -> str:
     """The "busy, try again shortly" page (static text, escaped all the same)."""
     return BUSY_PAGE.format(
@@ -430,6 +452,7 @@ class _PageHandler(TornadoVoilaHandler):
     lab template's stylesheets on a CDN (icon fonts): the page asks no other host.
     """
 
+    admits_participants = True
     _ticket: _Ticket | None = None
 
     @property
@@ -439,6 +462,8 @@ class _PageHandler(TornadoVoilaHandler):
 
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
+        if path and participant_code(self.current_user):
+            raise web.HTTPError(403, "a workshop participant reaches only the workshop")
         if path:  # Voilà redirects these to /voila/files/: no kernel involved
             await super().get(path)
             return
@@ -447,6 +472,8 @@ class _PageHandler(TornadoVoilaHandler):
         # Who signed in, for the kernel (as HTTP_NEGOTIATION_WORKBOOK_USER): set here on
         # every request, so that a header the visitor sent never reaches the kernel.
         self.request.headers[USER_HEADER] = member_name(self.current_user)
+        if participant_code(self.current_user):
+            self._only_the_workshop()
         who = {"client": self.request.remote_ip or "", "user": _user_name(self.current_user)}
         self._ticket = cap.admit(manager, **who)
         if self._ticket is None:
@@ -458,6 +485,18 @@ class _PageHandler(TornadoVoilaHandler):
             await super().get(path)
         finally:
             self._ticket.release()
+
+    def _only_the_workshop(self) -> None:
+        """A participant's page shows their workshop, whatever the address asked for:
+        the kernel is told the participant's identity and only the join code and name."""
+        user = self.current_user
+        self.request.headers[USER_HEADER] = _user_name(user)
+        name = " ".join(self.get_query_argument("name", "").split())[:80]
+        query = {"join": participant_code(user), **({"name": name} if name else {})}
+        self.request.query = urlencode(query)
+        self.request.query_arguments = {k: [v.encode()] for k, v in query.items()}
+        self.request.arguments = dict(self.request.query_arguments)
+        self.request.uri = f"{self.request.path}?{self.request.query}"
 
     def write(self, chunk: str | bytes | dict[str, Any]) -> None:
         if isinstance(chunk, str) and "://" in chunk:
@@ -490,23 +529,63 @@ class _KernelChannelsHandler(VoilaKernelWebsocketHandler):
 
     With the legacy protocol, Voilà's handler misreads binary replies (such as widget
     state with buffers) and loops forever; the browser page always offers v1. When
-    sign-in is required, a kernel given to one user's page refuses everybody else.
+    sign-in is required, a kernel given to one user's page refuses everybody else; a
+    workshop participant's cookie reaches only the kernel of that participant's page.
     """
+
+    admits_participants = True
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
         offered = self.request.headers.get("Sec-WebSocket-Protocol", "")
         if KERNEL_WS_PROTOCOL not in (p.strip() for p in offered.split(",")):
             raise web.HTTPError(400, "unsupported kernel websocket protocol")
-        cap: KernelCap = self.settings[KernelCap.__name__]
-        kernel_id = str(kwargs.get("kernel_id", args[0] if args else ""))
-        owner = cap.owner(kernel_id)
-        if (
-            self.settings.get(SIGN_IN_REQUIRED)
-            and self.current_user
-            and owner != _user_name(self.current_user)
-        ):
-            raise web.HTTPError(403, "not this visitor's kernel")
+        if self.current_user:
+            kernel_id = str(kwargs.get("kernel_id", args[0] if args else ""))
+            _only_own_kernel(self, kernel_id, unknown=False)
         await super().get(*args, **kwargs)
+
+
+def _only_own_kernel(handler: web.RequestHandler, kernel_id: str, *, unknown: bool) -> None:
+    """With sign-in, refuse (403) a request about a kernel another visitor's page holds.
+
+    ``unknown`` lets the host ask about a kernel no page holds (a pool kernel, or none).
+    """
+    if not handler.settings.get(SIGN_IN_REQUIRED):
+        return
+    owner = handler.settings[KernelCap.__name__].owner(kernel_id)
+    mine = _owner_key(_user_name(handler.current_user))
+    if owner is None and unknown and mine == "":
+        return
+    if owner is None or _owner_key(owner) != mine:
+        raise web.HTTPError(403, "not this visitor's kernel")
+
+
+class _ShutdownHandler(VoilaShutdownKernelHandler):
+    """The page's shutdown beacon on unload; with sign-in, only for the page's own kernel."""
+
+    admits_participants = True
+
+    @web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        _only_own_kernel(self, kernel_id, unknown=True)
+        await super().post(kernel_id)
+
+
+class _KernelHandler(KernelHandler):
+    """The page asks whether its kernel is there (and may end it); with sign-in, only
+    about its own kernel."""
+
+    admits_participants = True
+
+    @web.authenticated
+    async def get(self, kernel_id: str) -> None:
+        _only_own_kernel(self, kernel_id, unknown=True)
+        await super().get(kernel_id)
+
+    @web.authenticated
+    async def delete(self, kernel_id: str) -> None:
+        _only_own_kernel(self, kernel_id, unknown=True)
+        await super().delete(kernel_id)
 
 
 class _ChannelsConnection(ZMQChannelsWebsocketConnection):
@@ -672,6 +751,11 @@ class WorkbookVoila(Voila):
         help="Bytes of resident memory a page's kernel may use (0: no ceiling).",
     )
 
+    store_location = Unicode(
+        "", config=True, help="The plan store, where join codes are looked up."
+    )
+    store_read_only = Bool(False, config=True, help="Whether the plan store is read-only.")
+
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
         signal.signal(signal.SIGINT, self._stop_on_interrupt)
@@ -726,6 +810,11 @@ class WorkbookVoila(Voila):
         )
         settings[AllowedHosts.__name__] = self.allowed_hosts
         settings[SIGN_IN_REQUIRED] = required
+        settings[WorkshopGate.__name__] = WorkshopGate(
+            self.store_location, read_only=self.store_read_only
+        )
+        settings[JoinLimiter.__name__] = JoinLimiter()
+        settings[PARTICIPANT_LOOKUP] = participant_from_cookie
         # Cookies: the sign-in cookie is HttpOnly (jupyter_server's default); both it and
         # the _xsrf cookie are sent only with requests from this site's own pages.
         settings["xsrf_cookie_kwargs"] = {"samesite": "Lax"}
@@ -752,12 +841,13 @@ class WorkbookVoila(Voila):
         swap = {
             TornadoVoilaHandler: _PageHandler,
             VoilaKernelWebsocketHandler: _KernelChannelsHandler,
+            VoilaShutdownKernelHandler: _ShutdownHandler,
+            KernelHandler: _KernelHandler,
             TemplateStaticFileHandler: _TemplateAssetsHandler,
         }
-        return [
-            (rule[0], with_host_check(swap.get(rule[1], rule[1])), *rule[2:])
-            for rule in super().init_handlers()
-        ]
+        join = url_path_join(self.server_url, "/join")
+        rules = [(join, JoinHandler), (join + "/([^/]*)", JoinHandler), *super().init_handlers()]
+        return [(rule[0], with_host_check(swap.get(rule[1], rule[1])), *rule[2:]) for rule in rules]
 
     @property
     def display_url(self) -> str:
@@ -824,6 +914,7 @@ def voila_config(
     *,
     port: int,
     db: Path | str,
+    read_only: bool = False,
     ip: str = "127.0.0.1",
     open_browser: bool = False,
     preheat: bool = True,
@@ -879,6 +970,8 @@ def voila_config(
     w.unconnected_timeout = timers.unconnected
     w.reap_interval = timers.interval
     w.kernel_memory = kernel_memory
+    w.store_location = str(db)
+    w.store_read_only = read_only
 
     v = c.VoilaConfiguration
     v.template = TEMPLATE
@@ -983,6 +1076,7 @@ def serve(
         notebook,
         port=port,
         db=db,
+        read_only=read_only,
         ip=ip,
         open_browser=open_browser,
         preheat=preheat,

@@ -41,6 +41,7 @@ from workbook.model import Plan, SchemaVersionError, StrategicPlan, load_plan, n
 from workbook.store_pg import clean_params, is_postgres_url, redact
 from workbook.workshop import (
     CODE_LIFETIME,
+    PARTICIPANT_PREFIX,
     PROMPTS,
     AnswerRecord,
     Clock,
@@ -629,6 +630,21 @@ class PlanStore:
             )
         return row
 
+    @property
+    def _participant(self) -> bool:
+        """Whether the acting user joined a workshop by its code: on no plan, ever."""
+        return bool(self.user and self.user.startswith(PARTICIPANT_PREFIX))
+
+    def _refuse_participant(self) -> None:
+        if self._participant:
+            raise NotAllowed("a workshop participant reaches only the workshop's questions")
+
+    def _reaches(self, code: str) -> bool:
+        """Whether the acting user may see workshop ``code`` (a participant: only theirs)."""
+        return not self._participant or str(self.user).startswith(
+            f"{PARTICIPANT_PREFIX}{normalize_code(code)}:"
+        )
+
     def _author(self, author: str) -> str:
         """A revision's author: the signed-in user when there is one, else the name given."""
         return self.user or author
@@ -639,6 +655,8 @@ class PlanStore:
         """The acting user's role on a plan (None: not a member; the local user owns all)."""
         if self.user is None:
             return "owner"
+        if self._participant:
+            return None
         rows = self._con.execute(
             'SELECT role FROM plan_members WHERE plan_id = ? AND "user" IN (?, ?)',
             (plan_id, self.user, EVERYONE),
@@ -710,6 +728,8 @@ class PlanStore:
         """An SQL condition on ``plans.id`` that keeps the plans the acting user is on."""
         if self.user is None:
             return "1 = 1", ()
+        if self._participant:
+            return "1 = 0", ()
         return (
             'id IN (SELECT plan_id FROM plan_members WHERE "user" IN (?, ?))',
             (self.user, EVERYONE),
@@ -754,6 +774,7 @@ class PlanStore:
 
     def create(self, plan: Plan, *, author: str = "", note: str = "created") -> StoredPlan:
         """Store a new plan as its revision 1, owned by its creator; a taken id gets a new id."""
+        self._refuse_participant()
         return self._create(plan, self._author(author), note, self.user or LOCAL_USER)
 
     def _create(self, plan: Plan, author: str, note: str, owner: str) -> StoredPlan:
@@ -915,6 +936,7 @@ class PlanStore:
 
     def load_strategic_plan_revision(self, company: str = "") -> StoredPlan:
         """A company's objectives with the revision they come from (0 when none saved)."""
+        self._refuse_participant()
         row = self._con.execute(
             "SELECT revision, saved_at, author, data FROM strategies WHERE company = ? "
             "ORDER BY revision DESC LIMIT 1",
@@ -937,6 +959,7 @@ class PlanStore:
 
         With ``base_revision``, raises ConflictError when someone saved since then.
         """
+        self._refuse_participant()
         key = company_key(company)
         with self._write() as con:
             con.lock(f"strategy {key}")  # the next revision number is taken one at a time
@@ -1021,17 +1044,36 @@ class PlanStore:
         return self.workshop(code)
 
     def workshop(self, code: str) -> WorkshopSession:
-        """The session with join code ``code`` (any case), or JoinError."""
+        """The session with join code ``code`` (any case), or JoinError.
+
+        A participant reaches only the session they joined; any other reads as unknown.
+        """
         code = normalize_code(code)
         row = self._con.execute(
             "SELECT * FROM workshop_sessions WHERE code = ?" + self._con.lock_rows, (code,)
         ).fetchone()
+        if not self._reaches(code):
+            row = None
         if row is None:
             raise JoinError(
                 f"No workshop session has the code {code}. Check the code on the "
                 "facilitator's screen."
             )
         return _session(row)
+
+    def workshop_heading(self, code: str) -> tuple[str, str]:
+        """The name and currency of the plan workshop ``code`` prepares: all that its
+        participants see of the plan (a participant is on no plan)."""
+        session = self.workshop(code)
+        row = self._con.execute(
+            "SELECT r.data FROM plans p JOIN revisions r "
+            "ON r.plan_id = p.id AND r.revision = p.head WHERE p.id = ?",
+            (session.plan_id,),
+        ).fetchone()
+        if row is None:
+            raise JoinError("The plan of this workshop is gone; ask the facilitator.")
+        plan = load_plan(json.loads(row[0]))
+        return plan.name, plan.currency
 
     def latest_workshop(self, plan_id: str) -> WorkshopSession | None:
         """The plan's most recently opened workshop session, whatever its state."""
@@ -1044,6 +1086,8 @@ class PlanStore:
 
     def workshop_version(self, code: str) -> int:
         """A number that grows with every change to a session or its answers; cheap to poll."""
+        if not self._reaches(code):
+            return 0
         row = self._con.execute(
             "SELECT version FROM workshop_sessions WHERE code = ?", (code,)
         ).fetchone()
@@ -1114,6 +1158,8 @@ class PlanStore:
 
     def workshop_participants(self, code: str) -> list[str]:
         """The names of everyone who joined the session, in the order they joined."""
+        if not self._reaches(code):
+            return []
         rows = self._con.execute(
             "SELECT name FROM workshop_participants WHERE code = ? ORDER BY joined_at, seq",
             (normalize_code(code),),
@@ -1166,6 +1212,8 @@ class PlanStore:
 
     def workshop_answers(self, code: str, participant: str | None = None) -> list[AnswerRecord]:
         """The session's answers, oldest first; only one participant's when named."""
+        if not self._reaches(code):
+            return []
         query = (
             "SELECT participant, prompt, answer, updated_at FROM workshop_answers WHERE code = ?"
         )

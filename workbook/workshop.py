@@ -65,6 +65,10 @@ CODE_LENGTH = 6
 CODE_LIFETIME = dt.timedelta(hours=12)
 """How long a join code is accepted after the session was opened."""
 
+PARTICIPANT_PREFIX = "participant:"
+"""How the identity of someone who joined by a code starts (``participant:CODE:PASS``):
+such a visitor is on no plan and reaches only that workshop's participant page."""
+
 NAME_LENGTH = 60
 WORKSHOP_PARTICIPANT = "Workshop"
 """The participant name under which an accepted pooled estimate enters the plan."""

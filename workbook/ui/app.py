@@ -44,6 +44,7 @@ from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyn
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
 from workbook.ui.workshop import WORKSHOP, Ticker, WorkshopMode, participant_page
+from workbook.workshop import PARTICIPANT_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -815,9 +816,12 @@ def launch(
         app.author_box.disabled = True
         app.author_box.layout.display = "none"
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
+    name = (query.get("name") or [None])[0]
+    if user.startswith(PARTICIPANT_PREFIX):  # joined by a code: that workshop and nothing else
+        code = user[len(PARTICIPANT_PREFIX) :].split(":", 1)[0]
+        return guard_memory(participant_page(app, code, name))
     if "join" in query:
-        page = participant_page(app, query["join"][0], (query.get("name") or [None])[0])
-        return guard_memory(page)
+        return guard_memory(participant_page(app, query["join"][0], name))
     plan = plan or (query.get("plan") or [None])[0]
     section = section or (query.get("section") or [None])[0]
     app.start(plan=plan, section=section)

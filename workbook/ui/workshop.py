@@ -6,7 +6,8 @@ large type with a QR code, the one the room can reach), the timer that runs thro
 agenda, the questions, the answers and the parking lot. The projector shows the current
 agenda item, its question and, once revealed, the team's answers in large type.
 Participants scan the code, type it under "Join a workshop" on the start page, or open
-``?join=CODE&name=NAME``; they answer one move at a time and see only their own answers
+``/join/CODE`` (the address on the facilitator's screen), which opens that workshop and nothing
+else (see :mod:`workbook.join`); they answer one move at a time and see only their own answers
 until the facilitator reveals the team's.
 
 Everything is kept in the store: a page that reloads finds its session, its clock and its
@@ -266,8 +267,8 @@ def join_address(
             reachable, note = False, LOOPBACK_NOTE
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    path = env.get("SCRIPT_NAME", "/") or "/"
-    url = f"http://{host}{':' + port if port else ''}{path}?join={quote(code)}"
+    base = (env.get("SCRIPT_NAME", "/") or "/").rstrip("/")
+    url = f"http://{host}{':' + port if port else ''}{base}/join/{quote(code)}"
     return JoinAddress(url, reachable, note)
 
 
@@ -1857,9 +1858,8 @@ class ParticipantView:
             shown = {k: v for k, v in problems.items() if submitted or (code, name)[k == "name"]}
             self._show_form(str(code)[:16], str(name)[:60], shown)
             return
-        plan = self.store.load(session.plan_id).plan
-        self.code, self.name, self.plan_name = session.code, name, plan.name
-        self.currency = plan.currency
+        self.plan_name, self.currency = self.store.workshop_heading(session.code)
+        self.code, self.name = session.code, name
         self.live = Live(self.store, session)
         self._render()
         self.ticker.start()
