@@ -180,5 +180,31 @@ def test_a_workshop_participant_is_on_no_plan_and_reaches_only_their_workshop(db
         assert guest.workshop(theirs).code == theirs
         name, currency = guest.workshop_heading(theirs)
         assert name.startswith("Northwind") and currency == "EUR"
-        session, who = guest.join_workshop(theirs, "Ana")
+        _, who = guest.join_workshop(theirs, "Ana")
         assert who == "Ana" and guest.workshop_participants(theirs) == ["Ana"]
+
+
+def test_a_companys_strategy_is_read_by_people_on_its_plans_and_changed_by_their_editors(db):
+    with as_user(db, "ana") as ana, as_user(db, "bo") as bo, as_user(db, "cy") as cy:
+        plan = ana.create(m.Plan(name="Fleet", company="Acme Fleet")).plan.id
+        ana.share(plan, "bo", "viewer")
+        saved = ana.save_strategic_plan(
+            m.StrategicPlan(objectives=[m.Objective(title="Keep fleets moving")]),
+            company="acme  fleet",
+        )
+        assert bo.load_strategic_plan("Acme Fleet").objectives[0].title == "Keep fleets moving"
+        with pytest.raises(NotAllowed, match="not change"):
+            bo.save_strategic_plan(m.StrategicPlan(), company="Acme Fleet")
+        for attempt in (
+            lambda: cy.load_strategic_plan("Acme Fleet"),
+            lambda: cy.save_strategic_plan(m.StrategicPlan(), company="Acme Fleet"),
+        ):
+            with pytest.raises(NotAllowed, match="not on a plan"):
+                attempt()
+        cy.create(m.Plan(name="Own", company="Cy Corp"))
+        cy.save_strategic_plan(
+            m.StrategicPlan(objectives=[m.Objective(title="Cy's")]), company="Cy Corp"
+        )
+        assert ana.load_strategic_plan_revision("Acme Fleet").revision == saved.revision
+    with as_user(db, None) as local:  # the host reads and writes every company's
+        assert local.load_strategic_plan("Cy Corp").objectives[0].title == "Cy's"

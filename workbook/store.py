@@ -935,8 +935,11 @@ class PlanStore:
         return self.load_strategic_plan_revision(company).plan
 
     def load_strategic_plan_revision(self, company: str = "") -> StoredPlan:
-        """A company's objectives with the revision they come from (0 when none saved)."""
-        self._refuse_participant()
+        """A company's objectives with the revision they come from (0 when none saved).
+
+        A signed-in user reads the strategy of a company one of whose plans they are on.
+        """
+        self._company_role(company, "viewer")
         row = self._con.execute(
             "SELECT revision, saved_at, author, data FROM strategies WHERE company = ? "
             "ORDER BY revision DESC LIMIT 1",
@@ -957,9 +960,10 @@ class PlanStore:
     ) -> StoredPlan:
         """Save a company's strategic objectives as a new revision.
 
-        With ``base_revision``, raises ConflictError when someone saved since then.
+        With ``base_revision``, raises ConflictError when someone saved since then. A
+        signed-in user must be an editor or owner of one of the company's plans.
         """
-        self._refuse_participant()
+        self._company_role(company, "editor")
         key = company_key(company)
         with self._write() as con:
             con.lock(f"strategy {key}")  # the next revision number is taken one at a time
@@ -978,6 +982,27 @@ class PlanStore:
                 (key, latest + 1, now, author, strategic.model_dump_json()),
             )
         return StoredPlan(strategic, latest + 1, now, author)  # type: ignore[arg-type]
+
+    def _company_role(self, company: str, need: str) -> None:
+        """Refuse (NotAllowed) a user whose best role on the company's plans is below
+        ``need``; a company's strategy is as confidential as its plans."""
+        self._refuse_participant()
+        if self.user is None:
+            return
+        key = company_key(company)
+        rows = self._con.execute(
+            "SELECT p.company, m.role FROM plans p JOIN plan_members m ON m.plan_id = p.id "
+            "WHERE p.deleted_at IS NULL AND m.user IN (?, ?)",
+            (self.user, EVERYONE),
+        ).fetchall()
+        roles = [r[1] for r in rows if company_key(r[0]) == key]
+        best = max(roles, key=ROLES.index, default=None)
+        if best is None or ROLES.index(best) < ROLES.index(need):
+            raise NotAllowed(
+                f"{self.user} is not on a plan of this company"
+                if best is None
+                else f"{self.user} may read this company's strategy but not change it"
+            )
 
     # --- who is here ------------------------------------------------------------------
 
