@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
 import re
 import socket
 import time
@@ -755,3 +756,25 @@ def test_members_see_only_their_plans_and_a_viewer_cannot_save(
         assert "Bo's secret deal" in labels and "Ana's tender" not in labels
     finally:
         sock.close()
+
+    # Bo is taken off the members file while the server runs: signed out at the next request.
+    members.write_text(f"ana:{hash_password('ana pass')}\n# bo left the team\n")
+    wait_for(lambda: bo_client.request("/")[0] == 302, 30, "bo was still signed in")
+    assert sign_in_as(Client(app), "bo", "bo+pass") == (401, "")
+    assert sign_in_as(Client(app), "ana", "ana+pass")[0] == 302
+
+
+def test_the_members_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    from workbook.access import MemberIdentityProvider
+
+    file = tmp_path / "members"
+    file.write_text(f"ana:{hash_password('a')}\n")
+    provider = MemberIdentityProvider(members={"ana": "x"}, members_file=str(file))
+    assert set(provider.current_members(now=0)) == {"ana"}
+    file.write_text(f"ana:{hash_password('a')}\nbo:{hash_password('b')}\n")
+    os.utime(file, ns=(1, 1))  # a new modification time, whatever the clock's resolution
+    assert set(provider.current_members(now=0.5)) == {"ana"}  # looked at once a second
+    assert set(provider.current_members(now=2)) == {"ana", "bo"}
+    file.write_text("bo has no hash\n")
+    os.utime(file, ns=(2, 2))
+    assert set(provider.current_members(now=4)) == {"ana", "bo"}  # the last good list stays

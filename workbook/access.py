@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ from jupyter_server.auth.login import LoginFormHandler
 from jupyter_server.auth.logout import LogoutHandler
 from jupyter_server.auth.security import passwd_check
 from tornado import web
-from traitlets import Dict
+from traitlets import Dict, Unicode
 
 from workbook.errors import WorkbookError
 
@@ -96,17 +97,40 @@ class MemberIdentityProvider(PasswordIdentityProvider):
     own name with their own password (``members``: name to password hash).
 
     The token or the shared password signs in the host, who owns every plan as on
-    loopback; a member sees the plans they are on. A member removed from the file is
-    signed out at their next request.
+    loopback; a member sees the plans they are on. The members file is read again when
+    it changes: someone removed from it is signed out at their next request.
     """
 
     members = Dict({}, config=True, help="Name to password hash of each person.")
+    members_file = Unicode(
+        "", config=True, help="The file ``members`` came from; read again when it changes."
+    )
+    _members_seen: tuple[float, float] | None = None
+
+    def current_members(self, now: float | None = None) -> dict[str, str]:
+        """The members, read again from :attr:`members_file` when it has changed (looked
+        at once a second at most). A file that no longer reads keeps the last good list."""
+        now = time.monotonic() if now is None else now
+        if not self.members_file or (self._members_seen and now - self._members_seen[0] < 1):
+            return dict(self.members)
+        try:
+            changed = os.stat(self.members_file).st_mtime_ns
+        except OSError:
+            changed = 0
+        if self._members_seen is not None and changed != self._members_seen[1]:
+            try:
+                self.members = read_members(Path(self.members_file))
+                log.info("the members file changed: %d members", len(self.members))
+            except WorkbookError as exc:
+                log.warning("%s; the members read before stay", exc)
+        self._members_seen = (now, changed)
+        return dict(self.members)
 
     def process_login_form(self, handler: web.RequestHandler) -> User | None:
         name = " ".join(handler.get_argument("name", default="").split())
         if not name:
             return super().process_login_form(handler)
-        hashed = self.members.get(name)
+        hashed = self.current_members().get(name)
         if hashed and passwd_check(hashed, handler.get_argument("password", default="")):
             return User(MEMBER_PREFIX + name, name, name, name[:1].upper(), None, None)
         return None
@@ -114,7 +138,7 @@ class MemberIdentityProvider(PasswordIdentityProvider):
     async def _get_user(self, handler: web.RequestHandler) -> User | None:
         user = await super()._get_user(handler)
         name = member_name(user)
-        if name and name not in self.members:
+        if name and name not in self.current_members():
             self.clear_login_cookie(handler)
             return None
         if user is None and getattr(handler, "admits_participants", False):

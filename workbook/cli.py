@@ -255,6 +255,7 @@ def _run(args: argparse.Namespace) -> int:
             pool_size=args.pool_size,
             password_hash=read_password_hash(args.password_file),
             members=read_members(args.members) if args.members else None,
+            members_file=args.members,
             sign_in=False if args.no_sign_in_on_network else None,
             allow_hosts=args.allow_host,
             **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),

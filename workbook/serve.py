@@ -923,6 +923,7 @@ def voila_config(
     sign_in: bool | None = None,
     password_hash: str = "",
     members: dict[str, str] | None = None,
+    members_file: Path | None = None,
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
@@ -949,6 +950,7 @@ def voila_config(
     required = sign_in_required(ip, sign_in, password_hash) or bool(members)
     c.Voila.identity_provider_class = MemberIdentityProvider
     c.MemberIdentityProvider.members = dict(members or {}) if required else {}
+    c.MemberIdentityProvider.members_file = str(members_file or "") if required else ""
     if required:  # jupyter_server's identity provider: a token, or the password's hash
         c.Voila.token = None
         c.Voila.auto_token = True
@@ -1020,6 +1022,7 @@ def serve(
     sign_in: bool | None = None,
     password_hash: str = "",
     members: dict[str, str] | None = None,
+    members_file: Path | None = None,
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
@@ -1035,7 +1038,8 @@ def serve(
     ``max_kernels`` pages hold a kernel at once, besides the ``pool_size`` waiting ones.
 
     On any address but loopback visitors sign in (see :func:`voila_config`) unless
-    ``sign_in`` is False; ``members`` (name to password hash) sign in under their own
+    ``sign_in`` is False; ``members`` (name to password hash, read from ``members_file``
+    again whenever that file changes) sign in under their own
     names and see only the plans they are on; ``allow_hosts`` are further names this
     server answers to.
     ``timers`` shortens or lengthens when page kernels are freed. A page kernel whose
@@ -1085,6 +1089,7 @@ def serve(
         sign_in=sign_in,
         password_hash=password_hash,
         members=members,
+        members_file=members_file,
         allow_hosts=allow_hosts,
         timers=timers,
         kernel_memory=kernel_memory,
