@@ -992,7 +992,7 @@ class PlanStore:
         key = company_key(company)
         rows = self._con.execute(
             "SELECT p.company, m.role FROM plans p JOIN plan_members m ON m.plan_id = p.id "
-            "WHERE p.deleted_at IS NULL AND m.user IN (?, ?)",
+            'WHERE p.deleted_at IS NULL AND m."user" IN (?, ?)',
             (self.user, EVERYONE),
         ).fetchall()
         roles = [r[1] for r in rows if company_key(r[0]) == key]
