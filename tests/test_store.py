@@ -145,6 +145,8 @@ def test_rename_duplicate_delete_and_resolve(store):
     store.create(m.Plan(name="Twin"))
     with pytest.raises(PlanNotFound, match="2 plans are named 'Twin'"):
         store.resolve("Twin")
+    oil = store.create(m.Plan(name="Öl-Vertrag Süd")).plan
+    assert store.resolve("öl-vertrag süd") == oil.id  # any letter's case, not only ASCII
 
 
 def test_worked_example_is_loaded_once_into_an_empty_store(store):

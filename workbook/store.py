@@ -176,7 +176,15 @@ _SCHEMA = [
     ALTER TABLE workshop_answers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
     """,
 ]
-"""The schema, one script per version, in SQL that SQLite and PostgreSQL both run."""
+"""The schema, one script per version, in SQL that SQLite and PostgreSQL both run.
+
+A store records the last version it ran (SQLite: ``PRAGMA user_version``; PostgreSQL: the
+``schema_version`` table) and runs the later ones in one transaction when it is opened:
+under SQLite's write lock, or PostgreSQL's advisory lock, so that servers starting
+together take turns. A version is only ever added, never changed; a store whose version
+is newer than this list is refused. (Alembic would bring a second migration history next
+to SQLite's, autogenerate that this hand-written, two-dialect SQL does not need, and a
+dependency for the one-machine install; this list does the same job for both backends.)"""
 
 PRESENCE_TTL = dt.timedelta(seconds=5)
 """A page not seen for this long has gone: it is no longer shown, and its entry is pruned."""
@@ -740,9 +748,12 @@ class PlanStore:
         visible, args = self._visible()
         rows = self._con.execute(
             "SELECT id, name, counterpart, side, updated_at, head FROM plans "
-            f"WHERE deleted_at IS NULL AND {visible} ORDER BY updated_at DESC, name",
+            f"WHERE deleted_at IS NULL AND {visible}",
             args,
         ).fetchall()
+        # sorted here, by code point, whatever collation the database was created with
+        rows.sort(key=lambda r: r[1])
+        rows.sort(key=lambda r: r[4], reverse=True)
         return [PlanSummary(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def plans_frame(self) -> Any:
@@ -761,11 +772,11 @@ class PlanStore:
         ).fetchone()
         if row:
             return row[0]
-        rows = self._con.execute(
-            "SELECT id FROM plans WHERE lower(name) = lower(CAST(? AS TEXT)) "
-            f"AND deleted_at IS NULL AND {visible}",
-            (key, *args),
+        named = self._con.execute(
+            f"SELECT id, name FROM plans WHERE deleted_at IS NULL AND {visible}", args
         ).fetchall()
+        wanted = key.casefold()  # compared here: any letter's case, on either backend
+        rows = [r for r in named if r[1].casefold() == wanted]
         if len(rows) == 1:
             return rows[0][0]
         if rows:
@@ -1028,9 +1039,11 @@ class PlanStore:
         since = _iso((now or dt.datetime.now(dt.UTC)) - PRESENCE_TTL)
         rows = self._con.execute(
             "SELECT page, name, section, last_seen FROM presence "
-            "WHERE plan_id = ? AND last_seen >= ? AND page != ? ORDER BY last_seen DESC, page",
+            "WHERE plan_id = ? AND last_seen >= ? AND page != ?",
             (plan_id, since, besides),
         ).fetchall()
+        rows.sort(key=lambda r: r[0])  # by code point, whatever the database's collation
+        rows.sort(key=lambda r: r[3], reverse=True)
         return [Presence(*r) for r in rows]
 
     def leave(self, page: str) -> None:
