@@ -127,9 +127,21 @@ class Cluster:
             con.execute(statement)
 
     def new_database(self, *, owner: str = "postgres") -> str:
-        """A new, empty database; returns its name."""
+        """A new, empty database; returns its name.
+
+        It sorts text by a language's rules (ICU's en-US) where the server has ICU, as a
+        production database usually does, so that the store cannot lean on code-point order.
+        """
+        import psycopg
+
         name = f"test_{os.getpid()}_{next(self._names)}"
-        self.sql(f"CREATE DATABASE {name} OWNER {owner}")
+        try:
+            self.sql(
+                f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0 "
+                "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'"
+            )
+        except psycopg.Error:  # a server without ICU (or before PostgreSQL 15)
+            self.sql(f"CREATE DATABASE {name} OWNER {owner}")
         return name
 
     def stop(self) -> None:
