@@ -210,6 +210,17 @@ def test_the_password_role_works_and_is_never_shown(secret_db, caplog):
     assert SECRET_PASSWORD not in caplog.text
 
 
+def test_the_password_can_stay_out_of_the_address(pg_cluster, monkeypatch):
+    name = pg_cluster.new_database(owner=SECRET_ROLE)
+    url = pg_cluster.url(name, user=SECRET_ROLE)
+    monkeypatch.setenv("PGPASSWORD", SECRET_PASSWORD)  # or ~/.pgpass: libpq reads both
+    with PlanStore(url) as store:
+        assert store.ensure_example() == "example-northwind"
+    monkeypatch.delenv("PGPASSWORD")
+    with pytest.raises(StoreError, match="password"):
+        PlanStore(url)
+
+
 def test_a_wrong_password_names_the_database_but_not_the_password(pg_cluster, caplog):
     caplog.set_level(logging.DEBUG)
     name = pg_cluster.new_database(owner=SECRET_ROLE)
