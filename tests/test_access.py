@@ -778,3 +778,24 @@ def test_the_members_file_is_read_again_when_it_changes(tmp_path: Path) -> None:
     file.write_text("bo has no hash\n")
     os.utime(file, ns=(2, 2))
     assert set(provider.current_members(now=4)) == {"ana", "bo"}  # the last good list stays
+
+
+def test_plain_pages_escape_what_they_show_and_carry_no_script() -> None:
+    from workbook.pages import Field, Form, plain_page
+
+    hostile = "<img src=x onerror=alert(1)>"
+    page = plain_page(
+        hostile,
+        paragraphs=[hostile],
+        error=hostile,
+        form=Form(
+            action=f"/join?{hostile}",
+            submit=hostile,
+            fields=[Field("code", hostile, attributes=[("placeholder", hostile)])],
+            hidden=[("_xsrf", hostile)],
+        ),
+        link=(f"/login?{hostile}", hostile),
+    )
+    assert (
+        "<img" not in page and "<script" not in page and page.count("&lt;img") == 11
+    )  # the title twice

@@ -66,7 +66,7 @@ def test_busy_page_is_plain_and_escaped() -> None:
     assert "<script" not in page.lower() and "http" not in page.split("</style>")[1]
     assert f'content="{RETRY_AFTER}"' in page  # the page retries by itself
     assert "try again" in page or "tries again" in page
-    assert "Everyone&#x27;s seat is taken" in page  # text goes through html.escape
+    assert "Everyone&#39;s seat is taken" in page  # text is escaped by the template
 
 
 # --- the served app under a burst --------------------------------------------------------

@@ -12,7 +12,6 @@ identity provider (JupyterHub's) and keep everything else.
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import logging
 import os
@@ -33,6 +32,7 @@ from tornado import web
 from traitlets import Dict, Unicode
 
 from workbook.errors import WorkbookError
+from workbook.pages import Field, Form, plain_page
 
 __all__ = [
     "PARTICIPANT_LOOKUP",
@@ -43,7 +43,6 @@ __all__ = [
     "hash_password",
     "is_loopback",
     "member_name",
-    "plain_page",
     "read_members",
     "read_password_hash",
     "security_headers",
@@ -69,26 +68,11 @@ the shared password), whose identity jupyter_server makes up at random."""
 
 _HASH = re.compile(r"^(?:argon2:\$argon2[a-z]*\$\S+|sha[0-9]+:[0-9a-f]+:[0-9a-f]+)$")
 
-PLAIN_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;color:#1f2933;background:#f7f8fa;margin:0}}
-main{{max-width:26em;margin:15vh auto;padding:1.5em 2em;background:#fff;
-border:1px solid #d9dee5;border-radius:8px}}h1{{font-size:1.3em;margin:0 0 .7em}}
-label{{display:block;margin:.6em 0 .3em}}input{{width:100%;box-sizing:border-box;
-padding:.45em;font:inherit;border:1px solid #9aa5b1;border-radius:4px}}
-button{{margin-top:1em;padding:.45em 1.2em;font:inherit;border-radius:4px;border:1px solid #2f6fb3;
-background:#2f6fb3;color:#fff}}.error{{color:#a61b1b}}</style>
-</head><body><main><h1>{title}</h1>{body}</main></body></html>
-"""
-"""A page with no script and no request to any other host: sign-in and signed out."""
-
 SIGN_IN_TITLE = "Sign in to the negotiation workbook"
 SIGN_IN_HELP = (
     "Enter the password, or the token from the address the person running the workbook gave you."
 )
+WRONG_SECRET = "That password or token is not right."
 MEMBER_HELP = "Enter your name and your own password; leave the name empty for the host's."
 
 
@@ -255,10 +239,6 @@ def with_host_check(handler: type) -> type:
     return type(handler.__name__, (HostCheck, handler), {"__doc__": handler.__doc__})
 
 
-def plain_page(title: str, body: str) -> str:
-    return PLAIN_PAGE.format(title=html.escape(title), body=body)
-
-
 def security_headers(handler: web.RequestHandler) -> None:
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
@@ -275,29 +255,32 @@ class SignInHandler(LoginFormHandler):
 
     def _render(self, message: dict[str, str] | None = None) -> None:
         next_url = self.get_argument("next", default=self.base_url)
-        error = ""
-        if message and message.get("error"):
-            error = '<p class="error" role="alert">That password or token is not right.</p>'
         members = bool(getattr(self.identity_provider, "members", None))
-        name_field = (
-            '<label for="name">Your name</label>'
-            '<input type="text" id="name" name="name" autocomplete="username" autofocus>'
-            if members
-            else ""
+        name = Field("name", "Your name", attributes=[("autocomplete", "username")], autofocus=True)
+        password = Field(
+            "password",
+            "Password or token",
+            kind="password",
+            attributes=[("autocomplete", "current-password")],
+            autofocus=not members,
+            required=True,
         )
-        form = (
-            f"<p>{html.escape(MEMBER_HELP if members else SIGN_IN_HELP)}</p>{error}"
-            f'<form method="post" action="{html.escape(self.base_url)}login?next='
-            f'{html.escape(quote(next_url, safe=""))}">'
-            f'<input type="hidden" name="_xsrf" value="{html.escape(self.xsrf_token.decode())}">'
-            f"{name_field}"
-            '<label for="password">Password or token</label>'
-            '<input type="password" id="password" name="password" autocomplete="current-password"'
-            f"{'' if members else ' autofocus'} required>"
-            '<button type="submit">Sign in</button></form>'
+        form = Form(
+            action=f"{self.base_url}login?next={quote(next_url, safe='')}",
+            submit="Sign in",
+            method="post",
+            fields=[name, password] if members else [password],
+            hidden=[("_xsrf", self.xsrf_token.decode())],
         )
         security_headers(self)
-        self.write(plain_page(SIGN_IN_TITLE, form))
+        self.write(
+            plain_page(
+                SIGN_IN_TITLE,
+                paragraphs=[MEMBER_HELP if members else SIGN_IN_HELP],
+                error=WRONG_SECRET if message and message.get("error") else "",
+                form=form,
+            )
+        )
 
 
 class SignOutHandler(LogoutHandler):
@@ -306,8 +289,9 @@ class SignOutHandler(LogoutHandler):
     def get(self) -> None:  # type: ignore[override]
         self.identity_provider.clear_login_cookie(self)
         security_headers(self)
-        link = f'<p><a href="{html.escape(self.base_url)}login">Sign in again</a></p>'
-        self.write(plain_page("You are signed out", link))
+        self.write(
+            plain_page("You are signed out", link=(f"{self.base_url}login", "Sign in again"))
+        )
 
 
 def hash_password(password: str) -> str:

@@ -23,7 +23,6 @@ that no answer says whether a session exists.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import secrets
 import time
@@ -37,8 +36,9 @@ from jupyter_server.auth.identity import User
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
 
-from workbook.access import plain_page, security_headers
+from workbook.access import security_headers
 from workbook.errors import WorkbookError
+from workbook.pages import Field, Form, plain_page
 from workbook.workshop import CODE_LENGTH, PARTICIPANT_PREFIX, normalize_code
 
 __all__ = [
@@ -214,18 +214,21 @@ class JoinHandler(JupyterHandler):
         self.redirect(f"{self.base_url}?{urlencode({'join': code})}", status=303)
 
     def _page(self, problem: str = "") -> None:
-        error = f'<p class="error" role="alert">{html.escape(problem)}</p>' if problem else ""
-        form = (
-            f"<p>{html.escape(JOIN_HELP)}</p>{error}"
-            f'<form method="get" action="{html.escape(self.base_url)}join">'
-            '<label for="code">Join code</label>'
-            f'<input type="text" id="code" name="code" maxlength="{CODE_LENGTH + 4}" '
-            'autocomplete="off" autocapitalize="characters" spellcheck="false" autofocus '
-            "required>"
-            '<button type="submit">Join</button></form>'
+        code = Field(
+            "code",
+            "Join code",
+            attributes=[
+                ("maxlength", str(CODE_LENGTH + 4)),
+                ("autocomplete", "off"),
+                ("autocapitalize", "characters"),
+                ("spellcheck", "false"),
+            ],
+            autofocus=True,
+            required=True,
         )
+        form = Form(action=f"{self.base_url}join", submit="Join", fields=[code])
         security_headers(self)
-        self.finish(plain_page(JOIN_TITLE, form))
+        self.finish(plain_page(JOIN_TITLE, paragraphs=[JOIN_HELP], error=problem, form=form))
 
 
 def participant_from_cookie(handler: web.RequestHandler) -> User | None:

@@ -45,7 +45,6 @@ What the configuration in :func:`voila_config` guarantees, and why:
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import os
 import re
@@ -96,6 +95,7 @@ from workbook.join import (
     participant_code,
     participant_from_cookie,
 )
+from workbook.pages import plain_page
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
 from workbook.store_pg import is_postgres_url
 from workbook.workshop import PARTICIPANT_PREFIX
@@ -196,17 +196,6 @@ BUSY_TEXT = (
     "Everyone's seat is taken just now. This page tries again by itself in "
     "{seconds} seconds; your saved work is safe."
 )
-BUSY_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="{seconds}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;color:#1f2933;background:#f7f8fa;margin:0}}
-main{{max-width:32em;margin:15vh auto;padding:1.5em 2em;background:#fff;
-border:1px solid #d9dee5;border-radius:8px}}h1{{font-size:1.3em;margin:0 0 .5em}}</style>
-</head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>
-"""
-"""The page shown instead of the app while :data:`MAX_KERNELS` pages are open."""
 
 
 def app_notebook_path() -> Path:
@@ -431,12 +420,10 @@ def _owner_key(username: str | None) -> str:
 
 
 def busy_page(seconds: int = RETRY_AFTER) -> str:
-    """The "busy, try again shortly" page (static text, escaped all the same)."""
-    return BUSY_PAGE.format(
-        seconds=int(seconds),
-        title=html.escape(BUSY_TITLE),
-        text=html.escape(BUSY_TEXT.format(seconds=int(seconds))),
-    )
+    """The page shown instead of the app while every seat is taken; it tries again by
+    itself after ``seconds``."""
+    seconds = int(seconds)
+    return plain_page(BUSY_TITLE, paragraphs=[BUSY_TEXT.format(seconds=seconds)], refresh=seconds)
 
 
 class _PageHandler(TornadoVoilaHandler):
