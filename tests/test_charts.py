@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import ManualScheduler, find_all
+from workbook.analysis.workshop import summarize
 from workbook.charts.workshop import values_chart
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
 from workbook.ui.plot import FigureView
-from workbook.workshop import OptionRef, ValuesAnswer, ValuesPrompt, summarize
+from workbook.workshop import OptionRef, ValuesAnswer, ValuesPrompt
 
 SECTIONS = ("strategy", "value", "scenarios", "concessions", "relationship", "ledger")
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.test_content import as_path
 from workbook.analysis.scenarios import disagreement
+from workbook.analysis.workshop import summarize
 from workbook.content import load_workshop_content
 from workbook.model import AgendaItem, Estimate, Plan, SectionKey
 from workbook.store import PlanStore, example_plan
@@ -42,7 +43,6 @@ from workbook.workshop import (
     read_answers,
     read_clock,
     start,
-    summarize,
     validate_answer,
     values_change,
     with_prompt,

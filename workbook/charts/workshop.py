@@ -5,9 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from workbook.analysis.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
 from workbook.charts import PALETTE, categories, safe, shorten, styled
 from workbook.charts.scenarios import disagreement_chart
-from workbook.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
 
 _DARK_AXIS = {"linecolor": "#9aa5b4", "tickcolor": "#9aa5b4", "gridcolor": "#3a4350"}
 pio.templates["workbook_dark"] = go.layout.Template(

@@ -31,6 +31,13 @@ from urllib.parse import quote
 import ipywidgets as W
 import segno
 
+from workbook.analysis.workshop import (
+    EstimateSummary,
+    Summary,
+    ValuesSummary,
+    VoteSummary,
+    summarize,
+)
 from workbook.content import WorkshopContent, load_content, load_workshop_content
 from workbook.errors import WorkbookError
 from workbook.model import AgendaItem, AmountRange, Estimate, ParkingItem, ProbabilityRange, Range
@@ -58,15 +65,11 @@ from workbook.workshop import (
     Clock,
     ClockReading,
     EstimatePrompt,
-    EstimateSummary,
     JoinError,
     PlanChange,
     PrioritiesPrompt,
     Prompt,
-    Summary,
     ValuesPrompt,
-    ValuesSummary,
-    VoteSummary,
     WorkshopSession,
     agenda_minutes,
     answers_by_prompt,
@@ -87,7 +90,6 @@ from workbook.workshop import (
     read_answers,
     read_clock,
     start,
-    summarize,
     values_change,
     with_prompt,
 )
