@@ -482,6 +482,35 @@ class WorkbookApp:
 
     # --- saving ----------------------------------------------------------------------
 
+    # --- what a mode of the app may use (workbook.ui.shell.Shell) --------------------
+
+    def guard(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """``fn`` as a widget callback whose errors become a friendly status line."""
+        return self._guard(fn)
+
+    def enter(self, key: str, guidance: str) -> None:
+        """Leave the section on screen for the mode ``key``, with ``guidance`` (HTML) beside."""
+        if self.current in self.views:
+            self.views[self.current].hidden()
+        self.current = key
+        for button in self.nav_buttons.values():
+            button.button_style = ""
+        self.guidance.value = guidance
+
+    def show_sections(self, visible: bool) -> None:
+        """Show or hide the sections' area (a mode shows its own panel in its place)."""
+        self.stack.layout.display = "" if visible else "none"
+
+    def cover(self, widget: W.Widget, on: bool) -> None:
+        """Let ``widget``, one part of the app, fill it alone; or show the other parts again."""
+        for child in self.widget.children:
+            if child is not widget:
+                child.layout.display = "none" if on else ""
+
+    def close(self) -> None:
+        """Close every widget of the app (a page that shows something else instead)."""
+        close_tree(self.widget)
+
     def _show_status(self, status: SaveStatus) -> None:
         colors = {
             "saved": COLORS["ok"],

@@ -95,7 +95,7 @@ from workbook.workshop import (
 )
 
 if TYPE_CHECKING:
-    from workbook.ui.app import WorkbookApp
+    from workbook.ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -1487,13 +1487,13 @@ class WorkshopMode:
     for the projector and back.
     """
 
-    def __init__(self, app: WorkbookApp):
+    def __init__(self, app: Shell):
         self.app = app
         self.store = app.store
         self.content = load_workshop_content()
         self.now: Callable[[], dt.datetime] = _utcnow
         self.env: Mapping[str, str] | None = None  # the server's variables (tests set them)
-        self.guard = app._guard
+        self.guard = app.guard
         self.panel: FacilitatorPanel | None = None
         self.projector: Projector | None = None
         self.ticker = Ticker(app.scheduler, POLL_SECONDS, self._tick)
@@ -1536,22 +1536,17 @@ class WorkshopMode:
 
     def show_panel(self) -> None:
         """Show the facilitator's panel in place of the sections."""
-        app = self.app
-        if app.current in app.views:
-            app.views[app.current].hidden()
-        app.current = WORKSHOP
-        for button in app.nav_buttons.values():
-            button.button_style = ""
-        self.button.button_style = "primary"
-        app.guidance.value = (
+        self.app.enter(
+            WORKSHOP,
             f"<div style='font-size:13px;line-height:1.45;color:{INK}'>"
             f"<div style='font-weight:600;margin-bottom:4px'>Running the workshop</div>"
-            f"{paragraphs_html(self.content.guidance)}</div>"
+            f"{paragraphs_html(self.content.guidance)}</div>",
         )
+        self.button.button_style = "primary"
         panel = self._ensure_panel()
         if panel is None:
             return
-        app.stack.layout.display = "none"
+        self.app.show_sections(False)
         self.panel_box.layout.display = ""
         if panel.live is not None:
             panel.live.poll()
@@ -1561,7 +1556,7 @@ class WorkshopMode:
     def hide_panel(self) -> None:
         """Show the sections again (the panel keeps its state)."""
         self.button.button_style = ""
-        self.app.stack.layout.display = ""
+        self.app.show_sections(True)
         self.panel_box.layout.display = "none"
         if self.projector is None:
             self.ticker.stop()
@@ -1569,14 +1564,12 @@ class WorkshopMode:
     def toggle_projector(self) -> None:
         """Swap the app for the projector view, or back."""
         app = self.app
-        others = [c for c in app.widget.children if c is not self.projector_box]
         if self.projector is not None:
             self.projector.close()
             self.projector = None
             self.projector_box.children = []
             self.projector_box.layout.display = "none"
-            for child in others:
-                child.layout.display = ""
+            app.cover(self.projector_box, False)
             if app.current != WORKSHOP:
                 self.ticker.stop()
             return
@@ -1586,8 +1579,7 @@ class WorkshopMode:
         assert app.session is not None
         self.projector = Projector(self, app.session)
         self.projector_box.children = [self.projector.widget]
-        for child in others:
-            child.layout.display = "none"
+        app.cover(self.projector_box, True)
         self.projector_box.layout.display = ""
         self.projector.refresh()
         self.ticker.start()
@@ -1625,7 +1617,7 @@ class WorkshopMode:
 # --- the participant's view ---------------------------------------------------------------
 
 
-def participant_page(app: WorkbookApp, code: str, name: str | None) -> W.Widget:
+def participant_page(app: Shell, code: str, name: str | None) -> W.Widget:
     """The participant's view in place of the app, for ``?join=CODE&name=NAME``.
 
     The page's cell returns an empty view at once; joining and drawing the questions
@@ -1636,7 +1628,7 @@ def participant_page(app: WorkbookApp, code: str, name: str | None) -> W.Widget:
     view = ParticipantView(app.store, scheduler=app.scheduler)
 
     def build() -> None:
-        close_tree(app.widget)
+        app.close()
         view.join(code, name)
 
     app.scheduler(0, build)
