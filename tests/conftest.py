@@ -33,8 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _free_port() -> int:
+    """A port free on every address (servers here bind to 127.0.0.1 or 0.0.0.0)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("", 0))
         return int(sock.getsockname()[1])
 
 
@@ -177,20 +178,28 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServ
     ) -> ServedApp:
         workdir = tmp_path_factory.mktemp("served")
         db = db or workdir / "plans.sqlite"
-        port = _free_port()
-        if code is None:
-            cmd = [sys.executable, "-m", "workbook.cli", "serve", "--port", str(port)]
-            cmd += ["--db", str(db), "--no-browser", *args]
-        else:
-            cmd = [sys.executable, "-c", code.format(port=port, db=str(db))]
-        log_path = workdir / "server.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEGOTIATION_WORKBOOK")}
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env)
-        app = ServedApp(f"http://127.0.0.1:{port}/", db, proc, log_path)
-        started.append(app)
-        _wait_until_answering(app, START_TIMEOUT)
-        return app
+        for attempt in range(3):  # another process may take the free port before the server
+            port = _free_port()
+            if code is None:
+                cmd = [sys.executable, "-m", "workbook.cli", "serve", "--port", str(port)]
+                cmd += ["--db", str(db), "--no-browser", *args]
+            else:
+                cmd = [sys.executable, "-c", code.format(port=port, db=str(db))]
+            log_path = workdir / f"server{attempt or ''}.log"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("NEGOTIATION_WORKBOOK")}
+            with log_path.open("wb") as log:
+                proc = subprocess.Popen(
+                    cmd, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env
+                )
+            app = ServedApp(f"http://127.0.0.1:{port}/", db, proc, log_path)
+            started.append(app)
+            try:
+                _wait_until_answering(app, START_TIMEOUT)
+                return app
+            except RuntimeError:
+                if app.alive() or "already in use" not in app.log():
+                    raise
+        raise RuntimeError(f"no free port for the server after three tries:\n{app.log()}")
 
     yield start
     for app in started:
