@@ -436,3 +436,7 @@ def test_the_header_shows_who_else_is_on_the_plan_and_where(store):
     assert f"Ana ({titles['value']})" in one.presence.value
     assert f"&lt;i&gt;Priya&lt;/i&gt; ({titles['concessions']})" in two.presence.value
     assert "<i>Priya</i>" not in two.presence.value and "Priya" not in one.presence.value
+    two.leave()  # the page closed: its kernel shuts down and says so at once
+    s1.run()
+    assert "Also here" not in one.presence.value
+    assert [p.name for p in store.here(PLAN)] == ["<i>Priya</i>"]

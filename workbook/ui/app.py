@@ -401,6 +401,15 @@ class WorkbookApp:
         if self.session is not None:
             self.session.flush()
 
+    def leave(self) -> None:
+        """The page is gone: save what was typed, and stop showing it to others on the plan."""
+        self.flush()
+        if not self.read_only:
+            try:
+                self.store.leave(self.page_id)
+            except WorkbookError as exc:  # the store is gone too: its presence expires
+                log.info("could not say the page left: %s", describe(exc))
+
     def _empty(self) -> None:
         self._drop_views()
         self.live.stop()
@@ -835,7 +844,7 @@ def launch(
     store = PlanStore(db if db is not None else os.environ.get(DB_ENV) or None, read_only=read_only)
     store.ensure_example()
     app = WorkbookApp(store, read_only=read_only)
-    atexit.register(app.flush)  # the kernel shuts down when the page closes: save first
+    atexit.register(app.leave)  # the kernel shuts down when the page closes: save first
     _wait_for_request()
     user = os.environ.get(USER_ENV, "").strip()
     if user:  # the store acts for this person; their saves carry their name
