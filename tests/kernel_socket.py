@@ -155,6 +155,22 @@ class KernelSocket:
             },
         )
 
+    def flush_saves(self) -> dict[str, dict[str, Any]]:
+        """Ask the page's save guard to save whatever is pending, as the page does when it
+        is hidden or closed, and wait for the kernel to have done it; the widget states.
+
+        A negative check ("nothing was saved") made after this needs no waiting: anything
+        the page had typed and the app accepted is in the store by then.
+        """
+        states = self.widget_states()
+        guard = next(k for k, s in states.items() if "beat" in s and "plan_id" in s)
+        self.send(
+            "shell",
+            "comm_msg",
+            {"comm_id": guard, "data": {"method": "custom", "content": {"kind": "flush"}}},
+        )
+        return self.widget_states()  # answered after the flush was handled
+
     def click(self, model_id: str) -> None:
         """Click a button, as the page reports a click."""
         self.send(
