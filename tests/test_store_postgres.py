@@ -278,12 +278,19 @@ def test_the_store_runs_without_the_driver_and_says_how_to_add_it(tmp_path: Path
 # --- the pool ---------------------------------------------------------------------------
 
 
-def test_a_connection_the_server_dropped_is_replaced(pg_cluster):
+def test_connections_the_server_dropped_are_replaced_at_once(pg_cluster):
     name = pg_cluster.new_database()
-    with PlanStore(pg_cluster.url(name)) as store:
-        plan_id = store.create(m.Plan(name="Kept")).plan.id
+
+    def drop_every_connection() -> None:
         pg_cluster.sql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{name}' AND pid != pg_backend_pid()"
         )
-        assert [p.id for p in store.list_plans()] == [plan_id]
+
+    with PlanStore(pg_cluster.url(name)) as store:
+        plan_id = store.create(m.Plan(name="Kept")).plan.id
+        drop_every_connection()
+        assert [p.id for p in store.list_plans()] == [plan_id]  # a read
+        drop_every_connection()
+        other = store.create(m.Plan(name="Also kept")).plan.id  # a write
+        assert {p.id for p in store.list_plans()} == {plan_id, other}

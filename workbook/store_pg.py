@@ -17,6 +17,7 @@ address is named, and driver messages are scrubbed of it before they are raised.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
@@ -129,6 +130,10 @@ def _row_factory(cursor: Any) -> Any:
     return lambda values: Row(values, names)
 
 
+def _result(cur: Any) -> Result:
+    return Result(cur.fetchall() if cur.description else [], cur.rowcount)
+
+
 class Result:
     """The rows of one statement, fetched whole (the pool's connection is back already)."""
 
@@ -184,6 +189,7 @@ class PostgresBackend:
         self.location = redact(url)
         self.read_only = read_only
         self._errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+        self._dropped = psycopg.OperationalError
         self._local = threading.local()
         # One connection first, so that an unreachable database fails here, in one line.
         try:
@@ -212,9 +218,6 @@ class PostgresBackend:
                 "connect_timeout": CONNECT_TIMEOUT,
             },
             configure=configure,
-            # a connection the server dropped (a restart, an idle timeout) is replaced
-            # before it is handed out, at the cost of one round trip
-            check=ConnectionPool.check_connection,
             name="plan-store",
             timeout=CONNECT_TIMEOUT * 3,
             open=True,
@@ -254,11 +257,24 @@ class PostgresBackend:
             raise
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        """Run one statement, in the current transaction if there is one."""
-        with self._connection() as con:
-            cur = con.execute(_placeholders(sql), clean_params(params))
-            rows = cur.fetchall() if cur.description else []
-            return Result(rows, cur.rowcount)
+        """Run one statement, in the current transaction if there is one.
+
+        Outside a transaction, a statement that finds its pooled connection dropped by the
+        server (a restart, an idle timeout) runs once more on a sound one.
+        """
+        sql, values = _placeholders(sql), clean_params(params)
+        if self._pinned is not None:
+            with self._connection() as con:
+                return _result(con.execute(sql, values))
+        for attempt in (1, 2):
+            with self._connection() as con:
+                try:
+                    return _result(con.execute(sql, values))
+                except self._dropped:
+                    if attempt == 2 or not con.broken:
+                        raise
+            self._pool.check()  # the pool's other connections may be gone too
+        raise AssertionError("unreachable")
 
     @property
     def lock_rows(self) -> str:
@@ -267,14 +283,30 @@ class PostgresBackend:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
-        with self._connection() as con:
-            self._local.con = con
-            try:
-                with con.transaction():
-                    yield
-            finally:
-                self._local.con = None
+        """A write transaction on one connection: committed when the block ends, rolled
+        back if it raises. A connection found dropped at ``BEGIN`` is replaced first."""
+        for attempt in (1, 2):
+            with self._connection() as con:
+                try:
+                    con.execute("BEGIN")
+                except self._dropped:
+                    if attempt == 2 or not con.broken:
+                        raise
+                else:
+                    self._local.con = con
+                    try:
+                        yield
+                    except BaseException:
+                        self._local.con = None
+                        if not con.broken:
+                            with contextlib.suppress(*self._errors):
+                                con.execute("ROLLBACK")
+                        raise
+                    self._local.con = None
+                    con.execute("COMMIT")
+                    return
+            self._pool.check()
+        raise AssertionError("unreachable")
 
     def lock(self, key: str) -> None:
         """Serialise the writers of ``key`` (e.g. a company's strategy) until commit."""
