@@ -192,6 +192,9 @@ class AllowedHosts:
 
     ip: str
     names: frozenset[str]
+    any_name: bool = False
+    """Answer every name: behind JupyterHub, whose proxy passes on the hub's public name
+    and whose sign-in guards every route (a rebinding page has no hub cookie)."""
 
     @classmethod
     def for_address(cls, ip: str, names: Iterable[str] = ()) -> AllowedHosts:
@@ -203,6 +206,8 @@ class AllowedHosts:
 
     def allows(self, host_header: str) -> bool:
         """Whether a request with this ``Host`` header (port included or not) is answered."""
+        if self.any_name:
+            return True
         match = re.match(r"^\[([0-9A-Fa-f:.]+)\](?::\d+)?$|^([^:]*)(?::\d+)?$", host_header)
         if not match:
             return False

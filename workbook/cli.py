@@ -3,6 +3,7 @@
 negotiation-workbook serve [--port N] [--ip ADDRESS] [--read-only] [--db PATH|URL] [--no-browser]
                            [--max-kernels N] [--pool-size N] [--password-file FILE]
                            [--members FILE] [--allow-host NAME] [--no-sign-in-on-network]
+negotiation-workbook serve --hub [--db URL] [--max-kernels N] [--pool-size N]
 negotiation-workbook list [--db PATH|URL] [--read-only] [--user NAME]
 negotiation-workbook export PLAN [-o FILE] [--format json|html|md|xlsx] [--db PATH|URL]
                             [--read-only] [--user NAME]
@@ -87,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     serve = sub.add_parser("serve", help="run the workbook app in Voilà")
-    serve.add_argument("--port", type=_port, default=8866, help="port to listen on (8866)")
+    serve.add_argument("--port", type=_port, default=None, help="port to listen on (8866)")
     serve.add_argument(
         "--read-only", action="store_true", help="show everything, let nothing be edited"
     )
@@ -133,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve on a network address WITHOUT sign-in: anyone who reaches it can open, "
         "change and export every plan",
+    )
+    serve.add_argument(
+        "--hub",
+        action="store_true",
+        help="run as a JupyterHub user's server: the hub signs people in, each under "
+        "their hub name, and its spawner sets the address and prefix (no --port, --ip, "
+        "--password-file, --members); the store is $NEGOTIATION_WORKBOOK_DB or --db",
     )
     serve.add_argument(
         "--max-kernels",
@@ -210,6 +218,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--no-sign-in-on-network and --password-file contradict each other")
     if getattr(args, "no_sign_in_on_network", False) and args.members is not None:
         parser.error("--no-sign-in-on-network and --members contradict each other")
+    if getattr(args, "hub", False):
+        given = [
+            flag
+            for flag, value in (
+                ("--port", args.port),
+                ("--ip", args.ip if args.ip != "127.0.0.1" else None),
+                ("--password-file", args.password_file),
+                ("--members", args.members),
+                ("--allow-host", args.allow_host or None),
+                ("--no-sign-in-on-network", args.no_sign_in_on_network or None),
+            )
+            if value is not None
+        ]
+        if given:
+            parser.error(f"--hub takes its address and sign-in from the hub, not {given[0]}")
     try:
         return _run(args)
     except KeyboardInterrupt:  # a second Ctrl-C, or one while the server was starting
@@ -242,12 +265,32 @@ def _run(args: argparse.Namespace) -> int:
     from workbook.store import PlanStore, default_db_path, read_plan_file
 
     db = args.db or default_db_path()
+    if args.command == "serve" and args.hub:
+        import os
+
+        from workbook.hub import hub_settings
+        from workbook.serve import serve
+
+        hub = hub_settings(os.environ)
+        serve(
+            port=hub.port,
+            db=db,
+            read_only=args.read_only,
+            open_browser=False,
+            ip=hub.ip,
+            pool_size=args.pool_size,
+            hub=True,
+            base_url=hub.base_url,
+            **({} if args.max_kernels is None else {"max_kernels": args.max_kernels}),
+        )
+        print("negotiation-workbook: the server has stopped.", file=sys.stderr)
+        return 0
     if args.command == "serve":
         from workbook.access import read_members, read_password_hash
         from workbook.serve import serve
 
         serve(
-            port=args.port,
+            port=8866 if args.port is None else args.port,
             db=db,
             read_only=args.read_only,
             open_browser=not args.no_browser,

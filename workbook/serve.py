@@ -742,6 +742,7 @@ class WorkbookVoila(Voila):
         "", config=True, help="The plan store, where join codes are looked up."
     )
     store_read_only = Bool(False, config=True, help="Whether the plan store is read-only.")
+    hub = Bool(False, config=True, help="Whether JupyterHub signs visitors in (serve --hub).")
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
@@ -806,9 +807,14 @@ class WorkbookVoila(Voila):
         # the _xsrf cookie are sent only with requests from this site's own pages.
         settings["xsrf_cookie_kwargs"] = {"samesite": "Lax"}
         provider = self.identity_provider
-        provider.login_handler_class = SignInHandler
-        provider.logout_handler_class = SignOutHandler
-        provider.cookie_options = {**provider.cookie_options, "samesite": "Lax"}
+        if self.hub:  # the hub checks that its user servers speak its version
+            from workbook.hub import hub_headers
+
+            settings["headers"] = {**settings.get("headers", {}), **hub_headers()}
+        if not self.hub:  # the hub's provider keeps its own sign-out and cookies
+            provider.login_handler_class = SignInHandler
+            provider.logout_handler_class = SignOutHandler
+            provider.cookie_options = {**provider.cookie_options, "samesite": "Lax"}
         self._trust_notebook()
         return settings
 
@@ -839,6 +845,8 @@ class WorkbookVoila(Voila):
     @property
     def display_url(self) -> str:
         """The address to open, with the token when one was made (the Jupyter way)."""
+        if self.hub:  # reached through the hub's proxy; the hub's token stays unsaid
+            return self._url(self.ip or "0.0.0.0")
         url = str(super().display_url)
         if self.ip in ("0.0.0.0", "::") and "token=" in url:
             url += "\n    or " + self._url("127.0.0.1") + url[url.index("?") :]
@@ -914,12 +922,17 @@ def voila_config(
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
+    hub: bool = False,
+    base_url: str = "/",
 ) -> Config:
     """The traitlets configuration under which :func:`serve` runs Voilà.
 
     ``sign_in`` None means: required on any address but loopback, or when a
     ``password_hash`` is given. Signing in takes the token Voilà prints in its log (a new
     random one each start, unless ``JUPYTER_TOKEN`` names one) or the password.
+
+    With ``hub``, JupyterHub signs every visitor in instead (:mod:`workbook.hub`), and
+    the app is served under ``base_url``, the hub's per-user prefix.
     """
     root = notebook.parent
     deny = list(DENY_PATTERNS)
@@ -934,11 +947,16 @@ def voila_config(
     c.Voila.port_retries = 0  # a busy port is an error, not a reason to move elsewhere
     c.Voila.open_browser = open_browser
     c.Voila.config_file_paths = []  # no voila.json from the working folder can loosen this
-    required = sign_in_required(ip, sign_in, password_hash) or bool(members)
+    c.Voila.base_url = base_url
+    required = sign_in_required(ip, sign_in, password_hash) or bool(members) or hub
     c.Voila.identity_provider_class = MemberIdentityProvider
     c.MemberIdentityProvider.members = dict(members or {}) if required else {}
     c.MemberIdentityProvider.members_file = str(members_file or "") if required else ""
-    if required:  # jupyter_server's identity provider: a token, or the password's hash
+    if hub:  # JupyterHub's OAuth; the provider takes its token from the hub's environment
+        c.Voila.identity_provider_class = "workbook.hub.HubIdentityProvider"
+        c.Voila.token = None
+        c.Voila.auto_token = True
+    elif required:  # jupyter_server's identity provider: a token, or the password's hash
         c.Voila.token = None
         c.Voila.auto_token = True
         c.PasswordIdentityProvider.hashed_password = password_hash
@@ -953,6 +971,9 @@ def voila_config(
     w.max_kernels = max_kernels
     w.sign_in_required = int(required)
     w.allowed_hosts = AllowedHosts.for_address(ip, allow_hosts)
+    if hub:
+        w.allowed_hosts = AllowedHosts(ip, w.allowed_hosts.names, any_name=True)
+    w.hub = hub
     timers = timers or Timers()
     w.idle_timeout = timers.idle
     w.connected_idle_timeout = timers.connected_idle
@@ -1013,6 +1034,8 @@ def serve(
     allow_hosts: Sequence[str] = (),
     timers: Timers | None = None,
     kernel_memory: int = KERNEL_MEMORY,
+    hub: bool = False,
+    base_url: str = "/",
 ) -> None:
     """Run the app in Voilà until interrupted (Ctrl-C or SIGTERM stop it and its kernels).
 
@@ -1031,6 +1054,8 @@ def serve(
     server answers to.
     ``timers`` shortens or lengthens when page kernels are freed. A page kernel whose
     resident memory passes ``kernel_memory`` bytes is ended (its page says why first).
+    ``hub`` serves the app as a JupyterHub user's server under ``base_url`` (see
+    :mod:`workbook.hub`): the hub signs people in, each under their hub name.
     """
     if not is_postgres_url(db):  # a postgresql:// address reaches the kernels unchanged
         db = Path(db).expanduser().resolve()
@@ -1051,7 +1076,9 @@ def serve(
         os.environ[READ_ONLY_ENV] = "1"
     else:
         os.environ.pop(READ_ONLY_ENV, None)
-    if not sign_in_required(ip, sign_in, password_hash) and not members:
+    if hub:
+        log.info("serving under %s: JupyterHub signs people in", base_url)
+    elif not sign_in_required(ip, sign_in, password_hash) and not members:
         if not is_loopback(ip):
             log.warning(
                 "serving on %s WITHOUT SIGN-IN: anyone who can reach this address can open, "
@@ -1080,6 +1107,8 @@ def serve(
         allow_hosts=allow_hosts,
         timers=timers,
         kernel_memory=kernel_memory,
+        hub=hub,
+        base_url=base_url,
     )
     app = WorkbookVoila(config=config)
     app.initialize(argv=[])

@@ -1,0 +1,315 @@
+"""The workbook as every user's app behind a real JupyterHub, its plans in PostgreSQL.
+
+The test starts JupyterHub (its dummy authenticator with one fixed password, the local
+process spawner running ``negotiation-workbook serve --hub``, configurable-http-proxy from
+npm) and a throwaway PostgreSQL cluster, all on free ports, and signs three people in
+through the hub's own sign-in page in Chromium. Everything it starts is stopped after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.error import URLError
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+PASSWORD = "hub-test-password"
+READY = 240_000  # ms: a user server and its first kernel on a busy 2-core machine
+PLAN = "Hub tender with Acme"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _no_hub(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; the hub test must run in CI (CI=true)")
+    pytest.skip(f"{reason}; hub test skipped")
+
+
+@dataclass
+class Hub:
+    """A running JupyterHub: its public address, the plan store's address, its log."""
+
+    url: str
+    db: str
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text("utf-8", errors="replace")
+
+
+HUB_CONFIG = """
+c = get_config()  # noqa
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}/"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}/"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
+c.ConfigurableHTTPProxy.pid_file = "{folder}/proxy.pid"
+c.JupyterHub.db_url = "sqlite:///{folder}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{folder}/cookie_secret"
+c.JupyterHub.pid_file = "{folder}/jupyterhub.pid"
+c.JupyterHub.authenticator_class = "dummy"
+c.DummyAuthenticator.password = "{password}"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = "{folder}/home/{{username}}"
+c.Spawner.cmd = [{python!r}, "-m", "workbook.cli", "serve", "--hub", "--pool-size", "0"]
+c.Spawner.environment = {{"NEGOTIATION_WORKBOOK_DB": {db!r}}}
+c.Spawner.start_timeout = 240
+c.Spawner.http_timeout = 240
+"""
+
+
+@pytest.fixture(scope="module")
+def hub(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
+    """JupyterHub on free ports, every user's server on the same PostgreSQL database."""
+    import psutil
+
+    if shutil.which("configurable-http-proxy") is None:
+        _no_hub("configurable-http-proxy is not on PATH (npm install -g configurable-http-proxy)")
+    jupyterhub = Path(sys.executable).parent / "jupyterhub"
+    if not jupyterhub.exists():
+        _no_hub("jupyterhub is not installed (pip install -e '.[test]')")
+    folder = tmp_path_factory.mktemp("hub")
+    (folder / "home").mkdir()
+    db = pg_cluster.url(pg_cluster.new_database())
+    port = _free_port()
+    config = folder / "jupyterhub_config.py"
+    config.write_text(
+        HUB_CONFIG.format(
+            port=port,
+            hub_port=_free_port(),
+            proxy_port=_free_port(),
+            folder=folder,
+            password=PASSWORD,
+            python=sys.executable,
+            db=db,
+        )
+    )
+    log_path = folder / "hub.log"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEGOTIATION_WORKBOOK", "JUPYTERHUB_"))
+    }
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [str(jupyterhub), "-f", str(config)],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    running = Hub(f"http://127.0.0.1:{port}/", db, proc, log_path)
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterHub exited with {proc.returncode}:\n{running.log()}")
+            with contextlib.suppress(URLError, OSError):
+                urlopen(running.url + "hub/api", timeout=5).read()
+                break
+            assert time.monotonic() < deadline, f"JupyterHub did not answer:\n{running.log()}"
+            time.sleep(0.5)
+        yield running
+    finally:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            seen = {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
+        proc.terminate()  # the hub stops the proxy and every user server it spawned
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+        for pid in seen:  # anything that outlived the hub (a kernel, the proxy)
+            with contextlib.suppress(psutil.NoSuchProcess):
+                psutil.Process(pid).kill()
+
+
+def only_local(context: Any) -> None:
+    """Abort every request the pages make to another host."""
+
+    def route(r: Any) -> None:
+        host = urlsplit(r.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+
+
+def sign_in(browser: Any, hub: Hub, user: str, query: str = "") -> Any:
+    """A page of ``user``'s own, signed in through the hub's sign-in page, on the app."""
+    context = browser.new_context()
+    only_local(context)
+    page = context.new_page()
+    page.goto(hub.url + "hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", PASSWORD)
+    page.click("#login_submit")
+    page.wait_for_selector(".nw-ready", timeout=READY)
+    assert urlsplit(page.url).path == f"/user/{user}/", page.url
+    if query:
+        page.goto(hub.url + f"user/{user}/?{query}")
+        page.wait_for_selector(".nw-ready", timeout=READY)
+    return page
+
+
+def picker_labels(page: Any) -> list[str]:
+    return list(
+        page.eval_on_selector_all(".nw-plan-picker select option", "os => os.map(o => o.value)")
+    )
+
+
+@pytest.mark.hub
+@pytest.mark.served
+@pytest.mark.browser
+def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
+    hub: Hub, browser: Any
+) -> None:
+    from workbook.store import PlanStore
+
+    # A creates a plan in the app: the plan is hers, under her hub name.
+    ann = sign_in(browser, hub, "ann")
+    ann.click(".nw-new")
+    ann.fill(".nw-new-name input", PLAN)
+    ann.fill(".nw-new-counterpart input", "Acme Freight")
+    ann.click(".nw-dialog-create")
+    ann.wait_for_function(
+        "name => document.querySelector('.nw-plan-picker select').selectedOptions[0]"
+        ".value.includes(name)",
+        arg=PLAN,
+        timeout=60_000,
+    )
+    ann.fill(".nw-field-summary textarea", "Ann's opening position.")
+    ann.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=60_000)
+    with PlanStore(hub.db, user="ann") as store:
+        plan = next(p for p in store.list_plans() if p.name == PLAN)
+        assert store.members(plan.id) == [("ann", "owner")]
+        assert store.history(plan.id)[-1].author == "ann"
+        store.share(plan.id, "bob", "viewer")  # as Ann, the owner
+
+    # B sees it, read-only; C does not see it at all.
+    bob = sign_in(browser, hub, "bob", f"plan={plan.id}")
+    assert any(PLAN in label for label in picker_labels(bob))
+    bob.wait_for_function(
+        "name => document.querySelector('.nw-plan-picker select').selectedOptions[0]"
+        ".value.includes(name)",
+        arg=PLAN,
+        timeout=60_000,
+    )
+    assert bob.input_value(".nw-field-summary textarea") == "Ann's opening position."
+    assert bob.is_disabled(".nw-field-summary textarea")
+    assert bob.is_disabled(".nw-rename button, button.nw-rename")
+    cat = sign_in(browser, hub, "cat", f"plan={plan.id}")
+    labels = picker_labels(cat)
+    assert labels and not any(PLAN in label for label in labels)
+    assert "Ann's opening position." not in cat.content()
+
+    # Nothing but the app on a user's server: no notebook, code or file browser.
+    for path in (
+        "lab",
+        "tree",
+        "notebooks",
+        "edit/app.ipynb",
+        "api/contents",
+        "voila/tree",
+        "terminals/1",
+        "api/sessions",
+        "api/kernels",
+    ):
+        answer = ann.request.get(hub.url + f"user/ann/{path}")  # redirects followed
+        assert answer.status in (403, 404, 405), (path, answer.status)
+
+    # Each server answers its own user only: Bob is not let into Ann's.
+    response = bob.goto(hub.url + "user/ann/")
+    assert response is not None and response.status == 403
+    assert urlsplit(bob.url).path == "/hub/api/oauth2/authorize"
+    assert "nw-ready" not in bob.content()
+    for page in (ann, bob, cat):
+        page.context.close()
+
+
+# --- serve --hub on its own ------------------------------------------------------------------
+
+HUB_VARIABLES = {
+    "JUPYTERHUB_API_TOKEN": "not-a-real-token",
+    "JUPYTERHUB_SERVICE_PREFIX": "/user/ann/",
+    "JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:{port}/user/ann/",
+}
+
+
+def _serve_hub(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEGOTIATION_", "JUPYTERHUB_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "workbook.cli", "serve", "--hub", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_serve_hub_outside_a_hub_says_what_is_missing(tmp_path: Path) -> None:
+    done = _serve_hub({}, "--db", str(tmp_path / "plans.sqlite"))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "negotiation-workbook: --hub: JUPYTERHUB_API_TOKEN, JUPYTERHUB_SERVICE_PREFIX, "
+        "JUPYTERHUB_SERVICE_URL not set; the hub's spawner sets them (run `serve --hub` as "
+        "the spawner's command)"
+    ]
+    assert not (tmp_path / "plans.sqlite").exists()
+
+
+@pytest.mark.parametrize("option", [["--port", "9000"], ["--ip", "0.0.0.0"], ["--members", "m"]])
+def test_serve_hub_takes_no_address_nor_sign_in_of_its_own(option: list[str]) -> None:
+    from workbook.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--hub", *option])
+    assert info.value.code == 2
+
+
+def test_serve_hub_with_an_unreachable_database_fails_at_start_in_one_line() -> None:
+    from tests.postgres import SECRET_PASSWORD
+
+    port = _free_port()
+    url = f"postgresql://ann:{SECRET_PASSWORD}@127.0.0.1:{_free_port()}/plans"
+    env = {k: v.format(port=port) for k, v in HUB_VARIABLES.items()}
+    done = _serve_hub({**env, "NEGOTIATION_WORKBOOK_DB": url})
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("negotiation-workbook: cannot reach"), lines
+    assert SECRET_PASSWORD not in done.stderr + done.stdout
+
+
+def test_hub_settings_come_from_the_spawners_environment() -> None:
+    from workbook.errors import WorkbookError
+    from workbook.hub import hub_settings
+
+    env = {k: v.format(port=20123) for k, v in HUB_VARIABLES.items()}
+    settings = hub_settings({**env, "JUPYTERHUB_SERVICE_URL": "http://:20123/user/ann/"})
+    assert (settings.ip, settings.port, settings.base_url) == ("0.0.0.0", 20123, "/user/ann/")
+    with pytest.raises(WorkbookError, match="JUPYTERHUB_SERVICE_PREFIX must start with /"):
+        hub_settings({**env, "JUPYTERHUB_SERVICE_PREFIX": "user/ann/"})
