@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -55,22 +56,16 @@ class Hub:
         return self.log_path.read_text("utf-8", errors="replace")
 
 
+SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "deploy/jupyterhub/jupyterhub_config.py"
+
 HUB_CONFIG = """
 c = get_config()  # noqa
+load_subconfig({shipped!r})  # the project's own one-machine configuration, then free ports
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}/"
 c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}/"
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
-c.ConfigurableHTTPProxy.pid_file = "{folder}/proxy.pid"
-c.JupyterHub.db_url = "sqlite:///{folder}/jupyterhub.sqlite"
-c.JupyterHub.cookie_secret_file = "{folder}/cookie_secret"
 c.JupyterHub.pid_file = "{folder}/jupyterhub.pid"
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = "{password}"
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = "{folder}/home/{{username}}"
-c.Spawner.cmd = [{python!r}, "-m", "workbook.cli", "serve", "--hub", "--pool-size", "0"]
-c.Spawner.environment = {{"NEGOTIATION_WORKBOOK_DB": {db!r}}}
+c.Spawner.cmd = c.Spawner.cmd + ["--pool-size", "0"]  # two cores: no kernel ahead of time
 c.Spawner.start_timeout = 240
 c.Spawner.http_timeout = 240
 """
@@ -87,26 +82,26 @@ def hub(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[H
     if not jupyterhub.exists():
         _no_hub("jupyterhub is not installed (pip install -e '.[test]')")
     folder = tmp_path_factory.mktemp("hub")
-    (folder / "home").mkdir()
     db = pg_cluster.url(pg_cluster.new_database())
     port = _free_port()
     config = folder / "jupyterhub_config.py"
     config.write_text(
         HUB_CONFIG.format(
+            shipped=str(SHIPPED_CONFIG),
             port=port,
             hub_port=_free_port(),
             proxy_port=_free_port(),
             folder=folder,
-            password=PASSWORD,
-            python=sys.executable,
-            db=db,
         )
     )
     log_path = folder / "hub.log"
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NEGOTIATION_WORKBOOK", "JUPYTERHUB_"))
+        **{
+            k: v for k, v in os.environ.items() if not k.startswith(("NEGOTIATION_", "JUPYTERHUB_"))
+        },
+        "NEGOTIATION_WORKBOOK_DB": db,
+        "WORKBOOK_HUB_PASSWORD": PASSWORD,
+        "WORKBOOK_HUB_STATE": str(folder / "state"),
     }
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -245,8 +240,40 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
     assert response is not None and response.status == 403
     assert urlsplit(bob.url).path == "/hub/api/oauth2/authorize"
     assert "nw-ready" not in bob.content()
+    # A workshop across servers: Ann runs it on hers; Bob joins by the address on her
+    # screen, which the hub turns into his own server's; his answer reaches her page.
+    with PlanStore(hub.db, user="ann") as store:
+        deal = store.duplicate("example-northwind", name="Ann's workshop deal", author="ann")
+    ann.goto(hub.url + f"user/ann/?plan={deal.plan.id}&section=workshop")
+    ann.wait_for_selector(".nw-ready", timeout=READY)
+    ann.click(".nw-workshop-open")
+    code = ann.inner_text(".nw-join-code-value").strip()
+    ann.locator(".nw-workshop-prompt", has_text="Values · Contract term").locator("input").check()
+    ann.wait_for_selector(".nw-result:has-text('Contract term')", timeout=30_000)
+    address = ann.inner_text(".nw-join-address").strip()
+    assert address == f"{urlsplit(hub.url).netloc}/hub/user-redirect/join/{code}", address
+    bob.goto(f"http://{address}")
+    bob.wait_for_selector(".nw-answer, .nw-join-name", timeout=READY)
+    if bob.locator("input.nw-join-name").count():
+        bob.fill("input.nw-join-name", "Bob")
+        bob.click(".nw-join-submit")
+        bob.wait_for_selector(".nw-answer", timeout=READY)
+    assert urlsplit(bob.url).path == "/user/bob/", bob.url  # on his own server
+    bob.fill(".nw-answer-values input >> nth=0", "70")
+    bob.click(".nw-answer-values .nw-answer-send")
+    bob.wait_for_selector(".nw-answer-values .nw-answer-saved :text('saved')", timeout=30_000)
+    ann.wait_for_function(
+        "() => document.querySelector('.nw-result-values')?.innerText.includes('70')",
+        timeout=5_000,
+    )
+    with PlanStore(hub.db, user="ann") as store:
+        assert len(store.workshop_answers(code)) == 1
+
     for page in (ann, bob, cat):
         page.context.close()
+
+    # The shipped configuration's idle culler runs, with the rights to list the servers.
+    assert re.search(r"200 GET /hub/api/users\S* \(idle-culler@", hub.log()), hub.log()
 
 
 # --- serve --hub on its own ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from workbook.ui.workshop import (
     join_qr,
     join_qr_svg,
 )
+from workbook.workshop import JOIN_BASE_ENV
 
 PLAN = "example-northwind"
 T0 = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -531,6 +532,10 @@ SERVED = {"SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8866", "SCRIPT_NAME": "/"}
          "http://127.0.0.1:8866/join/K7PQ3M", False, "--ip 0.0.0.0"),
         ({**SERVED, "SERVER_NAME": "localhost"}, None,
          "http://localhost:8866/join/K7PQ3M", False, "Only this computer"),
+        # behind JupyterHub: the hub's address, which takes each participant to their server
+        ({**SERVED, SERVE_IP_ENV: "127.0.0.1", "SCRIPT_NAME": "/user/ann/",
+          JOIN_BASE_ENV: "/hub/user-redirect"}, None,
+         "http://127.0.0.1:8866/hub/user-redirect/join/K7PQ3M", True, ""),
         # served on all addresses, but this machine has no network
         ({**SERVED, SERVE_IP_ENV: "0.0.0.0"}, "",
          "http://127.0.0.1:8866/join/K7PQ3M", False, "no network address"),

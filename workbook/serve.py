@@ -98,7 +98,7 @@ from workbook.join import (
 from workbook.pages import plain_page
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
 from workbook.store_pg import is_postgres_url
-from workbook.workshop import PARTICIPANT_PREFIX
+from workbook.workshop import JOIN_BASE_ENV, PARTICIPANT_PREFIX
 
 __all__ = [
     "ASSET_PATTERNS",
@@ -1076,6 +1076,11 @@ def serve(
         os.environ[READ_ONLY_ENV] = "1"
     else:
         os.environ.pop(READ_ONLY_ENV, None)
+    if hub:  # participants join through the hub, each on their own server
+        hub_root = os.environ.get("JUPYTERHUB_BASE_URL") or "/"
+        os.environ[JOIN_BASE_ENV] = url_path_join(hub_root, "hub/user-redirect")
+    else:
+        os.environ.pop(JOIN_BASE_ENV, None)
     if hub:
         log.info("serving under %s: JupyterHub signs people in", base_url)
     elif not sign_in_required(ip, sign_in, password_hash) and not members:

@@ -62,6 +62,11 @@ CODE_LENGTH = 6
 CODE_LIFETIME = dt.timedelta(hours=12)
 """How long a join code is accepted after the session was opened."""
 
+JOIN_BASE_ENV = "NEGOTIATION_WORKBOOK_JOIN_BASE"
+"""The path that join addresses start with when it is not the page's own prefix: behind
+JupyterHub, the hub's ``user-redirect``, which takes each participant to the workshop on
+their own server (set by ``serve --hub``)."""
+
 PARTICIPANT_PREFIX = "participant:"
 """How the identity of someone who joined by a code starts (``participant:CODE:PASS``):
 such a visitor is on no plan and reaches only that workshop's participant page."""

@@ -59,6 +59,7 @@ from workbook.ui.plot import FigureView
 from workbook.ui.session import PlanSession, Scheduler, Timer
 from workbook.ui.style import paragraphs_html
 from workbook.workshop import (
+    JOIN_BASE_ENV,
     WORKSHOP_PARTICIPANT,
     AnswerError,
     AnswerRecord,
@@ -249,7 +250,9 @@ def join_address(
     The page's own address when the facilitator opened it by one others can reach; the
     server's address when it listens on one; this machine's network address when it
     listens on all (``--ip 0.0.0.0``); else the loopback address, with a note saying
-    that participants cannot reach it and what to do.
+    that participants cannot reach it and what to do. Behind JupyterHub the path is the
+    hub's (:data:`~workbook.workshop.JOIN_BASE_ENV`): each participant joins on their own
+    server.
     """
     env = os.environ if env is None else env
     host, port = env.get("SERVER_NAME", ""), env.get("SERVER_PORT", "")
@@ -257,7 +260,7 @@ def join_address(
         return None
     bound = env.get(SERVE_IP_ENV, "")
     reachable, note = True, ""
-    if _local_only(host):
+    if _local_only(host) and not env.get(JOIN_BASE_ENV):  # behind a hub: the hub's address
         bound_ip = _ip(bound)
         if bound and not _local_only(bound) and not (bound_ip and bound_ip.is_unspecified):
             host = bound
@@ -269,7 +272,7 @@ def join_address(
             reachable, note = False, LOOPBACK_NOTE
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    base = (env.get("SCRIPT_NAME", "/") or "/").rstrip("/")
+    base = (env.get(JOIN_BASE_ENV) or env.get("SCRIPT_NAME", "/") or "/").rstrip("/")
     url = f"http://{host}{':' + port if port else ''}{base}/join/{quote(code)}"
     return JoinAddress(url, reachable, note)
 
