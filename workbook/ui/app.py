@@ -407,8 +407,8 @@ class WorkbookApp:
         if not self.read_only:
             try:
                 self.store.leave(self.page_id)
-            except WorkbookError as exc:  # the store is gone too: its presence expires
-                log.info("could not say the page left: %s", describe(exc))
+            except Exception as exc:  # at exit, best effort: the presence expires anyway
+                log.info("could not say the page left: %s", exc)
 
     def _empty(self) -> None:
         self._drop_views()

@@ -1,0 +1,400 @@
+"""The participant's page: join, answer the open questions, see the team's once revealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from workbook.analysis.workshop import (
+    Summary,
+)
+from workbook.content import load_workshop_content
+from workbook.errors import WorkbookError
+from workbook.store import PlanStore
+from workbook.ui.forms import (
+    ParseError,
+    close_tree,
+)
+from workbook.ui.plot import FigureView
+from workbook.ui.session import Scheduler
+from workbook.ui.workshop.answers import answer_form
+from workbook.ui.workshop.cards import summary_html
+from workbook.ui.workshop.kit import (
+    ACCENT,
+    ERROR,
+    INK,
+    LINE,
+    MUTED,
+    OK,
+    PARTICIPANT_CSS,
+    POLL_SECONDS,
+    _button,
+    _explain,
+    _hint,
+    _html,
+    _message,
+    _note,
+    _say,
+    _subject,
+    _utcnow,
+    esc,
+    show_chart,
+)
+from workbook.ui.workshop.live import Live, Ticker
+from workbook.workshop import (
+    AnswerRecord,
+    EstimatePrompt,
+    JoinError,
+    Prompt,
+    ValuesPrompt,
+    check_joinable,
+    normalize_code,
+    participant_name,
+    prompt_subject,
+)
+
+if TYPE_CHECKING:
+    from workbook.ui.shell import Shell
+
+
+def participant_page(app: Shell, code: str, name: str | None) -> W.Widget:
+    """The participant's view in place of the app, for ``?join=CODE&name=NAME``.
+
+    The page's cell returns an empty view at once; joining and drawing the questions
+    happen a moment later on the kernel's event loop. Voilà waits only a few seconds for
+    a cell's output once the kernel has answered, and on a busy server a cell that sends
+    many widget messages can miss that window and show an empty page.
+    """
+    view = ParticipantView(app.store, scheduler=app.scheduler)
+
+    def build() -> None:
+        app.close()
+        view.join(code, name)
+
+    app.scheduler(0, build)
+    return view.widget
+
+
+def join_form_html(code: str = "", name: str = "", problems: dict[str, str] | None = None) -> str:
+    """The join form: a plain GET form, so the address then carries the code and the name."""
+    problems = problems or {}
+    field = (
+        "width:100%;max-width:320px;font-size:18px;padding:6px 8px;box-sizing:border-box;"
+        f"border:1px solid {LINE};border-radius:4px;color:{INK};"
+        "background:var(--jp-layout-color0, #fff)"
+    )
+
+    def problem(key: str) -> str:
+        text = problems.get(key, "")
+        return (
+            f"<div class='nw-join-{key}-problem' style='color:{ERROR};font-size:14px;"
+            f"margin:2px 0 8px 0'>{esc(text)}</div>"
+            if text
+            else "<div style='height:10px'></div>"
+        )
+
+    return (
+        f"<form method='get' class='nw-join-form' style='color:{INK};line-height:1.4'>"
+        f"<label style='font-weight:600'>Join code<br>"
+        f"<input name='join' value='{esc(code)}' maxlength='16' autocomplete='off' "
+        f"autocapitalize='characters' spellcheck='false' class='nw-join-code' "
+        f"style='{field};letter-spacing:3px;text-transform:uppercase'></label>"
+        f"{problem('code')}"
+        f"<label style='font-weight:600'>Your name<br>"
+        f"<input name='name' value='{esc(name)}' maxlength='60' class='nw-join-name' "
+        f"style='{field}'></label>{problem('name')}"
+        f"<button type='submit' class='nw-join-submit' style='font-size:16px;padding:6px 18px;"
+        f"border:0;border-radius:4px;background:{ACCENT};color:#fff;cursor:pointer'>Join</button>"
+        "</form>"
+    )
+
+
+def start_join_html() -> str:
+    """The start page's way in for participants: a code, then the join page asks the name."""
+    field = (
+        f"width:104px;font-size:14px;padding:3px 6px;border:1px solid {LINE};border-radius:3px;"
+        f"color:{INK};background:var(--jp-layout-color0, #fff);letter-spacing:2px;"
+        "text-transform:uppercase;box-sizing:border-box"
+    )
+    return (
+        "<form method='get' class='nw-start-join-form' style='display:flex;align-items:center;"
+        f"gap:6px;margin:0 8px;color:{INK}'>"
+        "<label style='font-size:13px;font-weight:600;white-space:nowrap'>Join a workshop "
+        f"<input name='join' placeholder='Code' maxlength='16' required autocomplete='off' "
+        f"autocapitalize='characters' spellcheck='false' class='nw-start-join-code' "
+        f"title='The code on the facilitator’s screen' style='{field}'></label>"
+        "<button type='submit' class='nw-start-join-submit' style='font-size:13px;"
+        f"padding:3px 12px;border:1px solid {ACCENT};border-radius:3px;background:transparent;"
+        f"color:{ACCENT};cursor:pointer'>Join</button></form>"
+    )
+
+
+class AnswerCard:
+    """One open prompt on a participant's screen: the form, sending, and the team's answers."""
+
+    def __init__(self, view: ParticipantView, prompt: Prompt, answer: dict[str, Any] | None):
+        self.view, self.prompt = view, prompt
+        question = view.content.prompts[prompt.kind]
+        self.form = answer_form(prompt, answer, view.currency)
+        self.message = _message()
+        self.message.add_class("nw-answer-message")
+        self.saved = _html(css="nw-answer-saved")
+        self.send = _button(
+            "Update my answer" if answer else "Send my answer",
+            self._send,
+            icon="paper-plane",
+            style="primary",
+            css="nw-answer-send",
+        )
+        self.team = _html(css="nw-answer-team")
+        self.frozen = _hint("nw-answer-frozen")
+        self.chart = FigureView()
+        self.chart.add_class(f"nw-chart-team-{prompt.kind}")
+        detail = (
+            f"<div style='font-size:13px;color:{MUTED}'>{esc(prompt.description)}</div>"
+            if isinstance(prompt, EstimatePrompt) and prompt.description
+            else ""
+        )
+        self.widget = W.VBox(
+            [
+                _html(
+                    f"<div style='line-height:1.35;color:{INK}'><div style='font-size:17px;"
+                    f"font-weight:600'>{esc(question.prompt)}</div><div style='font-size:16px'>"
+                    f"{esc(_subject(prompt))}</div>{detail}</div>" + _note(question.help)
+                ),
+                self.form.widget,
+                self.message,
+                W.HBox([self.send, self.saved], layout=W.Layout(align_items="center")),
+                self.frozen,
+                self.team,
+                self.chart,
+            ],
+            layout=W.Layout(border=f"1px solid {LINE}", padding="8px 12px", margin="8px 0"),
+        )
+        self.widget.add_class(f"nw-answer-{prompt.kind}")
+        self.widget.add_class("nw-answer")
+
+    def _send(self) -> None:
+        try:
+            data = self.form.read()
+        except ParseError as exc:
+            _say(self.message, str(exc))
+            return
+        if isinstance(self.prompt, ValuesPrompt):
+            data = {"values": data}
+        try:
+            record = self.view.store.submit_answer(
+                self.view.code, self.view.name, self.prompt.id, data, now=self.view.now()
+            )
+        except WorkbookError as exc:
+            _say(self.message, str(exc))
+            return
+        _say(self.message, "")
+        self.send.description = "Update my answer"
+        self.show_saved(record)
+        self.view.sent(self)
+
+    def show_saved(self, record: AnswerRecord | None) -> None:
+        """Say when this participant's answer was kept."""
+        if record is None:
+            self.saved.value = ""
+            return
+        stamp = record.updated_at.astimezone().strftime("%H:%M:%S")
+        self.saved.value = _note(f"Your answer is saved ({stamp}).", OK)
+
+    def show_team(self, summary: Summary | None) -> None:
+        """The team's answers once revealed; nothing before."""
+        if summary is None:
+            self.team.value = _note(self.view.content.hidden)
+            show_chart(self.chart, None)
+            return
+        from workbook.charts.workshop import summary_chart
+
+        self.team.value = (
+            f"<div style='font-weight:600;margin-top:6px;color:{INK}'>The team's answers</div>"
+            + summary_html(summary, self.view.currency)
+        )
+        show_chart(self.chart, summary_chart(summary))
+
+    def freeze(self, reason: str) -> None:
+        """The session ended, or the question was closed: no more sending, and why."""
+        self.form.disable()
+        _explain(self.frozen, [(self.send, reason)])
+
+
+class ParticipantView:
+    """What a participant sees: the join form, or their open questions (after :meth:`join`)."""
+
+    def __init__(
+        self,
+        store: PlanStore,
+        *,
+        scheduler: Scheduler,
+        now: Callable[[], dt.datetime] = _utcnow,
+    ):
+        self.store, self.now = store, now
+        self.content = load_workshop_content()
+        self.code, self.name, self.plan_name = "", "", ""
+        self.currency = "EUR"
+        self.cards: dict[str, AnswerCard] = {}
+        self.live: Live | None = None
+        self.ticker = Ticker(scheduler, POLL_SECONDS, self._tick)
+        self.heading = _html()
+        self.intro = _html()
+        self.waiting = _html(_note(self.content.waiting, size="15px"))
+        self.body = W.VBox()
+        self.move: str | None = None  # the estimate question on screen, one move at a time
+        self.move_label = _html(css="nw-move-label")
+        self.move_buttons = {
+            "previous": _button("Previous move", lambda: self._step(-1), icon="chevron-left",
+                                css="nw-move-previous"),
+            "next": _button("Next move", lambda: self._step(1), icon="chevron-right",
+                            css="nw-move-next"),
+        }  # fmt: skip
+        self.stepper = W.HBox(
+            [self.move_buttons["previous"], self.move_label, self.move_buttons["next"]],
+            layout=W.Layout(align_items="center", margin="8px 0 0 0", flex_flow="row wrap"),
+        )
+        self.stepper.add_class("nw-move-stepper")
+        self.widget = W.VBox(
+            [_html(PARTICIPANT_CSS), self.heading, self.intro, self.body],
+            layout=W.Layout(width="100%", max_width="760px", padding="12px 16px"),
+        )
+        self.widget.add_class("nw-participant")
+
+    def join(self, code: str, name: str | None) -> None:
+        """Join with ``code`` and ``name``; the form again with the problem when refused.
+
+        ``name`` is None when none was sent (a link with the code alone): the form then
+        asks for what is missing without calling it a mistake.
+        """
+        submitted = name is not None
+        name = name or ""
+        problems: dict[str, str] = {}
+        try:
+            code = normalize_code(code)
+        except JoinError as exc:
+            problems["code"] = str(exc)
+        try:
+            name = participant_name(name)
+        except JoinError as exc:
+            problems["name"] = str(exc)
+        if "code" not in problems:
+            try:
+                if problems:  # no usable name yet: still say whether the code works
+                    check_joinable(self.store.workshop(code), self.now(), newcomer=False)
+                else:
+                    session, name = self.store.join_workshop(code, name, now=self.now())
+            except WorkbookError as exc:
+                problems["code"] = str(exc)
+        self.widget.add_class("nw-ready")
+        if problems:
+            shown = {k: v for k, v in problems.items() if submitted or (code, name)[k == "name"]}
+            self._show_form(str(code)[:16], str(name)[:60], shown)
+            return
+        self.plan_name, self.currency = self.store.workshop_heading(session.code)
+        self.code, self.name = session.code, name
+        self.live = Live(self.store, session)
+        self._render()
+        self.ticker.start()
+
+    def _show_form(self, code: str, name: str, problems: dict[str, str]) -> None:
+        self.heading.value = f"<h2 style='margin:4px 0;color:{INK}'>Join the workshop</h2>" + _note(
+            "Enter the code on the facilitator's screen and your name.", size="15px"
+        )
+        self.intro.value = join_form_html(code, name, problems)
+        self.body.children = []
+
+    def _render(self) -> None:
+        live = self.live
+        assert live is not None
+        session = live.session
+        ended = session.frozen(self.now())
+        self.heading.value = (
+            f"<div style='line-height:1.3'><div style='font-size:13px;color:{MUTED}'>"
+            f"Workshop {esc(session.code)} · {esc(self.plan_name)}</div>"
+            f"<h2 style='margin:2px 0;color:{INK}'>Hello, {esc(self.name)}</h2></div>"
+        )
+        self.intro.value = _note(
+            self.content.ended if ended else self.content.participant, INK, "14px"
+        )
+        mine = {r.prompt: r for r in self.store.workshop_answers(session.code, self.name)}
+        prompts = [p for p in session.prompts if p.open or p.id in mine]
+        for key, card in list(self.cards.items()):
+            if card.prompt not in prompts:  # closed, or changed since it was drawn
+                close_tree(self.cards.pop(key).widget)
+        for prompt in prompts:
+            record = mine.get(prompt.id)
+            if prompt.id not in self.cards:
+                self.cards[prompt.id] = AnswerCard(self, prompt, record and record.answer)
+            card = self.cards[prompt.id]
+            card.show_saved(record)
+            card.show_team(live.summary(prompt) if session.revealed else None)
+            if ended or not prompt.open:
+                card.freeze(
+                    "The session has ended: your answers are kept as sent."
+                    if ended
+                    else "The facilitator has closed this question: your answer is kept as sent."
+                )
+        children: list[W.Widget] = [self.cards[p.id].widget for p in prompts]
+        moves = self._moves()
+        if len(moves) > 1:  # one move at a time, with a way to the others
+            children.insert(children.index(self.cards[moves[0]].widget), self.stepper)
+        self._show_move()
+        self.body.children = children or [self.waiting]
+        if ended:
+            self.ticker.stop()
+
+    # --- estimate questions, one move at a time -----------------------------------------
+
+    def _moves(self) -> list[str]:
+        return [k for k, c in self.cards.items() if isinstance(c.prompt, EstimatePrompt)]
+
+    def _show_move(self) -> None:
+        moves = self._moves()
+        if self.move not in moves:
+            self.move = moves[0] if moves else None
+        for key in moves:
+            shown = len(moves) == 1 or key == self.move
+            self.cards[key].widget.layout.display = "" if shown else "none"
+        if len(moves) < 2 or self.move is None:
+            return
+        index = moves.index(self.move)
+        card = self.cards[self.move]
+        self.move_label.value = (
+            f"<div style='padding:0 12px;color:{INK};line-height:1.3'><b>Move {index + 1} of "
+            f"{len(moves)}</b> · {esc(prompt_subject(card.prompt))}</div>"
+        )
+        _explain(
+            None,
+            [
+                (self.move_buttons["previous"], "This is the first move." if index == 0 else ""),
+                (self.move_buttons["next"],
+                 "This is the last move." if index == len(moves) - 1 else ""),
+            ],
+        )  # fmt: skip
+
+    def _step(self, by: int) -> None:
+        moves = self._moves()
+        if self.move in moves:
+            index = min(max(moves.index(self.move) + by, 0), len(moves) - 1)
+            self.move = moves[index]
+            self._show_move()
+
+    def sent(self, card: AnswerCard) -> None:
+        """An answer was kept: after a move, go on to the next move not answered yet."""
+        moves = self._moves()
+        if card.prompt.id not in moves or len(moves) < 2:
+            return
+        mine = {r.prompt for r in self.store.workshop_answers(self.code, self.name)}
+        start = moves.index(card.prompt.id)
+        later = moves[start + 1 :] + moves[:start]
+        self.move = next((m for m in later if m not in mine), card.prompt.id)
+        self._show_move()
+
+    def _tick(self) -> None:
+        if self.live is not None and self.live.poll():
+            self._render()
