@@ -625,7 +625,7 @@ def test_browser_signs_in_with_the_token_and_asks_no_other_host(
     network_app: ServedApp, page: Any
 ) -> None:
     foreign = watch_requests(page, (network_app.url, "data:", "blob:"))
-    page.goto(network_app.url)
+    page.goto(network_app.url, timeout=120_000)
     page.locator("#password").wait_for(state="visible", timeout=30_000)
     assert "Northwind" not in page.content()
     page.locator("#password").fill(token_of(network_app))
@@ -646,7 +646,7 @@ def test_browser_gets_the_app_after_a_flood_from_another_client(
         statuses = Counter(s for s, _ in pool.map(lambda _: flood.page_kernel(), range(200)))
     assert set(statuses) <= {200, 503}
     foreign = watch_requests(page, (app.url, "data:", "blob:"))
-    page.goto(f"{app.url}?token={token}")
+    page.goto(f"{app.url}?token={token}", timeout=120_000)
     page.locator(".nw-ready").wait_for(state="visible", timeout=120_000)
     assert foreign == []
 

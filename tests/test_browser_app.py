@@ -17,7 +17,7 @@ READY = 120_000  # ms: a cold kernel on a busy 2-core machine
 
 
 def open_app(page: Any, url: str, section: str | None = None) -> Any:
-    page.goto(url)
+    page.goto(url, timeout=120_000)
     page.wait_for_selector(".nw-ready", timeout=READY)
     if section:
         page.click(f".nw-nav-{section}")

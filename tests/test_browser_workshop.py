@@ -30,7 +30,7 @@ def open_page(browser: Any, url: str, ready: str = ".nw-ready") -> Any:
     host = urlsplit(url).hostname
     context.route(lambda u: urlsplit(u).hostname != host, lambda route: route.abort())
     page = context.new_page()
-    page.goto(url)
+    page.goto(url, timeout=READY)
     page.wait_for_selector(ready, timeout=READY)
     return page
 
@@ -228,11 +228,11 @@ def test_with_sign_in_the_qr_code_lets_a_participant_answer_and_reach_nothing_el
     assert "Joined (1): Dana" in facilitator.inner_text(".nw-workshop-joined")
 
     # The participant's cookie opens nothing of the plan, whatever address they try.
-    participant.goto(f"{room}?plan={PLAN}&section=brief")
+    participant.goto(f"{room}?plan={PLAN}&section=brief", timeout=READY)
     participant.wait_for_selector(".nw-join-form", timeout=READY)
     assert participant.locator(".nw-plan-picker, .nw-brief, .nw-nav").count() == 0
     assert "Northwind" not in participant.inner_text("body")
-    participant.goto(f"{room}voila/files/app.ipynb")
+    participant.goto(f"{room}voila/files/app.ipynb", timeout=READY)
     assert "Sign in" in participant.inner_text("body") or "403" in participant.inner_text("body")
     for page in (facilitator, participant):
         page.context.close()

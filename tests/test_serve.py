@@ -293,7 +293,7 @@ def test_browser_page_speaks_v1_and_closing_it_frees_its_kernel(
 
 
 def _open_app(page: Any, url: str) -> None:
-    page.goto(url)
+    page.goto(url, timeout=120_000)
     page.locator(".nw-ready").wait_for(state="visible", timeout=90_000)
 
 
