@@ -192,13 +192,13 @@ class JoinHandler(JupyterHandler):
         if not self.limiter.allows(client):
             self.set_status(429)
             self.set_header("Retry-After", str(self.limiter.wait_minutes(client) * 60))
-            self._page(TOO_MANY.format(minutes=self.limiter.wait_minutes(client)))
+            self._page(TOO_MANY.format(minutes=self.limiter.wait_minutes(client)), code)
             return
         if not self.gate.live(code):
             self.limiter.failed(client)
             log.info("a join code that opens no workshop was tried from %s", client)
             self.set_status(404)
-            self._page(WRONG_CODE)
+            self._page(WRONG_CODE, code)  # what was typed stays, to be corrected
             return
         code = normalize_code(code)
         pass_ = secrets.token_urlsafe(12)
@@ -213,11 +213,12 @@ class JoinHandler(JupyterHandler):
         )
         self.redirect(f"{self.base_url}?{urlencode({'join': code})}", status=303)
 
-    def _page(self, problem: str = "") -> None:
+    def _page(self, problem: str = "", typed: str = "") -> None:
         code = Field(
             "code",
             "Join code",
             attributes=[
+                ("value", typed),
                 ("maxlength", str(CODE_LENGTH + 4)),
                 ("autocomplete", "off"),
                 ("autocapitalize", "characters"),
