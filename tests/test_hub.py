@@ -253,12 +253,12 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
     address = ann.inner_text(".nw-join-address").strip()
     assert address == f"{urlsplit(hub.url).netloc}/hub/user-redirect/join/{code}", address
     bob.goto(f"http://{address}")
-    bob.wait_for_selector(".nw-answer, .nw-join-name", timeout=READY)
-    if bob.locator("input.nw-join-name").count():
-        bob.fill("input.nw-join-name", "Bob")
-        bob.click(".nw-join-submit")
-        bob.wait_for_selector(".nw-answer", timeout=READY)
+    bob.wait_for_selector("input.nw-join-name", timeout=READY)  # the name the team sees
     assert urlsplit(bob.url).path == "/user/bob/", bob.url  # on his own server
+    assert bob.locator(".nw-plan-picker").count() == 0  # the participant page only
+    bob.fill("input.nw-join-name", "Bob")
+    bob.click(".nw-join-submit")
+    bob.wait_for_selector(".nw-answer", timeout=READY)
     bob.fill(".nw-answer-values input >> nth=0", "70")
     bob.click(".nw-answer-values .nw-answer-send")
     bob.wait_for_selector(".nw-answer-values .nw-answer-saved :text('saved')", timeout=30_000)
@@ -267,7 +267,9 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
         timeout=5_000,
     )
     with PlanStore(hub.db, user="ann") as store:
-        assert len(store.workshop_answers(code)) == 1
+        assert [(a.participant, a.answer) for a in store.workshop_answers(code)] == [
+            ("Bob", {"values": {"op-t1": 70.0}})
+        ]
 
     for page in (ann, bob, cat):
         page.context.close()
