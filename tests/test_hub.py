@@ -311,6 +311,21 @@ def test_serve_hub_outside_a_hub_says_what_is_missing(tmp_path: Path) -> None:
     assert not (tmp_path / "plans.sqlite").exists()
 
 
+def test_serve_hub_without_jupyterhub_installed_says_how_to_add_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbook.cli import main
+
+    for name in [m for m in sys.modules if m == "workbook.hub" or m.startswith("jupyterhub")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "jupyterhub", None)  # as if it were not installed
+    assert main(["serve", "--hub", "--db", str(tmp_path / "plans.sqlite")]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "negotiation-workbook: --hub needs JupyterHub installed beside the workbook: "
+        "pip install 'negotiation-workbook[hub]'"
+    ]
+
+
 @pytest.mark.parametrize("option", [["--port", "9000"], ["--ip", "0.0.0.0"], ["--members", "m"]])
 def test_serve_hub_takes_no_address_nor_sign_in_of_its_own(option: list[str]) -> None:
     from workbook.cli import main

@@ -268,7 +268,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve" and args.hub:
         import os
 
-        from workbook.hub import hub_settings
+        try:
+            from workbook.hub import hub_settings
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("jupyterhub"):
+                raise
+            raise WorkbookError(
+                "--hub needs JupyterHub installed beside the workbook: "
+                "pip install 'negotiation-workbook[hub]'"
+            ) from None
         from workbook.serve import serve
 
         hub = hub_settings(os.environ)
