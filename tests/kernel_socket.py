@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import select
 import time
 import uuid
 from dataclasses import dataclass
@@ -81,6 +82,10 @@ class KernelSocket:
     def receive(self, timeout: float) -> Received | None:
         """The next message, or None when none arrives within ``timeout`` seconds."""
         self.conn.settimeout(timeout)
+        # Wait for data here, with the timeout: the client's own wait was once seen to
+        # outlast its timeout on a saturated machine.
+        if not self.conn.sock or not select.select([self.conn.sock], [], [], timeout)[0]:
+            return None
         try:
             data = self.conn.recv()
         except websocket.WebSocketTimeoutException:
