@@ -39,7 +39,7 @@ from tornado import web
 from workbook.access import security_headers
 from workbook.errors import WorkbookError
 from workbook.pages import Field, Form, plain_page
-from workbook.workshop import CODE_LENGTH, PARTICIPANT_PREFIX, normalize_code
+from workbook.workshop import CODE_LENGTH, PARTICIPANT_PREFIX, normalize_code, participant_of
 
 __all__ = [
     "PARTICIPANT_COOKIE",
@@ -88,10 +88,7 @@ def participant_code(user: Any) -> str:
     >>> participant_code(participant_user("ABC234", "x1")), participant_code(None)
     ('ABC234', '')
     """
-    username = str(getattr(user, "username", "") or "")
-    if not username.startswith(PARTICIPANT_PREFIX):
-        return ""
-    return username[len(PARTICIPANT_PREFIX) :].split(":", 1)[0]
+    return participant_of(str(getattr(user, "username", "") or ""))
 
 
 @dataclass
@@ -140,6 +137,7 @@ class WorkshopGate:
     def __init__(self, db: str, *, read_only: bool = False, cache: float = CACHE_SECONDS):
         self.db, self.read_only, self.cache = db, read_only, cache
         self._known: dict[str, tuple[float, bool]] = {}
+        self._store: Any = None  # opened at the first look-up, kept for the next ones
 
     def live(self, code: str) -> bool:
         """True when ``code`` names a workshop that takes participants now."""
@@ -161,8 +159,9 @@ class WorkshopGate:
         from workbook.store import PlanStore
 
         try:
-            with PlanStore(self.db, read_only=self.read_only) as store:
-                session = store.workshop(code)
+            if self._store is None:
+                self._store = PlanStore(self.db, read_only=self.read_only)
+            session = self._store.workshop(code)
         except WorkbookError:
             return False
         return not session.frozen(dt.datetime.now(dt.UTC))

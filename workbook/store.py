@@ -55,6 +55,7 @@ from workbook.workshop import (
     new_code,
     normalize_code,
     participant_name,
+    participant_of,
     validate_answer,
 )
 
@@ -649,9 +650,7 @@ class PlanStore:
 
     def _reaches(self, code: str) -> bool:
         """Whether the acting user may see workshop ``code`` (a participant: only theirs)."""
-        return not self._participant or str(self.user).startswith(
-            f"{PARTICIPANT_PREFIX}{normalize_code(code)}:"
-        )
+        return not self._participant or participant_of(self.user) == normalize_code(code)
 
     def _author(self, author: str) -> str:
         """A revision's author: the signed-in user when there is one, else the name given."""

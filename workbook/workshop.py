@@ -71,6 +71,18 @@ PARTICIPANT_PREFIX = "participant:"
 """How the identity of someone who joined by a code starts (``participant:CODE:PASS``):
 such a visitor is on no plan and reaches only that workshop's participant page."""
 
+
+def participant_of(username: str | None) -> str:
+    """The workshop code of a participant's identity; "" for anyone else.
+
+    >>> participant_of("participant:ABC234:x1"), participant_of("ana")
+    ('ABC234', '')
+    """
+    if not username or not username.startswith(PARTICIPANT_PREFIX):
+        return ""
+    return username[len(PARTICIPANT_PREFIX) :].split(":", 1)[0]
+
+
 NAME_LENGTH = 60
 WORKSHOP_PARTICIPANT = "Workshop"
 """The participant name under which an accepted pooled estimate enters the plan."""

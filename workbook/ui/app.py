@@ -44,7 +44,7 @@ from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyn
 from workbook.ui.style import COLORS, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
 from workbook.ui.workshop import WORKSHOP, Ticker, WorkshopMode, participant_page
-from workbook.workshop import PARTICIPANT_PREFIX
+from workbook.workshop import participant_of
 
 log = logging.getLogger(__name__)
 
@@ -855,8 +855,7 @@ def launch(
         app.author_box.layout.display = "none"
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
     name = (query.get("name") or [None])[0]
-    if user.startswith(PARTICIPANT_PREFIX):  # joined by a code: that workshop and nothing else
-        code = user[len(PARTICIPANT_PREFIX) :].split(":", 1)[0]
+    if code := participant_of(user):  # joined by a code: that workshop and nothing else
         return guard_memory(participant_page(app, code, name))
     if "join" in query:
         return guard_memory(participant_page(app, query["join"][0], name))
