@@ -2,7 +2,8 @@
 folder, on a free loopback port, its unix socket in that folder; removed when it stops.
 
 Loopback connections are trusted, except for one role that must give its password
-(:data:`SECRET_ROLE`), so that tests can check the password is never shown. As root,
+(:data:`SECRET_ROLE`), so that tests can check the password is never shown; a cluster
+started with ``trust="postgres"`` trusts the superuser only. As root,
 ``initdb`` refuses to run: the binaries then run as the ``postgres`` system user.
 Used by the tests' fixtures and by ``benchmarks/store_backends.py``.
 """
@@ -48,7 +49,7 @@ def _free_port() -> int:
 class Cluster:
     """A running PostgreSQL cluster; :meth:`new_database` gives each test its own database."""
 
-    def __init__(self, bin_dir: Path, *, durable: bool = False):
+    def __init__(self, bin_dir: Path, *, durable: bool = False, trust: str = "all"):
         self.bin = bin_dir
         self.folder = Path(tempfile.mkdtemp(prefix="nw-pg-"))
         self.data = self.folder / "data"
@@ -74,8 +75,10 @@ class Cluster:
             "local all all trust\n"
             f"host all {SECRET_ROLE} 127.0.0.1/32 scram-sha-256\n"
             f"host all {SECRET_ROLE} ::1/128 scram-sha-256\n"
-            "host all all 127.0.0.1/32 trust\n"
-            "host all all ::1/128 trust\n"
+            f"host all {trust} 127.0.0.1/32 trust\n"
+            f"host all {trust} ::1/128 trust\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+            "host all all ::1/128 scram-sha-256\n"
         )
         settings = [
             f"-p {self.port}",
@@ -152,12 +155,15 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster(*, durable: bool = False) -> Iterator[Cluster]:
-    """A throwaway cluster for the block; RuntimeError when PostgreSQL is not installed."""
+def cluster(*, durable: bool = False, trust: str = "all") -> Iterator[Cluster]:
+    """A throwaway cluster for the block; RuntimeError when PostgreSQL is not installed.
+
+    ``trust``: who signs in over loopback without a password ("all", or e.g. "postgres"
+    so that every other role must give its own)."""
     bin_dir = pg_bin()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
-    running = Cluster(bin_dir, durable=durable)
+    running = Cluster(bin_dir, durable=durable, trust=trust)
     try:
         yield running
     finally:

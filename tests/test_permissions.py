@@ -123,6 +123,7 @@ def test_an_earlier_store_keeps_its_plans_for_the_local_user(tmp_path):
     con.execute("DROP TABLE IF EXISTS presence")  # and before presence came after them
     for table in ("workshop_sessions", "workshop_participants", "workshop_answers"):
         con.execute(f"ALTER TABLE {table} DROP COLUMN seq")  # nor the workshops' order
+    con.execute("ALTER TABLE workshop_participants DROP COLUMN db_role")  # nor team roles
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

@@ -176,6 +176,11 @@ _SCHEMA = [
     ALTER TABLE workshop_participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE workshop_answers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
     """,
+    # version 7: the database role a participant joined with; on PostgreSQL, row-level
+    # security (see _row_security)
+    """
+    ALTER TABLE workshop_participants ADD COLUMN db_role TEXT NOT NULL DEFAULT '';
+    """,
 ]
 """The schema, one script per version, in SQL that SQLite and PostgreSQL both run.
 
@@ -290,7 +295,15 @@ def _workshop_order(con: Any) -> None:
             con.execute(f"UPDATE {table} SET seq = rowid")
 
 
-_SCHEMA_STEPS = {3: _company_strategies, 4: _plan_owners, 6: _workshop_order}
+def _row_security(con: Any) -> None:
+    """Schema 7: on PostgreSQL, each row of a plan is guarded by the database itself, for
+    the per-user roles of a team (:func:`workbook.store_pg.row_security`); the store's
+    owner role, and SQLite, keep working as before."""
+    if con.dialect == "postgresql":
+        con.row_security()
+
+
+_SCHEMA_STEPS = {3: _company_strategies, 4: _plan_owners, 6: _workshop_order, 7: _row_security}
 """Python steps of a schema version, run after its SQL."""
 
 
@@ -492,7 +505,15 @@ class PlanStore:
     the plans it is a member of, and its role on a plan decides what it may change (checked
     inside each write). None is the single local user of a workbook without sign-in, who
     may do everything.
+
+    Opened with a team member's own database role (:mod:`workbook.team_roles`), the store
+    acts for the member the database says that role stands for (:attr:`team_member`), and
+    the database's row-level security enforces the same rights on every statement.
     """
+
+    team_member: str | None = None
+    """The member this store's database role stands for, read from the database; None for
+    SQLite and for the store's owner role."""
 
     def __init__(
         self,
@@ -504,7 +525,8 @@ class PlanStore:
         if path is None:
             path = default_db_path()
         self.read_only = read_only
-        self.user = user.strip() if user and user.strip() else None
+        self._user: str | None = None
+        self.user = user
         self.path: Path | None = None
         if is_postgres_url(path):
             from workbook.store_pg import PostgresBackend
@@ -542,9 +564,35 @@ class PlanStore:
                 self._check_schema_current()
             else:
                 self._migrate_schema()
+            if self._con.dialect == "postgresql":
+                self.team_member = self._con.team_member()
+                self.user = self._user
         except BaseException:
             self.close()
             raise
+
+    @property
+    def user(self) -> str | None:
+        """The user the store acts for (None: the local user, who may do everything)."""
+        return self._user
+
+    @user.setter
+    def user(self, name: str | None) -> None:
+        name = name.strip() if name and name.strip() else None
+        if (
+            self.team_member is not None
+            and name not in (None, self.team_member)
+            and not participant_of(name)
+        ):
+            raise NotAllowed(
+                f"this store's database role acts for {self.team_member}, not for {name}"
+            )
+        self._user = name or self.team_member
+
+    @property
+    def _team(self) -> bool:
+        """Whether the store runs on a team member's own role, under row-level security."""
+        return self.team_member is not None
 
     def __repr__(self) -> str:
         user = f", user={self.user!r}" if self.user else ""
@@ -625,9 +673,8 @@ class PlanStore:
         A plan the user is not on is reported as not found, so its existence is not revealed.
         In a write, the row stays locked until the commit (PostgreSQL's ``FOR UPDATE``).
         """
-        row = self._con.execute(
-            "SELECT head, deleted_at FROM plans WHERE id = ?" + self._con.lock_rows, (plan_id,)
-        ).fetchone()
+        query = "SELECT head, deleted_at FROM plans WHERE id = ?"
+        row = self._con.execute(query, (plan_id,)).fetchone()
         role = self.role(plan_id)
         if row is None or row["deleted_at"] is not None or role is None:
             raise PlanNotFound(f"no plan with id {plan_id!r}")
@@ -637,6 +684,10 @@ class PlanStore:
                 if need == "editor"
                 else f"{self.user} is a {role} of this plan; only an owner may do that"
             )
+        if self._con.lock_rows:  # locked only now: a role's policies may not let it lock
+            row = self._con.execute(query + self._con.lock_rows, (plan_id,)).fetchone()
+            if row is None:
+                raise NotAllowed(f"the database does not let {self.user} change this plan")
         return row
 
     @property
@@ -790,7 +841,13 @@ class PlanStore:
     def _create(self, plan: Plan, author: str, note: str, owner: str) -> StoredPlan:
         with self._write() as con:
             con.lock(f"plan {plan.id}")
-            if con.execute("SELECT 1 FROM plans WHERE id = ?", (plan.id,)).fetchone():
+            # An id already taken (perhaps by a plan this user cannot see) gets a new one.
+            taken = (
+                "SELECT nw_plan_exists(?)"
+                if self._team
+                else "SELECT EXISTS (SELECT 1 FROM plans WHERE id = ?)"
+            )
+            while con.execute(taken, (plan.id,)).fetchone()[0]:
                 plan = plan.model_copy(update={"id": new_id()})
             now = _now()
             con.execute(
@@ -800,13 +857,13 @@ class PlanStore:
                 (plan.id, plan.name, plan.counterpart, plan.side, plan.company, now, now),
             )
             con.execute(
+                "INSERT INTO plan_members (plan_id, \"user\", role) VALUES (?, ?, 'owner')",
+                (plan.id, owner),
+            )
+            con.execute(
                 "INSERT INTO revisions (plan_id, revision, saved_at, author, note, data) "
                 "VALUES (?, 1, ?, ?, ?, ?)",
                 (plan.id, now, author, note, plan.model_dump_json()),
-            )
-            con.execute(
-                "INSERT INTO plan_members (plan_id, \"user\", role) VALUES (?, ?, 'owner')",
-                (plan.id, owner),
             )
         return StoredPlan(plan, 1, now, author)
 
@@ -1064,20 +1121,15 @@ class PlanStore:
         expires = _iso(dt.datetime.fromisoformat(created) + lifetime)
         with self._write() as con:
             self._head(plan_id, "editor")
-            taken = True
-            while taken:
-                code = new_code()
-                taken = bool(
-                    con.execute(
-                        "SELECT 1 FROM workshop_sessions WHERE code = ?", (code,)
-                    ).fetchone()
-                )
-            con.execute(
+            code = new_code()
+            while not con.execute(  # a code taken (perhaps by a workshop not ours): another
                 "INSERT INTO workshop_sessions "
                 "(code, plan_id, clock, created_at, expires_at, seq) VALUES (?, ?, ?, ?, ?, "
-                "(SELECT COALESCE(MAX(seq), 0) + 1 FROM workshop_sessions WHERE plan_id = ?))",
+                "(SELECT COALESCE(MAX(seq), 0) + 1 FROM workshop_sessions WHERE plan_id = ?)) "
+                "ON CONFLICT (code) DO NOTHING",
                 (code, plan_id, Clock().model_dump_json(), created, expires, plan_id),
-            )
+            ).rowcount:
+                code = new_code()
         return self.workshop(code)
 
     def workshop(self, code: str) -> WorkshopSession:
@@ -1089,6 +1141,8 @@ class PlanStore:
         row = self._con.execute(
             "SELECT * FROM workshop_sessions WHERE code = ?" + self._con.lock_rows, (code,)
         ).fetchone()
+        if row is None and self._team:  # on no plan of it: by its code, while it is live
+            row = self._con.execute("SELECT * FROM nw_workshop(?)", (code,)).fetchone()
         if not self._reaches(code):
             row = None
         if row is None:
@@ -1102,6 +1156,13 @@ class PlanStore:
         """The name and currency of the plan workshop ``code`` prepares: all that its
         participants see of the plan (a participant is on no plan)."""
         session = self.workshop(code)
+        if self._team:  # the name and currency only, whoever asks
+            found = self._con.execute(
+                "SELECT name, currency FROM nw_workshop_heading(?)", (session.code,)
+            ).fetchone()
+            if found is None:
+                raise JoinError("The plan of this workshop is gone; ask the facilitator.")
+            return found[0], found[1]
         row = self._con.execute(
             "SELECT r.data FROM plans p JOIN revisions r "
             "ON r.plan_id = p.id AND r.revision = p.head WHERE p.id = ?",
@@ -1125,9 +1186,10 @@ class PlanStore:
         """A number that grows with every change to a session or its answers; cheap to poll."""
         if not self._reaches(code):
             return 0
-        row = self._con.execute(
-            "SELECT version FROM workshop_sessions WHERE code = ?", (code,)
-        ).fetchone()
+        table = "nw_workshop(?)" if self._team and self._participant else "workshop_sessions"
+        code = normalize_code(code)
+        args = (code, code) if table != "workshop_sessions" else (code,)
+        row = self._con.execute(f"SELECT version FROM {table} WHERE code = ?", args).fetchone()
         return int(row[0]) if row else 0
 
     def update_workshop(
@@ -1174,6 +1236,14 @@ class PlanStore:
         session = self.workshop(code)
         check_joinable(session, moment, newcomer=False)
         key = (session.code, name.casefold())
+        if self._team and self._participant:
+            check_joinable(session, moment, newcomer=True)
+            joined = self._con.execute(
+                "SELECT nw_join_workshop(?, ?, ?, ?)", (*key, name, stamp)
+            ).fetchone()[0]
+            if joined is None:
+                raise JoinError("Someone else joined under this name; add your surname.")
+            return self.workshop(session.code), joined
         known = self._con.execute(
             "SELECT name FROM workshop_participants WHERE code = ? AND name_key = ?", key
         ).fetchone()
@@ -1197,9 +1267,13 @@ class PlanStore:
         """The names of everyone who joined the session, in the order they joined."""
         if not self._reaches(code):
             return []
+        table = (
+            "nw_workshop_participants(?)"
+            if self._team and self._participant
+            else "workshop_participants WHERE code = ?"
+        )
         rows = self._con.execute(
-            "SELECT name FROM workshop_participants WHERE code = ? ORDER BY joined_at, seq",
-            (normalize_code(code),),
+            f"SELECT name FROM {table} ORDER BY joined_at, seq", (normalize_code(code),)
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -1229,6 +1303,13 @@ class PlanStore:
                 )
             answer = validate_answer(prompt, data).model_dump(mode="json")
             key = (session.code, name.casefold())
+            if self._team and self._participant:
+                if not con.execute(
+                    "SELECT nw_submit_answer(?, ?, ?, ?, ?)",
+                    (*key, prompt_id, json.dumps(answer), stamp),
+                ).fetchone()[0]:
+                    raise JoinError("Join the session with its code and your name first.")
+                return AnswerRecord(name, prompt_id, answer, dt.datetime.fromisoformat(stamp))
             if not con.execute(
                 "SELECT 1 FROM workshop_participants WHERE code = ? AND name_key = ?", key
             ).fetchone():
@@ -1251,9 +1332,12 @@ class PlanStore:
         """The session's answers, oldest first; only one participant's when named."""
         if not self._reaches(code):
             return []
-        query = (
-            "SELECT participant, prompt, answer, updated_at FROM workshop_answers WHERE code = ?"
+        table = (
+            "nw_workshop_answers(?) WHERE 1 = 1"
+            if self._team and self._participant
+            else "workshop_answers WHERE code = ?"
         )
+        query = f"SELECT participant, prompt, answer, updated_at FROM {table}"
         args: tuple[str, ...] = (normalize_code(code),)
         if participant is not None:
             query += " AND name_key = ?"
