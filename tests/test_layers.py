@@ -46,7 +46,9 @@ def with_import(tmp_path: Path, module: str, line: str) -> Path:
 
 
 def test_an_import_against_the_layers_breaks_the_contract(tmp_path):
-    run = lint_imports(with_import(tmp_path, "model.py", "from workbook.tables import plan_tables"))
+    run = lint_imports(
+        with_import(tmp_path, "model/plan.py", "from workbook.tables import plan_tables")
+    )
     assert run.returncode != 0
     assert "workbook.model is not allowed to import workbook.tables" in run.stdout, run.stdout
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from workbook import model as m
 from workbook.errors import describe
+from workbook.model import plan as model_plan
 from workbook.store import example_plan, example_strategic_plan
 
 
@@ -154,8 +155,8 @@ def test_older_plans_are_migrated_step_by_step(monkeypatch):
         data.pop("legacy_notes", None)
         return data
 
-    monkeypatch.setattr(m, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(m, "MIGRATIONS", {1: one_to_two})
+    monkeypatch.setattr(model_plan, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(model_plan, "MIGRATIONS", {1: one_to_two})
     plan = m.load_plan(
         {
             "schema_version": 1,

@@ -41,8 +41,8 @@ def test_a_section_added_to_the_registry_alone_is_refused_with_a_clear_message()
         check_sections((*SECTIONS, pricing))
     message = str(refused.value)
     assert "section 'pricing' keeps its answers in Plan.pricing" in message
-    assert "add a field `pricing` to Plan in workbook/model.py" in message
-    assert "SectionKey in workbook/model.py does not list it" in message
+    assert "add a field `pricing` to Plan in workbook/model/plan.py" in message
+    assert "SectionKey in workbook/model/fields.py does not list it" in message
     with pytest.raises(SectionError, match=re.escape("'pricing' has no content")):
         check_sections((*SECTIONS, dataclasses.replace(pricing, attribute="value")), load_content())
 

@@ -270,19 +270,23 @@ def check_sections(
             problems.append(
                 f"section {entry.key!r} keeps its answers in Plan.{entry.attribute}, which the "
                 f"plan model does not have: add a field `{entry.attribute}` to Plan in "
-                "workbook/model.py"
+                "workbook/model/plan.py"
             )
     agenda = {s.key for s in sections if s.agenda}
     literal = set(typing.get_args(SectionKey))
     for key in sorted(agenda - literal):
         problems.append(
-            f"section {key!r} may be on a workshop agenda, but SectionKey in workbook/model.py "
-            "does not list it: add it there (and to SECTION_KEYS)"
+            f"section {key!r} may be on a workshop agenda, but SectionKey in "
+            "workbook/model/fields.py does not list it: add it there (and to SECTION_KEYS)"
         )
     for key in sorted(literal - agenda):
-        problems.append(f"SectionKey in workbook/model.py lists {key!r}, which is no section")
+        problems.append(
+            f"SectionKey in workbook/model/fields.py lists {key!r}, which is no section"
+        )
     if set(SECTION_KEYS) != literal:
-        problems.append("SECTION_KEYS and SectionKey in workbook/model.py list different keys")
+        problems.append(
+            "SECTION_KEYS and SectionKey in workbook/model/fields.py list different keys"
+        )
     if content_keys is not None:
         given = set(content_keys)
         for key in keys(sections):

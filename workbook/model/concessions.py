@@ -1,0 +1,213 @@
+"""Section 4, the concession planner: variables, positions, first offers and steps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+from workbook.model.fields import (
+    MAX_OPTIONS,
+    Amount,
+    LongText,
+    Model,
+    Money,
+    Name,
+    Row,
+    RowId,
+    Weight,
+    unique_ids,
+)
+
+
+class Option(Row):
+    """One option of a negotiable variable."""
+
+    label: Name = Field(description="The option (e.g. 60 days, 3 years).")
+    ours: Money = Field(0.0, description="Its value to us (negative when it costs us).")
+    theirs: Money = Field(0.0, description="Our estimate of its value to them.")
+    amount: Money | None = Field(
+        None, description="The option as a figure: the unit price, the discount, the days."
+    )
+
+
+class Variable(Row):
+    """A variable on the table, with its options."""
+
+    name: Name = Field(description="The variable (price, volume, payment terms, ...).")
+    on_agenda: bool = Field(True, description="Whether it is on the agreed agenda.")
+    money: bool = Field(
+        False,
+        description="Money changing hands (price, discount, payment days): "
+        "what it costs one side, it gives the other.",
+    )
+    weight_ours: Weight = Field(1.0, description="How much it weighs for us.")
+    weight_theirs: Weight = Field(1.0, description="How much we think it weighs for them.")
+    options: list[Option] = Field(default_factory=list, description="Its options.")
+    row_limits: ClassVar[dict[str, int]] = {"options": MAX_OPTIONS}
+
+    @model_validator(mode="after")
+    def _options(self) -> Self:
+        unique_ids(self.options, "options")
+        labels = [o.label.casefold() for o in self.options]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"the variable {self.name!r} has two options with the same label")
+        return self
+
+
+class SidePosition(Model):
+    """One side's opening, target, walk-away and BATNA, in the plan's currency."""
+
+    opening: Money | None = Field(None, description="First offer.")
+    target: Money | None = Field(None, description="The outcome aimed for.")
+    reservation: Money | None = Field(None, description="Walk-away point.")
+    batna: LongText = Field("", description="Best alternative to a negotiated agreement.")
+    batna_value: Money | None = Field(None, description="What that alternative is worth.")
+    existing_business: Literal["unknown", "kept", "lost"] = Field(
+        "unknown",
+        description="Without a deal, whether the business already running between us stays.",
+    )
+    reservation_reason: LongText = Field(
+        "", description="Why the walk-away sits where it does, against the BATNA's value."
+    )
+    package_floor: Money | None = Field(
+        None, description="Lowest package score this side accepts (planner units)."
+    )
+
+
+class FirstOffer(Model):
+    """Who puts the first figure on the table, and what stands behind ours."""
+
+    who_opens: Literal["undecided", "us", "them"] = Field(
+        "undecided", description="Who is expected to make the first offer."
+    )
+    our_figure: Money | None = Field(None, description="The figure we open with.")
+    criteria: LongText = Field(
+        "", description="The objective criteria that make our figure defensible."
+    )
+
+
+class Positions(Model):
+    """Positions of both sides and the references to judge an anchor."""
+
+    ours: SidePosition = Field(default_factory=SidePosition, description="Our position.")
+    theirs: SidePosition = Field(
+        default_factory=SidePosition, description="Our estimate of their position."
+    )
+    market_reference: Amount | None = Field(
+        None, description="A fair market reference for the deal, to judge anchors."
+    )
+    anchor_threshold_pct: float = Field(
+        30.0,
+        ge=0,
+        le=1000,
+        description="An opening this far (%) from the market needs a stated justification.",
+    )
+    first_offer: FirstOffer = Field(
+        default_factory=FirstOffer, description="Who opens, our figure and why it is fair."
+    )
+
+
+NOTHING_IN_RETURN = {
+    "",
+    "-",
+    "—",
+    "n/a",
+    "na",
+    "none",
+    "nothing",
+    "no",
+    "free",
+    "goodwill",
+    "nothing in return",
+    "for free",
+    "tbd",
+    "?",
+}
+"""Answers to "if they give" that ask for nothing."""
+
+
+class ConcessionStep(Row):
+    """One conditional step: if they give X, we give Y."""
+
+    @field_validator("if_they_give")
+    @classmethod
+    def _something_in_return(cls, value: str) -> str:
+        if value.strip().strip(".!").casefold() in NOTHING_IN_RETURN:
+            raise ValueError("ask for something in return: no concession goes unanswered")
+        return value
+
+    if_they_give: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = Field(
+        description="What we ask in return (never nothing)."
+    )
+    their_variable_id: RowId | None = Field(None, description="The variable they move on.")
+    we_give: Name = Field(description="What we concede.")
+    our_variable_id: RowId | None = Field(None, description="The variable we move on.")
+    our_from_option_id: RowId | None = Field(None, description="The option we move from.")
+    our_to_option_id: RowId | None = Field(None, description="The option we move to.")
+    our_cost: Amount = Field(0.0, description="What the step costs us.")
+    their_value: Amount = Field(0.0, description="What the step is worth to them.")
+    reason_kind: Literal["business", "relationship", "communication"] = Field(
+        "business", description="What problem the concession is meant to solve."
+    )
+    reason: LongText = Field("", description="Why this step, in a sentence.")
+
+
+class NoReciprocityPlan(Model):
+    """What we do when they do not answer a concession."""
+
+    pause: LongText = Field("", description="How we pause and take stock.")
+    batna_check: LongText = Field("", description="How we check our BATNA.")
+    name_it: LongText = Field("", description="How we name the impasse openly.")
+    ask_for: LongText = Field("", description="The specific concession we ask for, prepared.")
+
+
+class ConcessionPlanner(Model):
+    """Section 4: variables, positions, packages and the conditional concession plan."""
+
+    unit: Literal["points", "money"] = Field(
+        "points", description="Whether option values are scored in points or in money."
+    )
+    variables: list[Variable] = Field(default_factory=list, description="Variables on the table.")
+    positions: Positions = Field(default_factory=Positions, description="Positions of both sides.")
+    current_offer: dict[RowId, RowId] = Field(
+        default_factory=dict, description="The offer on the table: variable id to option id."
+    )
+    steps: list[ConcessionStep] = Field(
+        default_factory=list, description="The conditional concession plan, in order."
+    )
+    no_reciprocity: NoReciprocityPlan = Field(
+        default_factory=NoReciprocityPlan, description="What we do when they do not reciprocate."
+    )
+    point_value_ours: Amount | None = Field(
+        None, description="What one weighted point is worth to us, in money."
+    )
+    point_value_theirs: Amount | None = Field(
+        None, description="What one weighted point is worth to them, in money."
+    )
+    price_variable_id: RowId | None = Field(
+        None, description="The variable whose options are the unit price."
+    )
+    volume: Amount | None = Field(
+        None, description="How many units the unit price applies to (vehicles, licences)."
+    )
+    term_months: int | None = Field(
+        None, ge=1, le=600, description="Months the unit price is paid for over the term."
+    )
+
+    @model_validator(mode="after")
+    def _ids(self) -> Self:
+        unique_ids(self.variables, "variables")
+        unique_ids(self.steps, "steps")
+        names = [v.name.casefold() for v in self.variables]
+        if len(names) != len(set(names)):
+            raise ValueError("two variables have the same name")
+        return self
+
+    if TYPE_CHECKING:  # set by workbook.tables, kept for analysts' code for one release
+
+        def to_frame(self) -> pd.DataFrame:
+            """Every option with its raw and weighted values for both sides, as a DataFrame."""
