@@ -159,7 +159,7 @@ def threshold(draw: st.DrawFn, ref: Reference, side: int) -> float:
     return draw(st.floats(low - 1, high + 1, allow_nan=False))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frame=option_tables())
 def test_frontier_is_every_undominated_score_pair_with_its_first_package(frame):
     ref = reference(frame)
@@ -171,7 +171,7 @@ def test_frontier_is_every_undominated_score_pair_with_its_first_package(frame):
         assert_package(row, ref, index)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frame=option_tables(kinds=("decimals",)))
 def test_decimal_values_give_the_mathematical_frontier(frame):
     """0.1 + 0.2 ties 0.3: the frontier is the one of the exact decimal sums."""
@@ -186,7 +186,7 @@ def test_decimal_values_give_the_mathematical_frontier(frame):
         assert Fraction(str(row["theirs"])) * 10 == ref.value(ref.theirs[index], 1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frame=option_tables())
 def test_frontier_is_within_rounding_of_the_exact_one(frame):
     """On the true (unrounded) scores: reported scores are close, and nothing is missed."""
@@ -217,7 +217,7 @@ def test_frontier_is_within_rounding_of_the_exact_one(frame):
         assert np.any(np.all(got >= true[:, x : x + 1] - tol, axis=0))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frame=option_tables(), data=st.data())
 def test_nash_package_is_the_brute_force_one(frame, data):
     ref = reference(frame)
@@ -226,7 +226,7 @@ def test_nash_package_is_the_brute_force_one(frame, data):
     assert_package(row, ref, reference_nash(ref, r_ours, r_theirs))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frame=option_tables(), data=st.data())
 def test_best_package_is_the_brute_force_one(frame, data):
     ref = reference(frame)

@@ -259,6 +259,16 @@ def _password() -> int:
     return 0
 
 
+def _check_store(db: Path | str, *, read_only: bool) -> None:
+    """Refuse a ``--db`` that is no plan store, or cannot be reached, in one line before
+    the server and what it needs are loaded (seconds); :func:`workbook.serve.serve`
+    checks it again for those who call it directly."""
+    from workbook.store import PlanStore
+
+    with PlanStore(db, read_only=read_only) as store:
+        store.check()
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "password":
         return _password()
@@ -277,9 +287,10 @@ def _run(args: argparse.Namespace) -> int:
                 "--hub needs JupyterHub installed beside the workbook: "
                 "pip install 'negotiation-workbook[hub]'"
             ) from None
+        hub = hub_settings(os.environ)
+        _check_store(db, read_only=args.read_only)
         from workbook.serve import serve
 
-        hub = hub_settings(os.environ)
         serve(
             port=hub.port,
             db=db,
@@ -295,6 +306,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "serve":
         from workbook.access import read_members, read_password_hash
+
+        _check_store(db, read_only=args.read_only)
         from workbook.serve import serve
 
         serve(
