@@ -169,6 +169,18 @@ def sign_in(browser: Any, hub: Hub, user: str, query: str = "") -> Any:
     return page
 
 
+def server_environment(hub: Hub, user: str) -> dict[str, str]:
+    """The environment of ``user``'s workbook server, as its process has it."""
+    import psutil
+
+    for process in psutil.Process(hub.proc.pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            env = process.environ()
+            if env.get("JUPYTERHUB_USER") == user and "--hub" in process.cmdline():
+                return env
+    raise AssertionError(f"no server of {user} runs")
+
+
 def picker_labels(page: Any) -> list[str]:
     return list(
         page.eval_on_selector_all(".nw-plan-picker select option", "os => os.map(o => o.value)")
@@ -182,6 +194,7 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
     hub: Hub, browser: Any
 ) -> None:
     from workbook.store import PlanStore
+    from workbook.team_roles import role_name
 
     # A creates a plan in the app: the plan is hers, under her hub name.
     ann = sign_in(browser, hub, "ann")
@@ -197,6 +210,11 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
     )
     ann.fill(".nw-field-summary textarea", "Ann's opening position.")
     ann.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=60_000)
+    # Her server holds the address of her own database role, and no other address.
+    env = server_environment(hub, "ann")
+    addresses = [value for value in env.values() if "postgresql://" in value]
+    assert addresses == [env["NEGOTIATION_WORKBOOK_DB"]]
+    assert urlsplit(addresses[0]).username == role_name(urlsplit(hub.db).path[1:], "ann")
     with PlanStore(hub.db, user="ann") as store:
         plan = next(p for p in store.list_plans() if p.name == PLAN)
         assert store.members(plan.id) == [("ann", "owner")]

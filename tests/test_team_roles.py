@@ -211,12 +211,14 @@ def test_a_participant_on_another_server_answers_only_through_the_workshop(
         assert cat.join_workshop(code, "Cat")[1] == "Cat"
         cat.submit_answer(code, "Cat", "priorities", vote)
         assert cat.list_plans() == []
-    with PlanStore(ann_plan["bob"], user=f"participant:{code}:pass2") as bob:
+    with PlanStore(ann_plan["bob"]) as bob:  # signed in as himself, as on the hub
         with pytest.raises(JoinError, match="Someone else joined under this name"):
             bob.join_workshop(code, "cat")
         bob.join_workshop(code, "Bob")
         bob.submit_answer(code, "Bob", "priorities", {"choices": ["Trade"]})
         assert [a.participant for a in bob.workshop_answers(code)] == ["Bob"]  # not revealed
+        assert bob.workshop_participants(code) == ["Cat", "Bob"]
+        assert bob.workshop_version(code) == bob.workshop(code).version > 0
         with pytest.raises(JoinError):  # answering under a name it did not join with
             bob.submit_answer(code, "Cat", "priorities", {"choices": ["Trade"]})
     with team.connect(ann_plan["cat"]) as raw:  # around the store: the same limits
@@ -295,3 +297,40 @@ def test_provisioning_refuses_a_role_it_did_not_make(team: Team) -> None:
         provision(team.admin, "eve")
     with pytest.raises(StoreError, match="cannot be a team member's name"):
         provision(team.admin, "participant:ABC234:x")
+
+
+def test_the_spawn_hooks_give_each_server_its_own_role_and_lab_to_analysts(team: Team) -> None:
+    import asyncio
+    from types import SimpleNamespace
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    from workbook.team_roles import spawn_hooks
+
+    before, after = spawn_hooks(team.admin, lab_cmd=["jupyterhub-singleuser"])
+
+    def spawner(user: str, name: str = "", groups: tuple[str, ...] = ()) -> SimpleNamespace:
+        person = SimpleNamespace(name=user, groups=[SimpleNamespace(name=g) for g in groups])
+        return SimpleNamespace(
+            name=name, user=person, environment={"LANG": "C.UTF-8"}, cmd=["app"], default_url=""
+        )
+
+    app = spawner("fay")
+    asyncio.run(before(app))
+    assert set(app.environment) == {"LANG", DB_ENV} and app.cmd == ["app"]
+    assert urlsplit(app.environment[DB_ENV]).username == role_name(team.database, "fay")
+    assert team.admin.split("@")[0] not in app.environment[DB_ENV]  # not the owner's sign-in
+    with pytest.raises(PermissionError, match="analysts"):
+        asyncio.run(before(spawner("fay", "lab")))
+    lab = spawner("fay", "lab", groups=("analysts",))
+    asyncio.run(before(lab))
+    assert lab.cmd == ["jupyterhub-singleuser"] and lab.default_url == "/lab"
+    assert urlsplit(lab.environment[DB_ENV]).username == role_name(team.database, "fay", "lab")
+    with team.connect(app.environment[DB_ENV]) as con:  # the app's role still signs in
+        assert con.execute("SELECT nw_member()").fetchone() == ("fay",)
+    asyncio.run(after(lab))  # the lab stopped: its password is gone
+    with pytest.raises(psycopg.OperationalError):
+        team.connect(lab.environment[DB_ENV])
+    with pytest.raises(PermissionError, match="JupyterLab is off"):
+        asyncio.run(spawn_hooks(team.admin, lab=False)[0](spawner("fay", "lab", ("analysts",))))

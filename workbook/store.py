@@ -703,6 +703,18 @@ class PlanStore:
         """Whether the acting user may see workshop ``code`` (a participant: only theirs)."""
         return not self._participant or participant_of(self.user) == normalize_code(code)
 
+    def _outsider(self, code: str) -> bool:
+        """Whether the acting user, on a team member's role, reaches workshop ``code`` only
+        as its participant: through the functions that let a participant in (a workshop
+        of a plan the member is not on is not in the table for them)."""
+        if not self._team:
+            return False
+        if self._participant:
+            return True
+        return not self._con.execute(
+            "SELECT 1 FROM workshop_sessions WHERE code = ?", (normalize_code(code),)
+        ).fetchone()
+
     def _author(self, author: str) -> str:
         """A revision's author: the signed-in user when there is one, else the name given."""
         return self.user or author
@@ -1186,7 +1198,7 @@ class PlanStore:
         """A number that grows with every change to a session or its answers; cheap to poll."""
         if not self._reaches(code):
             return 0
-        table = "nw_workshop(?)" if self._team and self._participant else "workshop_sessions"
+        table = "nw_workshop(?)" if self._outsider(code) else "workshop_sessions"
         code = normalize_code(code)
         args = (code, code) if table != "workshop_sessions" else (code,)
         row = self._con.execute(f"SELECT version FROM {table} WHERE code = ?", args).fetchone()
@@ -1236,7 +1248,7 @@ class PlanStore:
         session = self.workshop(code)
         check_joinable(session, moment, newcomer=False)
         key = (session.code, name.casefold())
-        if self._team and self._participant:
+        if self._team:  # joined by this role, whatever its role on the plan
             check_joinable(session, moment, newcomer=True)
             joined = self._con.execute(
                 "SELECT nw_join_workshop(?, ?, ?, ?)", (*key, name, stamp)
@@ -1269,7 +1281,7 @@ class PlanStore:
             return []
         table = (
             "nw_workshop_participants(?)"
-            if self._team and self._participant
+            if self._outsider(code)
             else "workshop_participants WHERE code = ?"
         )
         rows = self._con.execute(
@@ -1303,7 +1315,7 @@ class PlanStore:
                 )
             answer = validate_answer(prompt, data).model_dump(mode="json")
             key = (session.code, name.casefold())
-            if self._team and self._participant:
+            if self._team:  # under a name this role joined with
                 if not con.execute(
                     "SELECT nw_submit_answer(?, ?, ?, ?, ?)",
                     (*key, prompt_id, json.dumps(answer), stamp),
@@ -1334,7 +1346,7 @@ class PlanStore:
             return []
         table = (
             "nw_workshop_answers(?) WHERE 1 = 1"
-            if self._team and self._participant
+            if self._outsider(code)
             else "workshop_answers WHERE code = ?"
         )
         query = f"SELECT participant, prompt, answer, updated_at FROM {table}"
