@@ -10,6 +10,7 @@ from workbook.charts.workshop import values_chart
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
 from workbook.ui.plot import FigureView
+from workbook.ui.style import COLORS
 from workbook.workshop import OptionRef, ValuesAnswer, ValuesPrompt
 
 SECTIONS = ("strategy", "value", "scenarios", "concessions", "relationship", "ledger")
@@ -83,6 +84,6 @@ def test_an_empty_plan_shows_grey_notes_saying_what_to_enter_never_empty_charts(
             (output,) = view.outputs
             note = output["data"]["text/plain"]
             assert len(note.split()) >= 4, (key, view._dom_classes, note)
-            assert "color:#5f6b7a" in output["data"]["text/html"]  # neutral grey
+            assert f"color:{COLORS['muted']}" in output["data"]["text/html"]  # neutral grey
             shown += 1
         assert shown >= 8

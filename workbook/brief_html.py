@@ -8,12 +8,10 @@ nothing from anywhere, and its Content-Security-Policy runs no script at all.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from importlib.resources import files
 
-import jinja2
 from markupsafe import Markup
 
 from workbook.blocks import (
@@ -28,28 +26,17 @@ from workbook.blocks import (
     Table,
     Warnings,
 )
+from workbook.render import render
+from workbook.theme import css_variables
 
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"
 """What the exported page may load and run: its own styles and data: pictures, no script."""
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("workbook", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.globals["kind"] = _kind
-    env.globals["chart"] = _chart
-    return env
-
-
 def stylesheet() -> str:
-    """The brief's styles, screen and print."""
-    return files("workbook").joinpath("templates/brief.css").read_text(encoding="utf-8")
+    """The brief's styles, screen and print: the palette's variables, then the rules."""
+    rules = files("workbook").joinpath("templates/brief.css").read_text(encoding="utf-8")
+    return f".nw-brief{{{css_variables()}}}\n{rules}"
 
 
 _KINDS: dict[type, str] = {
@@ -120,8 +107,10 @@ def density(parts: Sequence[Part]) -> str:
 
 def render_html(title: str, parts: Sequence[Part], *, standalone: bool = True) -> str:
     """The parts as a whole HTML document, or as a fragment for the app's brief section."""
-    template = _environment().get_template("brief.html.j2")
-    return template.render(
+    return render(
+        "brief.html.j2",
+        kind=_kind,
+        chart=_chart,
         title=title,
         parts=parts,
         standalone=standalone,

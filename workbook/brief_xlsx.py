@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from workbook.blocks import Bullets, Chart, Figures, Money, Para, Part, Share, Table, Warnings
 from workbook.content import choice_labels
+from workbook.theme import xlsx
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 PERCENT = "0%"
 SCORE = "0.##"
 WHEN = "yyyy-mm-dd hh:mm"
-HEADER_FILL = "E8EDF3"
+HEADER_FILL = xlsx("header")
 MAX_WIDTH = 60
 SUMMARY_WIDTHS = (34, 18, 18, 18, 18, 40)
 
@@ -369,7 +370,7 @@ def _style_header(sheet: Worksheet, width: int) -> None:
     for cell in sheet[1][:width]:
         cell.font = _font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
-        cell.border = Border(bottom=Side(style="thin", color="8A94A3"))
+        cell.border = Border(bottom=Side(style="thin", color=xlsx("neutral")))
         cell.alignment = Alignment(vertical="top", wrap_text=True)
 
 
@@ -506,19 +507,19 @@ def _summary_sheet(sheet: Worksheet, title: str, parts: Sequence[Part], currency
         line(part.title, font=_font(bold=True, size=12), fill=heading_fill)
         for block in [*part.blocks, *part.details]:
             if isinstance(block, Para) and block.text:
-                color = {"good": "1E7B4D", "bad": "B42318"}.get(block.tone)
+                color = {"good": xlsx("ok"), "bad": xlsx("error")}.get(block.tone)
                 line(block.text, font=_font(bold=block.strong, color=color))
             elif isinstance(block, Bullets):
                 for item in block.items or [block.empty]:
                     line(f"• {item}" if block.items else item)
             elif isinstance(block, Warnings):
                 for item in block.items:
-                    line(f"⚠ Warning: {item}", font=_font(color="8A4D00", bold=True))
+                    line(f"⚠ Warning: {item}", font=_font(color=xlsx("warn_ink"), bold=True))
             elif isinstance(block, Figures):
                 for label, figure in block.pairs:
                     sheet.append([label, value(figure)])
                     formatted(sheet.max_row, [label, figure])
-                    sheet.cell(row=sheet.max_row, column=1).font = _font(color="5F6B7A")
+                    sheet.cell(row=sheet.max_row, column=1).font = _font(color=xlsx("muted"))
             elif isinstance(block, Table):
                 sheet.append([str(c) for c in block.columns])
                 for cell in sheet[sheet.max_row]:

@@ -10,11 +10,10 @@ and asks no other host for anything.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import jinja2
+from workbook.render import render
 
 __all__ = ["Field", "Form", "plain_page"]
 
@@ -42,17 +41,6 @@ class Form:
     hidden: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
-@functools.cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("workbook", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("plain_page.html.j2")
-
-
 def plain_page(
     title: str,
     *,
@@ -64,6 +52,12 @@ def plain_page(
 ) -> str:
     """The page: ``title``, paragraphs of text, an error line, a form, a link (address,
     text) and a reload after ``refresh`` seconds; every value is escaped."""
-    return _template().render(
-        title=title, paragraphs=paragraphs, error=error, form=form, link=link, refresh=refresh
+    return render(
+        "plain_page.html.j2",
+        title=title,
+        paragraphs=paragraphs,
+        error=error,
+        form=form,
+        link=link,
+        refresh=refresh,
     )

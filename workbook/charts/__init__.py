@@ -5,47 +5,47 @@ One module per section; this module holds the look they share.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from workbook.render import escape
+from workbook.theme import COLORWAY
+from workbook.theme import PALETTE as _THEME
+
 PALETTE = {
-    "ours": "#1f5fa8",
-    "theirs": "#c2571a",
-    "neutral": "#8a94a3",
-    "good": "#1e7b4d",
-    "bad": "#b42318",
-    "warn": "#a15c00",
-    "grid": "#e6e9ee",
-    "ink": "#1f2933",
+    "ours": _THEME["accent"],
+    "theirs": _THEME["theirs"],
+    "neutral": _THEME["neutral"],
+    "good": _THEME["ok"],
+    "bad": _THEME["error"],
+    "warn": _THEME["warn"],
+    "grid": _THEME["grid"],
+    "ink": _THEME["ink"],
+    "panel": _THEME["panel"],
+    "page": _THEME["page"],
 }
-"""Colours: us, them, neutral, good, bad, warning, grid lines, text."""
+"""The chart colours, by their meaning in a chart (us, them, neutral, good, bad, warning,
+grid lines, text, a scale's low end, the background), all taken from :data:`workbook.theme.PALETTE`:
+plotly needs concrete colours."""
 
 
 _AXIS = {
     "showline": True,
-    "linecolor": "#8a94a3",
+    "linecolor": PALETTE["neutral"],
     "ticks": "outside",
-    "tickcolor": "#8a94a3",
+    "tickcolor": PALETTE["neutral"],
     "gridcolor": PALETTE["grid"],
     "zeroline": False,
     "automargin": True,
 }
 TEMPLATE = go.layout.Template(
     layout={
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "colorway": [
-            PALETTE["ours"],
-            PALETTE["theirs"],
-            PALETTE["good"],
-            PALETTE["warn"],
-            PALETTE["neutral"],
-            PALETTE["bad"],
-        ],
+        "paper_bgcolor": _THEME["page"],
+        "plot_bgcolor": _THEME["page"],
+        "colorway": list(COLORWAY),
         "font": {
             "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
             "size": 12,
@@ -122,7 +122,7 @@ def add_band(
 
 def safe(text: object) -> str:
     """User text for a chart: plotly reads tags such as <a> in labels, so they are escaped."""
-    return html.escape(" ".join(str(text).split()), quote=False)
+    return escape(" ".join(str(text).split()), quote=False)
 
 
 def shorten(text: object, limit: int = 38) -> str:

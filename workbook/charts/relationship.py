@@ -36,7 +36,7 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
                     "size": 10 + 5 * part["relationship"],
                     "color": color,
                     "opacity": 0.75,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": PALETTE["page"]},
                 },
                 customdata=[
                     [safe(n), safe(r), safe(o), k]

@@ -36,13 +36,13 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
                 name=f"{number} · {shorten(row.move, 60)}",
                 text=[str(number)],
                 textposition="middle center",
-                textfont={"color": "white", "size": 12},
+                textfont={"color": PALETTE["page"], "size": 12},
                 cliponaxis=False,
                 marker={
                     "size": 22 + abs(row.gain) * scale,
                     "color": color,
                     "opacity": 0.8,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": PALETTE["page"]},
                 },
                 customdata=[[safe(row.move), row.gain, row.net]],
                 hovertemplate="%{customdata[0]}<br>retaliation %{x:,.0f} · cooperation "

@@ -22,15 +22,18 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from workbook.render import escape
+from workbook.theme import COLORWAY, PALETTE
+
 WIDTH = 760
 """Width of every picture, in SVG units (it scales to the page)."""
 
 FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
-INK = "#1f2933"
-MUTED = "#5f6b7a"
-GRID = "#e6e9ee"
-AXIS = "#8a94a3"
-COLORWAY = ["#1f5fa8", "#c2571a", "#1e7b4d", "#a15c00", "#8a94a3", "#b42318"]
+INK = PALETTE["ink"]
+MUTED = PALETTE["muted"]
+GRID = PALETTE["grid"]
+AXIS = PALETTE["neutral"]
+PAGE = PALETTE["page"]
 DASHES = {"dot": "2,3", "dash": "6,4", "dashdot": "6,3,2,3", "longdash": "10,4"}
 
 _TAG = re.compile(r"<[^>]*>")
@@ -45,7 +48,7 @@ def plain(text: object) -> str:
 
 def _x(text: object) -> str:
     """Plain text escaped for SVG."""
-    return html.escape(plain(text), quote=True)
+    return escape(plain(text))
 
 
 def text_width(text: str, size: float) -> float:
@@ -197,7 +200,7 @@ class _Canvas:
         rotate: float | None = None,
         is_plain: bool = False,
     ) -> None:
-        content = html.escape(str(text), quote=True) if is_plain else _x(text)
+        content = escape(text) if is_plain else _x(text)
         if not content:
             return
         transform = f" transform='rotate({rotate:g} {x:.1f} {y:.1f})'" if rotate else ""
@@ -218,7 +221,7 @@ def _marker(
 ) -> None:
     r = max(size, 2) / 2
     fill = f"fill='{_x(color)}' fill-opacity='{opacity:g}'"
-    stroke = "stroke='white' stroke-width='1'"
+    stroke = f"stroke='{PAGE}' stroke-width='1'"
     if symbol == "diamond":
         points = f"{x},{y - r} {x + r},{y} {x},{y + r} {x - r},{y}"
         canvas.add(f"<polygon points='{points}' {fill} {stroke}/>")
@@ -426,7 +429,7 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
     _annotations(canvas, figure, x, y, left, right, top, bottom)
     if legend_items:
         _legend(canvas, legend_items, height - 8)
-    label = html.escape(title or "chart", quote=True)
+    label = escape(title or "chart")
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
         f"width='{width}' height='{height}' role='img' aria-label='{label}' "
@@ -488,7 +491,7 @@ def _bars(canvas: _Canvas, figure: go.Figure, traces: Sequence[Any], x: Axis, y:
                 mid = c0 + thickness / 2
                 if text_width(label, 11) + 8 < b - a:
                     canvas.text(
-                        b - 5, mid, label, size=11, anchor="end", color="white", baseline="middle"
+                        b - 5, mid, label, size=11, anchor="end", color=PAGE, baseline="middle"
                     )
                 else:
                     canvas.text(b + 4, mid, label, size=11, baseline="middle")

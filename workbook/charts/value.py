@@ -20,7 +20,7 @@ def coverage_chart(cover: Coverage) -> go.Figure:
             z=z,
             x=columns,
             y=rows,
-            colorscale=[[0, "#f4f6f9"], [1, PALETTE["ours"]]],
+            colorscale=[[0, PALETTE["panel"]], [1, PALETTE["ours"]]],
             showscale=False,
             xgap=3,
             ygap=3,

@@ -8,13 +8,18 @@ import plotly.io as pio
 from workbook.analysis.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
 from workbook.charts import PALETTE, categories, safe, shorten, styled
 from workbook.charts.scenarios import disagreement_chart
+from workbook.theme import DARK
 
-_DARK_AXIS = {"linecolor": "#9aa5b4", "tickcolor": "#9aa5b4", "gridcolor": "#3a4350"}
+_DARK_AXIS = {
+    "linecolor": DARK["neutral"],
+    "tickcolor": DARK["neutral"],
+    "gridcolor": DARK["grid"],
+}
 pio.templates["workbook_dark"] = go.layout.Template(
     layout={
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"color": "#e8ecf1"},
+        "font": {"color": DARK["ink"]},
         "xaxis": _DARK_AXIS,
         "yaxis": _DARK_AXIS,
     }

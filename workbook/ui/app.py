@@ -168,7 +168,7 @@ class WorkbookApp:
         self.save_label = W.HTML(layout=W.Layout(min_width="160px"))
         self.save_label.add_class("nw-save-status")
         badge = W.HTML(
-            f"<span style='background:{COLORS['warn']};color:white;padding:2px 8px;"
+            f"<span style='background:{COLORS['warn']};color:{COLORS['page']};padding:2px 8px;"
             "border-radius:10px;font-size:12px'>Read-only</span>"
             if self.read_only
             else ""

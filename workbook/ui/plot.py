@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from workbook.render import escape
 from workbook.ui.style import COLORS
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -64,16 +65,10 @@ class FigureView(W.Output):
             data = {
                 "text/html": (
                     f"<div style='color:{COLORS['muted']};font-size:13px;padding:8px 0'>"
-                    f"{_escape(note)}</div>"
+                    f"{escape(note)}</div>"
                 ),
                 "text/plain": note,
             }
         else:
             data = figure_bundle(figure)
         self.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)

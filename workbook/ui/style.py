@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import html
+from workbook.render import escape
+from workbook.theme import PALETTE, css_variables, var
 
-COLORS = {
-    "ink": "#1f2933",
-    "muted": "#5f6b7a",
-    "accent": "#1f5fa8",
-    "ok": "#1e7b4d",
-    "warn": "#a15c00",
-    "error": "#b42318",
-    "panel": "#f4f6f9",
-    "line": "#d9dee5",
-}
-"""The palette: text, muted text, accent, and the three states of a check."""
+COLORS = {name: var(name) for name in PALETTE}
+"""The palette (:mod:`workbook.theme`) as CSS variables with fallbacks, for inline styles."""
 
 
 def hint_html(text: str, color: str = COLORS["muted"], size: str = "12px") -> str:
@@ -27,7 +19,7 @@ def hint_html(text: str, color: str = COLORS["muted"], size: str = "12px") -> st
 
 def text_html(text: str) -> str:
     """User or content text as safe HTML (escaped; line breaks kept)."""
-    return html.escape(text).replace("\n", "<br>")
+    return escape(text).replace("\n", "<br>")
 
 
 def paragraphs_html(text: str) -> str:
@@ -38,13 +30,13 @@ def paragraphs_html(text: str) -> str:
         if not lines:
             continue
         if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
+            items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines)
             blocks.append(
                 f"<ul style='padding-left:18px;margin:4px 0;line-height:1.45'>{items}</ul>"
             )
         else:
             blocks.append(
-                f"<p style='margin:4px 0 8px 0;line-height:1.45'>{html.escape(' '.join(lines))}</p>"
+                f"<p style='margin:4px 0 8px 0;line-height:1.45'>{escape(' '.join(lines))}</p>"
             )
     return "".join(blocks)
 
@@ -66,11 +58,11 @@ def flags_html(flags: list, empty: str = "") -> str:
     for flag in flags:
         color, mark = {
             "problem": (COLORS["error"], "✖"),
-            "note": ("#5f6b7a", "•"),
+            "note": (COLORS["muted"], "•"),
         }.get(flag.severity, (COLORS["warn"], "▲"))
         items.append(
             f"<li style='margin:2px 0'><span style='color:{color}'>{mark}</span> "
-            f"<b>{html.escape(flag.subject)}</b>: {html.escape(flag.reason)}</li>"
+            f"<b>{escape(flag.subject)}</b>: {escape(flag.reason)}</li>"
         )
     return (
         "<ul style='list-style:none;padding-left:0;margin:4px 0;line-height:1.4;"
@@ -83,7 +75,7 @@ def verdict_html(text: str, good: bool) -> str:
     color = COLORS["ok"] if good else COLORS["error"]
     return (
         f"<div style='line-height:1.4;font-size:14px;font-weight:600;color:{color};"
-        f"margin:4px 0'>{html.escape(text)}</div>"
+        f"margin:4px 0'>{escape(text)}</div>"
     )
 
 
@@ -91,14 +83,18 @@ def figures_html(pairs: list[tuple[str, str]]) -> str:
     """Key figures as a row of label/value tiles (both escaped)."""
     tiles = "".join(
         f"<div style='padding:4px 14px 4px 0'><div style='font-size:11px;color:{COLORS['muted']}'>"
-        f"{html.escape(label)}</div><div style='font-size:17px;font-weight:600'>"
-        f"{html.escape(value)}</div></div>"
+        f"{escape(label)}</div><div style='font-size:17px;font-weight:600'>"
+        f"{escape(value)}</div></div>"
         for label, value in pairs
     )
     return f"<div style='display:flex;flex-wrap:wrap;line-height:1.3'>{tiles}</div>"
 
 
-STYLESHEET = """
+STYLESHEET = (
+    ":root { "
+    + css_variables()
+    + """ }
+
 /* Inputs never spill out of their cell: a full-width input keeps its right border. */
 .nw-app .widget-inline-hbox { max-width: calc(100% - 2 * var(--jp-widgets-margin, 2px)); }
 
@@ -123,7 +119,7 @@ STYLESHEET = """
   max-width: min(70vw, 900px);
   position: relative;
   z-index: 20;
-  box-shadow: 0 2px 8px rgba(31, 41, 51, 0.18);
+  box-shadow: 0 2px 8px color-mix(in srgb, var(--nw-ink) 18%, transparent);
 }
 .nw-app .widget-text, .nw-app .widget-gridbox { overflow: visible; }
 
@@ -143,5 +139,6 @@ STYLESHEET = """
   .nw-app .nw-body { grid-template-columns: 210px minmax(0, 1fr) 250px !important; }
 }
 """
+)
 """The app's few page-wide rules, injected by :class:`workbook.ui.browser.BrowserBridge`:
 what widget styles cannot say (fonts of text areas, growing with content, focus)."""

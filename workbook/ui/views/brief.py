@@ -11,7 +11,7 @@ import ipywidgets as W
 
 from workbook.brief import EXPORT_FORMATS, brief_html, export_brief
 from workbook.model import Objective
-from workbook.ui.style import hint_html
+from workbook.ui.style import COLORS, hint_html
 from workbook.ui.views.base import SectionView
 
 MIME = {
@@ -75,7 +75,8 @@ class View(SectionView):
                 "<span style='white-space:nowrap;margin-right:18px;display:inline-block'>"
                 f"<a download='{html.escape(stem)}.{fmt}' href='data:{mime};base64,{encoded}' "
                 f"class='nw-download-{fmt}' style='margin-right:6px'>{html.escape(label)}</a>"
-                f"<span style='color:#5f6b7a;font-size:11px'>{len(data) / 1024:,.0f} kB</span>"
+                f"<span style='color:{COLORS['muted']};font-size:11px'>"
+                f"{len(data) / 1024:,.0f} kB</span>"
                 "</span>"
             )
         self.links.value = (

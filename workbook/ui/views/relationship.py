@@ -19,7 +19,7 @@ from workbook.analysis.relationship import (
 from workbook.charts.relationship import balance_chart, stakeholder_map
 from workbook.ui.forms import Column
 from workbook.ui.session import Subscriptions
-from workbook.ui.style import flags_html, hint_html, verdict_html
+from workbook.ui.style import COLORS, flags_html, hint_html, verdict_html
 from workbook.ui.views.base import SectionView
 
 
@@ -163,11 +163,11 @@ class View(SectionView):
         ladder = sharing_ladder(rel)
         steps = "".join(
             f"<li><b>{html.escape(row.text)}</b> "
-            f"<span style='color:#5f6b7a'>(risk {row.risk}"
+            f"<span style='color:{COLORS['muted']}'>(risk {row.risk}"
             f"{', up front' if row.up_front else ''}{', shared' if row.shared else ''})</span>"
             + (f" · learn: {html.escape(row.hope_to_learn)}" if row.hope_to_learn else "")
             + (
-                f" <span style='color:#a15c00'>▲ {html.escape(row.advice)}</span>"
+                f" <span style='color:{COLORS['warn']}'>▲ {html.escape(row.advice)}</span>"
                 if row.advice
                 else ""
             )

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import segno
+from markupsafe import Markup
 
 from workbook.store import SERVE_IP_ENV
-from workbook.ui.workshop.kit import INK, MUTED, WARN, esc
+from workbook.ui.workshop.kit import workshop_html
 from workbook.workshop import JOIN_BASE_ENV
 
 
@@ -120,44 +121,22 @@ def join_qr_svg(url: str, width: str) -> str:
         scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="nw-join-qr-svg"
     )
     svg = svg.replace("<svg ", "<svg width='100%' height='100%' ", 1)
-    return (
-        f"<div class='nw-join-qr' title='{esc(url)}' style='width:{width};height:{width};"
-        f"line-height:0;flex:none'>{svg}</div>"
-    )
+    return workshop_html("qr", svg=Markup(svg), address=url, width=width)  # segno's own SVG
+
+
+QR_WIDTH = {False: "132px", True: "220px"}
+"""The QR code's width on the panel and on the projector."""
 
 
 def join_html(code: str, address: JoinAddress | None, *, large: bool = False) -> str:
     """The code, the address in large type and its QR code side by side; the note below."""
-    size = {"label": "20px", "code": "56px", "url": "34px", "qr": "220px"} if large else {
-        "label": "12px", "code": "34px", "url": "20px", "qr": "132px"}  # fmt: skip
-    label = f"font-size:{size['label']};color:{MUTED}"
-    parts = [
-        f"<div style='flex:none'><div style='{label}'>Join code</div>"
-        f"<div class='nw-join-code-value' style='font-size:{size['code']};font-weight:700;"
-        f"letter-spacing:4px;color:{INK};line-height:1.1'>{esc(code)}</div></div>"
-    ]
-    if address is not None:
-        parts.append(
-            f"<div style='flex:1 1 240px;min-width:0'><div style='{label}'>Participants open"
-            f"</div><div class='nw-join-address' style='font-size:{size['url']};font-weight:600;"
-            f"color:{INK if address.reachable else MUTED};overflow-wrap:anywhere;"
-            f"line-height:1.2'>{esc(address.shown)}</div>"
-            + (
-                f"<div style='{label}'>or scan the code with a phone</div>"
-                if address.reachable
-                else ""
-            )
-            + "</div>"
-        )
-        if address.reachable:
-            parts.append(join_qr_svg(address.url, size["qr"]))
-    note = (
-        f"<div class='nw-join-note' style='color:{WARN};font-size:{'18px' if large else '13px'};"
-        f"line-height:1.4;margin-top:4px'>{esc(address.note)}</div>"
-        if address is not None and address.note
-        else ""
-    )
-    return (
-        "<div class='nw-join' style='display:flex;flex-wrap:wrap;align-items:center;"
-        f"gap:8px 28px;line-height:1.3'>{''.join(parts)}</div>{note}"
+    reachable = address is not None and address.reachable
+    return workshop_html(
+        "join",
+        code=code,
+        shown=address.shown if address is not None else "",
+        reachable=reachable,
+        qr=Markup(join_qr_svg(address.url, QR_WIDTH[large])) if address and reachable else "",
+        note_text=address.note if address is not None else "",
+        large=large,
     )

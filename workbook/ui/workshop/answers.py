@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from workbook.model import AmountRange, Estimate, ProbabilityRange, Range
+from workbook.render import escape
 from workbook.ui.forms import (
     ParseError,
     RangeRow,
@@ -16,7 +17,7 @@ from workbook.ui.forms import (
     range_grid,
 )
 from workbook.ui.kit import make
-from workbook.ui.workshop.kit import _cell, _grid, _html, esc
+from workbook.ui.workshop.kit import _cell, _grid, _html
 from workbook.workshop import (
     EstimatePrompt,
     PrioritiesPrompt,
@@ -138,7 +139,7 @@ class ValuesForm:
         self.boxes = {o.id: _cell((initial or {}).get(o.id)) for o in prompt.options}
         cells: list[W.Widget] = []
         for option in prompt.options:
-            cells += [_html(esc(option.label)), self.boxes[option.id]]
+            cells += [_html(escape(option.label)), self.boxes[option.id]]
         self.widget = _grid(cells, ["2fr", "1fr"])
 
     def read(self) -> dict[str, float]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
+from markupsafe import Markup
 
 from workbook.analysis.workshop import (
     EstimateSummary,
@@ -15,6 +16,7 @@ from workbook.analysis.workshop import (
 )
 from workbook.errors import WorkbookError
 from workbook.model import AgendaItem, Estimate, ParkingItem
+from workbook.render import escape
 from workbook.ui.forms import (
     Column,
     ParseError,
@@ -41,8 +43,8 @@ from workbook.ui.workshop.kit import (
     _message,
     _note,
     _say,
-    esc,
     show_chart,
+    workshop_html,
 )
 from workbook.ui.workshop.live import Live, ModeContext
 from workbook.workshop import (
@@ -111,11 +113,12 @@ class ResultCard:
         question = self.panel.content.prompts[self.prompt.kind].prompt
         state = "open" if self.prompt.open else "closed"
         names = live.answered(self.prompt)
-        self.header.value = (
-            f"<div style='line-height:1.35'><b>{esc(prompt_subject(self.prompt))}</b> "
-            f"<span style='color:{MUTED};font-size:12px'>· {esc(question)} · {state}</span>"
-            f"<div style='font-size:12px;color:{MUTED}'>Answered by {len(names)}: "
-            f"{esc(', '.join(names) or 'nobody yet')}</div></div>"
+        self.header.value = workshop_html(
+            "result_heading",
+            subject=prompt_subject(self.prompt),
+            question=question,
+            state=state,
+            names=names,
         )
         self.figures.value = summary_html(summary, self.panel.session.plan.currency)
         from workbook.charts.workshop import summary_chart
@@ -259,7 +262,7 @@ class FacilitatorPanel:
         self.widget = W.VBox(
             [  # in the order of use: plan the agenda, open the session, run the clock
                 _html(
-                    f"<h2 style='margin:4px 0 2px 0;color:{INK}'>{esc(self.content.title)}</h2>"
+                    f"<h2 style='margin:4px 0 2px 0;color:{INK}'>{escape(self.content.title)}</h2>"
                     + _note(self.content.lead)
                 ),
                 *agenda,
@@ -290,7 +293,7 @@ class FacilitatorPanel:
 
     @staticmethod
     def _section(title: str) -> W.HTML:
-        return _html(f"<h3 style='margin:16px 0 2px 0;color:{INK}'>{esc(title)}</h3>")
+        return _html(f"<h3 style='margin:16px 0 2px 0;color:{INK}'>{escape(title)}</h3>")
 
     def _tables(self) -> tuple[list[W.Widget], list[W.Widget]]:
         agenda = RowTable(
@@ -370,13 +373,15 @@ class FacilitatorPanel:
             state = "answers revealed" if s.state == "revealed" else "answers hidden"
         joined = ", ".join(live.participants) or "nobody yet"
         frozen = s.frozen(now)
-        return (
-            "<div style='line-height:1.35'>"
-            + join_html(s.code, None if frozen else self.mode.join_address(s.code))
-            + f"<div style='font-size:12px;color:{MUTED};margin-top:4px'>{esc(state)} · expires "
-            f"{esc(s.expires_at.astimezone().strftime('%H:%M'))}</div>"
-            f"<div style='font-size:13px;color:{INK}' class='nw-workshop-joined'>Joined "
-            f"({len(live.participants)}): {esc(joined)}</div></div>"
+        return workshop_html(
+            "session",
+            join_block=Markup(
+                join_html(s.code, None if frozen else self.mode.join_address(s.code))
+            ),
+            state=state,
+            expires=s.expires_at.astimezone().strftime("%H:%M"),
+            joined=joined,
+            count=len(live.participants),
         )
 
     def tick(self) -> None:

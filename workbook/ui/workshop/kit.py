@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as W
 
+from workbook.render import render_macro
+from workbook.theme import DARK, css_variables, var
 from workbook.ui.forms import (
     format_number,
     grid_template,
@@ -33,26 +34,30 @@ POLL_SECONDS = 1.0
 """How often an open workshop page looks for new answers and a moving clock."""
 
 
-INK = "var(--jp-ui-font-color1, #1f2933)"
-MUTED = "var(--jp-ui-font-color2, #5f6b7a)"
-LINE = "var(--jp-border-color2, #d9dee5)"
-ACCENT = "var(--jp-brand-color1, #1f5fa8)"
-WARN = "var(--jp-warn-color1, #a15c00)"
-ERROR = "var(--jp-error-color1, #b42318)"
-OK = "var(--jp-success-color1, #1e7b4d)"
+INK = var("ink")
+MUTED = var("muted")
+LINE = var("line")
+ACCENT = var("accent")
+WARN = var("warn")
+ERROR = var("error")
+OK = var("ok")
+PAGE = var("page")
 
-PROJECTOR_CSS = """<style>
-.nw-projector { padding: 20px 32px 40px 32px; min-height: 92vh; box-sizing: border-box;
-  background: var(--jp-layout-color0, #fff); color: var(--jp-ui-font-color1, #1f2933); }
-.nw-projector.nw-projector-dark, body:has(.nw-projector-dark) {
-  --jp-layout-color0: #101317; --jp-layout-color1: #181c22; --jp-layout-color2: #262c35;
-  --jp-layout-color3: #3a4350; --jp-ui-font-color1: #eef1f5; --jp-ui-font-color2: #b8c2cf;
-  --jp-border-color1: #4a5462; --jp-border-color2: #3a4350; --jp-brand-color1: #6ea8ff;
-  --jp-warn-color1: #f0a742; --jp-success-color1: #5fc48b; }
-body:has(.nw-projector) .jp-MarkdownCell { display: none; }
-body:has(.nw-projector-dark) { background: #101317; }
+PROJECTOR_CSS = f"""<style>
+.nw-projector {{ padding: 20px 32px 40px 32px; min-height: 92vh; box-sizing: border-box;
+  background: {PAGE}; color: {INK}; }}
+.nw-projector.nw-projector-dark, body:has(.nw-projector-dark) {{ {css_variables(DARK)}
+  --jp-layout-color0: {DARK["page"]}; --jp-layout-color1: {DARK["panel"]};
+  --jp-layout-color2: {DARK["header"]}; --jp-layout-color3: {DARK["line"]};
+  --jp-ui-font-color1: {DARK["ink"]}; --jp-ui-font-color2: {DARK["muted"]};
+  --jp-border-color1: {DARK["border"]}; --jp-border-color2: {DARK["line"]};
+  --jp-brand-color1: {DARK["accent"]}; --jp-warn-color1: {DARK["warn"]};
+  --jp-success-color1: {DARK["ok"]}; }}
+body:has(.nw-projector) .jp-MarkdownCell {{ display: none; }}
+body:has(.nw-projector-dark) {{ background: {DARK["page"]}; }}
 </style>"""
-"""The projector's own look: it follows the page's theme, or is dark when asked."""
+"""The projector's own look: the workbook's palette, or its dark variant when asked
+(the JupyterLab variables are set too, for the widgets inside)."""
 
 
 PARTICIPANT_CSS = """<style>
@@ -74,13 +79,14 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def esc(text: object) -> str:
-    """User or content text, escaped for HTML."""
-    return html.escape(str(text))
+def workshop_html(macro: str, /, **values: Any) -> str:
+    """The workshop template's ``macro`` (``templates/workshop.html.j2``) with ``values``,
+    every text escaped."""
+    return render_macro("workshop.html.j2", macro, **values)
 
 
 def _note(text: str, color: str = MUTED, size: str = "13px") -> str:
-    return f"<div style='color:{color};font-size:{size};line-height:1.4'>{esc(text)}</div>"
+    return workshop_html("note", text=text, tone=color, size=size)
 
 
 def _html(value: str = "", css: str | None = None) -> W.HTML:

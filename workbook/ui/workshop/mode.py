@@ -7,12 +7,20 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import ipywidgets as W
+from markupsafe import Markup
 
 from workbook.content import load_workshop_content
 from workbook.ui.style import paragraphs_html
 from workbook.ui.workshop.address import JoinAddress, join_address
 from workbook.ui.workshop.facilitator import FacilitatorPanel
-from workbook.ui.workshop.kit import INK, POLL_SECONDS, WORKSHOP, _button, _html, _utcnow
+from workbook.ui.workshop.kit import (
+    POLL_SECONDS,
+    WORKSHOP,
+    _button,
+    _html,
+    _utcnow,
+    workshop_html,
+)
 from workbook.ui.workshop.live import Live, Ticker
 from workbook.ui.workshop.participant import start_join_html
 from workbook.ui.workshop.projector import Projector
@@ -79,9 +87,7 @@ class WorkshopMode:
         """Show the facilitator's panel in place of the sections."""
         self.app.enter(
             WORKSHOP,
-            f"<div style='font-size:13px;line-height:1.45;color:{INK}'>"
-            f"<div style='font-weight:600;margin-bottom:4px'>Running the workshop</div>"
-            f"{paragraphs_html(self.content.guidance)}</div>",
+            workshop_html("guidance", body=Markup(paragraphs_html(self.content.guidance))),
         )
         self.button.button_style = "primary"
         panel = self._ensure_panel()

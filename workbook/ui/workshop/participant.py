@@ -23,11 +23,8 @@ from workbook.ui.session import Scheduler
 from workbook.ui.workshop.answers import answer_form
 from workbook.ui.workshop.cards import summary_html
 from workbook.ui.workshop.kit import (
-    ACCENT,
-    ERROR,
     INK,
     LINE,
-    MUTED,
     OK,
     PARTICIPANT_CSS,
     POLL_SECONDS,
@@ -40,8 +37,8 @@ from workbook.ui.workshop.kit import (
     _say,
     _subject,
     _utcnow,
-    esc,
     show_chart,
+    workshop_html,
 )
 from workbook.ui.workshop.live import Live, Ticker
 from workbook.workshop import (
@@ -80,56 +77,12 @@ def participant_page(app: Shell, code: str, name: str | None) -> W.Widget:
 
 def join_form_html(code: str = "", name: str = "", problems: dict[str, str] | None = None) -> str:
     """The join form: a plain GET form, so the address then carries the code and the name."""
-    problems = problems or {}
-    field = (
-        "width:100%;max-width:320px;font-size:18px;padding:6px 8px;box-sizing:border-box;"
-        f"border:1px solid {LINE};border-radius:4px;color:{INK};"
-        "background:var(--jp-layout-color0, #fff)"
-    )
-
-    def problem(key: str) -> str:
-        text = problems.get(key, "")
-        return (
-            f"<div class='nw-join-{key}-problem' style='color:{ERROR};font-size:14px;"
-            f"margin:2px 0 8px 0'>{esc(text)}</div>"
-            if text
-            else "<div style='height:10px'></div>"
-        )
-
-    return (
-        f"<form method='get' class='nw-join-form' style='color:{INK};line-height:1.4'>"
-        f"<label style='font-weight:600'>Join code<br>"
-        f"<input name='join' value='{esc(code)}' maxlength='16' autocomplete='off' "
-        f"autocapitalize='characters' spellcheck='false' class='nw-join-code' "
-        f"style='{field};letter-spacing:3px;text-transform:uppercase'></label>"
-        f"{problem('code')}"
-        f"<label style='font-weight:600'>Your name<br>"
-        f"<input name='name' value='{esc(name)}' maxlength='60' class='nw-join-name' "
-        f"style='{field}'></label>{problem('name')}"
-        f"<button type='submit' class='nw-join-submit' style='font-size:16px;padding:6px 18px;"
-        f"border:0;border-radius:4px;background:{ACCENT};color:#fff;cursor:pointer'>Join</button>"
-        "</form>"
-    )
+    return workshop_html("join_form", code=code, name=name, problems=problems or {})
 
 
 def start_join_html() -> str:
     """The start page's way in for participants: a code, then the join page asks the name."""
-    field = (
-        f"width:104px;font-size:14px;padding:3px 6px;border:1px solid {LINE};border-radius:3px;"
-        f"color:{INK};background:var(--jp-layout-color0, #fff);letter-spacing:2px;"
-        "text-transform:uppercase;box-sizing:border-box"
-    )
-    return (
-        "<form method='get' class='nw-start-join-form' style='display:flex;align-items:center;"
-        f"gap:6px;margin:0 8px;color:{INK}'>"
-        "<label style='font-size:13px;font-weight:600;white-space:nowrap'>Join a workshop "
-        f"<input name='join' placeholder='Code' maxlength='16' required autocomplete='off' "
-        f"autocapitalize='characters' spellcheck='false' class='nw-start-join-code' "
-        f"title='The code on the facilitator’s screen' style='{field}'></label>"
-        "<button type='submit' class='nw-start-join-submit' style='font-size:13px;"
-        f"padding:3px 12px;border:1px solid {ACCENT};border-radius:3px;background:transparent;"
-        f"color:{ACCENT};cursor:pointer'>Join</button></form>"
-    )
+    return workshop_html("start_join")
 
 
 class AnswerCard:
@@ -153,17 +106,17 @@ class AnswerCard:
         self.frozen = _hint("nw-answer-frozen")
         self.chart = FigureView()
         self.chart.add_class(f"nw-chart-team-{prompt.kind}")
-        detail = (
-            f"<div style='font-size:13px;color:{MUTED}'>{esc(prompt.description)}</div>"
-            if isinstance(prompt, EstimatePrompt) and prompt.description
-            else ""
-        )
+        detail = prompt.description if isinstance(prompt, EstimatePrompt) else ""
         self.widget = W.VBox(
             [
                 _html(
-                    f"<div style='line-height:1.35;color:{INK}'><div style='font-size:17px;"
-                    f"font-weight:600'>{esc(question.prompt)}</div><div style='font-size:16px'>"
-                    f"{esc(_subject(prompt))}</div>{detail}</div>" + _note(question.help)
+                    workshop_html(
+                        "question",
+                        prompt=question.prompt,
+                        subject=_subject(prompt),
+                        detail=detail,
+                        hint=question.help,
+                    )
                 ),
                 self.form.widget,
                 self.message,
@@ -213,9 +166,8 @@ class AnswerCard:
             return
         from workbook.charts.workshop import summary_chart
 
-        self.team.value = (
-            f"<div style='font-weight:600;margin-top:6px;color:{INK}'>The team's answers</div>"
-            + summary_html(summary, self.view.currency)
+        self.team.value = workshop_html("heading", text="The team's answers") + summary_html(
+            summary, self.view.currency
         )
         show_chart(self.chart, summary_chart(summary))
 
@@ -302,7 +254,7 @@ class ParticipantView:
         self.ticker.start()
 
     def _show_form(self, code: str, name: str, problems: dict[str, str]) -> None:
-        self.heading.value = f"<h2 style='margin:4px 0;color:{INK}'>Join the workshop</h2>" + _note(
+        self.heading.value = workshop_html("title", text="Join the workshop") + _note(
             "Enter the code on the facilitator's screen and your name.", size="15px"
         )
         self.intro.value = join_form_html(code, name, problems)
@@ -313,10 +265,8 @@ class ParticipantView:
         assert live is not None
         session = live.session
         ended = session.frozen(self.now())
-        self.heading.value = (
-            f"<div style='line-height:1.3'><div style='font-size:13px;color:{MUTED}'>"
-            f"Workshop {esc(session.code)} · {esc(self.plan_name)}</div>"
-            f"<h2 style='margin:2px 0;color:{INK}'>Hello, {esc(self.name)}</h2></div>"
+        self.heading.value = workshop_html(
+            "greeting", code=session.code, plan=self.plan_name, name=self.name
         )
         self.intro.value = _note(
             self.content.ended if ended else self.content.participant, INK, "14px"
@@ -364,9 +314,8 @@ class ParticipantView:
             return
         index = moves.index(self.move)
         card = self.cards[self.move]
-        self.move_label.value = (
-            f"<div style='padding:0 12px;color:{INK};line-height:1.3'><b>Move {index + 1} of "
-            f"{len(moves)}</b> · {esc(prompt_subject(card.prompt))}</div>"
+        self.move_label.value = workshop_html(
+            "move_label", index=index + 1, count=len(moves), subject=prompt_subject(card.prompt)
         )
         _explain(
             None,

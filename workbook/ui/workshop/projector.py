@@ -14,15 +14,13 @@ from workbook.ui.session import PlanSession
 from workbook.ui.workshop.address import join_html
 from workbook.ui.workshop.cards import clock_html, summary_html
 from workbook.ui.workshop.kit import (
-    INK,
     LINE,
-    MUTED,
     PROJECTOR_CSS,
     _button,
     _html,
     _subject,
-    esc,
     show_chart,
+    workshop_html,
 )
 from workbook.ui.workshop.live import Live, ModeContext
 from workbook.workshop import (
@@ -65,17 +63,16 @@ class ProjectorCard:
 
         names = live.answered(prompt)
         subject = _subject(prompt)
-        self.title.value = (
-            f"<div style='font-size:30px;font-weight:600;color:{INK};line-height:1.25'>"
-            f"{esc(content.prompts[prompt.kind].prompt)}"
-            f"<br><span style='color:{MUTED};font-weight:400'>{esc(subject)}</span></div>"
-            f"<div style='font-size:20px;color:{MUTED};margin-top:4px'>{len(names)} of "
-            f"{len(live.participants)} answered: {esc(', '.join(names) or 'waiting…')}</div>"
+        self.title.value = workshop_html(
+            "projector_card",
+            question=content.prompts[prompt.kind].prompt,
+            subject=subject,
+            names=names,
+            count=len(live.participants),
         )
         if not live.session.revealed:
-            self.figures.value = (
-                f"<div style='font-size:20px;color:{MUTED}'>The answers stay hidden until "
-                "the facilitator reveals them.</div>"
+            self.figures.value = workshop_html(
+                "line", text="The answers stay hidden until the facilitator reveals them."
             )
             show_chart(self.chart, None)
             return
@@ -154,12 +151,11 @@ class Projector:
         if self.join.value != join:
             self.join.value = join
         self.join.layout.display = "" if join else "none"
-        self.heading.value = (
-            "<div style='line-height:1.2'>"
-            f"<div style='font-size:22px;color:{MUTED}'>{esc(self.session.plan.name)}</div>"
-            f"<div style='font-size:46px;font-weight:700;color:{INK};margin:4px 0 10px 0'>"
-            f"{esc(titles.get(section or '', 'Workshop'))}</div>"
-            f"<div style='font-size:30px;color:{INK};line-height:1.3'>{esc(question)}</div></div>"
+        self.heading.value = workshop_html(
+            "projector_heading",
+            plan=self.session.plan.name,
+            title=titles.get(section or "", "Workshop"),
+            question=question,
         )
         focus = self._focus(live, section)
         ids = [p.id for p in focus]
@@ -177,8 +173,13 @@ class Projector:
         if parked:
             children.append(
                 _html(
-                    f"<div style='font-size:18px;color:{MUTED};margin-top:18px'>Parked for later: "
-                    f"{len(parked)} question{'s' if len(parked) != 1 else ''}</div>"
+                    workshop_html(
+                        "line",
+                        text=f"Parked for later: {len(parked)} "
+                        f"question{'s' if len(parked) != 1 else ''}",
+                        size="18px",
+                        space="18px",
+                    )
                 )
             )
         self.body.children = children
