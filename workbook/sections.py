@@ -28,7 +28,8 @@ from workbook.errors import WorkbookError
 from workbook.model import SECTION_KEYS, Plan, SectionKey
 
 Check = tuple[str, Callable[[Plan], bool]]
-"""A completion check: what to do, and whether the plan has done it."""
+"""A completion check: the advice code of what to do ("deal.todo_set_the_date", its words
+in the section's content), and whether the plan has done it."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,11 @@ SECTIONS: tuple[Section, ...] = (
         0,
         None,
         checks=(
-            ("Name the other company", lambda p: bool(p.counterpart.strip())),
-            ("Give the deal value", lambda p: p.deal_value > 0),
-            ("Set the date", lambda p: p.date is not None),
-            ("Summarise the deal", lambda p: bool(p.summary.strip())),
-            ("List the team", lambda p: bool(p.team)),
+            ("deal.todo_name_the_other_company", lambda p: bool(p.counterpart.strip())),
+            ("deal.todo_give_the_deal_value", lambda p: p.deal_value > 0),
+            ("deal.todo_set_the_date", lambda p: p.date is not None),
+            ("deal.todo_summarise_the_deal", lambda p: bool(p.summary.strip())),
+            ("deal.todo_list_the_team", lambda p: bool(p.team)),
         ),
         brief_part="_deal",
         tables=("team",),
@@ -84,25 +85,28 @@ SECTIONS: tuple[Section, ...] = (
         1,
         "strategy",
         checks=(
-            ("Name a strength", lambda p: bool(p.strategy.strengths)),
+            ("strategy.todo_name_a_strength", lambda p: bool(p.strategy.strengths)),
             (
-                "Back every strength with a past deal",
+                "strategy.todo_back_every_strength_with",
                 lambda p: (
                     bool(p.strategy.strengths)
                     and all(s.evidence.strip() for s in p.strategy.strengths)
                 ),
             ),
-            ("Choose one or two priorities", lambda p: bool(p.strategy.priorities)),
-            ("Say what each member contributes", lambda p: bool(p.strategy.contributions)),
+            ("strategy.todo_choose_one_or_two", lambda p: bool(p.strategy.priorities)),
+            ("strategy.todo_say_what_each_member", lambda p: bool(p.strategy.contributions)),
             (
-                "Link the deal to a strategic objective",
+                "strategy.todo_link_the_deal_to",
                 lambda p: any(link.strength > 0 for link in p.strategy.objective_links),
             ),
             (
-                "Say where we compete and where not",
+                "strategy.todo_say_where_we_compete",
                 lambda p: bool(p.strategy.compete_where) and bool(p.strategy.not_compete_where),
             ),
-            ("Anticipate customer and competitor moves", lambda p: bool(p.strategy.anticipated)),
+            (
+                "strategy.todo_anticipate_customer_and_competitor",
+                lambda p: bool(p.strategy.anticipated),
+            ),
         ),
         prepares=True,
         brief_part="_strategy",
@@ -121,15 +125,15 @@ SECTIONS: tuple[Section, ...] = (
         2,
         "value",
         checks=(
-            ("List the customer's pains", lambda p: bool(p.value.pains)),
+            ("value.todo_list_the_customer_s", lambda p: bool(p.value.pains)),
             (
-                "Back a differentiator with proof",
+                "value.todo_back_a_differentiator_with",
                 lambda p: any(d.proof.strip() for d in p.value.differentiators),
             ),
-            ("Quantify the value", lambda p: bool(p.value.value_items)),
-            ("Name the alternative", lambda p: bool(p.value.alternative.name.strip())),
-            ("Compare on value drivers", lambda p: bool(p.value.drivers)),
-            ("Frame it per stakeholder", lambda p: bool(p.value.framings)),
+            ("value.todo_quantify_the_value", lambda p: bool(p.value.value_items)),
+            ("value.todo_name_the_alternative", lambda p: bool(p.value.alternative.name.strip())),
+            ("value.todo_compare_on_value_drivers", lambda p: bool(p.value.drivers)),
+            ("value.todo_frame_it_per_stakeholder", lambda p: bool(p.value.framings)),
         ),
         prepares=True,
         brief_part="_value",
@@ -140,17 +144,17 @@ SECTIONS: tuple[Section, ...] = (
         3,
         "scenarios",
         checks=(
-            ("Name the competitors", lambda p: bool(p.scenarios.competitors)),
-            ("List our candidate moves", lambda p: bool(p.scenarios.moves)),
+            ("scenarios.todo_name_the_competitors", lambda p: bool(p.scenarios.competitors)),
+            ("scenarios.todo_list_our_candidate_moves", lambda p: bool(p.scenarios.moves)),
             (
-                "Estimate every move",
+                "scenarios.todo_estimate_every_move",
                 lambda p: (
                     bool(p.scenarios.moves)
                     and all(any(e.finished for e in m.estimates) for m in p.scenarios.moves)
                 ),
             ),
             (
-                "Collect estimates from two or more people",
+                "scenarios.todo_collect_estimates_from_two",
                 lambda p: len({e.participant for m in p.scenarios.moves for e in m.estimates}) >= 2,
             ),
         ),
@@ -165,24 +169,27 @@ SECTIONS: tuple[Section, ...] = (
         "concessions",
         checks=(
             (
-                "List the variables and their options",
+                "concessions.todo_list_the_variables_and",
                 lambda p: sum(len(v.options) >= 2 for v in p.concessions.variables) >= 2,
             ),
             (
-                "Set our target and walk-away",
+                "concessions.todo_set_our_target_and",
                 lambda p: (
                     p.concessions.positions.ours.target is not None
                     and p.concessions.positions.ours.reservation is not None
                 ),
             ),
             (
-                "Estimate their walk-away",
+                "concessions.todo_estimate_their_walk_away",
                 lambda p: p.concessions.positions.theirs.reservation is not None,
             ),
-            ("Write our BATNA", lambda p: bool(p.concessions.positions.ours.batna.strip())),
-            ("Plan conditional steps", lambda p: bool(p.concessions.steps)),
             (
-                "Prepare the ask for when they do not reciprocate",
+                "concessions.todo_write_our_batna",
+                lambda p: bool(p.concessions.positions.ours.batna.strip()),
+            ),
+            ("concessions.todo_plan_conditional_steps", lambda p: bool(p.concessions.steps)),
+            (
+                "concessions.todo_prepare_the_ask_for",
                 lambda p: bool(p.concessions.no_reciprocity.ask_for.strip()),
             ),
         ),
@@ -196,15 +203,18 @@ SECTIONS: tuple[Section, ...] = (
         5,
         "relationship",
         checks=(
-            ("Map existing business", lambda p: bool(p.relationship.links)),
-            ("Name the key players", lambda p: len(p.relationship.players) >= 2),
+            ("relationship.todo_map_existing_business", lambda p: bool(p.relationship.links)),
+            ("relationship.todo_name_the_key_players", lambda p: len(p.relationship.players) >= 2),
             (
-                "Weigh what both sides contribute",
+                "relationship.todo_weigh_what_both_sides",
                 lambda p: {c.side for c in p.relationship.contributions} == {"ours", "theirs"},
             ),
-            ("Plan what to share", lambda p: bool(p.relationship.disclosures)),
-            ("Note common ground", lambda p: bool(p.relationship.common_ground)),
-            ("Choose relationship or transaction", lambda p: p.relationship.mode != "undecided"),
+            ("relationship.todo_plan_what_to_share", lambda p: bool(p.relationship.disclosures)),
+            ("relationship.todo_note_common_ground", lambda p: bool(p.relationship.common_ground)),
+            (
+                "relationship.todo_choose_relationship_or_transaction",
+                lambda p: p.relationship.mode != "undecided",
+            ),
         ),
         prepares=True,
         brief_part="_relationship",
@@ -221,7 +231,7 @@ SECTIONS: tuple[Section, ...] = (
         "ledger",
         6,
         "ledger",
-        checks=(("Log the first concession", lambda p: bool(p.ledger.entries)),),
+        checks=(("ledger.todo_log_the_first_concession", lambda p: bool(p.ledger.entries)),),
         tables=("ledger",),
     ),
     Section("brief", 7, None),

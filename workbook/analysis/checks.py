@@ -16,9 +16,11 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from workbook.analysis.concessions import move_value, price_total
-from workbook.flags import Flag
+from workbook.content import advice
+from workbook.flags import Flag, Severity
 from workbook.model import ConcessionPlanner, LedgerEntry, Plan
 from workbook.working import evaluate
 
@@ -31,15 +33,27 @@ REL_TOL = 0.005
 
 @dataclass(frozen=True)
 class Check(Flag):
-    """A flag from a consistency check: which section it concerns and which field to fix."""
+    """A flag from a consistency check: which section it concerns and which field to fix
+    (the advice text of its code followed by ``_fix``)."""
 
     section: str = ""
-    fix: str = ""
+
+    @classmethod
+    def on(
+        cls, section: str, severity: Severity, subject: str, code: str, /, **params: Any
+    ) -> Check:
+        """A check of ``section`` with its advice values given by name."""
+        return cls(severity, subject, code, tuple(params.items()), section)
 
     @property
-    def text(self) -> str:
-        """Subject, reason and the field to fix, in one line."""
-        return f"{self.subject}: {self.reason}" + (f" Fix: {self.fix}." if self.fix else "")
+    def fix(self) -> str:
+        """The field to fix, in the content's words."""
+        return advice(f"{self.code}_fix", **dict(self.params))
+
+    @property
+    def detail(self) -> str:
+        """The reason and the field to fix."""
+        return f"{self.reason} Fix: {self.fix}."
 
 
 def agree(a: float, b: float) -> bool:
@@ -98,13 +112,16 @@ def position_checks(plan: Plan) -> list[Check]:
                 continue
             if value < low - 1 or value > high + 1:
                 checks.append(
-                    Check(
+                    Check.on(
+                        "concessions",
                         "problem",
                         subject,
-                        f"{_money(plan, value)} cannot be reached with the price options: "
-                        f"{formula} gives {_money(plan, low)} to {_money(plan, high)}.",
-                        "concessions",
-                        f"{name}, or the price options, volume or term",
+                        "concessions.check_unreachable",
+                        value=_money(plan, value),
+                        formula=formula,
+                        low=_money(plan, low),
+                        high=_money(plan, high),
+                        name=name,
                     )
                 )
     first = p.first_offer
@@ -114,13 +131,13 @@ def position_checks(plan: Plan) -> list[Check]:
         and not agree(first.our_figure, p.ours.opening)
     ):
         checks.append(
-            Check(
+            Check.on(
+                "concessions",
                 "warning",
                 "First offer",
-                f"our first-offer figure {_money(plan, first.our_figure)} differs from "
-                f"our opening {_money(plan, p.ours.opening)}.",
-                "concessions",
-                "the first offer's figure or our opening",
+                "concessions.check_first_offer",
+                figure=_money(plan, first.our_figure),
+                opening=_money(plan, p.ours.opening),
             )
         )
     return checks
@@ -158,13 +175,12 @@ def transfer_checks(plan: Plan) -> list[Check]:
                 disagree = disagree or not agree(ours, exact)
             if disagree:
                 checks.append(
-                    Check(
+                    Check.on(
+                        "concessions",
                         "problem",
                         f"{var.name}: {base.label} to {option.label}",
-                        "money changing hands must weigh the same for both sides, but the "
-                        f"option values give {', '.join(figures)}.",
-                        "concessions",
-                        "the option values or weights, or the money value of a point",
+                        "concessions.check_transfer",
+                        figures=", ".join(figures),
                     )
                 )
     return checks
@@ -178,13 +194,7 @@ def money_variable_checks(plan: Plan) -> list[Check]:
     """Variables named like money (price, discount, rebate, fee, payment) that are not
     ticked as money: they would be offered as trade currency instead of a transfer."""
     return [
-        Check(
-            "problem",
-            var.name,
-            "looks like money, but 'money' is not ticked, so it is offered as trade currency.",
-            "concessions",
-            "tick 'money' so it is treated as a transfer",
-        )
+        Check.on("concessions", "problem", var.name, "concessions.check_money_unticked")
         for var in plan.concessions.variables
         if not var.money and _MONEY_WORDS.search(var.name)
     ]
@@ -200,39 +210,38 @@ def batna_checks(plan: Plan) -> list[Check]:
         worse = walk < batna - 1 if selling else walk > batna + 1
         if worse:
             checks.append(
-                Check(
+                Check.on(
+                    "concessions",
                     "problem",
                     "Walk-away",
-                    f"our walk-away {_money(plan, walk)} is worse than our BATNA's value "
-                    f"{_money(plan, batna)}: we would accept a deal worse than no deal.",
-                    "concessions",
-                    "our walk-away (set it from the BATNA's value) or the BATNA's value",
+                    "concessions.check_walkaway_below_batna",
+                    walk=_money(plan, walk),
+                    batna=_money(plan, batna),
                 )
             )
         elif batna and not ours.reservation_reason.strip():
             gap = (walk - batna) / abs(batna) if selling else (batna - walk) / abs(batna)
             if gap > FAR_BEYOND_BATNA:
                 checks.append(
-                    Check(
+                    Check.on(
+                        "concessions",
                         "warning",
                         "Walk-away",
-                        f"our walk-away {_money(plan, walk)} is {gap:.0%} better than our "
-                        f"BATNA's value {_money(plan, batna)}, with no reason given.",
-                        "concessions",
-                        "why the walk-away sits there, or the walk-away",
+                        "concessions.check_walkaway_far",
+                        walk=_money(plan, walk),
+                        gap=gap,
+                        batna=_money(plan, batna),
                     )
                 )
     if {ours.existing_business, theirs.existing_business} == {"kept", "lost"}:
-        we = "keeps" if ours.existing_business == "kept" else "loses"
-        they = "keeps" if theirs.existing_business == "kept" else "moves"
         checks.append(
-            Check(
+            Check.on(
+                "concessions",
                 "problem",
                 "No-deal outcomes",
-                f"without a deal our BATNA {we} the existing business, while theirs {they} "
-                "it: both cannot be true.",
-                "concessions",
-                "what happens to the existing business in our BATNA or in theirs",
+                "concessions.check_no_deal_keeps"
+                if ours.existing_business == "kept"
+                else "concessions.check_no_deal_loses",
             )
         )
     return checks
@@ -250,20 +259,20 @@ def step_value_checks(plan: Plan) -> list[Check]:
         )
         if move is None or not move.money:
             continue
-        for stated, implied, what, field in (
-            (step.our_cost, -(move.ours or 0.0), "cost to us", "the step's cost to us"),
-            (step.their_value, move.theirs, "value to them", "the step's value to them"),
+        for stated, implied, code in (
+            (step.our_cost, -(move.ours or 0.0), "concessions.check_step_cost"),
+            (step.their_value, move.theirs, "concessions.check_step_value"),
         ):
             if implied is None or agree(stated, implied):
                 continue
             checks.append(
-                Check(
+                Check.on(
+                    "concessions",
                     "problem",
                     f"Step {index}",
-                    f"states a {what} of {_money(plan, stated)}; its options imply "
-                    f"{_money(plan, implied)}.",
-                    "concessions",
-                    f"{field}, or the options it names",
+                    code,
+                    stated=_money(plan, stated),
+                    implied=_money(plan, implied),
                 )
             )
     return checks
@@ -331,19 +340,24 @@ def policy_checks(plan: Plan) -> list[Check]:
                 return False
             return value > bound if kind == "max" else value < bound
 
-        rule = f"'{d.text}' ({'at most' if kind == 'max' else 'at least'} {bound:g} {unit})"
+        rule = advice(
+            "concessions.rule_at_most" if kind == "max" else "concessions.rule_at_least",
+            text=d.text,
+            bound=bound,
+            unit=unit,
+        )
         for var in plan.concessions.variables:
             if not var.on_agenda or not (_words(var.name) & words):
                 continue
             for option in var.options:
                 if any(breaks(v, u) for v, u in _figures(option.label)):
                     checks.append(
-                        Check(
+                        Check.on(
+                            "concessions",
                             "problem",
                             f"{var.name}: {option.label}",
-                            f"the option breaks the constraint we share up front, {rule}.",
-                            "concessions",
-                            "remove the option, or correct the constraint",
+                            "concessions.check_option_breaks_policy",
+                            rule=rule,
                         )
                     )
         for index, step in enumerate(plan.concessions.steps, start=1):
@@ -352,12 +366,13 @@ def policy_checks(plan: Plan) -> list[Check]:
                     continue
                 if any(breaks(v, u) for v, u in _figures(text)):
                     checks.append(
-                        Check(
+                        Check.on(
+                            "concessions",
                             "problem",
                             f"Step {index}",
-                            f"'{text}' breaks the constraint we share up front, {rule}.",
-                            "concessions",
-                            "the step, or the constraint",
+                            "concessions.check_step_breaks_policy",
+                            text=text,
+                            rule=rule,
                         )
                     )
     return checks
@@ -375,12 +390,12 @@ def scenario_checks(plan: Plan) -> list[Check]:
         var = variables.get(move.variable_id or "")
         if var is not None and not var.on_agenda:
             checks.append(
-                Check(
+                Check.on(
+                    "scenarios",
                     "problem",
                     move.name,
-                    f"acts on {var.name}, which the plan keeps off the agenda.",
-                    "scenarios",
-                    "the move, or put the variable on the agenda",
+                    "scenarios.check_move_off_agenda",
+                    variable=var.name,
                 )
             )
         text = _words(f"{move.name} {move.description}")
@@ -388,13 +403,13 @@ def scenario_checks(plan: Plan) -> list[Check]:
             shared = _words(item) & text
             if len(shared) >= 2:
                 checks.append(
-                    Check(
+                    Check.on(
+                        "scenarios",
                         "warning",
                         move.name,
-                        f"competes where we said we do not: '{item}' "
-                        f"(shared words: {', '.join(sorted(shared))}).",
-                        "scenarios",
-                        "the move, or where we do not compete (Strategy)",
+                        "scenarios.check_move_where_we_do_not_compete",
+                        item=item,
+                        words=", ".join(sorted(shared)),
                     )
                 )
     return checks
@@ -413,13 +428,15 @@ def value_checks(plan: Plan) -> list[Check]:
         if worked is None or agree(item.quantity, worked):
             continue
         checks.append(
-            Check(
+            Check.on(
+                "value",
                 "problem",
                 item.name,
-                f"the quantity is {_figure(item.quantity)} {item.unit}, but its working "
-                f"'{item.quantity_basis}' gives {_figure(worked)}.",
-                "value",
-                "the quantity, or how it is worked out",
+                "value.check_quantity_working",
+                quantity=_figure(item.quantity),
+                unit=item.unit,
+                working=item.quantity_basis,
+                worked=_figure(worked),
             )
         )
     return checks
@@ -450,19 +467,19 @@ def ledger_checks(plan: Plan) -> list[Check]:
         if implied is None:
             continue
         ours, theirs = implied
-        for stated, want, field in (
-            (entry.value_ours, ours, "its value to us"),
-            (entry.value_theirs, theirs, "its value to them"),
+        for stated, want, code in (
+            (entry.value_ours, ours, "ledger.check_value_ours"),
+            (entry.value_theirs, theirs, "ledger.check_value_theirs"),
         ):
             if not agree(stated, want):
                 checks.append(
-                    Check(
+                    Check.on(
+                        "ledger",
                         "problem",
                         entry.description,
-                        f"{field} is {_money(plan, stated)}; the options it names imply "
-                        f"{_money(plan, want)}.",
-                        "ledger",
-                        f"{field}, or the options it names",
+                        code,
+                        stated=_money(plan, stated),
+                        implied=_money(plan, want),
                     )
                 )
     return checks

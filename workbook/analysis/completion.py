@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbook.content import advice
 from workbook.model import Plan
 from workbook.sections import SECTIONS, Check
 
@@ -20,6 +21,7 @@ class Completion:
     done: int
     total: int
     missing: tuple[str, ...]
+    """What is still to do, in the content's words."""
 
     @property
     def fraction(self) -> float:
@@ -39,10 +41,12 @@ def completion(plan: Plan) -> dict[str, Completion]:
     """Completion of every section; the brief counts the preparation sections done."""
     result: dict[str, Completion] = {}
     for key, checks in CHECKS.items():
-        missing = tuple(label for label, check in checks if not check(plan))
+        missing = tuple(advice(code) for code, check in checks if not check(plan))
         result[key] = Completion(len(checks) - len(missing), len(checks), missing)
     open_sections = tuple(
-        f"Complete {key}" for key in PREPARATION if result[key].done < result[key].total
+        advice("brief.todo_complete", section=key)
+        for key in PREPARATION
+        if result[key].done < result[key].total
     )
     result["brief"] = Completion(
         len(PREPARATION) - len(open_sections), len(PREPARATION), open_sections

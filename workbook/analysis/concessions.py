@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbook.analysis.packages import best_package, nash_package, pareto_frontier, planner_options
+from workbook.content import advice
 from workbook.flags import Flag
 from workbook.model import ConcessionPlanner, Plan
 
@@ -183,9 +184,7 @@ def zopa(plan: Plan) -> Zopa:
     ours = plan.concessions.positions.ours.reservation
     theirs = plan.concessions.positions.theirs.reservation
     if ours is None or theirs is None:
-        return Zopa(
-            None, None, None, "Set both walk-away points to see the zone of possible agreement."
-        )
+        return Zopa(None, None, None, advice("concessions.zopa_unknown"))
     seller, buyer = (ours, theirs) if plan.side == "sell" else (theirs, ours)
     money = lambda v: f"{plan.currency} {v:,.0f}"  # noqa: E731 - a local formatter
     if seller > buyer:
@@ -193,18 +192,23 @@ def zopa(plan: Plan) -> Zopa:
             None,
             None,
             False,
-            (
-                f"There is no zone of possible agreement: the seller needs at least "
-                f"{money(seller)}, the buyer goes no higher than {money(buyer)} "
-                f"({money(seller - buyer)} apart). Improve the BATNA or change the deal's scope."
+            advice(
+                "concessions.zopa_none",
+                seller=money(seller),
+                buyer=money(buyer),
+                gap=money(seller - buyer),
             ),
         )
     return Zopa(
         seller,
         buyer,
         True,
-        f"Zone of possible agreement: {money(seller)} to {money(buyer)} "
-        f"({money(buyer - seller)} wide).",
+        advice(
+            "concessions.zopa",
+            seller=money(seller),
+            buyer=money(buyer),
+            width=money(buyer - seller),
+        ),
     )
 
 
@@ -290,42 +294,27 @@ def plan_checks(plan: Plan) -> list[Flag]:
     variables = {v.id: v for v in planner.variables}
     flags += anchor_checks(plan)
     for index, step in enumerate(planner.steps, start=1):
-        for field, who in (("our_variable_id", "we give"), ("their_variable_id", "they give")):
+        for field, code in (
+            ("our_variable_id", "concessions.step_off_agenda_ours"),
+            ("their_variable_id", "concessions.step_off_agenda_theirs"),
+        ):
             var = variables.get(getattr(step, field) or "")
             if var is not None and not var.on_agenda:
-                flags.append(
-                    Flag(
-                        "problem",
-                        f"Step {index}",
-                        f"{who} on {var.name}, which is not on the agreed agenda: scope creep",
-                    )
-                )
+                flags.append(Flag.of("problem", f"Step {index}", code, variable=var.name))
         if step.reason_kind != "business":
             flags.append(
-                Flag(
+                Flag.of(
                     "problem",
                     f"Step {index}",
-                    f"meant to solve a {step.reason_kind} problem: those are solved "
-                    "by talking, not with a business concession",
+                    "concessions.step_wrong_reason",
+                    kind=step.reason_kind,
                 )
             )
         if step.their_value and step.our_cost and step.their_value < step.our_cost:
-            flags.append(
-                Flag(
-                    "warning",
-                    f"Step {index}",
-                    "costs us more than it is worth to them: not trade currency",
-                )
-            )
+            flags.append(Flag.of("warning", f"Step {index}", "concessions.step_not_currency"))
     flags += step_size_flags(planner)
     if planner.steps and not planner.no_reciprocity.ask_for.strip():
-        flags.append(
-            Flag(
-                "warning",
-                "No reciprocity",
-                "prepare the specific concession to ask for if they do not answer",
-            )
-        )
+        flags.append(Flag.of("warning", "No reciprocity", "concessions.no_fallback_ask"))
     return flags
 
 
@@ -348,24 +337,28 @@ def anchor_checks(plan: Plan) -> list[Flag]:
         gap = abs(ours - market) / market * 100
         if gap > limit and not criteria:
             flags.append(
-                Flag(
+                Flag.of(
                     "warning",
                     "Our opening",
-                    f"{gap:.0f}% from the market reference ({plan.currency} {market:,.0f}), "
-                    f"beyond the {limit:g}% you set, and no objective criteria written: "
-                    "say why the figure is right in the first offer's criteria",
+                    "concessions.anchor_ours",
+                    gap=gap,
+                    currency=plan.currency,
+                    market=market,
+                    limit=limit,
                 )
             )
     if theirs is not None:
         gap = abs(theirs - market) / market * 100
         if gap > limit:
             flags.append(
-                Flag(
+                Flag.of(
                     "warning",
                     "Their opening",
-                    f"{gap:.0f}% from the market reference, beyond the {limit:g}% you set: "
-                    "do not bargain from it; re-anchor on objective criteria"
-                    + ("" if criteria else " (write ours in the first offer's criteria)"),
+                    "concessions.anchor_theirs"
+                    if criteria
+                    else "concessions.anchor_theirs_no_criteria",
+                    gap=gap,
+                    limit=limit,
                 )
             )
     return flags
@@ -392,32 +385,27 @@ def step_size_flags(planner: ConcessionPlanner) -> list[Flag]:
         same = last_by_variable.get(step.our_variable_id) if step.our_variable_id else None
         if same is not None and same > 0 and cost >= same:
             flags.append(
-                Flag(
+                Flag.of(
                     "problem",
                     f"Step {index}",
-                    f"costs {cost:,.0f}, not less than the previous step on the same "
-                    f"variable ({same:,.0f}): shrinking steps tell them the bottom is near",
+                    "concessions.step_not_shrinking_same",
+                    cost=cost,
+                    previous=same,
                 )
             )
         elif previous is not None and previous > 0 and cost >= previous:
             if money:
                 flags.append(
-                    Flag(
+                    Flag.of(
                         "problem",
                         f"Step {index}",
-                        f"costs {cost:,.0f}, not less than the step before ({previous:,.0f}): "
-                        "shrinking steps tell them the bottom is near",
+                        "concessions.step_not_shrinking",
+                        cost=cost,
+                        previous=previous,
                     )
                 )
             else:
-                flags.append(
-                    Flag(
-                        "note",
-                        f"Step {index}",
-                        "larger than the step before, on another variable; set the money "
-                        "value of a point to compare steps across variables",
-                    )
-                )
+                flags.append(Flag.of("note", f"Step {index}", "concessions.step_larger_points"))
         if step.our_variable_id:
             last_by_variable[step.our_variable_id] = cost
         previous = cost

@@ -173,11 +173,7 @@ def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:
     answers = answered_by(entries)
     unit = f"{currency} " if currency else ""
     flags = [
-        Flag(
-            "problem",
-            e.description,
-            "unanswered: ask for the return you planned before the next move",
-        )
+        Flag.of("problem", e.description, "ledger.unanswered")
         for e in entries
         if e.direction == "given" and e.id not in answers
     ]
@@ -188,11 +184,11 @@ def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:
             continue
         if len(run) >= 2:
             flags.append(
-                Flag(
+                Flag.of(
                     "problem",
                     f"{len(run)} concessions in a row",
-                    f"we gave {', '.join(e.description for e in run)} with nothing back "
-                    "in between: stop and ask before moving again",
+                    "ledger.run_without_return",
+                    given=", ".join(e.description for e in run),
                 )
             )
         run = []
@@ -201,24 +197,27 @@ def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:
             continue
         if entry.value_theirs <= CHEAP_FOR_THEM * entry.value_ours:
             flags.append(
-                Flag(
+                Flag.of(
                     "warning",
                     entry.description,
-                    f"costs them {unit}{entry.value_theirs:,.0f} for {unit}"
-                    f"{entry.value_ours:,.0f} to us: count it at what it costs them, "
-                    "not at the size it is sold as",
+                    "ledger.cheap_for_them",
+                    unit=unit,
+                    theirs=entry.value_theirs,
+                    ours=entry.value_ours,
                 )
             )
     for given_id, received_id in answers.items():
         gave, got = by_id[given_id], by_id[received_id]
         if gave.value_theirs > 0 and got.value_ours < SHORT_RETURN * gave.value_theirs:
             flags.append(
-                Flag(
+                Flag.of(
                     "warning",
                     got.description,
-                    f"worth {unit}{got.value_ours:,.0f} to us in return for "
-                    f"{gave.description}, worth {unit}{gave.value_theirs:,.0f} to them: "
-                    "a short return",
+                    "ledger.short_return",
+                    unit=unit,
+                    ours=got.value_ours,
+                    gave=gave.description,
+                    theirs=gave.value_theirs,
                 )
             )
     return flags
@@ -232,10 +231,6 @@ def ledger_flags(plan: Plan) -> list[Flag]:
         var = agenda.get(entry.variable_id or "")
         if var is not None and not var.on_agenda:
             flags.append(
-                Flag(
-                    "problem",
-                    entry.description,
-                    f"moves {var.name}, which was never on the agenda: scope creep",
-                )
+                Flag.of("problem", entry.description, "ledger.off_agenda", variable=var.name)
             )
     return flags

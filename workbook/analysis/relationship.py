@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.flags import Flag
+from workbook.content import advice
+from workbook.flags import Flag, Params
 from workbook.model import Disclosure, Plan, Relationship
 
 LOPSIDED_MARGIN = 0.15
@@ -96,11 +97,44 @@ class Balance:
     theirs: float
     share_ours: float | None
     fair: bool
-    verdict: str
     status: str = "unknown"
     """"balanced", "leaning_us" / "leaning_them" (a little beyond the fair share),
     "lopsided_us" / "lopsided_them" (clearly beyond it), or "unknown"."""
     fair_share: float = 0.6
+
+    @property
+    def split(self) -> str:
+        """Our share against theirs, in percent: "70/30"."""
+        if self.share_ours is None:
+            return ""
+        return f"{round(self.share_ours * 100)}/{100 - round(self.share_ours * 100)}"
+
+    @property
+    def code(self) -> str:
+        """The advice code of the verdict."""
+        return BALANCE_ADVICE[self.status]
+
+    @property
+    def params(self) -> Params:
+        """The values the verdict is filled with: the split and the fair band."""
+        band = f"{round(self.fair_share * 100)}/{100 - round(self.fair_share * 100)}"
+        return (("split", self.split), ("band", band))
+
+    @property
+    def verdict(self) -> str:
+        """One sentence on the balance, in the content's words."""
+        return advice(self.code, **dict(self.params))
+
+
+BALANCE_ADVICE = {
+    "unknown": "relationship.balance_unknown",
+    "balanced": "relationship.balance_fair",
+    "leaning_us": "relationship.balance_leaning_us",
+    "leaning_them": "relationship.balance_leaning_them",
+    "lopsided_us": "relationship.balance_lopsided_us",
+    "lopsided_them": "relationship.balance_lopsided_them",
+}
+"""The verdict's advice code for each status of the balance."""
 
 
 def reciprocity_balance(rel: Relationship, fair_share: float | None = None) -> Balance:
@@ -114,44 +148,18 @@ def reciprocity_balance(rel: Relationship, fair_share: float | None = None) -> B
     theirs = sum(c.value for c in rel.contributions if c.side == "theirs")
     total = ours + theirs
     if not total:
-        return Balance(
-            ours,
-            theirs,
-            None,
-            False,
-            "List what each side contributes to judge the balance.",
-            "unknown",
-            edge,
-        )
+        return Balance(ours, theirs, None, False, "unknown", edge)
     share = round(ours / total, 2)
-    split = f"{round(share * 100)}/{100 - round(share * 100)}"
-    band = f"{round(edge * 100)}/{100 - round(edge * 100)}"
     high = max(share, 1 - share)
     who = "us" if share > 0.5 else "them"
     if high <= edge:
         status = "balanced"
-        verdict = f"Balanced: we contribute {split}, within the {band} you count as fair."
     elif high <= edge + LOPSIDED_MARGIN:
         status = f"leaning_{who}"
-        verdict = (
-            f"We contribute {split}: a little beyond {band}. Perceptions differ; check that "
-            + (
-                "they see what we bring, and say what we need from them."
-                if who == "us"
-                else "we hold up our end."
-            )
-        )
-    elif who == "us":
-        status = "lopsided_us"
-        verdict = (
-            f"We carry the relationship ({split}). Say what we need from them; if "
-            "nothing changes, consider a different kind of relationship."
-        )
     else:
-        status = "lopsided_them"
-        verdict = f"They carry the relationship ({split}); make sure we hold up our end."
+        status = f"lopsided_{who}"
     return Balance(
-        ours, theirs, share, status not in ("lopsided_us", "lopsided_them"), verdict, status, edge
+        ours, theirs, share, status not in ("lopsided_us", "lopsided_them"), status, edge
     )
 
 
@@ -193,7 +201,7 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
     When trust is low the ladder starts with the risk-1 items.
 
     Columns: step, text, kind, category, risk, up_front, shared, hope_to_learn, keep_back,
-    advice.
+    advice and its code (``advice_code``).
     """
 
     def kept(d: Disclosure) -> bool:
@@ -215,15 +223,15 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
     for d in items:
         keep_back = kept(d)
         if keep_back:
-            advice = "high risk: keep it back, or write why we share it anyway"
+            code = "relationship.ladder_keep_back"
         elif d.share_up_front and d.risk >= HIGH_RISK:
-            advice = "high risk to share up front: is it really needed so early?"
+            code = "relationship.ladder_risky_up_front"
         elif low_trust and d.risk > 1 and not d.shared:
-            advice = "trust is low: share this only after the risk-1 items were answered"
+            code = "relationship.ladder_low_trust"
         elif d.kind == "information" and not d.hope_to_learn.strip():
-            advice = "say what we hope to learn in return"
+            code = "relationship.ladder_learn"
         else:
-            advice = ""
+            code = ""
         if not keep_back:
             step += 1
         rows.append(
@@ -237,7 +245,8 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
                 d.shared,
                 d.hope_to_learn,
                 keep_back,
-                advice,
+                advice(code) if code else "",
+                code,
             )
         )
     return pd.DataFrame(
@@ -253,6 +262,7 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
             "hope_to_learn",
             "keep_back",
             "advice",
+            "advice_code",
         ],
     ).astype({"step": "Int64", "keep_back": bool})
 
@@ -262,85 +272,42 @@ def relationship_flags(plan: Plan) -> list[Flag]:
     rel = plan.relationship
     flags: list[Flag] = []
     if not rel.links:
-        flags.append(
-            Flag(
-                "warning",
-                "Existing business",
-                "find out what business already runs between the companies",
-            )
-        )
+        flags.append(Flag.of("warning", "Existing business", "relationship.no_links"))
     if not any(p.side == "theirs" for p in rel.players):
-        flags.append(Flag("warning", "Key players", "name the key players on their side"))
+        flags.append(Flag.of("warning", "Key players", "relationship.no_players"))
     for p in rel.players:
         if p.influence >= 4 and not p.owner.strip():
-            flags.append(
-                Flag(
-                    "warning",
-                    p.name,
-                    "an influential player with no relationship owner on our side",
-                )
-            )
+            flags.append(Flag.of("warning", p.name, "relationship.player_no_owner"))
     pressure = rel.pressure
     if pressure.present:
         if not pressure.decision_owner.strip():
             flags.append(
-                Flag(
-                    "problem",
-                    "Reciprocity pressure",
-                    "name the senior person who decides, apart from the sourcing team",
-                )
+                Flag.of("problem", "Reciprocity pressure", "relationship.pressure_no_decider")
             )
         if not pressure.tell_losing_bidder.strip():
             flags.append(
-                Flag(
-                    "warning",
-                    "Reciprocity pressure",
-                    "plan how a losing bidder hears why, every time",
-                )
+                Flag.of("warning", "Reciprocity pressure", "relationship.pressure_losing_bidder")
             )
         if not pressure.tell_colleagues.strip():
             flags.append(
-                Flag("warning", "Reciprocity pressure", "plan how our own colleagues hear why")
+                Flag.of("warning", "Reciprocity pressure", "relationship.pressure_colleagues")
             )
     balance = reciprocity_balance(rel)
     if balance.status in ("lopsided_us", "lopsided_them"):
-        flags.append(Flag("warning", "Balance", balance.verdict))
+        flags.append(Flag("warning", "Balance", balance.code, balance.params))
     if balance.status in ("leaning_us", "lopsided_us") and not rel.needs_from_them:
-        flags.append(
-            Flag(
-                "problem",
-                "What we need from them",
-                "we carry the relationship and have not said what we need in return",
-            )
-        )
+        flags.append(Flag.of("problem", "What we need from them", "relationship.no_needs"))
     for issue in rel.issues:
         if issue.kind == "relationship" and mentions_concession(issue.handling):
-            flags.append(
-                Flag(
-                    "problem",
-                    issue.text,
-                    "a relationship problem handled with a business concession; "
-                    "talk it through instead",
-                )
-            )
+            flags.append(Flag.of("problem", issue.text, "relationship.issue_concession"))
     for row in sharing_ladder(rel).itertuples():
         if row.advice and not row.keep_back:
-            flags.append(Flag("warning", str(row.text), str(row.advice)))
+            flags.append(Flag.of("warning", str(row.text), str(row.advice_code)))
     if not any(d.kind == "constraint" and d.share_up_front for d in rel.disclosures):
-        flags.append(
-            Flag(
-                "warning",
-                "Constraints",
-                "share legal, regulatory or policy limits early, before they surprise",
-            )
-        )
+        flags.append(Flag.of("warning", "Constraints", "relationship.constraints_late"))
     if rel.mode == "undecided":
         flags.append(
-            Flag(
-                "warning",
-                "Relationship or transaction",
-                "decide which this deal is: it changes how you trade",
-            )
+            Flag.of("warning", "Relationship or transaction", "relationship.mode_undecided")
         )
     return flags
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbook.content import advice
 from workbook.flags import Flag
 from workbook.flags import Severity as Severity  # re-exported for analysts' imports
 from workbook.flags import flags_frame as flags_frame
@@ -52,15 +53,14 @@ class FitResult:
     def verdict(self) -> str:
         """One sentence for the brief."""
         if not self.strategic:
-            return (
-                "Not a strategic negotiation yet: the deal serves none of the strategic "
-                "objectives. Prepare it as a key account deal, or show which objective it serves."
-            )
+            return advice("strategy.verdict_not_strategic")
         total = self.objectives_total
-        many = "objective" if total == 1 else "objectives"
-        return (
-            f"Strategic: serves {self.objectives_served} of {total} {many}; "
-            f"strongest link {self.overall}/100."
+        return advice(
+            "strategy.verdict_strategic",
+            served=self.objectives_served,
+            total=total,
+            objectives="objective" if total == 1 else "objectives",
+            strongest=self.overall,
         )
 
     @property
@@ -110,15 +110,12 @@ def justification_flags(strategy: StrategyAlignment, objective_ids: set[str]) ->
         if item.objective_id and item.objective_id in objective_ids:
             continue
         if item.objective_id:
-            reason = "the objective it names is no longer in the strategic plan"
+            code = "strategy.justification_objective_gone"
         elif SIZE_OR_DEPENDENCE.search(item.text):
-            reason = (
-                "size of the account or dependence on us is not a strategic objective; "
-                "name the objective this deal serves"
-            )
+            code = "strategy.justification_size"
         else:
-            reason = "no strategic objective stands behind this reason"
-        flags.append(Flag("problem", item.text, reason))
+            code = "strategy.justification_unbacked"
+        flags.append(Flag.of("problem", item.text, code))
     return flags
 
 
@@ -135,41 +132,19 @@ def fit_check(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> F
     overall = round(int(served["strength"].max()) * 100 / 3) if len(served) else 0
     flags: list[Flag] = []
     if not objectives:
-        flags.append(
-            Flag(
-                "problem",
-                "Strategic plan",
-                "the company's strategic objectives are not recorded yet",
-            )
-        )
+        flags.append(Flag.of("problem", "Strategic plan", "strategy.no_objectives"))
     if not len(served):
-        flags.append(
-            Flag("problem", "Strategic fit", "the deal serves none of the strategic objectives")
-        )
+        flags.append(Flag.of("problem", "Strategic fit", "strategy.serves_none"))
     for _, row in table[~table["in_plan"]].iterrows():
-        flags.append(
-            Flag(
-                "warning",
-                str(row["objective"]),
-                "linked objective is no longer in the strategic plan",
-            )
-        )
+        flags.append(Flag.of("warning", str(row["objective"]), "strategy.link_gone"))
     flags += justification_flags(strategy, {o.id for o in objectives})
     for strength in strategy.strengths:
         if not strength.evidence.strip():
-            flags.append(
-                Flag("warning", strength.text, "give a past deal where this strength showed")
-            )
+            flags.append(Flag.of("warning", strength.text, "strategy.strength_no_example"))
     if not strategy.priorities:
-        flags.append(Flag("warning", "Priorities", "choose one or two things to do better"))
+        flags.append(Flag.of("warning", "Priorities", "strategy.no_priorities"))
     if strategy.compete_where and not strategy.not_compete_where:
-        flags.append(
-            Flag(
-                "warning",
-                "Where not to compete",
-                "strategy is choice: say where you will not compete",
-            )
-        )
+        flags.append(Flag.of("warning", "Where not to compete", "strategy.no_exclusions"))
     return FitResult(bool(len(served)), overall, len(served), table, flags)
 
 

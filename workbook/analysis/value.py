@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from workbook.content import advice
 from workbook.flags import Flag
 from workbook.model import Plan, StakeholderFraming, ValueProposition
 
@@ -38,12 +39,19 @@ class Coverage:
     def summary(self) -> str:
         """One sentence on the gaps."""
         if not len(self.matrix.index):
-            return "No customer pains entered yet: list what troubles them to see which we answer."
-        parts = [f"{self.score}% of what matters to the customer is answered"]
+            return advice("value.coverage_empty")
+        parts = [advice("value.coverage_score", score=self.score)]
         if len(self.unanswered):
-            parts.append(f"{_count(len(self.unanswered), 'pain')} answered by nothing")
+            parts.append(
+                advice("value.coverage_unanswered", pains=_count(len(self.unanswered), "pain"))
+            )
         if self.unneeded:
-            parts.append(f"{_count(len(self.unneeded), 'differentiator')} nobody asked for")
+            parts.append(
+                advice(
+                    "value.coverage_unneeded",
+                    differentiators=_count(len(self.unneeded), "differentiator"),
+                )
+            )
         return "; ".join(parts) + "."
 
 
@@ -219,23 +227,23 @@ def overall_advantage(value: ValueProposition) -> float | None:
 def value_flags(value: ValueProposition) -> list[Flag]:
     """Claims without proof, figures without assumptions, gaps in coverage."""
     flags = [
-        Flag("warning", d.text, "a claim without a proof point is an opinion")
+        Flag.of("warning", d.text, "value.no_proof")
         for d in value.differentiators
         if not d.proof.strip()
     ]
     flags += [
-        Flag("warning", i.name, "write down where the figures come from")
+        Flag.of("warning", i.name, "value.no_assumption")
         for i in value.value_items
         if not i.assumption.strip()
     ]
     cover = coverage(value)
     flags += [
-        Flag("problem", str(row.pain), "nothing we offer answers this pain")
+        Flag.of("problem", str(row.pain), "value.pain_unanswered")
         for row in cover.unanswered.itertuples()
         if row.priority >= 4
     ]
     if value.drivers and not value.alternative.name.strip():
-        flags.append(Flag("warning", "Alternative", "name what the customer would choose instead"))
+        flags.append(Flag.of("warning", "Alternative", "value.no_alternative"))
     return flags
 
 

@@ -32,6 +32,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+AdviceName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,60}$")]
+
+
 class Question(_Strict):
     """A question beside a field: what to ask, and a short hint."""
 
@@ -71,6 +74,11 @@ class SectionContent(_Strict):
     )
     custom: list[CustomQuestion] = Field(
         default_factory=list, description="Questions added by analysts."
+    )
+    advice: dict[AdviceName, Text] = Field(
+        default_factory=dict,
+        description="What the analysis says (flags, checks, verdicts), by code, with "
+        "{param} placeholders in Python's format syntax.",
     )
 
     def question(self, path: str) -> Question | None:
@@ -134,7 +142,7 @@ def merge(base: SectionContent, extra: SectionContent) -> SectionContent:
     """Content of ``extra`` laid over ``base``: its questions, labels and custom questions win."""
     data = base.model_dump()
     more = extra.model_dump(exclude_unset=True, exclude_defaults=True)
-    for key in ("questions", "labels", "choices"):
+    for key in ("questions", "labels", "choices", "advice"):
         data[key].update(more.pop(key, {}))
     custom = {q["id"]: q for q in data["custom"]}
     custom.update({q["id"]: q for q in more.pop("custom", [])})
@@ -182,6 +190,32 @@ def choice_labels(path: str) -> dict[str, str]:
         if labels:
             return labels
     return {}
+
+
+class AdviceError(ContentError):
+    """An advice code has no text in the content, or its text asks for a missing value."""
+
+
+def advice(code: str, /, **params: object) -> str:
+    """The content's text for the advice ``code`` ("section.name"), filled with ``params``.
+
+    >>> advice("value.no_proof")
+    'a claim without a proof point is an opinion'
+    """
+    section, _, name = code.partition(".")
+    content = load_content().get(section)
+    text = content.advice.get(name) if content is not None else None
+    if text is None:
+        raise AdviceError(f"no advice text for {code!r}: add {name} to [advice] of {section}")
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise AdviceError(f"the advice text for {code!r} cannot be filled: {exc}") from None
+
+
+def advice_codes() -> set[str]:
+    """Every advice code the content has a text for."""
+    return {f"{key}.{name}" for key, c in load_content().items() for name in c.advice}
 
 
 WORKSHOP_FILE = Path("workshop") / "workshop.toml"

@@ -50,7 +50,7 @@ def empty_html(text: str) -> str:
 
 
 def flags_html(flags: list, empty: str = "") -> str:
-    """Flags (severity, subject, reason) as a compact escaped list; ``empty`` when none,
+    """Flags (severity, subject, detail) as a compact escaped list; ``empty`` when none,
     in neutral grey: nothing raised is not a verdict of its own."""
     if not flags:
         return empty_html(empty) if empty else ""
@@ -62,7 +62,7 @@ def flags_html(flags: list, empty: str = "") -> str:
         }.get(flag.severity, (COLORS["warn"], "▲"))
         items.append(
             f"<li style='margin:2px 0'><span style='color:{color}'>{mark}</span> "
-            f"<b>{escape(flag.subject)}</b>: {escape(flag.reason)}</li>"
+            f"<b>{escape(flag.subject)}</b>: {escape(flag.detail)}</li>"
         )
     return (
         "<ul style='list-style:none;padding-left:0;margin:4px 0;line-height:1.4;"

@@ -30,14 +30,6 @@ from workbook.ui.session import Path, PlanSession, Subscriptions
 from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
 
 
-def _as_flag(check: Any) -> Any:
-    """A consistency check as a flag whose reason also names the field to fix."""
-    from workbook.flags import Flag
-
-    reason = check.reason + (f" Fix: {check.fix}." if check.fix else "")
-    return Flag(check.severity, check.subject, reason)
-
-
 @dataclass
 class ViewContext:
     """What a view needs: the open plan's session, the store and the section's content."""
@@ -73,7 +65,7 @@ class SectionView:
         found = checks_for(self.session.plan, self.content.key)
         self.checks.value = (
             f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>Figures that disagree</h3>"
-            + flags_html([_as_flag(c) for c in found])
+            + flags_html(found)
             if found
             else ""
         )
