@@ -10,7 +10,6 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import functools
-import html
 import logging
 import os
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from workbook.ceiling import guard_memory
 from workbook.content import SectionContent, load_content
 from workbook.errors import NotAllowed, PlanNotFound, WorkbookError, describe
 from workbook.model import Plan, new_id
+from workbook.render import escape
 from workbook.sections import SECTIONS
 from workbook.store import (
     DB_ENV,
@@ -471,7 +471,7 @@ class WorkbookApp:
         self.guidance.value = (
             f"<div style='font-size:13px;line-height:1.45;color:{COLORS['ink']}'>"
             f"<div style='font-weight:600;margin-bottom:4px'>"
-            f"{html.escape(section.title)}: how to use this page</div>"
+            f"{escape(section.title)}: how to use this page</div>"
             f"{paragraphs_html(section.guidance)}</div>"
         )
         if self.session is None:
@@ -770,7 +770,7 @@ class WorkbookApp:
 
         self._show_dialog(
             W.HTML(
-                f"<b>Delete {html.escape(name)}?</b> It disappears from the list for "
+                f"<b>Delete {escape(name)}?</b> It disappears from the list for "
                 "everyone. Its saved revisions stay in the database."
             ),
             self._buttons(("Delete", "danger", delete), ("Cancel", "", self._hide_dialog)),
@@ -808,7 +808,7 @@ def presence_html(others: list[Presence]) -> str:
     """The header's line of who else has the plan open, names and sections escaped."""
     if not others:
         return ""
-    shown = [f"{html.escape(p.name or 'Someone')} ({html.escape(p.section)})" for p in others[:6]]
+    shown = [f"{escape(p.name or 'Someone')} ({escape(p.section)})" for p in others[:6]]
     more = f" and {len(others) - 6} more" if len(others) > 6 else ""
     return (
         f"<span style='color:{COLORS['ink']};font-size:13px'>Also here: "
@@ -899,7 +899,7 @@ def section_app(
     show(session.status)
     view = view_class(key)(ViewContext(session, store, content[key]))
     view.shown()
-    heading = W.HTML(f"<b>{html.escape(session.plan.name)}</b> · revision {session.revision}")
+    heading = W.HTML(f"<b>{escape(session.plan.name)}</b> · revision {session.revision}")
     box = W.VBox([W.HBox([heading, status]), view.widget])
     box.session = session  # type: ignore[attr-defined]  # for analysts: box.session.plan
     return box

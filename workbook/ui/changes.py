@@ -5,12 +5,11 @@ Only binding: the changes come from :func:`workbook.changes.changes_since`.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 
 from workbook.changes import change_sentence, changes_since, revision_authors, when_words
 from workbook.model import Plan
+from workbook.render import escape
 from workbook.store import PlanStore
 
 MAX_LINES = 200
@@ -68,7 +67,7 @@ class ChangesView:
             self.lines.value = "<p>Nothing has changed since then.</p>"
             return
         items = [
-            f"<li>{html.escape(change_sentence(line, model=Plan))}</li>"
+            f"<li>{escape(change_sentence(line, model=Plan))}</li>"
             for line in frame.head(MAX_LINES).to_dict("records")
         ]
         more = len(frame) - MAX_LINES
