@@ -32,6 +32,7 @@ from workbook.blocks import (
     Table,
     Warnings,
 )
+from workbook.content import advice
 from workbook.model import Objective, Plan, Relationship
 from workbook.sections import SECTIONS, SectionError
 
@@ -288,7 +289,8 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     problems = [f"{f.subject}: {f.reason}" for f in plan_checks(plan) if f.severity == "problem"]
     status = ledger_status(plan.ledger)
     problems += [
-        f"Unanswered in the ledger: {d}" for d in status[status["unanswered"]]["description"]
+        advice("ledger.brief_unanswered", item=d)
+        for d in status[status["unanswered"]]["description"]
     ]
     if problems:
         blocks.append(Warnings(problems))

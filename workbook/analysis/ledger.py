@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbook.flags import Flag
+from workbook.content import advice
+from workbook.flags import Flag, Params
 from workbook.model import Ledger, LedgerEntry, Plan
 
 CHEAP_FOR_THEM = 0.1
@@ -163,6 +164,32 @@ def ledger_balance(ledger: Ledger) -> LedgerBalance:
         sum(e.value_ours for e in received),
         sum(e.value_theirs for e in received),
     )
+
+
+@dataclass(frozen=True)
+class AnswerVerdict:
+    """Whether every concession we gave has been answered: good or not, and why."""
+
+    good: bool
+    code: str
+    params: Params = ()
+
+    @property
+    def text(self) -> str:
+        """The verdict in the content's words."""
+        return advice(self.code, **dict(self.params))
+
+
+def answer_verdict(ledger: Ledger) -> AnswerVerdict | None:
+    """The verdict on the log's concessions: those still unanswered, or that every one was
+    answered; None while the log is empty."""
+    status = ledger_status(ledger)
+    if not len(status):
+        return None
+    open_items = list(status[status["unanswered"]]["description"])
+    if open_items:
+        return AnswerVerdict(False, "ledger.answers_open", (("items", "; ".join(open_items)),))
+    return AnswerVerdict(True, "ledger.answers_complete")
 
 
 def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:

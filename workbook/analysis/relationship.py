@@ -315,13 +315,7 @@ def relationship_flags(plan: Plan) -> list[Flag]:
 def mode_advice(rel: Relationship) -> str:
     """What the relationship-or-transaction choice means for the concession plan."""
     if rel.mode == "relationship":
-        return (
-            "Trade reciprocally and visibly: answer every move, name the progress made "
-            "together, and shape the scope so both sides keep investing."
-        )
+        return advice("relationship.mode_relationship")
     if rel.mode == "transaction":
-        return (
-            "Reciprocal trades still work, but stress the value of each move: nothing is "
-            "given for goodwill that will not be needed later."
-        )
-    return "Choose first whether this deal is a relationship or a transaction."
+        return advice("relationship.mode_transaction")
+    return advice("relationship.mode_choose")

@@ -9,6 +9,7 @@ import ipywidgets as W
 
 from workbook import model as m
 from workbook.analysis.ledger import (
+    answer_verdict,
     inferred_answers,
     ledger_balance,
     ledger_flags,
@@ -126,17 +127,8 @@ class View(SectionView):
     def _refresh(self) -> None:
         plan = self.session.plan
         status = ledger_status(plan.ledger)
-        open_items = list(status[status["unanswered"]]["description"])
-        if open_items:
-            self.alert.value = verdict_html(
-                f"Unanswered: {'; '.join(open_items)}. Ask for the planned return before the "
-                "next move.",
-                False,
-            )
-        elif len(status):
-            self.alert.value = verdict_html("Every concession we gave has been answered.", True)
-        else:
-            self.alert.value = ""
+        verdict = answer_verdict(plan.ledger)
+        self.alert.value = verdict_html(verdict.text, verdict.good) if verdict else ""
         self.balance_text.value = hint_html(
             ledger_balance(plan.ledger).sentence(plan.currency), size="13px"
         )
