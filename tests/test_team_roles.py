@@ -17,7 +17,7 @@ from workbook import model as m
 from workbook.errors import NotAllowed, StoreError, WorkbookError
 from workbook.store import DB_ENV, PlanStore
 from workbook.store_pg import PLAN_TABLES
-from workbook.team_roles import group_name, provision, role_name
+from workbook.team_roles import CONNECTIONS, group_name, provision, role_name
 
 OWNER_PASSWORD = "Owner-of-the-store-7"
 
@@ -283,9 +283,10 @@ def test_provisioning_is_idempotent_and_rotates_the_password(team: Team) -> None
         ).fetchone()
         assert rights == (False, False, False, False, 0)
         assert con.execute(
-            "SELECT rolsuper, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = %s",
+            "SELECT rolsuper, rolcreaterole, rolbypassrls, rolconnlimit FROM pg_roles "
+            "WHERE rolname = %s",
             (role,),
-        ).fetchone() == (False, False, False)
+        ).fetchone() == (False, False, False, CONNECTIONS)
     lab = provision(team.admin, "dan", server="lab")  # a second server: a role of its own
     with team.connect(second) as con, team.connect(lab) as other:
         assert con.execute("SELECT 1").fetchone() == other.execute("SELECT 1").fetchone()

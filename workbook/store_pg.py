@@ -391,6 +391,12 @@ READ_TABLES = ("meta", "schema_version")
 """Tables a team member's role only reads (they hold nothing of any plan)."""
 
 
+MISS_SECONDS = 1
+"""How long a team role waits when a workshop code opens nothing. With a role's
+connections capped (``workbook.team_roles.CONNECTIONS``), code guessing codes tries at
+most a few dozen a second: far too few to find a live one among a billion in its 12 hours."""
+
+
 def quote_ident(name: str) -> str:
     """``name`` as a quoted SQL identifier.
 
@@ -460,12 +466,18 @@ def row_security(schema: str) -> list[str]:
             SELECT nw_member() IS NOT NULL AND EXISTS (SELECT 1 FROM workshop_participants
             WHERE code = c AND db_role = session_user) $$""",
         # A workshop by its code: for its plan's members, who joined it, and, while it is
-        # live, anyone with a role who knows the code (to join it).
-        f"""CREATE FUNCTION nw_workshop(c text) RETURNS SETOF workshop_sessions LANGUAGE sql
-            {definer} AS $$
-            SELECT s.* FROM workshop_sessions s WHERE s.code = c AND nw_member() IS NOT NULL
-            AND (nw_plan_rank(s.plan_id) > 0 OR nw_joined(c)
-                 OR (s.state <> 'ended' AND s.expires_at::timestamptz > now())) $$""",
+        # live, anyone with a role who knows the code (to join it). A code that opens
+        # nothing costs a second, so that guessing codes from code is as slow as from the
+        # join page (see MISS_SECONDS).
+        f"""CREATE FUNCTION nw_workshop(c text) RETURNS SETOF workshop_sessions
+            LANGUAGE plpgsql {definer} AS $$
+            BEGIN
+              RETURN QUERY SELECT s.* FROM workshop_sessions s
+                WHERE s.code = c AND nw_member() IS NOT NULL
+                AND (nw_plan_rank(s.plan_id) > 0 OR nw_joined(c)
+                     OR (s.state <> 'ended' AND s.expires_at::timestamptz > now()));
+              IF NOT FOUND THEN PERFORM pg_sleep({MISS_SECONDS}); END IF;
+            END $$""",
         f"""CREATE FUNCTION nw_workshop_heading(c text) RETURNS TABLE (name text, currency text)
             LANGUAGE sql {definer} AS $$
             SELECT r.data::jsonb ->> 'name', COALESCE(r.data::jsonb ->> 'currency', 'EUR')
@@ -490,7 +502,10 @@ def row_security(schema: str) -> list[str]:
             DECLARE s workshop_sessions; holder text; known text;
             BEGIN
               SELECT * INTO s FROM workshop_sessions WHERE code = c FOR UPDATE;
-              IF NOT FOUND OR nw_member() IS NULL THEN RETURN NULL; END IF;
+              IF NOT FOUND OR nw_member() IS NULL THEN
+                PERFORM pg_sleep({MISS_SECONDS});
+                RETURN NULL;
+              END IF;
               SELECT name, db_role INTO known, holder FROM workshop_participants
                 WHERE code = c AND name_key = key;
               IF FOUND THEN

@@ -38,6 +38,9 @@ __all__ = ["group_name", "provision", "retire", "role_name", "scram_verifier", "
 ROLES_LOCK = "negotiation-workbook team roles"
 """The advisory lock under which roles are made (two servers of one user spawning at once)."""
 
+CONNECTIONS = 32
+"""Connections one server's role may hold at once (each page's kernel pools a few)."""
+
 _MAX = 63  # PostgreSQL cuts longer names
 
 
@@ -157,8 +160,8 @@ def _provision(con: Any, sql: Any, member: str, server: str, verifier: str) -> s
         raise StoreError(f"the database role {role} exists and is not {member}'s team role")
     verb = "CREATE" if found is None else "ALTER"
     con.execute(
-        sql.SQL(verb + " ROLE {} LOGIN INHERIT PASSWORD {}").format(
-            ident(role), sql.Literal(verifier)
+        sql.SQL(verb + " ROLE {} LOGIN INHERIT CONNECTION LIMIT {} PASSWORD {}").format(
+            ident(role), sql.Literal(CONNECTIONS), sql.Literal(verifier)
         )
     )
     if any(attributes(role)[1:]):
