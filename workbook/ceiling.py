@@ -12,12 +12,13 @@ with a notice a moment before the server ends the kernel. An address-space limit
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import resource
 import threading
 import time
 from typing import Any
+
+from workbook.render import escape
 
 __all__ = [
     "MEMORY_ENV",
@@ -79,7 +80,7 @@ def guard_memory(widget: Any, ceiling: int | None = None) -> Any:
         return widget
     import ipywidgets as W
 
-    text = html.escape(MEMORY_NOTICE.format(mb=ceiling // 1_000_000))
+    text = escape(MEMORY_NOTICE.format(mb=ceiling // 1_000_000))
     notice = W.HTML(f"<p role='alert'><b>{text}</b></p>", layout=W.Layout(display="none"))
     notice.add_class("nw-memory-notice")
     box = W.VBox([notice, widget], layout=W.Layout(width="100%"))

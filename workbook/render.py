@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import functools
 import html
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from workbook.theme import PALETTE, css_variables, var
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["environment", "escape", "render", "render_macro"]
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The one Jinja environment of the package's templates."""
+    """The one Jinja environment of the package's templates (Jinja is imported here, so
+    that :func:`escape` costs nothing more than the standard library)."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("workbook", "templates"),
         autoescape=True,
