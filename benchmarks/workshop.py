@@ -210,8 +210,8 @@ def server_errors(target: Target) -> list[str]:
 
 def store_answers(db: Path) -> int:
     with PlanStore(db, read_only=True) as store:
-        session = store.latest_workshop(PLAN)
-        return len(store.workshop_answers(session.code)) if session else 0
+        session = store.workshops.latest(PLAN)
+        return len(store.workshops.answers(session.code)) if session else 0
 
 
 def summary(values: list[float]) -> str:

@@ -357,7 +357,7 @@ def open_workshop(app: ServedApp) -> str:
     from workbook.store import PlanStore
 
     with PlanStore(app.db) as store:
-        return store.open_workshop(store.ensure_example() or "example-northwind").code
+        return store.workshops.open(store.ensure_example() or "example-northwind").code
 
 
 def join(client: Client, code: str) -> tuple[int, dict[str, str], bytes]:
@@ -423,7 +423,7 @@ def test_a_participant_link_opens_that_workshop_and_nothing_else(network_app: Se
     from workbook.store import PlanStore
 
     with PlanStore(network_app.db) as store:
-        store.update_workshop(code, state="ended")
+        store.workshops.update(code, state="ended")
     # The server trusts its last look at a workshop for a few seconds; ask the way a new
     # participant would (no page, no kernel) until it has seen the end.
     prober = Client(network_app, source="127.0.0.6")

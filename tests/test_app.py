@@ -372,7 +372,7 @@ def test_each_user_picks_only_their_plans_and_a_viewer_page_edits_nothing(tmp_pa
 
 def test_what_changed_lists_each_change_with_its_authors_escaped(store):
     start = store.latest_revision(PLAN)
-    store.open_workshop(PLAN)
+    store.workshops.open(PLAN)
     ana = PlanSession(store, store.load(PLAN), scheduler=ManualScheduler(), author="<b>ana</b>")
     bo = PlanSession(store, store.load(PLAN), scheduler=ManualScheduler(), author="bo")
     ana.set(("summary",), "ana was here")

@@ -111,7 +111,7 @@ def test_three_participants_answer_and_the_facilitator_sees_the_aggregate(served
     assert ben.input_value(".nw-answer-values input >> nth=0") == "70"
 
     with PlanStore(served_app.db, read_only=True) as store:
-        assert len(store.workshop_answers(code)) == 6
+        assert len(store.workshops.answers(code)) == 6
     for page in (facilitator, *pages.values()):
         page.context.close()
 
@@ -122,7 +122,7 @@ def test_wrong_and_expired_codes_get_a_clear_message(served_app, browser):
     assert page.input_value("input.nw-join-name") == "Ana"
     with PlanStore(served_app.db) as store:
         old = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-        code = store.open_workshop(PLAN, now=old).code
+        code = store.workshops.open(PLAN, now=old).code
     page.fill("input.nw-join-code", code)
     page.click(".nw-join-submit")
     page.wait_for_selector(".nw-join-code-problem:has-text('has expired')", timeout=READY)
@@ -132,7 +132,7 @@ def test_wrong_and_expired_codes_get_a_clear_message(served_app, browser):
 
 def test_a_participant_joins_from_the_start_page(served_app, browser):
     with PlanStore(served_app.db) as store:
-        code = store.open_workshop(PLAN).code
+        code = store.workshops.open(PLAN).code
     page = open_page(browser, served_app.url)
     page.fill("input.nw-start-join-code", code.lower())
     page.click(".nw-start-join-submit")
@@ -144,7 +144,7 @@ def test_a_participant_joins_from_the_start_page(served_app, browser):
     page.click(".nw-join-submit")
     page.wait_for_selector(".nw-participant h2:has-text('Hello, Dana')", timeout=READY)
     with PlanStore(served_app.db, read_only=True) as store:
-        assert "Dana" in store.workshop_participants(code)
+        assert "Dana" in store.workshops.participants(code)
     page.context.close()
 
 

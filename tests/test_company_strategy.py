@@ -93,10 +93,10 @@ def test_plans_of_one_company_share_its_strategy_and_only_theirs(store):
 
 def _old_store(path, *, edited: bool) -> None:
     """A store as the release before company strategies wrote it (schema 2)."""
-    from workbook.store import _SCHEMA
+    from workbook.store import SCHEMA
 
     con = sqlite3.connect(path, isolation_level=None)
-    for script in _SCHEMA[:2]:
+    for script in SCHEMA[:2]:
         for statement in script.split(";"):
             if statement.strip():
                 con.execute(statement)

@@ -285,7 +285,7 @@ def test_the_hub_signs_people_in_and_their_plans_are_shared_as_on_one_server(
         timeout=5_000,
     )
     with PlanStore(hub.db, user="ann") as store:
-        assert [(a.participant, a.answer) for a in store.workshop_answers(code)] == [
+        assert [(a.participant, a.answer) for a in store.workshops.answers(code)] == [
             ("Bob", {"values": {"op-t1": 70.0}})
         ]
 

@@ -67,7 +67,7 @@ def test_a_viewer_save_is_refused_by_the_store_and_nothing_is_written(db):
         with pytest.raises(NotAllowed):
             bo.share(plan.id, "eve", "editor")
         with pytest.raises(NotAllowed):
-            bo.open_workshop(plan.id)
+            bo.workshops.open(plan.id)
         with pytest.raises(NotAllowed):
             bo.delete(plan.id)
     with as_user(db, None) as local:  # counted in the database, past every check
@@ -153,17 +153,17 @@ def test_a_workshop_participant_is_on_no_plan_and_reaches_only_their_workshop(db
 
     with as_user(db, None) as local:
         example = local.ensure_example()
-        theirs = local.open_workshop(example).code
-        other = local.open_workshop(example).code
-        local.join_workshop(other, "Bo")
+        theirs = local.workshops.open(example).code
+        other = local.workshops.open(example).code
+        local.workshops.join(other, "Bo")
     with as_user(db, f"participant:{theirs}:pass") as guest:
         assert guest.list_plans() == []  # not even the worked example, which all members read
         assert guest.role(example) is None
         for attempt in (
             lambda: guest.load(example),
             lambda: guest.resolve("Northwind"),
-            lambda: guest.open_workshop(example),
-            lambda: guest.update_workshop(theirs, state="ended"),
+            lambda: guest.workshops.open(example),
+            lambda: guest.workshops.update(theirs, state="ended"),
         ):
             with pytest.raises(PlanNotFound):
                 attempt()
@@ -175,14 +175,14 @@ def test_a_workshop_participant_is_on_no_plan_and_reaches_only_their_workshop(db
             with pytest.raises(NotAllowed):
                 attempt()
         with pytest.raises(JoinError):
-            guest.workshop(other)
-        assert guest.workshop_answers(other) == [] and guest.workshop_participants(other) == []
-        assert guest.workshop_version(other) == 0
-        assert guest.workshop(theirs).code == theirs
-        name, currency = guest.workshop_heading(theirs)
+            guest.workshops.session(other)
+        assert guest.workshops.answers(other) == [] and guest.workshops.participants(other) == []
+        assert guest.workshops.version(other) == 0
+        assert guest.workshops.session(theirs).code == theirs
+        name, currency = guest.workshops.heading(theirs)
         assert name.startswith("Northwind") and currency == "EUR"
-        _, who = guest.join_workshop(theirs, "Ana")
-        assert who == "Ana" and guest.workshop_participants(theirs) == ["Ana"]
+        _, who = guest.workshops.join(theirs, "Ana")
+        assert who == "Ana" and guest.workshops.participants(theirs) == ["Ana"]
 
 
 def test_a_companys_strategy_is_read_by_people_on_its_plans_and_changed_by_their_editors(db):

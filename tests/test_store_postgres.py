@@ -19,7 +19,7 @@ from tests.postgres import SECRET_PASSWORD, SECRET_ROLE
 from workbook import model as m
 from workbook.cli import main
 from workbook.errors import StoreError
-from workbook.store import _SCHEMA, DB_ENV, PlanStore, default_db_path, store_location
+from workbook.store import DB_ENV, SCHEMA, PlanStore, default_db_path, store_location
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -135,7 +135,7 @@ def test_servers_starting_together_set_the_schema_up_once(pg_cluster):
     assert problems == []
     with PlanStore(url) as store:
         versions = [r[0] for r in store._con.execute("SELECT version FROM schema_version")]
-        assert sorted(versions) == list(range(1, len(_SCHEMA) + 1))
+        assert sorted(versions) == list(range(1, len(SCHEMA) + 1))
         assert len(store.list_plans()) == 1  # the example, brought once
 
 
@@ -143,9 +143,9 @@ def test_a_schema_newer_than_the_code_is_refused_in_one_line(store_db):
     with PlanStore(store_db) as store:
         store.ensure_example()
         if store._con.dialect == "sqlite":
-            store._con.execute(f"PRAGMA user_version = {len(_SCHEMA) + 1}")
+            store._con.execute(f"PRAGMA user_version = {len(SCHEMA) + 1}")
         else:
-            store._con.set_schema_version(len(_SCHEMA) + 1, "2030-01-01")
+            store._con.set_schema_version(len(SCHEMA) + 1, "2030-01-01")
     with pytest.raises(StoreError, match="newer version of the workbook") as info:
         PlanStore(store_db)
     assert "\n" not in str(info.value)

@@ -57,7 +57,7 @@ def ann_plan(team: Team) -> dict[str, str]:
         plan = store.create(m.Plan(name="Ann's tender", company="Acme Freight")).plan
         store.share(plan.id, "bob", "viewer")
         store.save_strategic_plan(m.StrategicPlan(), company="Acme Freight")
-        code = store.open_workshop(plan.id).code
+        code = store.workshops.open(plan.id).code
         store.mark_here("ann-page", plan.id, "Ann", "overview")
     return {**urls, "plan": plan.id, "code": code}
 
@@ -203,24 +203,24 @@ def test_a_participant_on_another_server_answers_only_through_the_workshop(
 
     with PlanStore(ann_plan["ann"]) as ann:  # a workshop on a plan only Ann is on
         deal = ann.duplicate("example-northwind", name="Ann's workshop deal").plan
-        code = ann.open_workshop(deal.id).code
-        ann.update_workshop(code, prompts=[priorities_prompt(["Listen first", "Trade"])])
+        code = ann.workshops.open(deal.id).code
+        ann.workshops.update(code, prompts=[priorities_prompt(["Listen first", "Trade"])])
     vote = {"choices": ["Listen first"]}
     with PlanStore(ann_plan["cat"], user=f"participant:{code}:pass1") as cat:
-        assert cat.workshop_heading(code) == ("Ann's workshop deal", deal.currency)
-        assert cat.join_workshop(code, "Cat")[1] == "Cat"
-        cat.submit_answer(code, "Cat", "priorities", vote)
+        assert cat.workshops.heading(code) == ("Ann's workshop deal", deal.currency)
+        assert cat.workshops.join(code, "Cat")[1] == "Cat"
+        cat.workshops.submit_answer(code, "Cat", "priorities", vote)
         assert cat.list_plans() == []
     with PlanStore(ann_plan["bob"]) as bob:  # signed in as himself, as on the hub
         with pytest.raises(JoinError, match="Someone else joined under this name"):
-            bob.join_workshop(code, "cat")
-        bob.join_workshop(code, "Bob")
-        bob.submit_answer(code, "Bob", "priorities", {"choices": ["Trade"]})
-        assert [a.participant for a in bob.workshop_answers(code)] == ["Bob"]  # not revealed
-        assert bob.workshop_participants(code) == ["Cat", "Bob"]
-        assert bob.workshop_version(code) == bob.workshop(code).version > 0
+            bob.workshops.join(code, "cat")
+        bob.workshops.join(code, "Bob")
+        bob.workshops.submit_answer(code, "Bob", "priorities", {"choices": ["Trade"]})
+        assert [a.participant for a in bob.workshops.answers(code)] == ["Bob"]  # not revealed
+        assert bob.workshops.participants(code) == ["Cat", "Bob"]
+        assert bob.workshops.version(code) == bob.workshops.session(code).version > 0
         with pytest.raises(JoinError):  # answering under a name it did not join with
-            bob.submit_answer(code, "Cat", "priorities", {"choices": ["Trade"]})
+            bob.workshops.submit_answer(code, "Cat", "priorities", {"choices": ["Trade"]})
     with team.connect(ann_plan["cat"]) as raw:  # around the store: the same limits
         assert raw.execute(
             "SELECT count(*) FROM workshop_answers WHERE code = %s", (code,)
@@ -235,17 +235,17 @@ def test_a_participant_on_another_server_answers_only_through_the_workshop(
             raw.execute("SELECT nw_submit_answer(%s, 'cat', 'priorities', 'junk', 'now')", (code,))
     with PlanStore(ann_plan["ann"]) as ann:
         assert sorted(
-            (a.participant, a.answer["choices"][0]) for a in ann.workshop_answers(code)
+            (a.participant, a.answer["choices"][0]) for a in ann.workshops.answers(code)
         ) == [
             ("Bob", "Trade"),
             ("Cat", "Listen first"),
         ]
-        assert ann.workshop_participants(code) == ["Cat", "Bob"]
-        ann.update_workshop(code, state="revealed")
+        assert ann.workshops.participants(code) == ["Cat", "Bob"]
+        ann.workshops.update(code, state="revealed")
     with PlanStore(ann_plan["cat"], user=f"participant:{code}:pass1") as cat:
-        assert {a.participant for a in cat.workshop_answers(code)} == {"Bob", "Cat"}
+        assert {a.participant for a in cat.workshops.answers(code)} == {"Bob", "Cat"}
     with PlanStore(ann_plan["ann"]) as ann:
-        ann.update_workshop(code, state="ended")
+        ann.workshops.update(code, state="ended")
     with team.connect(ann_plan["cat"]) as raw:  # ended: no newcomer, no more answers
         with pytest.raises(psycopg.Error, match="takes no one new"):
             raw.execute("SELECT nw_join_workshop(%s, 'eve', 'Eve', 'now')", (code,))

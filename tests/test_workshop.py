@@ -389,31 +389,31 @@ def store(store_db):
 
 
 def open_with_prompts(store: PlanStore, now=T0):
-    session = store.open_workshop("example-northwind", now=now)
+    session = store.workshops.open("example-northwind", now=now)
     plan = store.load("example-northwind").plan
     prompts = [p.model_copy(update={"open": True}) for p in candidate_prompts(plan)[:1]]
     prompts.append(priorities_prompt(["Listen first", "Trade every move", "Bring finance in"]))
-    return store.update_workshop(session.code, prompts=prompts, now=now)
+    return store.workshops.update(session.code, prompts=prompts, now=now)
 
 
 def test_the_current_schema_has_the_workshop_tables(store):
-    from workbook.store import _SCHEMA
+    from workbook.store import SCHEMA
 
-    assert store._con.schema_version() == len(_SCHEMA)
+    assert store._con.schema_version() == len(SCHEMA)
     tables = store._con.tables()
     assert {"workshop_sessions", "workshop_participants", "workshop_answers"} <= tables
 
 
 def test_a_version_one_database_is_upgraded_in_place(tmp_path):
-    from workbook.store import _SCHEMA
+    from workbook.store import SCHEMA
 
     path = tmp_path / "old.sqlite"
     con = sqlite3.connect(path)
-    con.executescript(_SCHEMA[0] + "PRAGMA user_version = 1;")
+    con.executescript(SCHEMA[0] + "PRAGMA user_version = 1;")
     con.close()
     with PlanStore(path) as store:
         store.ensure_example()
-        assert store.open_workshop("example-northwind").state == "open"
+        assert store.workshops.open("example-northwind").state == "open"
 
 
 def test_session_round_trip_through_the_store(store, store_db):
@@ -421,36 +421,40 @@ def test_session_round_trip_through_the_store(store, store_db):
     assert session.state == "open" and session.expires_at == at(12 * 60)
     assert [p.id for p in session.open_prompts] == ["estimate:mv-price", "priorities"]
     clock = start(Clock(), at(1))
-    store.update_workshop(session.code, clock=clock, state="revealed", now=at(1))
+    store.workshops.update(session.code, clock=clock, state="revealed", now=at(1))
     with PlanStore(store_db, read_only=True) as other:
-        again = other.workshop(session.code.lower())
+        again = other.workshops.session(session.code.lower())
         assert (again.state, again.clock, again.prompts) == ("revealed", clock, session.prompts)
         assert again.version > session.version
-        assert other.latest_workshop("example-northwind").code == session.code
-    assert store.latest_workshop("nothing") is None
+        assert other.workshops.latest("example-northwind").code == session.code
+    assert store.workshops.latest("nothing") is None
 
 
 def test_join_answer_and_resubmit_replaces(store):
     session = open_with_prompts(store)
-    _, name = store.join_workshop(session.code, "  Ana  ", now=at(1))
+    _, name = store.workshops.join(session.code, "  Ana  ", now=at(1))
     assert name == "Ana"
-    assert store.join_workshop(session.code, "ANA", now=at(2))[1] == "Ana"  # the same person
-    store.join_workshop(session.code, "Ben", now=at(2))
-    assert store.workshop_participants(session.code) == ["Ana", "Ben"]
-    before = store.workshop_version(session.code)
-    store.submit_answer(session.code, "Ana", "priorities", {"choices": ["Listen first"]}, now=at(3))
-    store.submit_answer(session.code, "Ben", "priorities", {"choices": ["Listen first"]}, now=at(3))
-    store.submit_answer(
+    assert store.workshops.join(session.code, "ANA", now=at(2))[1] == "Ana"  # the same person
+    store.workshops.join(session.code, "Ben", now=at(2))
+    assert store.workshops.participants(session.code) == ["Ana", "Ben"]
+    before = store.workshops.version(session.code)
+    store.workshops.submit_answer(
+        session.code, "Ana", "priorities", {"choices": ["Listen first"]}, now=at(3)
+    )
+    store.workshops.submit_answer(
+        session.code, "Ben", "priorities", {"choices": ["Listen first"]}, now=at(3)
+    )
+    store.workshops.submit_answer(
         session.code, "ana", "priorities", {"choices": ["Trade every move", "Bring finance in"]},
         now=at(4),
     )  # fmt: skip
-    assert store.workshop_version(session.code) == before + 3
-    records = store.workshop_answers(session.code)
+    assert store.workshops.version(session.code) == before + 3
+    records = store.workshops.answers(session.code)
     assert [(r.participant, r.answer["choices"]) for r in records] == [
         ("Ben", ["Listen first"]),
         ("ana", ["Trade every move", "Bring finance in"]),
     ]
-    assert [r.participant for r in store.workshop_answers(session.code, "ANA")] == ["ana"]
+    assert [r.participant for r in store.workshops.answers(session.code, "ANA")] == ["ana"]
     summary = summarize(
         session.prompt("priorities"),
         read_answers(session.prompt("priorities"), answers_by_prompt(records)["priorities"]),
@@ -464,57 +468,67 @@ def test_join_answer_and_resubmit_replaces(store):
 
 def test_bad_answers_and_closed_prompts_are_refused_and_nothing_is_written(store):
     session = open_with_prompts(store)
-    store.join_workshop(session.code, "Ana", now=at(1))
+    store.workshops.join(session.code, "Ana", now=at(1))
     with pytest.raises(AnswerError, match="not a candidate"):
-        store.submit_answer(session.code, "Ana", "priorities", {"choices": ["Nope"]}, now=at(2))
+        store.workshops.submit_answer(
+            session.code, "Ana", "priorities", {"choices": ["Nope"]}, now=at(2)
+        )
     with pytest.raises(WorkshopError, match="closed this question"):
-        store.submit_answer(session.code, "Ana", "values:va-term", {"values": {}}, now=at(2))
+        store.workshops.submit_answer(
+            session.code, "Ana", "values:va-term", {"values": {}}, now=at(2)
+        )
     with pytest.raises(JoinError, match="Join the session"):
-        store.submit_answer(session.code, "Zed", "priorities", {"choices": ["Listen first"]})
-    assert store.workshop_answers(session.code) == []
+        store.workshops.submit_answer(
+            session.code, "Zed", "priorities", {"choices": ["Listen first"]}
+        )
+    assert store.workshops.answers(session.code) == []
 
 
 def test_ending_freezes_the_session(store):
     session = open_with_prompts(store)
-    store.join_workshop(session.code, "Ana", now=at(1))
-    store.submit_answer(session.code, "Ana", "priorities", {"choices": ["Listen first"]}, now=at(2))
-    ended = store.update_workshop(session.code, state="ended", now=at(3))
+    store.workshops.join(session.code, "Ana", now=at(1))
+    store.workshops.submit_answer(
+        session.code, "Ana", "priorities", {"choices": ["Listen first"]}, now=at(2)
+    )
+    ended = store.workshops.update(session.code, state="ended", now=at(3))
     assert ended.state == "ended" and ended.revealed
     with pytest.raises(SessionClosed, match="has ended"):
-        store.submit_answer(session.code, "Ana", "priorities", {"choices": ["Trade every move"]})
+        store.workshops.submit_answer(
+            session.code, "Ana", "priorities", {"choices": ["Trade every move"]}
+        )
     with pytest.raises(SessionClosed, match="has ended"):
-        store.update_workshop(session.code, state="open")
+        store.workshops.update(session.code, state="open")
     with pytest.raises(JoinError, match="takes no one new"):
-        store.join_workshop(session.code, "Newcomer")
-    assert store.join_workshop(session.code, "ana")[1] == "Ana"  # may come back to look
-    assert store.workshop_answers(session.code)[0].answer == {"choices": ["Listen first"]}
+        store.workshops.join(session.code, "Newcomer")
+    assert store.workshops.join(session.code, "ana")[1] == "Ana"  # may come back to look
+    assert store.workshops.answers(session.code)[0].answer == {"choices": ["Listen first"]}
 
 
 def test_expired_codes_are_refused_with_a_clear_message(store):
     session = open_with_prompts(store)
-    store.join_workshop(session.code, "Ana", now=at(1))
+    store.workshops.join(session.code, "Ana", now=at(1))
     late = at(12 * 60 + 1)
     with pytest.raises(JoinError, match="has expired"):
-        store.join_workshop(session.code, "Ana", now=late)
+        store.workshops.join(session.code, "Ana", now=late)
     with pytest.raises(SessionClosed, match="has expired"):
-        store.submit_answer(
+        store.workshops.submit_answer(
             session.code, "Ana", "priorities", {"choices": ["Listen first"]}, now=late
         )
     with pytest.raises(JoinError, match="No workshop session has the code"):
-        store.join_workshop("ABCDEF" if session.code != "ABCDEF" else "ABCDEG", "Ana")
+        store.workshops.join("ABCDEF" if session.code != "ABCDEF" else "ABCDEG", "Ana")
 
 
 def test_workshops_need_a_plan_and_a_writable_store(store, store_db):
     from workbook.errors import PlanNotFound, ReadOnlyError
 
     with pytest.raises(PlanNotFound):
-        store.open_workshop("no-such-plan")
-    session = store.open_workshop("example-northwind")
+        store.workshops.open("no-such-plan")
+    session = store.workshops.open("example-northwind")
     with (
         PlanStore(store_db, read_only=True) as other,
         pytest.raises(ReadOnlyError),
     ):
-        other.join_workshop(session.code, "Ana")
+        other.workshops.join(session.code, "Ana")
 
 
 def test_many_writers_each_keep_their_answer(store, store_db):
@@ -526,15 +540,17 @@ def test_many_writers_each_keep_their_answer(store, store_db):
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(4) as pool:
         pool.starmap(_join_and_vote, [(str(store_db), session.code, n) for n in names])
-    records = store.workshop_answers(session.code)
+    records = store.workshops.answers(session.code)
     assert sorted(r.participant for r in records) == sorted(names)
     assert Counter(c for r in records for c in r.answer["choices"]) == {"Listen first": 12}
 
 
 def _join_and_vote(path: str, code: str, name: str) -> None:
     with PlanStore(path) as store:
-        store.join_workshop(code, name, now=at(1))
-        store.submit_answer(code, name, "priorities", {"choices": ["Listen first"]}, now=at(2))
+        store.workshops.join(code, name, now=at(1))
+        store.workshops.submit_answer(
+            code, name, "priorities", {"choices": ["Listen first"]}, now=at(2)
+        )
 
 
 # --- the workshop's content ------------------------------------------------------------

@@ -251,7 +251,7 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
     estimate.send.click()
     assert estimate.message.value == ""
     assert not any(problems().values())
-    saved = store.workshop_answers(code, "Ana")[-1].answer
+    saved = store.workshops.answers(code, "Ana")[-1].answer
     assert saved["cooperation_probability"] == {"low": 0.5, "likely": 0.5, "high": 0.5}
     assert saved["retaliation"][0]["competitor_id"] == "cp-trakko"
 
@@ -443,7 +443,7 @@ def test_user_text_is_escaped_in_panel_projector_and_participant_view(app, store
 def test_a_wrong_code_or_name_shows_the_form_with_a_message(
     app, store, clock, code, name, where, message
 ):
-    real = store.open_workshop(PLAN).code
+    real = store.workshops.open(PLAN).code
     view = join(store, code.format(code=real), name, clock)
     assert "nw-join-form" in view.intro.value
     assert f"nw-join-{where}-problem" in view.intro.value
@@ -461,7 +461,7 @@ def test_an_empty_join_form_asks_without_scolding(store, clock):
 
 
 def test_an_expired_code_gets_a_clear_message(store, clock):
-    code = store.open_workshop(PLAN, now=T0 - dt.timedelta(hours=13)).code
+    code = store.workshops.open(PLAN, now=T0 - dt.timedelta(hours=13)).code
     view = join(store, code, "Ana", clock)
     assert "has expired. Ask the facilitator for a new one." in view.intro.value
 
@@ -485,7 +485,7 @@ def launch_plainly(db):
 
 
 def test_launch_with_join_in_the_address_shows_the_participant_view(store, monkeypatch):
-    code = store.open_workshop(PLAN).code
+    code = store.workshops.open(PLAN).code
     monkeypatch.setenv("QUERY_STRING", f"join={code.lower()}&name=Ana+Lima")
     widget = launch_plainly(store.path)
     assert "nw-participant" in widget._dom_classes

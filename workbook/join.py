@@ -161,7 +161,7 @@ class WorkshopGate:
         try:
             if self._store is None:
                 self._store = PlanStore(self.db, read_only=self.read_only)
-            session = self._store.workshop(code)
+            session = self._store.workshops.session(code)
         except WorkbookError:
             return False
         return not session.frozen(dt.datetime.now(dt.UTC))

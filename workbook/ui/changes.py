@@ -42,7 +42,7 @@ class ChangesView:
         authors); the picker's value is an index into :attr:`since`."""
         labels: list[str] = []
         self.since: list[int] = []
-        workshop = self.store.latest_workshop(self.plan_id)
+        workshop = self.store.workshops.latest(self.plan_id)
         if workshop is not None:
             when = when_words(workshop.created_at.isoformat())
             labels.append(f"the start of the last workshop ({when})")

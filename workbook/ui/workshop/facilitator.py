@@ -215,7 +215,7 @@ class FacilitatorPanel:
         self.mode, self.session, self.store = mode, session, mode.store
         self.content = mode.content
         self.live: Live | None = None
-        latest = self.store.latest_workshop(session.plan.id)
+        latest = self.store.workshops.latest(session.plan.id)
         if latest is not None:
             self.live = Live(self.store, latest)
         self.clock = _html(css="nw-workshop-clock")
@@ -416,7 +416,7 @@ class FacilitatorPanel:
     # --- the session -----------------------------------------------------------------
 
     def _open(self) -> None:
-        session = self.store.open_workshop(self.session.plan.id, now=self.mode.now())
+        session = self.store.workshops.open(self.session.plan.id, now=self.mode.now())
         self.live = Live(self.store, session)
         self.cards.clear()
         for child in self.results.children:
@@ -429,7 +429,7 @@ class FacilitatorPanel:
     def _update(self, **changes: Any) -> None:
         assert self.live is not None
         try:
-            session = self.store.update_workshop(
+            session = self.store.workshops.update(
                 self.live.session.code, now=self.mode.now(), **changes
             )
         except WorkbookError as exc:

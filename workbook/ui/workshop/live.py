@@ -86,14 +86,14 @@ class Live:
 
     def reload(self) -> None:
         """Read the session, its participants and answers again."""
-        self.session = self.store.workshop(self.session.code)
-        self.records = self.store.workshop_answers(self.session.code)
-        self.participants = self.store.workshop_participants(self.session.code)
+        self.session = self.store.workshops.session(self.session.code)
+        self.records = self.store.workshops.answers(self.session.code)
+        self.participants = self.store.workshops.participants(self.session.code)
         self.version = self.session.version
 
     def poll(self) -> bool:
         """Re-read when the stored version moved on; whether anything changed."""
-        if self.store.workshop_version(self.session.code) == self.version:
+        if self.store.workshops.version(self.session.code) == self.version:
             return False
         self.reload()
         return True

@@ -139,7 +139,7 @@ class AnswerCard:
         if isinstance(self.prompt, ValuesPrompt):
             data = {"values": data}
         try:
-            record = self.view.store.submit_answer(
+            record = self.view.store.workshops.submit_answer(
                 self.view.code, self.view.name, self.prompt.id, data, now=self.view.now()
             )
         except WorkbookError as exc:
@@ -237,9 +237,9 @@ class ParticipantView:
         if "code" not in problems:
             try:
                 if problems:  # no usable name yet: still say whether the code works
-                    check_joinable(self.store.workshop(code), self.now(), newcomer=False)
+                    check_joinable(self.store.workshops.session(code), self.now(), newcomer=False)
                 else:
-                    session, name = self.store.join_workshop(code, name, now=self.now())
+                    session, name = self.store.workshops.join(code, name, now=self.now())
             except WorkbookError as exc:
                 problems["code"] = str(exc)
         self.widget.add_class("nw-ready")
@@ -247,7 +247,7 @@ class ParticipantView:
             shown = {k: v for k, v in problems.items() if submitted or (code, name)[k == "name"]}
             self._show_form(str(code)[:16], str(name)[:60], shown)
             return
-        self.plan_name, self.currency = self.store.workshop_heading(session.code)
+        self.plan_name, self.currency = self.store.workshops.heading(session.code)
         self.code, self.name = session.code, name
         self.live = Live(self.store, session)
         self._render()
@@ -271,7 +271,7 @@ class ParticipantView:
         self.intro.value = _note(
             self.content.ended if ended else self.content.participant, INK, "14px"
         )
-        mine = {r.prompt: r for r in self.store.workshop_answers(session.code, self.name)}
+        mine = {r.prompt: r for r in self.store.workshops.answers(session.code, self.name)}
         prompts = [p for p in session.prompts if p.open or p.id in mine]
         for key, card in list(self.cards.items()):
             if card.prompt not in prompts:  # closed, or changed since it was drawn
@@ -338,7 +338,7 @@ class ParticipantView:
         moves = self._moves()
         if card.prompt.id not in moves or len(moves) < 2:
             return
-        mine = {r.prompt for r in self.store.workshop_answers(self.code, self.name)}
+        mine = {r.prompt for r in self.store.workshops.answers(self.code, self.name)}
         start = moves.index(card.prompt.id)
         later = moves[start + 1 :] + moves[:start]
         self.move = next((m for m in later if m not in mine), card.prompt.id)
