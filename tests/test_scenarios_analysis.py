@@ -31,9 +31,11 @@ from workbook.analysis.scenarios import (
     expected_values,
     greatest_cooperation,
     least_regret,
+    montecarlo,
     most_damaging_retaliation,
     net_draws,
     payoff_table,
+    sampling,
     simulate,
 )
 from workbook.errors import WorkbookError
@@ -266,7 +268,9 @@ def triangular_cdf(t: float, x: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("t", [0.0, 0.1, 0.25, 0.3, 0.5, 0.61, 0.75, 0.97, 1.0])
 @pytest.mark.parametrize("distribution", ["pert", "triangular"])
 def test_every_atom_is_the_mean_of_its_slice(distribution, t):
-    atoms = sa._tables(np.array([[0.0, t, 1.0]]), np.array([1.0]), distribution)[0].astype(float)
+    atoms = sampling._tables(np.array([[0.0, t, 1.0]]), np.array([1.0]), distribution)[0].astype(
+        float
+    )
     if distribution == "triangular":
         cdf = triangular_cdf(t, atoms)
         mean = (1 + t) / 3
@@ -307,7 +311,7 @@ def test_incomplete_beta_matches_the_binomial_form():
     x = np.linspace(0.001, 0.999, 999)
     for k in range(1, 6):
         a, b = np.array([[float(k)]]), np.array([[6.0 - k]])
-        value = sa._betainc(a, b, sa._log_beta(a, b), x)[0]
+        value = sampling._betainc(a, b, sampling._log_beta(a, b), x)[0]
         assert np.abs(value - pert_cdf_integer(k, x)).max() < 1e-13
 
 
@@ -330,7 +334,7 @@ def test_a_range_with_low_equal_to_high_is_that_value():
     percents=st.lists(st.floats(0, 100), min_size=1, max_size=5),
 )
 def test_percentile_selection_equals_numpy(x, percents):
-    got = sa._percentiles(x, percents, sa._Scratch(x.size))
+    got = montecarlo._percentiles(x, percents, montecarlo._Scratch(x.size))
     want = np.percentile(x.astype(float), percents)
     assert np.allclose(got, want, rtol=1e-12, atol=0)
 
