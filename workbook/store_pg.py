@@ -443,9 +443,8 @@ def row_security(schema: str) -> list[str]:
             SELECT member FROM member_roles WHERE role_name = session_user $$""",
         f"""CREATE FUNCTION nw_plan_rank(plan text) RETURNS integer LANGUAGE sql {definer} AS $$
             SELECT COALESCE(max(array_position(ARRAY['viewer', 'editor', 'owner'], role)), 0)
-            FROM plan_members
-            WHERE plan_id = plan AND nw_member() IS NOT NULL AND "user" IN (nw_member(), '*')
-            $$""",
+            FROM plan_members, nw_member() AS me
+            WHERE plan_id = plan AND me IS NOT NULL AND "user" IN (me, '*') $$""",
         # Whether a plan id is taken, seen or not: a copy of someone's plan file gets an id
         # of its own (ids are random; that one exists tells nothing of the plan).
         f"""CREATE FUNCTION nw_plan_exists(plan text) RETURNS boolean LANGUAGE sql
