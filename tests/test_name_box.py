@@ -105,7 +105,7 @@ def test_empty_states_are_neutral_grey_not_verdicts(app):
                 texts[key] = w.value
     assert texts == {}
     app.show("value")
-    totals = app.views["value"].totals.value
+    totals = app.views["value"].panels["value.totals"].text
     assert "0 months" not in totals
 
 

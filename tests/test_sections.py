@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
 import typing
 
@@ -17,6 +16,7 @@ from workbook.model import SECTION_KEYS, Plan, SectionKey
 from workbook.sections import SECTIONS, Section, SectionError, check_sections
 from workbook.store import example_plan
 from workbook.tables import plan_tables
+from workbook.ui.views import SectionView, view_class
 from workbook.workshop import SECTION_OF
 
 
@@ -68,7 +68,7 @@ def test_every_list_of_sections_is_built_from_the_registry():
     )
     assert {SECTION_OF[k] for k in SECTION_OF} == {s.key for s in SECTIONS if s.prompts}
     for entry in SECTIONS:
-        assert importlib.import_module(entry.view_module).View
+        assert issubclass(view_class(entry.key), SectionView)
 
 
 def test_a_section_is_looked_up_by_key_and_an_unknown_key_is_named():

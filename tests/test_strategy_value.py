@@ -292,13 +292,13 @@ def test_objectives_are_edited_in_the_store_and_shared(app):
 def test_value_view_updates_totals_coverage_and_drafts_a_statement(app):
     app.show("value")
     view = app.views["value"]
-    assert "EUR 945,680" in view.totals.value
+    assert "EUR 945,680" in view.panels["value.totals"].text
     quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
     quantity.widget.value = "360"
-    assert "EUR 1,377,680" in view.totals.value
+    assert "EUR 1,377,680" in view.panels["value.totals"].text
     answers = bound(view.widget, ("value", "differentiators", 3, "answers"))
     answers.widget.value = ("pa-tools",)
-    assert "Nobody asked for" not in view.coverage_lists.value
+    assert "Nobody asked for" not in view.panels["value.coverage"].text
     statement = bound(view.widget, ("value", "framings", 1, "statement"))
     draft = find_all(view.widget, "nw-draft-statement")[1]
     draft.click()
@@ -308,23 +308,25 @@ def test_value_view_updates_totals_coverage_and_drafts_a_statement(app):
 def test_value_edit_redraws_only_the_charts_it_changes(app):
     app.show("value")
     view = app.views["value"]
-    before = {name: getattr(view, name).outputs for name in ("value_chart", "driver_chart")}
+    value_chart = view.panels["value.totals"].charts[0]
+    driver_chart = view.panels["value.drivers"].charts[0]
+    before = {"value_chart": value_chart.outputs, "driver_chart": driver_chart.outputs}
     quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
     quantity.widget.value = "360"
-    assert view.value_chart.outputs is not before["value_chart"]
-    assert "EUR 1,377,680" in view.value_chart.figure.layout.title.text
-    assert view.driver_chart.outputs is before["driver_chart"]
+    assert value_chart.outputs is not before["value_chart"]
+    assert "EUR 1,377,680" in value_chart.figure.layout.title.text
+    assert driver_chart.outputs is before["driver_chart"]
     ours = bound(view.widget, ("value", "drivers", 0, "ours"))
     ours.widget.value = "2" if ours.widget.value != "2" else "3"
-    assert view.driver_chart.outputs is not before["driver_chart"]
+    assert driver_chart.outputs is not before["driver_chart"]
 
 
 def test_unescaped_text_never_reaches_the_value_page(app):
     app.show("value")
     view = app.views["value"]
     bound(view.widget, ("value", "pains", 3, "text")).widget.value = "<script>x()</script>"
-    assert "<script>" not in view.coverage_lists.value
-    assert "&lt;script&gt;" in view.coverage_lists.value
+    assert "<script>" not in view.panels["value.coverage"].text
+    assert "&lt;script&gt;" in view.panels["value.coverage"].text
 
 
 def test_a_benefit_is_added_with_its_working_and_the_quantity_follows_from_it(app):

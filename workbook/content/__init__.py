@@ -16,11 +16,13 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from workbook.content.layout import Block, LayoutError, NameKind, check_blocks, check_names
 from workbook.errors import WorkbookError, describe
+from workbook.paths import CUSTOM
 from workbook.sections import SECTIONS, check_sections
 
 CONTENT_ENV = "NEGOTIATION_WORKBOOK_CONTENT"
@@ -80,10 +82,21 @@ class SectionContent(_Strict):
         description="What the analysis says (flags, checks, verdicts), by code, with "
         "{param} placeholders in Python's format syntax.",
     )
+    layout: list[Block] = Field(
+        default_factory=list,
+        description="The section's page, block by block (workbook.content.layout); a file "
+        "that gives a layout replaces the layout of the files read before it.",
+    )
+    layout_file: str = Field("", description="The file the layout was read from.")
 
     def question(self, path: str) -> Question | None:
-        """The question for a field path such as ``strategy.strengths``."""
-        return self.questions.get(path)
+        """The question for a field path such as ``strategy.strengths`` (a custom question's
+        path is ``custom_answers.<id>``)."""
+        found = self.questions.get(path)
+        if found is None and path.startswith(CUSTOM + "."):
+            key = path[len(CUSTOM) + 1 :]
+            found = next((q for q in self.custom if q.id == key), None)
+        return found
 
     def label(self, path: str, default: str) -> str:
         """The column label for a field path, or ``default``."""
@@ -127,15 +140,41 @@ def content_dirs() -> list[Path]:
 
 
 def read_content_file(path: Path, schema: type[S] = SectionContent) -> S:  # type: ignore[assignment]
-    """Read and check one content file against ``schema``."""
+    """Read and check one content file against ``schema``; its layout blocks are checked
+    against the plan model, and a bad one is named by its number."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return schema.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path.name}: not valid TOML: {exc}") from None
+    blocks = data.get("layout", [])
+    if isinstance(blocks, list):
+        for number, block in enumerate(blocks, 1):
+            try:
+                Block.model_validate(block)
+            except ValidationError as exc:
+                problems = "; ".join(str(p) for p in describe(exc))
+                raise ContentError(f"{path.name}: layout block {number}: {problems}") from None
+    try:
+        content = schema.model_validate(data)
+        check_blocks(content.layout)
     except ValidationError as exc:
         problems = "; ".join(str(p) for p in describe(exc))
         raise ContentError(f"{path.name}: {problems}") from None
+    except LayoutError as exc:
+        raise ContentError(f"{path.name}: {exc}") from None
+    if content.layout:
+        content = content.model_copy(update={"layout_file": path.name})
+    return content
+
+
+def check_layout_names(sections: dict[str, SectionContent], known: dict[NameKind, Any]) -> None:
+    """Refuse a layout that uses a panel, editor, choice list or row hook not in ``known``
+    (the UI's registry), naming the file and the block."""
+    for content in sections.values():
+        try:
+            check_names(content.layout, known)
+        except LayoutError as exc:
+            raise ContentError(f"{content.layout_file or content.key + '.toml'}: {exc}") from None
 
 
 def merge(base: SectionContent, extra: SectionContent) -> SectionContent:

@@ -44,6 +44,8 @@ class FigureView(W.Output):
         super().__init__(**kwargs)
         self.figure: Any = None
         self._key: Any = _NOTHING
+        self.draws = 0
+        """How often a figure or note was sent to the page (for tests and benchmarks)."""
 
     def show_for(self, key: Any, build: Callable[[], Any | None], note: str = "") -> None:
         """Show ``build()`` unless the chart already shows the figure for ``key``.
@@ -61,6 +63,7 @@ class FigureView(W.Output):
         """Replace what is shown by ``figure``, or by the plain ``note`` when it is None."""
         self.figure = figure
         self._key = _NOTHING
+        self.draws += 1
         if figure is None:
             data = {
                 "text/html": (

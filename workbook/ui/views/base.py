@@ -1,86 +1,36 @@
-"""What every section view shares: its context, field and table helpers, and closing."""
+"""The helpers of the section views written in Python, before their layouts became data."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
 from pydantic import BaseModel
 
-from workbook.content import SectionContent
-from workbook.store import PlanStore
+from workbook.ui.engine import SectionView as _Base
+from workbook.ui.engine import ViewContext
 from workbook.ui.forms import (
     Choices,
     Column,
     Kind,
     RowTable,
-    close_tree,
     field,
-    grid_template,
     make_widget,
     message_widget,
     question_header,
 )
 from workbook.ui.kit import make
 from workbook.ui.plot import FigureView
-from workbook.ui.session import Path, PlanSession, Subscriptions
-from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
+from workbook.ui.session import Path, Subscriptions
+from workbook.ui.style import COLORS, hint_html
+
+__all__ = ["SectionView", "ViewContext"]
 
 
-@dataclass
-class ViewContext:
-    """What a view needs: the open plan's session, the store and the section's content."""
-
-    session: PlanSession
-    store: PlanStore
-    content: SectionContent
-
-
-class SectionView:
-    """Base of the section views: subclasses implement :meth:`build`."""
-
-    def __init__(self, ctx: ViewContext):
-        self.ctx = ctx
-        self.session = ctx.session
-        self.content = ctx.content
-        self.subs = ctx.session.subscriptions()
-        self.visible = False
-        self._stale: list[Callable[[], None]] = []
-        self.checks = W.HTML()
-        self.checks.add_class("nw-checks")
-        self.widget: W.Widget = W.VBox(
-            [self._title(), *self.build(), self.checks],
-            layout=W.Layout(width="100%", padding="0 8px 24px 8px"),
-        )
-        self.on_change((), self._refresh_checks)
-        self._refresh_checks()
-
-    def _refresh_checks(self) -> None:
-        """The consistency checks that concern this section, under its last heading."""
-        from workbook.analysis.checks import checks_for
-
-        found = checks_for(self.session.plan, self.content.key)
-        self.checks.value = (
-            f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>Figures that disagree</h3>"
-            + flags_html(found)
-            if found
-            else ""
-        )
-
-    def build(self) -> Sequence[W.Widget]:
-        """The section's widgets, top to bottom."""
-        raise NotImplementedError
-
-    def _title(self) -> W.Widget:
-        lead = html.escape(self.content.lead)
-        return W.HTML(
-            f"<h2 style='margin:4px 0 2px 0;color:{COLORS['ink']}'>"
-            f"{html.escape(self.content.title)}</h2>"
-            f"<div style='color:{COLORS['muted']};margin-bottom:6px'>{lead}</div>"
-        )
+class SectionView(_Base):
+    """A section view that builds its layout in Python."""
 
     # --- helpers for subclasses --------------------------------------------------------
 
@@ -119,24 +69,6 @@ class SectionView:
         if not question:
             return table
         return W.VBox([*question_header(self.content, path, str(path[-1])), table])
-
-    def row(self, *children: W.Widget, widths: Sequence[str] | None = None) -> W.Widget:
-        """Widgets side by side, in equal columns unless ``widths`` is given."""
-        template = grid_template(widths or ["1fr"] * len(children))
-        return W.GridBox(
-            list(children),
-            layout=W.Layout(grid_template_columns=template, grid_gap="0 16px", width="100%"),
-        )
-
-    def heading(self, text: str) -> W.HTML:
-        """A sub-heading inside the section."""
-        return W.HTML(
-            f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>{html.escape(text)}</h3>"
-        )
-
-    def note(self, text: str) -> W.HTML:
-        """A paragraph of guidance text."""
-        return W.HTML(paragraphs_html(text), style={"text_color": COLORS["muted"]})
 
     def detail_fields(
         self, subs: Subscriptions, base: Path, fields: Sequence[Column], *, labels: bool = True
@@ -183,31 +115,6 @@ class SectionView:
             ),
         )
 
-    def on_change(self, prefix: Path, callback: Callable[[], None]) -> None:
-        """Run ``callback`` after any change at or under ``prefix``.
-
-        While the section is hidden the call waits until it is shown again.
-        """
-
-        def changed(_change: object) -> None:
-            if self.visible:
-                callback()
-            elif callback not in self._stale:
-                self._stale.append(callback)
-
-        self.subs.on(prefix, changed)
-
-    def shown(self) -> None:
-        """The section became visible: catch up on changes made elsewhere."""
-        self.visible = True
-        stale, self._stale = self._stale, []
-        for callback in stale:
-            callback()
-
-    def hidden(self) -> None:
-        """The section was hidden."""
-        self.visible = False
-
     def custom_questions(self) -> list[W.Widget]:
         """Fields for questions that analysts added to this section's content."""
         widgets: list[W.Widget] = []
@@ -242,8 +149,3 @@ class SectionView:
                 )
             )
         return W.VBox([*parts, area, message])
-
-    def close(self) -> None:
-        """Drop the view's subscriptions and widgets."""
-        self.subs.close()
-        close_tree(self.widget)

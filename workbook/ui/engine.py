@@ -1,0 +1,570 @@
+"""The form engine: a section's page drawn from its layout, and the registry of what layouts name.
+
+A section's TOML lists the blocks of its page (:mod:`workbook.content.layout`); this module
+draws them with the one widget factory (:mod:`workbook.ui.forms`). Analysis output comes
+from *panels*, functions registered with :func:`panel` that say which plan paths they
+read: the engine subscribes each panel to exactly those paths and runs it again only when
+their content changed (so a keystroke in a note redraws no chart). Irregular editors are
+registered with :func:`editor`, named option lists with :func:`choices`, and checks of a
+new row with :func:`prepare`.
+
+>>> Panel("value.example", lambda ctx: "", ("value.pains[].text", "currency")).paths
+(('value', 'pains'), ('currency',))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import ipywidgets as W
+from pydantic_core import to_json
+
+from workbook.content import SectionContent, check_layout_names, load_content
+from workbook.content.layout import Block, ColumnSpec, as_block
+from workbook.paths import CUSTOM, Path, parse_path, pattern, row_model
+from workbook.render import escape
+from workbook.store import PlanStore
+from workbook.ui.forms import (
+    ChoiceList,
+    Column,
+    RowTable,
+    close_tree,
+    grid_template,
+    make_widget,
+    message_widget,
+    question_header,
+)
+from workbook.ui.forms import field as field_widget
+from workbook.ui.kit import make
+from workbook.ui.plot import FigureView
+from workbook.ui.session import PlanSession, StrategicPlanSession, Subscriptions, get_path
+from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
+
+OBJECTIVES = "@objectives"
+"""A panel's read of the company's strategic objectives (another document than the plan)."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure in a panel: drawn in an area with the DOM class ``nw-chart-<name>``; the
+    ``note`` says what to enter while there is no figure."""
+
+    name: str
+    figure: Any | None
+    note: str = ""
+
+
+Part = str | Chart
+"""A part of a panel's output: safe HTML (a verdict, figures, an empty-state line) or a chart."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A registered panel: its function and the paths it reads."""
+
+    name: str
+    fn: Callable[[Context], Part | Sequence[Part]]
+    reads: tuple[str, ...]
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The plan paths it follows (a row's field followed through its table)."""
+        return tuple(_prefix(r) for r in self.reads if r != OBJECTIVES)
+
+    def key(self, ctx: Context) -> bytes:
+        """The content of everything it reads, to run it again only when that changed."""
+        parts = [
+            _project(ctx.session.plan, r) if r != OBJECTIVES else ctx.objectives.plan
+            for r in self.reads
+        ]
+        return to_json(parts)
+
+
+PANELS: dict[str, Panel] = {}
+EDITORS: dict[str, Callable[[Context], W.Widget]] = {}
+CHOICES: dict[str, Callable[[Context], ChoiceList]] = {}
+PREPARES: dict[str, Callable[[Context], Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+
+
+def panel(name: str, reads: Sequence[str]) -> Callable[[Any], Any]:
+    """Register a panel named ``name`` that reads the plan ``reads`` (``"value.pains"``,
+    ``"scenarios.competitors[].name"``, ``""`` for the whole plan, ``"@objectives"``)."""
+
+    def register(fn: Callable[[Context], Part | Sequence[Part]]) -> Any:
+        PANELS[name] = Panel(name, fn, tuple(reads))
+        return fn
+
+    return register
+
+
+def editor(name: str) -> Callable[[Any], Any]:
+    """Register an irregular editor: a function of a :class:`Context` returning one widget."""
+
+    def register(fn: Callable[[Context], W.Widget]) -> Any:
+        EDITORS[name] = fn
+        return fn
+
+    return register
+
+
+def choices(name: str, follows: Sequence[str] = ()) -> Callable[[Any], Any]:
+    """Register a named list of options: ``fn(plan)`` gives (label, value) pairs, redrawn
+    when anything under ``follows`` changes. A function of two arguments (plan, the row's
+    own id) offers per row."""
+
+    def register(fn: Callable[..., Any]) -> Any:
+        paths = tuple(parse_path(f) for f in follows)
+        per_row = fn.__code__.co_argcount == 2
+        listed = ChoiceList(fn, follows=paths, for_row=fn if per_row else None, not_own_row=per_row)
+        CHOICES[name] = lambda _ctx: listed
+        return fn
+
+    return register
+
+
+def prepare(name: str) -> Callable[[Any], Any]:
+    """Register a check of a new row before it is added: ``fn(ctx, row) -> row`` (may raise
+    ParseError with what to correct)."""
+
+    def register(fn: Callable[[Context, dict[str, Any]], dict[str, Any]]) -> Any:
+        PREPARES[name] = lambda ctx: lambda row: fn(ctx, row)
+        return fn
+
+    return register
+
+
+def known_names() -> dict[str, Any]:
+    """The registered names, by kind, for checking layouts."""
+    _import_sections()
+    return {"panel": PANELS, "editor": EDITORS, "choices": CHOICES, "prepare": PREPARES}
+
+
+def section_content() -> dict[str, SectionContent]:
+    """Every section's content, with its layout checked against the registry too."""
+    content = load_content()
+    check_layout_names(content, known_names())
+    return content
+
+
+def _import_sections() -> None:
+    import importlib
+
+    from workbook.sections import SECTIONS
+
+    for entry in SECTIONS:
+        try:
+            importlib.import_module(entry.view_module)
+        except ModuleNotFoundError as exc:
+            if exc.name != entry.view_module:
+                raise
+
+
+def _prefix(read: str) -> Path:
+    """The path to subscribe to for a read: up to its first row marker."""
+    return parse_path(read.split("[]")[0]) if read else ()
+
+
+def _project(plan: Any, read: str) -> Any:
+    """The content a read names: ``a.rows[].x`` is the list of each row's ``x``."""
+    if not read:
+        return plan
+    head, marker, rest = read.partition("[]")
+    value = get_path(plan, parse_path(head))
+    if not marker:
+        return value
+    rest = rest.lstrip(".")
+    return [_project(row, rest) if rest else row for row in value]
+
+
+# --- what panels and editors are given ----------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a panel or an editor is given: the plan's session, the store, the section's
+    content, the block's ``args`` and, in a table's row, the row's path."""
+
+    session: PlanSession
+    store: PlanStore
+    content: SectionContent
+    subs: Subscriptions
+    view: LayoutView
+    args: dict[str, Any] = field(default_factory=dict)
+    base: Path = ()
+
+    @property
+    def plan(self) -> Any:
+        """The plan as it is now."""
+        return self.session.plan
+
+    @property
+    def objectives(self) -> StrategicPlanSession:
+        """The company's strategic objectives, a document of their own (opened once)."""
+        return self.view.objectives()
+
+    def on(self, prefix: Path, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after a change under ``prefix`` (once shown, when hidden)."""
+        self.view.on_change(prefix, callback)
+
+    def button(
+        self,
+        label: str,
+        icon: str,
+        action: Callable[[], str | None],
+        css: str = "",
+        *,
+        margin: str = "0",
+    ) -> W.Widget:
+        """A button that runs ``action``; a refusal it returns shows under it."""
+        button = W.Button(
+            description=label,
+            icon=icon,
+            layout=W.Layout(width="auto"),
+            disabled=self.session.read_only,
+        )
+        if css:
+            button.add_class(css)
+        message = message_widget()
+        button.on_click(lambda _b: message.say(action() or ""))
+        return W.VBox([W.HBox([button]), message], layout=W.Layout(margin=margin))
+
+
+# --- drawing panels -----------------------------------------------------------------------
+
+
+class PanelView(W.VBox):
+    """The widgets of one panel, redrawn when what it reads changed."""
+
+    def __init__(self, spec: Panel, ctx: Context, *, frame: bool = True):
+        layout = {"width": "100%"}
+        if frame:
+            layout.update(padding="6px 12px", margin="10px 0", border=f"1px solid {COLORS['line']}")
+        super().__init__(layout=W.Layout(**layout))
+        self.add_class("nw-panel-" + spec.name.replace(".", "-").replace("_", "-"))
+        self.spec, self.ctx = spec, ctx
+        self._key: bytes | None = None
+        self.runs = 0
+        """How often the panel's function ran (for tests and benchmarks)."""
+
+    def refresh(self) -> None:
+        """Run the panel again if what it reads changed, and show its output."""
+        key = self.spec.key(self.ctx)
+        if key == self._key:
+            return
+        self._key = key
+        self.runs += 1
+        out = self.spec.fn(self.ctx)
+        parts: Sequence[Part] = [out] if isinstance(out, (str, Chart)) else out
+        old = self.children
+        same = len(old) == len(parts) and all(
+            isinstance(w, FigureView) == isinstance(p, Chart)
+            for w, p in zip(old, parts, strict=False)
+        )
+        widgets = (
+            list(old)
+            if same
+            else [
+                _chart_area(p.name) if isinstance(p, Chart) else make(W.HTML, value="")
+                for p in parts
+            ]
+        )
+        for widget, part in zip(widgets, parts, strict=True):
+            if isinstance(part, Chart):
+                widget.show(part.figure, part.note)
+            elif widget.value != part:
+                widget.value = part
+        if not same:
+            self.children = widgets
+            for child in old:
+                close_tree(child)
+
+    @property
+    def text(self) -> str:
+        """Every HTML part, joined (for tests and tools)."""
+        return "".join(w.value for w in self.children if isinstance(w, W.HTML))
+
+    @property
+    def charts(self) -> list[FigureView]:
+        """Its chart areas."""
+        return [w for w in self.children if isinstance(w, FigureView)]
+
+
+def _chart_area(name: str) -> FigureView:
+    view = FigureView()
+    view.add_class(f"nw-chart-{name}")
+    return view
+
+
+# --- a section's view ---------------------------------------------------------------------
+
+
+@dataclass
+class ViewContext:
+    """What a view needs: the open plan's session, the store and the section's content."""
+
+    session: PlanSession
+    store: PlanStore
+    content: SectionContent
+
+
+class SectionView:
+    """Base of the section views: subclasses implement :meth:`build`."""
+
+    def __init__(self, ctx: ViewContext):
+        self.ctx = ctx
+        self.session = ctx.session
+        self.content = ctx.content
+        self.subs = ctx.session.subscriptions()
+        self.visible = False
+        self._stale: list[Callable[[], None]] = []
+        self.checks = W.HTML()
+        self.checks.add_class("nw-checks")
+        self.widget: W.Widget = W.VBox(
+            [self._title(), *self.build(), self.checks],
+            layout=W.Layout(width="100%", padding="0 8px 24px 8px"),
+        )
+        self.on_change((), self._refresh_checks)
+        self._refresh_checks()
+
+    def _refresh_checks(self) -> None:
+        """The consistency checks that concern this section, under its last heading."""
+        from workbook.analysis.checks import checks_for
+
+        found = checks_for(self.session.plan, self.content.key)
+        self.checks.value = (
+            f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>Figures that disagree</h3>"
+            + flags_html(found)
+            if found
+            else ""
+        )
+
+    def build(self) -> Sequence[W.Widget]:
+        """The section's widgets, top to bottom."""
+        raise NotImplementedError
+
+    def _title(self) -> W.Widget:
+        lead = escape(self.content.lead)
+        return W.HTML(
+            f"<h2 style='margin:4px 0 2px 0;color:{COLORS['ink']}'>"
+            f"{escape(self.content.title)}</h2>"
+            f"<div style='color:{COLORS['muted']};margin-bottom:6px'>{lead}</div>"
+        )
+
+    def row(self, *children: W.Widget, widths: Sequence[str] | None = None) -> W.Widget:
+        """Widgets side by side, in equal columns unless ``widths`` is given."""
+        template = grid_template(widths or ["1fr"] * len(children))
+        return W.GridBox(
+            list(children),
+            layout=W.Layout(grid_template_columns=template, grid_gap="0 16px", width="100%"),
+        )
+
+    def heading(self, text: str) -> W.HTML:
+        """A sub-heading inside the section."""
+        return W.HTML(f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>{escape(text)}</h3>")
+
+    def note(self, text: str) -> W.HTML:
+        """A paragraph of guidance text."""
+        return W.HTML(paragraphs_html(text), style={"text_color": COLORS["muted"]})
+
+    def on_change(self, prefix: Path, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after any change at or under ``prefix``.
+
+        While the section is hidden the call waits until it is shown again.
+        """
+
+        def changed(_change: object) -> None:
+            if self.visible:
+                callback()
+            elif callback not in self._stale:
+                self._stale.append(callback)
+
+        self.subs.on(prefix, changed)
+
+    def shown(self) -> None:
+        """The section became visible: catch up on changes made elsewhere."""
+        self.visible = True
+        stale, self._stale = self._stale, []
+        for callback in stale:
+            callback()
+
+    def hidden(self) -> None:
+        """The section was hidden."""
+        self.visible = False
+
+    def close(self) -> None:
+        """Drop the view's subscriptions and widgets."""
+        self.subs.close()
+        close_tree(self.widget)
+
+
+# --- drawing a layout ------------------------------------------------------------------------
+
+
+class LayoutView(SectionView):
+    """A section drawn from the blocks of its content's layout."""
+
+    def __init__(self, ctx: ViewContext):
+        self.panels: dict[str, PanelView] = {}
+        self._objectives: StrategicPlanSession | None = None
+        subs = ctx.session.subscriptions()
+        self.context = Context(ctx.session, ctx.store, ctx.content, subs, self)
+        super().__init__(ctx)
+
+    def build(self) -> Sequence[W.Widget]:
+        self.context.subs = self.subs
+        blocks = list(self.content.layout)
+        named = {b.field for b in blocks}
+        custom = [f"{CUSTOM}.{q.id}" for q in self.content.custom]
+        blocks += [Block(field=path) for path in custom if path not in named]
+        return [self.block(b, self.context) for b in blocks]
+
+    def objectives(self) -> StrategicPlanSession:
+        """The company's objectives, opened on first use and followed as the company changes."""
+        if self._objectives is None:
+            s = self.session
+            opened = StrategicPlanSession(
+                self.ctx.store,
+                company=s.plan.company,
+                author=s.author,
+                read_only=s.read_only,
+                scheduler=s.scheduler,
+                save_delay=s.save_delay,
+            )
+            self._objectives = opened
+            self.subs.on(("company",), lambda _c: opened.switch(s.plan.company))
+        return self._objectives
+
+    def block(self, item: str | Block, ctx: Context, *, compact: bool = False) -> W.Widget:
+        """The widget of one block, its paths under ``ctx.base`` (``compact``: under a row
+        of a table, with small labels and one message line)."""
+        b = as_block(item)
+        widget: W.Widget
+        if b.field or (b.row and compact):
+            widget = self.fields(b, ctx) if compact else self.field_block(b, ctx)
+        elif b.row:
+            children = [self.block(c, ctx) for c in b.row]
+            widget = self.row(*children, widths=b.widths or None)
+        elif b.table:
+            widget = self.table_block(b, ctx)
+        elif b.heading:
+            widget = self.heading(b.heading)
+        elif b.note:
+            widget = self.note(b.note)
+        elif b.panel:
+            widget = self.panel_block(b, ctx)
+        elif b.editor:
+            widget = EDITORS[b.editor](replace(ctx, args=dict(b.args)))
+        elif b.stack:
+            title = [W.HTML(f"<b>{escape(b.title)}</b>")] if b.title else []
+            widget = W.VBox([*title, *(self.block(c, ctx, compact=compact) for c in b.stack)])
+        else:
+            inner = W.VBox([self.block(c, ctx) for c in b.blocks])
+            widget = W.Accordion(children=[inner], titles=(b.fold,))
+            widget.selected_index = None
+        if b.css:
+            widget.add_class(b.css)
+        return widget
+
+    def panel_block(self, b: Block, ctx: Context) -> PanelView:
+        """A panel, subscribed to exactly what it reads."""
+        view = PanelView(PANELS[b.panel], ctx, frame=b.frame)
+        self.panels[b.panel] = view
+        for read in view.spec.reads:
+            source = ctx.objectives if read == OBJECTIVES else None
+            where = () if source else _prefix(read)
+            self.subs.on(where, lambda _c, v=view: self._redraw(v), session=source)
+        view.refresh()
+        return view
+
+    def _redraw(self, view: PanelView) -> None:
+        if self.visible:
+            view.refresh()
+        elif view.refresh not in self._stale:
+            self._stale.append(view.refresh)
+
+    def field_block(self, b: Block, ctx: Context) -> W.Widget:
+        """A question with its bound widget."""
+        path = (*ctx.base, *parse_path(b.field))
+        return field_widget(
+            self.session,
+            path,
+            ctx.subs,
+            content=self.content,
+            kind=b.kind,
+            choices=CHOICES[b.choices](ctx) if b.choices else None,
+            label=b.label or None,
+        )
+
+    def fields(self, b: Block, ctx: Context) -> W.Widget:
+        """Fields of a table's row shown under it, side by side, with one message line."""
+        items = [as_block(i) for i in b.row] if b.row else [b]
+        message = message_widget()
+        cells, notices, widths = [], [], []
+        for item in items:
+            path = (*ctx.base, *parse_path(item.field))
+            label = item.label or self.content.label(pattern(path), "")
+            widget, binding = make_widget(
+                self.session,
+                path,
+                subs=ctx.subs,
+                content=self.content,
+                kind=item.kind,
+                choices=CHOICES[item.choices](ctx) if item.choices else None,
+                message=message,
+                placeholder=label,
+            )
+            notices.append(binding.clash)
+            shown = label and b.labels
+            cells.append(
+                W.VBox([make(W.HTML, value=hint_html(label)), widget]) if shown else widget
+            )
+            widths.append(item.width if item.width != "100%" else "1fr")
+        grid = self.row(*cells, widths=b.widths or widths)
+        return W.VBox([grid, message, *notices], layout=W.Layout(margin="0 0 8px 0"))
+
+    def table_block(self, b: Block, ctx: Context) -> W.Widget:
+        """A table of rows under its question; ``detail`` blocks under each row."""
+        path = (*ctx.base, *parse_path(b.table))
+        detail = None
+        if b.detail:
+
+            def detail(index: int, subs: Subscriptions) -> W.Widget:
+                row = replace(ctx, base=(*path, index), subs=subs)
+                return W.VBox([self.block(d, row, compact=True) for d in b.detail])
+
+        table = RowTable(
+            self.session,
+            path,
+            row_model(path),
+            [self.column(c, ctx) for c in b.columns],
+            content=self.content,
+            add_label=b.add,
+            empty_text=b.empty,
+            prepare=PREPARES[b.prepare](ctx) if b.prepare else None,
+            detail=detail,
+            reorder=b.reorder,
+            form=[self.column(c, ctx) for c in b.form] if b.form else None,
+        )
+        if not b.question:
+            return W.VBox([table], layout=W.Layout(margin="0 0 8px 24px"))
+        return W.VBox([*question_header(self.content, path, str(path[-1])), table])
+
+    def column(self, c: ColumnSpec, ctx: Context) -> Column:
+        """A table column, its named options resolved."""
+        return Column(
+            c.field,
+            label=c.label or None,
+            width=c.width,
+            kind=c.kind,
+            choices=CHOICES[c.choices](ctx) if c.choices else None,
+            may_be_empty=c.may_be_empty,
+            start_blank=c.start_blank,
+        )
+
+    def close(self) -> None:
+        """Also save and close the objectives' document, when one was opened."""
+        if self._objectives is not None:
+            self._objectives.flush()
+        super().close()

@@ -1,0 +1,426 @@
+"""An editable table of the rows of a list in the plan, with a form that adds a row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as W
+from pydantic import BaseModel
+
+from workbook.content import SectionContent
+from workbook.paths import FieldSpec, Kind, field_spec, pattern
+from workbook.render import escape
+from workbook.ui.forms.binding import FULL_ROW, Codec, MessageLine, css_class, message_widget
+from workbook.ui.forms.text import ParseError, now_text
+from workbook.ui.forms.widgets import (
+    Column,
+    _choice_options,
+    close_tree,
+    follow_choices,
+    grid_template,
+    make_widget,
+    new_widget,
+    widget_kind,
+)
+from workbook.ui.kit import make
+from workbook.ui.session import Change, Path, PlanSession, Subscriptions
+from workbook.ui.style import COLORS, hint_html
+
+ACTIONS_WIDTH = "96px"
+"""Width of the last table column: three row buttons (wider for a long add button)."""
+
+
+class RowTable(W.VBox):
+    """An editable table of the rows in the list at ``path``.
+
+    Each row's fields are bound to the plan; rows can be moved and removed; a form at the
+    bottom adds a row once it validates. ``detail(index, subs)`` builds widgets under a row,
+    binding them with ``subs`` so that they are dropped with the row (for
+    nested tables).
+    """
+
+    def __init__(
+        self,
+        session: PlanSession,
+        path: Path,
+        row_model: type[BaseModel],
+        columns: Sequence[Column],
+        *,
+        content: SectionContent | None = None,
+        add_label: str = "Add",
+        empty_text: str = "Nothing here yet.",
+        new_row: Callable[[], dict[str, Any]] | None = None,
+        prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        detail: Callable[[int, Subscriptions], W.Widget] | None = None,
+        reorder: bool = True,
+        form: Sequence[Column] | None = None,
+    ):
+        super().__init__(layout=W.Layout(width="100%"))
+        self.form = list(form) if form is not None else None
+        self.session, self.path, self.row_model = session, tuple(path), row_model
+        self.columns, self.content, self.add_label = list(columns), content, add_label
+        self.empty_text, self.new_row, self.detail, self.reorder = (
+            empty_text,
+            new_row,
+            detail,
+            reorder,
+        )
+        self.prepare = prepare
+        self._subs = session.subscriptions()
+        self._row_subs = session.subscriptions()
+        self._subs.on(self.path, self._on_change)
+        self._grid: W.Widget | None = None
+        self.undo_bar = W.HBox(layout=W.Layout(display="none", align_items="center"))
+        self.undo_bar.add_class("nw-undo")
+        self._removed: tuple[int, dict[str, Any]] | None = None
+        self.add_form = self._build_add_form() if not session.read_only else None
+        self._render()
+
+    # -- layout
+    def _actions_width(self) -> str:
+        """The last column: three row buttons, and the add button's whole label."""
+        if self.form is not None:
+            return ACTIONS_WIDTH
+        return f"{max(int(ACTIONS_WIDTH[:-2]), len(self.add_label) * 8 + 44)}px"
+
+    def _template(self) -> str:
+        actions = f" {self._actions_width()}" if not self.session.read_only else ""
+        return grid_template(c.width for c in self.columns) + actions
+
+    def _label(self, column: Column) -> str:
+        key = pattern((*self.path, 0, *column.field.split(".")))
+        if column.label:
+            return column.label
+        if self.content and key in self.content.labels:
+            return self.content.labels[key]
+        spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
+        return (spec.info.description or column.field).rstrip(".")
+
+    def _header(self) -> list[W.Widget]:
+        cells: list[W.Widget] = [
+            make(
+                W.HTML,
+                value=f"<div style='line-height:1.3;font-size:12px;font-weight:600;"
+                f"color:{COLORS['muted']};padding-top:4px'>{escape(self._label(c))}</div>",
+            )
+            for c in self.columns
+        ]
+        if not self.session.read_only:
+            cells.append(make(W.HTML, value=""))
+        return cells
+
+    def _render(self) -> None:
+        self._row_subs.close()
+        old = self._grid
+        rows = self.session.get(self.path)
+        template = self._template()
+        cells: list[W.Widget] = []
+        if rows:
+            cells += self._header()
+        for index in range(len(rows)):
+            cells += self._row_cells(index, len(rows))
+        if not rows:
+            grid: W.Widget = make(W.HTML, value=hint_html(self.empty_text, size="13px"))
+        else:
+            grid = make(
+                W.GridBox,
+                children=cells,
+                layout={
+                    "grid_template_columns": template,
+                    "grid_gap": "2px 6px",
+                    "width": "100%",
+                    "align_items": "flex-start",
+                },
+            )
+        self._grid = grid
+        form = [self.add_form] if self.add_form is not None else []
+        rows_part = [grid, self.undo_bar]
+        self.children = [*form, *rows_part] if self.form is not None else [*rows_part, *form]
+        if old is not None:
+            close_tree(old)
+
+    def _row_cells(self, index: int, count: int) -> list[W.Widget]:
+        message = message_widget()
+        message.layout.grid_area = FULL_ROW
+        cells: list[W.Widget] = []
+        notices: list[W.Widget] = []
+        for column in self.columns:
+            path = (*self.path, index, *column.field.split("."))
+            widget, binding = make_widget(
+                self.session,
+                path,
+                content=self.content,
+                kind=column.kind,
+                choices=column.choices,
+                subs=self._row_subs,
+                message=message,
+            )
+            cells.append(widget)
+            notices.append(binding.clash)
+        if not self.session.read_only:
+            cells.append(self._actions(index, count, message))
+        cells.append(message)
+        cells += notices
+        if self.detail is not None:
+            extra = self.detail(index, self._row_subs)
+            extra.layout.grid_area = FULL_ROW
+            cells.append(extra)
+        return cells
+
+    def _actions(self, index: int, count: int, message: MessageLine) -> W.Widget:
+        def button(
+            icon: str, tip: str, enabled: bool, action: Callable[[], str | None]
+        ) -> W.Button:
+            b = make(
+                W.Button,
+                icon=icon,
+                tooltip=tip,
+                disabled=not enabled,
+                layout={"width": "28px", "padding": "0"},
+            )
+
+            b.add_class(f"nw-row-{icon}")
+            if icon == "trash":
+                b.add_class("nw-remove-row")
+
+            def clicked(_: W.Button) -> None:
+                problem = action()
+                if problem:
+                    message.say(problem)
+
+            b.on_click(clicked)
+            return b
+
+        parts = []
+        if self.reorder:
+            parts += [
+                button(
+                    "arrow-up",
+                    "Move up",
+                    index > 0,
+                    lambda: self.session.move(self.path, index, -1),
+                ),
+                button(
+                    "arrow-down",
+                    "Move down",
+                    index < count - 1,
+                    lambda: self.session.move(self.path, index, 1),
+                ),
+            ]
+        parts.append(button("trash", "Remove this row", True, lambda: self.remove(index)))
+        return make(W.HBox, children=parts, layout={"justify_content": "flex-end"})
+
+    # -- removing rows, with a short undo
+    def remove(self, index: int) -> str | None:
+        """Remove a row and offer to bring it back; returns the refusal, if any."""
+        rows = self.session.get(self.path)
+        row = rows[index].model_dump() if index < len(rows) else None
+        problem = self.session.remove(self.path, index)
+        if problem or row is None:
+            return problem
+        self._removed = (index, row)
+        first = self.columns[0].field.split(".")[0] if self.columns else ""
+        name = str(row.get(first) or "").strip()
+        what = f"Removed “{name[:60]}”." if name and isinstance(row.get(first), str) else "Removed."
+        undo = make(W.Button, description="Undo", icon="undo", layout={"width": "auto"})
+        undo.add_class("nw-undo-button")
+        undo.on_click(lambda _b: self.undo())
+        self._show_undo([make(W.HTML, value=hint_html(what, size="13px")), undo])
+        return None
+
+    def undo(self) -> str | None:
+        """Put the last removed row back where it was; returns the refusal, if any."""
+        if self._removed is None:
+            return None
+        index, row = self._removed
+        rows = [r.model_dump() for r in self.session.get(self.path)]
+        rows.insert(min(index, len(rows)), row)
+        problem = self.session.set_structure(self.path, rows)
+        if problem:
+            self._show_undo([make(W.HTML, value=hint_html(problem, COLORS["error"], "13px"))])
+            return problem
+        self._removed = None
+        self._show_undo([])
+        return None
+
+    def _show_undo(self, children: list[W.Widget]) -> None:
+        for child in self.undo_bar.children:
+            close_tree(child)
+        self.undo_bar.children = children
+        self.undo_bar.layout.display = "" if children else "none"
+
+    def _on_change(self, change: Change) -> None:
+        if (change.kind == "structure" and change.path == self.path) or (
+            change.kind != "value" and len(change.path) < len(self.path)
+        ):
+            self._render()
+
+    # -- adding rows
+    def _build_add_form(self) -> W.Widget:
+        self._new_widgets: dict[str, W.ValueWidget] = {}
+        self._new_codecs: dict[str, Callable[[Any], Any]] = {}
+        self._new_blanks: dict[str, Callable[[], Any]] = {}
+        self._new_messages: dict[str, Any] = {}
+        cells: list[W.Widget] = []
+        for column in self.form or self.columns:
+            spec = field_spec((*self.path, 0, *column.field.split(".")), self.session.plan)
+            key = pattern((*self.path, 0, *column.field.split(".")))
+            path = (*self.path, 0, *column.field.split("."))
+            kind = widget_kind(spec, path, self.content, column.kind, column.choices)
+            widget, codec = self._blank_widget(spec, kind, column)
+            first = widget.value
+            self._new_blanks[column.field] = now_text if kind == "datetime" else lambda v=first: v
+            widget.tooltip = self._label(column)
+            widget.add_class(css_class(key.split(".")).replace("nw-field-", "nw-add-"))
+            self._new_widgets[column.field] = widget
+            self._new_codecs[column.field] = codec.to_model
+            cells.append(widget)
+        add = make(W.Button, description=self.add_label, icon="plus", layout={"width": "auto"})
+        add.on_click(lambda _: self.add())
+        add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
+        self.add_message = message_widget()
+        if self.form is not None:
+            return self._labelled_form(cells, add)
+        cells.append(add)
+        self.add_message.layout.grid_area = FULL_ROW
+        cells.append(self.add_message)
+        template = grid_template(c.width for c in self.columns) + f" {self._actions_width()}"
+        return make(
+            W.GridBox,
+            children=cells,
+            layout={
+                "grid_template_columns": template,
+                "grid_gap": "2px 6px",
+                "width": "100%",
+                "margin": "4px 0 0 0",
+                "align_items": "flex-start",
+            },
+        )
+
+    def _labelled_form(self, widgets: list[W.Widget], add: W.Button) -> W.Widget:
+        """The add form as a short grid of labelled fields that flows onto a second line
+        when narrow (a column of 1.5fr or more takes two cells)."""
+        assert self.form is not None
+        cells = []
+        for column, widget in zip(self.form, widgets, strict=True):
+            wide = column.width.endswith("fr") and float(column.width[:-2]) >= 1.5
+            label = make(W.HTML, value=hint_html(self._label(column)))
+            message = self._new_messages[column.field] = message_widget()
+            cell = W.VBox([label, widget, message], layout=W.Layout(min_width="0"))
+            if wide:
+                cell.layout.grid_area = "auto / auto / auto / span 2"
+            cells.append(cell)
+        button = W.VBox([add], layout=W.Layout(align_self="flex-end"))
+        button.layout.grid_area = "auto / auto / auto / span 2"  # room for the whole label
+        cells.append(button)
+        grid = W.GridBox(
+            cells,
+            layout=W.Layout(
+                grid_template_columns="repeat(auto-fill, minmax(145px, 1fr))",
+                grid_gap="2px 8px",
+                width="100%",
+            ),
+        )
+        box = W.VBox([grid, self.add_message], layout=W.Layout(width="100%", margin="2px 0 8px 0"))
+        box.add_class("nw-add-form")
+        return box
+
+    def _blank_widget(self, spec: FieldSpec, kind: Kind, column: Column) -> tuple[W.Widget, Codec]:
+        """An add form's widget: the factory's, starting at the field's default."""
+        default = spec.default()
+        options: list[tuple[str, Any]] = []
+        if kind in ("choice", "multi"):
+            path = (*self.path, 0, *column.field.split("."))
+
+            def offered() -> list[tuple[str, Any]]:
+                return _choice_options(
+                    spec, path, self.content, column.choices, self.session, blank=kind == "choice"
+                )
+
+            options = offered()
+        empty = column.may_be_empty or column.start_blank or default is None
+        value = None if kind == "number" and empty else default
+        if kind in ("text", "textarea", "multi", "tags"):
+            value = None  # an add form starts empty
+        widget, codec = new_widget(
+            kind,
+            spec,
+            value,
+            options=options,
+            placeholder=self._label(column),
+            form=True,
+            optional=(spec.optional or column.may_be_empty) and not column.start_blank,
+        )
+        if kind in ("choice", "multi"):
+
+            def keep(vs: list[Any]) -> Any:
+                if kind == "multi":
+                    return tuple(v for v in widget.value if v in vs)
+                if widget.value in vs:
+                    return widget.value
+                return default if default in vs else (vs[0] if vs else None)
+
+            follow_choices(widget, column.choices, self.session, self._subs, offered, keep)
+        return widget, codec
+
+    def add(self) -> str | None:
+        """Validate the add form and append its row; returns the refusal, if any."""
+        from pydantic import ValidationError
+
+        from workbook.errors import describe
+
+        row: dict[str, Any] = self.new_row() if self.new_row else {}
+        for message in self._new_messages.values():
+            message.say("")
+        try:
+            for name, widget in self._new_widgets.items():
+                try:
+                    value = self._new_codecs[name](widget.value)
+                except ParseError as exc:
+                    if name not in self._new_messages:
+                        raise
+                    self._new_messages[name].say(str(exc))
+                    self.add_message.say("")
+                    return str(exc)
+                target = row
+                *parents, leaf = name.split(".")
+                for part in parents:
+                    target = target.setdefault(part, {})
+                target[leaf] = value
+            if self.prepare is not None:
+                row = self.prepare(row)
+            model = self.row_model.model_validate(row)
+        except ParseError as exc:
+            return self._refuse(str(exc))
+        except ValidationError as exc:
+            problem = describe(exc)[0]
+            label = problem.field.split(".")[0]
+            names = {c.field.split(".")[0]: self._label(c) for c in self.columns}
+            where = names.get(label, label.replace("_", " "))
+            return self._refuse(f"{where}: {problem.message}")
+        problem = self.session.append(self.path, model)
+        if problem:
+            return self._refuse(problem)
+        self.reset_add_form()
+        self.add_message.say("")
+        self._removed = None
+        self._show_undo([])
+        return None
+
+    def reset_add_form(self) -> None:
+        """Empty the add form for the next row: text cleared, numbers back to their
+        default, a time back to now (it stays filled)."""
+        for name, widget in self._new_widgets.items():
+            if isinstance(widget, W.Text):
+                widget.value = self._new_blanks[name]()
+
+    def _refuse(self, text: str) -> str:
+        self.add_message.say(text)
+        return text
+
+    def close(self) -> None:
+        """Drop subscriptions and widgets."""
+        self._subs.close()
+        self._row_subs.close()
+        super().close()
