@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from workbook.analysis.completion import completion
 from workbook.ceiling import guard_memory
-from workbook.content import SectionContent
+from workbook.content import SectionContent, load_content
 from workbook.errors import NotAllowed, PlanNotFound, WorkbookError, describe
 from workbook.model import Plan, new_id
 from workbook.render import escape
@@ -38,7 +38,6 @@ from workbook.store import (
 )
 from workbook.ui.browser import MAX_NAME, BrowserBridge
 from workbook.ui.changes import ChangesView
-from workbook.ui.engine import section_content
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.guard import KeptEdits, SaveGuard, class_path
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
@@ -115,7 +114,7 @@ class WorkbookApp:
         self.author = author
         self.scheduler, self.save_delay = scheduler, save_delay
         self.live = Ticker(scheduler, LIVE_INTERVAL, self._live_tick)
-        self.content: dict[str, SectionContent] = section_content()
+        self.content: dict[str, SectionContent] = load_content()
         self.keys = list(self.content)
         self.session: PlanSession | None = None
         self.views: dict[str, SectionView] = {}
@@ -883,7 +882,7 @@ def section_app(
     """One section alone for one plan (id or name; the most recent when None)."""
     store = PlanStore(db if db is not None else os.environ.get(DB_ENV) or None, read_only=read_only)
     store.ensure_example()
-    content = section_content()
+    content = load_content()
     if key not in content:
         raise WorkbookError(f"there is no section {key!r}; choose one of {', '.join(content)}")
     plans = store.list_plans()

@@ -137,28 +137,34 @@ def prepare(name: str) -> Callable[[Any], Any]:
 
 def known_names() -> dict[str, Any]:
     """The registered names, by kind, for checking layouts."""
-    _import_sections()
     return {"panel": PANELS, "editor": EDITORS, "choices": CHOICES, "prepare": PREPARES}
 
 
 def section_content() -> dict[str, SectionContent]:
-    """Every section's content, with its layout checked against the registry too."""
+    """Every section's content, with every layout checked against the registry too (this
+    imports every section's panels: a kernel checks one section when it first shows it)."""
+    from workbook.sections import SECTIONS
+
     content = load_content()
+    for entry in SECTIONS:
+        import_panels(entry.key)
     check_layout_names(content, known_names())
     return content
 
 
-def _import_sections() -> None:
+def import_panels(key: str) -> Any:
+    """The module of a section's panels and editors, imported (None when it has none)."""
     import importlib
 
-    from workbook.sections import SECTIONS
+    from workbook.sections import section
 
-    for entry in SECTIONS:
-        try:
-            importlib.import_module(entry.view_module)
-        except ModuleNotFoundError as exc:
-            if exc.name != entry.view_module:
-                raise
+    name = section(key).view_module
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
 
 
 def _prefix(read: str) -> Path:
@@ -406,6 +412,8 @@ class LayoutView(SectionView):
     """A section drawn from the blocks of its content's layout."""
 
     def __init__(self, ctx: ViewContext):
+        import_panels(ctx.content.key)
+        check_layout_names({ctx.content.key: ctx.content}, known_names())
         self.panels: dict[str, PanelView] = {}
         self._objectives: StrategicPlanSession | None = None
         subs = ctx.session.subscriptions()
