@@ -99,12 +99,12 @@ class KernelSocket:
         self.received.append(got)
         return got
 
-    def reply_to(self, msg_id: str, timeout: float = 30) -> Received:
-        """The shell reply to ``msg_id``."""
+    def reply_to(self, msg_id: str, timeout: float = 30, channel: str = "shell") -> Received:
+        """The reply to ``msg_id``, on ``channel`` (where the request was sent)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             got = self.receive(max(0.1, deadline - time.monotonic()))
-            if got is not None and got.channel == "shell" and got.parent_id == msg_id:
+            if got is not None and got.channel == channel and got.parent_id == msg_id:
                 return got
         raise AssertionError(f"no reply to {msg_id} within {timeout} s")
 

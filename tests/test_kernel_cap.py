@@ -168,7 +168,8 @@ def measured(app: ServedApp) -> Measured:
     try:
         result = burst(app, BURST)
         wait_for(lambda: pool_fills(app) >= 2, 120, "the pool was not refilled")
-        time.sleep(2)
+        samples = len(watch.kernels)  # and a few samples of the refilled server
+        wait_for(lambda: len(watch.kernels) >= samples + 3, 60, "the watch stopped")
     finally:
         watch.stop.set()
         watcher.join(timeout=60)

@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,13 +244,13 @@ def test_code_sent_over_the_websocket_is_not_run(served_app: ServedApp, tmp_path
             sock.send(channel, "execute_request", execute)
         sock.send("shell", "inspect_request", {"code": code, "cursor_pos": 0})
         sock.send("control", "debug_request", {"command": "evaluate", "expression": code})
-        # Messages on a channel are forwarded in order: once this reply is back, the
-        # kernel has seen (or never received) everything sent before it.
-        reply = sock.reply_to(sock.send("shell", "kernel_info_request", {}))
-        assert reply.msg_type == "kernel_info_reply"
+        # Messages on a channel are forwarded and handled in order: once both replies are
+        # back, the kernel has handled (or never received) everything sent before them.
+        for channel in ("shell", "control"):
+            reply = sock.reply_to(sock.send(channel, "kernel_info_request", {}), channel=channel)
+            assert reply.msg_type == "kernel_info_reply"
     finally:
         sock.close()
-    time.sleep(1)
     assert not marker.exists(), "code sent from the browser side ran in the kernel"
     assert "execute_request" in served_app.log()  # the server logged the refusal
 
@@ -261,15 +262,40 @@ def test_cull_settings_free_a_lost_kernel_within_two_minutes() -> None:
     assert CULL_IDLE_TIMEOUT + CULL_INTERVAL <= 110
 
 
-def test_page_fetched_without_a_browser_frees_its_kernel(served_app: ServedApp) -> None:
-    kernel_id = served_app.new_page_kernel()
-    started = time.monotonic()
-    while served_app.kernel_alive(kernel_id):
-        assert time.monotonic() - started < 120, "kernel still alive two minutes on"
-        time.sleep(2)
-    # The preheated kernel waiting meanwhile was not culled: the next page gets it.
-    next_kernel = served_app.new_page_kernel()
-    assert f"Using pre-heated kernel: {next_kernel}" in served_app.log()
+@pytest.fixture(scope="module")
+def short_timer_app(start_server: StartServer) -> ServedApp:
+    """The app with timers of seconds where production's are of minutes (checked above)."""
+    code = (
+        "from pathlib import Path\n"
+        "from workbook.serve import Timers, serve\n"
+        "serve({port}, db=Path({db!r}), open_browser=False, "
+        "timers=Timers(idle=4, connected_idle=8, unconnected=4, interval=1))\n"
+    )
+    app = start_server(code=code)
+    wait_for(lambda: pool_fills(app) >= 1, 120, "the kernel pool did not fill")
+    return app
+
+
+def pool_fills(app: ServedApp) -> int:
+    return len(re.findall(r"Kernel pool of \S+ is filled", app.log()))
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.5)
+
+
+def test_page_fetched_without_a_browser_frees_its_kernel(short_timer_app: ServedApp) -> None:
+    app = short_timer_app
+    kernel_id = app.new_page_kernel()
+    wait_for(lambda: pool_fills(app) >= 2, 120, "the kernel pool was not refilled")
+    wait_for(lambda: not app.kernel_alive(kernel_id), 60, "the page's kernel was kept")
+    # The preheated kernel waiting meanwhile, never connected either, was not freed with
+    # it: the next page gets it.
+    next_kernel = app.new_page_kernel()
+    assert f"Using pre-heated kernel: {next_kernel}" in app.log()
 
 
 @pytest.mark.browser
