@@ -6,8 +6,9 @@ import pytest
 
 from tests.helpers import ManualScheduler
 from workbook import model as m
+from workbook.merge import merge
 from workbook.store import PlanStore
-from workbook.ui.session import PlanSession, merge
+from workbook.ui.session import PlanSession
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ SAMPLE_LIMIT = 4000
 """Largest number of packages drawn on the package chart; larger spaces are sampled."""
 
 
-def money_scale(planner: ConcessionPlanner) -> bool:
-    """Whether option values can be read in money on both sides: the planner is scored in
-    money, or both sides' points have an exchange rate (the money value of one point)."""
-    return planner.unit == "money" or bool(planner.point_value_ours and planner.point_value_theirs)
-
-
 def _rates(planner: ConcessionPlanner) -> tuple[float | None, float | None]:
     if planner.unit == "money":
         return 1.0, 1.0
@@ -99,7 +93,8 @@ def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFra
     """Every possible concession on the agenda: moving a variable from our best option.
 
     Cost to us and value to them are on one money scale when the values can be read in
-    money (:func:`money_scale`), otherwise in weighted points (``scale`` says which). A
+    money (the planner is scored in money, or both sides' points have a money value),
+    otherwise in weighted points (``scale`` says which). A
     concession worth more to them than it costs us creates value; "cheap" means a cost at
     or below the median. Quadrants: "trade currency" (cheap, creates value) first, then
     "bargaining chip" (creates value but costly: trade only for a lot), "throw-in" (cheap,

@@ -55,15 +55,6 @@ def mentions_concession(text: str) -> bool:
 STANCE_NAMES = {-2: "opposed", -1: "sceptical", 0: "neutral", 1: "supportive", 2: "champion"}
 
 
-def business_frame(rel: Relationship) -> pd.DataFrame:
-    """Existing business in both directions, largest first."""
-    rows = [
-        (link.direction, link.description, link.annual_value, link.quality) for link in rel.links
-    ]
-    frame = pd.DataFrame(rows, columns=["direction", "description", "annual_value", "quality"])
-    return frame.sort_values("annual_value", ascending=False, kind="stable", ignore_index=True)
-
-
 @dataclass(frozen=True)
 class BusinessTotals:
     """Yearly business each way between the companies."""

@@ -462,30 +462,6 @@ class PlanSession:
             )
         return None
 
-    def keep_mine(self) -> SaveStatus:
-        """Resolve a conflict: this session's edits, saved on top of the newer revision.
-
-        What the other save changed and this session did not is kept too (see
-        :func:`merge`); where both changed the same value, this session's wins. Should
-        the two not combine into a valid plan, this session's plan is saved as it is.
-        """
-        if self.status.conflict is None:
-            return self.status
-        latest = self._load_latest()
-        mine = self.plan
-        try:
-            merged = self._validate(
-                merge(self._base.model_dump(), mine.model_dump(), latest.plan.model_dump())
-            )
-        except ValidationError:
-            merged = mine
-        self.plan, self.revision, self._base = merged, latest.revision, latest.plan
-        self._set_status(SaveStatus("pending", "Saving your version…", self.revision))
-        self._dirty = True
-        if merged != mine:
-            self._notify(Change((), "reload"))
-        return self.flush()
-
     def restore(self, base: StoredPlan, plan: Any) -> SaveStatus:
         """Save ``plan``, edited from the older revision ``base``, merged onto the latest.
 
@@ -558,18 +534,6 @@ def _merge_note(authors: list[str]) -> str:
 def _names(authors: list[str]) -> str:
     unique = list(dict.fromkeys(authors))
     return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
-
-
-def merge(base: Any, mine: Any, theirs: Any) -> Any:
-    """Three-way merge of plain data (see :func:`workbook.merge.merge`); ``mine`` wins
-    where both changed a value.
-
-    >>> merge({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3})
-    {'a': 2, 'b': 3}
-    """
-    from workbook.merge import merge as merge_data
-
-    return merge_data(base, mine, theirs)
 
 
 def _sentence(text: str) -> str:
