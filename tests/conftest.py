@@ -26,10 +26,14 @@ START_TIMEOUT = 90.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that starts a server ``served``, so ``-m "not served"`` is a fast tier."""
+    """Mark every test that starts a server ``served`` and every one that drives Chromium
+    ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier."""
     for item in items:
-        if "start_server" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "start_server" in fixtures:
             item.add_marker(pytest.mark.served)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
 
 
 def _free_port() -> int:
