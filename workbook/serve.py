@@ -20,11 +20,15 @@ What the configuration in :func:`voila_config` guarantees, and why:
   messages, no template or theme chosen from the URL, no configuration files read;
 - ``/voila/files/`` serves nothing but images under the notebook folder's ``assets/``,
   and never the plan database, even when it lives inside that folder;
-- kernels whose page is gone are freed after :data:`CULL_IDLE_TIMEOUT` seconds, whatever
-  they output (a workshop timer keeps no closed page's kernel); a kernel whose page
-  never connected goes after :data:`UNCONNECTED_TIMEOUT` seconds, one whose open page
-  sends nothing after :data:`CONNECTED_IDLE_TIMEOUT`; the page's own shutdown beacon on
-  unload is honoured;
+- the app's reaper alone frees the kernels it handed to pages (jupyter_server's idle
+  culler keeps to kernels no page was given): a kernel whose page is gone goes after
+  :data:`CULL_IDLE_TIMEOUT` seconds, whatever it outputs (a workshop timer keeps no
+  closed page's kernel); one whose page never connected goes :data:`UNCONNECTED_TIMEOUT`
+  seconds after its page was sent, or after the page's browser last fetched one of the
+  page's files or asked for its kernel, yet never later than :data:`LOADING_TIMEOUT`
+  seconds after the page was sent (a slow browser still loading keeps its kernel; a bare
+  GET, a crawler or a flood does not); one whose open page sends nothing goes after
+  :data:`CONNECTED_IDLE_TIMEOUT`; the page's own shutdown beacon on unload is honoured;
 - at most ``max_kernels`` pages have a kernel at once (:data:`MAX_KERNELS` by default),
   and with sign-in at most :data:`KERNELS_PER_CLIENT` per client address and
   :data:`KERNELS_PER_USER` per user; further visitors get a short "busy, try again
@@ -60,9 +64,13 @@ from urllib.parse import urlencode
 
 import nbformat
 from jupyter_core.utils import ensure_async
+from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.handlers import KernelHandler
-from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from jupyter_server.services.kernels.kernelmanager import (
+    AsyncMappingKernelManager,
+    ServerKernelManager,
+)
 from jupyter_server.utils import url_path_join
 from nbformat.sign import NotebookNotary
 from tornado import web
@@ -71,7 +79,11 @@ from traitlets import Bool, Float, Instance, Integer, Unicode
 from traitlets.config import Config
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
-from voila.static_file_handler import TemplateStaticFileHandler
+from voila.static_file_handler import (
+    AllowListFileHandler,
+    MultiStaticFileHandler,
+    TemplateStaticFileHandler,
+)
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
@@ -109,8 +121,10 @@ __all__ = [
     "KERNELS_PER_CLIENT",
     "KERNELS_PER_USER",
     "KERNEL_WS_PROTOCOL",
+    "LOADING_TIMEOUT",
     "MAX_KERNELS",
     "READ_ONLY_ENV",
+    "REAP_INTERVAL",
     "RETRY_AFTER",
     "UNCONNECTED_TIMEOUT",
     "KernelCap",
@@ -152,11 +166,20 @@ IOPUB_TIMEOUT = 120
 """Seconds to wait for a cell's output after its reply; the wait ends as soon as it comes."""
 
 CULL_INTERVAL = 15
-"""Seconds between two looks for idle kernels: a lost kernel lives at most ~75 s."""
+"""Seconds between two looks of jupyter_server's idle culler, which frees kernels no page
+was given after :data:`CULL_IDLE_TIMEOUT`; page kernels are left to the app's reaper."""
 
 UNCONNECTED_TIMEOUT = 20
-"""Seconds after its page was sent that a kernel whose page never connected is freed
-(a plain GET, a crawler, a flood): with :data:`REAP_INTERVAL`, within 30 s."""
+"""Seconds a kernel whose page never connected is kept after its page was sent, or after
+that page's browser last fetched one of the page's files (scripts, styles, fonts) or
+asked for its kernel. A plain GET, a crawler or a flood fetches nothing more: with
+:data:`REAP_INTERVAL` its kernel is freed within 30 s. Fetching the page again is no sign
+of loading for the kernels of earlier fetches."""
+
+LOADING_TIMEOUT = 120
+"""Seconds after its page was sent that a kernel whose page never connected is freed,
+however long its browser goes on fetching the page's files: a slow machine's browser
+connects well before; a client that only fetches files keeps no kernel longer."""
 
 CONNECTED_IDLE_TIMEOUT = 30 * 60
 """Seconds a connected page may stay without sending anything before its kernel is
@@ -168,7 +191,7 @@ KERNEL_MEMORY = 1_500_000_000
 every section needs. Above it the page is told and its kernel ended; the server goes on."""
 
 REAP_INTERVAL = 5
-"""Seconds between two looks for page kernels to free."""
+"""Seconds between two looks of the app's reaper for page kernels to free."""
 
 KERNELS_PER_CLIENT = 6
 """Page kernels one client address may hold at once when sign-in is required."""
@@ -219,9 +242,11 @@ class KernelCap:
 
     Besides ``limit`` pages in all, one client address may hold ``per_client`` kernels
     and one signed-in user ``per_user`` (0: no such limit). Each kernel remembers whose
-    page it serves, whether that page's websocket is connected, and when the page last
-    sent a message of its own: kernel output (a running timer) is not the page's
-    activity. :meth:`expired` names the kernels to free.
+    page it serves and which browser that page was sent to (its ``_xsrf`` cookie), whether
+    the page's websocket is connected, when the page last sent a message of its own
+    (kernel output, a running timer, is not the page's activity) and, until it connects,
+    when its browser last fetched one of the page's files. :meth:`expired` names the
+    kernels to free; the kernels it knows are the reaper's alone (``in``).
     """
 
     def __init__(self, limit: int, *, per_client: int = 0, per_user: int = 0):
@@ -245,11 +270,14 @@ class KernelCap:
             sum(1 for s in seats if s.user == user),
         )
 
-    def admit(self, manager: Any, *, client: str = "", user: str = "") -> _Ticket | None:
-        """A ticket for one more page, or None when a limit is reached."""
+    def admit(
+        self, manager: Any, *, client: str = "", user: str = "", browser: str = ""
+    ) -> _Ticket | None:
+        """A ticket for one more page, or None when a limit is reached; ``browser`` names
+        the browser the page is sent to (see :meth:`loading`)."""
         if self.refusal(manager, client=client, user=user):
             return None
-        seat = _Seat(client, user)
+        seat = _Seat(client, user, browser)
         self._waiting.append(seat)
         return _Ticket(self, seat)
 
@@ -263,6 +291,21 @@ class KernelCap:
         if self.per_user and user and by_user >= self.per_user:
             return f"a user holds {by_user} kernels"
         return ""
+
+    def __contains__(self, kernel_id: object) -> bool:
+        """Whether ``kernel_id`` was handed to a page (and is the reaper's to free)."""
+        return kernel_id in self._kernels
+
+    def loading(self, browser: str, now: float | None = None) -> None:
+        """``browser`` fetched one of the page's files, or asked for its kernel: its pages
+        that have not connected yet are still loading. Fetching the page itself is no
+        such sign (each fetch is a page of its own)."""
+        if not browser:
+            return
+        now = time.monotonic() if now is None else now
+        for seat in self._kernels.values():
+            if seat.browser == browser and not seat.ever_connected:
+                seat.loading_at = now
 
     def owner(self, kernel_id: str) -> str | None:
         """The user whose page got ``kernel_id``; None for a kernel no page was given."""
@@ -307,8 +350,10 @@ class KernelCap:
 
     def expired(self, manager: Any, timers: Timers, now: float | None = None) -> list[str]:
         """Page kernels to free now: never connected ``timers.unconnected`` seconds after
-        their page was sent; closed and quiet for ``timers.idle``; connected but without a
-        message from their page for ``timers.connected_idle`` (0: never)."""
+        their page was sent or its browser last fetched one of the page's files, and in
+        any case ``timers.loading`` seconds after the page was sent; closed and quiet for
+        ``timers.idle``; connected but without a message from their page for
+        ``timers.connected_idle`` (0: never)."""
         now = time.monotonic() if now is None else now
         self.in_use(manager)
         gone = []
@@ -317,7 +362,8 @@ class KernelCap:
             if seat.delivered_at is None:
                 continue  # the page is still being sent
             if not seat.ever_connected:
-                if now - seat.delivered_at >= timers.unconnected:
+                loaded = max(seat.delivered_at, seat.loading_at or seat.delivered_at)
+                if now - loaded >= timers.unconnected or now - seat.delivered_at >= timers.loading:
                     gone.append(kernel_id)
             elif seat.connections == 0:
                 if quiet >= timers.idle:
@@ -334,7 +380,9 @@ class Timers:
     idle: float = CULL_IDLE_TIMEOUT
     connected_idle: float = CONNECTED_IDLE_TIMEOUT
     unconnected: float = UNCONNECTED_TIMEOUT
-    interval: float = CULL_INTERVAL
+    loading: float = LOADING_TIMEOUT
+    interval: float = REAP_INTERVAL
+    """Seconds between two looks of the reaper."""
 
 
 @dataclass
@@ -343,7 +391,9 @@ class _Seat:
 
     client: str
     user: str
+    browser: str = ""
     delivered_at: float | None = None
+    loading_at: float | None = None
     connections: int = 0
     ever_connected: bool = False
     last_activity: float = field(default_factory=time.monotonic)
@@ -433,10 +483,12 @@ class _PageHandler(TornadoVoilaHandler):
     page before anything else happens: no kernel, nothing of the app. Beyond
     :class:`KernelCap`'s limits it answers 503 with :func:`busy_page`. It sets the
     ``_xsrf`` cookie, which the page sends back with its kernel-shutdown beacon on
-    unload; Voilà never sets it, so the beacon is refused and closed pages keep their
-    kernels until culled. It ignores ``?template=``/``?theme=`` when picking a
-    preheated kernel, since those overrides are switched off anyway. And it drops the
-    lab template's stylesheets on a CDN (icon fonts): the page asks no other host.
+    unload (Voilà never sets it, so the beacon is refused and closed pages keep their
+    kernels until culled), and with each fetch of the page's files, which tells
+    :class:`KernelCap` that the page is still loading. It ignores ``?template=`` and
+    ``?theme=`` when picking a preheated kernel, since those overrides are switched off
+    anyway. And it drops the lab template's stylesheets on a CDN (icon fonts): the page
+    asks no other host.
     """
 
     admits_participants = True
@@ -462,13 +514,13 @@ class _PageHandler(TornadoVoilaHandler):
         if participant_code(self.current_user):
             self._only_the_workshop()
         who = {"client": self.request.remote_ip or "", "user": _user_name(self.current_user)}
-        self._ticket = cap.admit(manager, **who)
+        # Reading the token sets the _xsrf cookie when the browser has none yet.
+        self._ticket = cap.admit(manager, browser=_browser(self, self.xsrf_token), **who)
         if self._ticket is None:
             self.log.warning("busy: %s; a visitor was turned away", cap.refusal(manager, **who))
             self._busy()
             return
         try:
-            self.xsrf_token  # noqa: B018 -- reading the token sets the cookie
             await super().get(path)
         finally:
             self._ticket.release()
@@ -567,12 +619,42 @@ class _KernelHandler(KernelHandler):
     @web.authenticated
     async def get(self, kernel_id: str) -> None:
         _only_own_kernel(self, kernel_id, unknown=True)
+        _note_loading(self)  # the page asks just before it connects
         await super().get(kernel_id)
 
     @web.authenticated
     async def delete(self, kernel_id: str) -> None:
         _only_own_kernel(self, kernel_id, unknown=True)
         await super().delete(kernel_id)
+
+
+def _browser(handler: web.RequestHandler, token: bytes | str | None) -> str:
+    """The browser an ``_xsrf`` token stands for (its cookie, or the masked token its page
+    was given): the raw token behind it, in hex; "" for none."""
+    if not token:
+        return ""
+    _, raw, _ = handler._decode_xsrf_token(token if isinstance(token, str) else token.decode())
+    return raw.hex() if raw else ""
+
+
+def _note_loading(handler: web.RequestHandler) -> None:
+    """Tell the kernel cap that the requesting browser is loading its pages."""
+    cookie = handler.get_cookie(handler.settings.get("xsrf_cookie_name", "_xsrf"))
+    handler.settings[KernelCap.__name__].loading(_browser(handler, cookie))
+
+
+class _PageFiles:
+    """Mixed into the handlers of the page's own files (scripts, styles, fonts, images):
+    each fetch is a sign that the pages sent to that browser are still loading."""
+
+    def prepare(self, *args: Any, **kwargs: Any) -> Any:
+        _note_loading(self)  # type: ignore[arg-type]
+        return super().prepare(*args, **kwargs)  # type: ignore[misc]
+
+
+def _page_files(handler: type) -> type:
+    """``handler`` with :class:`_PageFiles` in front of it."""
+    return type(handler.__name__, (_PageFiles, handler), {"__doc__": handler.__doc__})
 
 
 class _ChannelsConnection(ZMQChannelsWebsocketConnection):
@@ -633,7 +715,7 @@ class _ChannelsConnection(ZMQChannelsWebsocketConnection):
         msg_list[3] = self.session.pack(content)
 
 
-class _TemplateAssetsHandler(TemplateStaticFileHandler):
+class _TemplateAssetsHandler(_PageFiles, TemplateStaticFileHandler):
     """The configured template's assets only; any other path is a plain 404.
 
     Voilà's handler takes the template name from the URL and answers 500 (with a
@@ -672,6 +754,24 @@ class _KernelManager(ServerKernelManager):
         if self.shutting_down:
             return
         await super()._async_interrupt_kernel()
+
+
+class _PageKernelsManager(AsyncMappingKernelManager):
+    """jupyter_server's kernel manager, whose idle culler leaves page kernels alone.
+
+    The app's reaper frees the kernels handed to pages (:meth:`KernelCap.expired`); the
+    culler would also free one whose page is still loading, since it has no connection
+    yet and, when it waited in the pool, no activity for a while. The culler still ends
+    dead kernels, and frees idle kernels no page was given.
+    """
+
+    page_kernels = Instance(KernelCap, allow_none=True, help="The reaper's page kernels.")
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        dead = getattr(self._kernels.get(kernel_id), "execution_state", None) == "dead"
+        if self.page_kernels is not None and kernel_id in self.page_kernels and not dead:
+            return
+        await ensure_async(super().cull_kernel_if_idle(kernel_id))
 
 
 def _kernel_pid(manager: Any, kernel_id: str) -> int | None:
@@ -728,7 +828,14 @@ class WorkbookVoila(Voila):
     unconnected_timeout = Float(
         UNCONNECTED_TIMEOUT,
         config=True,
-        help="Seconds after its page was sent that a kernel never connected to is freed.",
+        help="Seconds after its page was sent, or its browser last fetched one of the "
+        "page's files, that a kernel never connected to is freed.",
+    )
+    loading_timeout = Float(
+        LOADING_TIMEOUT,
+        config=True,
+        help="Seconds after its page was sent that a kernel never connected to is freed, "
+        "however long its browser goes on fetching the page's files.",
     )
     reap_interval = Float(REAP_INTERVAL, config=True, help="Seconds between two reaps.")
     kernel_memory = Integer(
@@ -791,11 +898,14 @@ class WorkbookVoila(Voila):
     def init_settings(self) -> dict[str, Any]:
         settings = dict(super().init_settings())
         required = bool(self.sign_in_required)
-        settings[KernelCap.__name__] = KernelCap(
+        cap = KernelCap(
             self.max_kernels,
             per_client=self.kernels_per_client if required else 0,
             per_user=self.kernels_per_user if required else 0,
         )
+        settings[KernelCap.__name__] = cap
+        if isinstance(self.kernel_manager, _PageKernelsManager):
+            self.kernel_manager.page_kernels = cap
         settings[AllowedHosts.__name__] = self.allowed_hosts
         settings[SIGN_IN_REQUIRED] = required
         settings[WorkshopGate.__name__] = WorkshopGate(
@@ -837,6 +947,9 @@ class WorkbookVoila(Voila):
             VoilaShutdownKernelHandler: _ShutdownHandler,
             KernelHandler: _KernelHandler,
             TemplateStaticFileHandler: _TemplateAssetsHandler,
+            MultiStaticFileHandler: _page_files(MultiStaticFileHandler),
+            FileFindHandler: _page_files(FileFindHandler),  # the frontend extensions
+            AllowListFileHandler: _page_files(AllowListFileHandler),
         }
         join = url_path_join(self.server_url, "/join")
         rules = [(join, JoinHandler), (join + "/([^/]*)", JoinHandler), *super().init_handlers()]
@@ -867,6 +980,7 @@ class WorkbookVoila(Voila):
             idle=self.idle_timeout,
             connected_idle=self.connected_idle_timeout,
             unconnected=self.unconnected_timeout,
+            loading=self.loading_timeout,
         )
         for kernel_id in cap.expired(self.kernel_manager, timers):
             self.log.info("freeing kernel %s: its page is gone or idle", kernel_id)
@@ -978,6 +1092,7 @@ def voila_config(
     w.idle_timeout = timers.idle
     w.connected_idle_timeout = timers.connected_idle
     w.unconnected_timeout = timers.unconnected
+    w.loading_timeout = timers.loading
     w.reap_interval = timers.interval
     w.kernel_memory = kernel_memory
     w.store_location = str(db)
@@ -994,6 +1109,7 @@ def voila_config(
     v.file_denylist = deny
     v.http_header_envs = [USER_HEADER]  # set by the page handler, never the visitor's
     v.extension_allowlist = list(FRONTEND_EXTENSIONS)
+    v.multi_kernel_manager_class = f"{__name__}.{_PageKernelsManager.__name__}"
     v.preheat_kernel = preheat and pool_size > 0
     v.default_pool_size = max(pool_size, 0)
 
@@ -1005,9 +1121,10 @@ def voila_config(
 
     k = c.MappingKernelManager
     k.kernel_manager_class = f"{__name__}.{_KernelManager.__name__}"
-    k.cull_idle_timeout = int(max(timers.idle, 1))  # kernels no page was given, too
+    # jupyter_server's culler, for kernels no page was given (page kernels are the reaper's)
+    k.cull_idle_timeout = int(max(timers.idle, 1))
     k.cull_interval = CULL_INTERVAL
-    k.cull_connected = False  # an open page keeps its kernel for as long as it is open
+    k.cull_connected = False
     k.cull_busy = False
     k.allow_tracebacks = False
     k.traceback_replacement_message = ERROR_MESSAGE
