@@ -168,9 +168,12 @@ def test_a_slowly_loading_page_keeps_its_kernel_and_saves(
         route.fulfill(response=response)
 
     page.route(re.compile(re.escape(app.url) + r".*\.js(\?.*)?$"), slow_script)
-    page.goto(f"{app.url}?plan=slow-page", timeout=120_000)
-    page.wait_for_selector(".nw-ready", timeout=120_000)
-    page.fill(".nw-field-summary textarea", "Typed on a slow machine")
-    page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
+    try:
+        page.goto(f"{app.url}?plan=slow-page", timeout=120_000)
+        page.wait_for_selector(".nw-ready", timeout=120_000)
+        page.fill(".nw-field-summary textarea", "Typed on a slow machine")
+        page.wait_for_selector(".nw-save-status :text-matches('^Saved \\\\d')", timeout=30_000)
+    finally:  # scripts still on their way are dropped with the page
+        page.unroute_all(behavior="ignoreErrors")
     with PlanStore(app.db, read_only=True) as store:
         assert store.load("slow-page").plan.summary == "Typed on a slow machine"
