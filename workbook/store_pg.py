@@ -427,6 +427,11 @@ def row_security(schema: str) -> list[str]:
     owners write, owners manage owners and delete; a role mapped to no member sees
     nothing. A workshop participant on no plan reaches one workshop only through the
     ``SECURITY DEFINER`` functions below, by its code, and only while it is live.
+
+    A company's strategy follows its plans: the policy folds a plan's company as
+    :func:`workbook.store.company_key` does, with SQL's ``lower`` for Python's
+    ``casefold`` (the two differ on a few letters such as ß, where a member would then
+    be refused their own company's strategy).
     """
     s = quote_ident(schema)
     path = f"SET search_path = pg_catalog, {s}, pg_temp"
