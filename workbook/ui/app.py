@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as W
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from workbook.analysis.completion import completion
@@ -41,7 +42,7 @@ from workbook.ui.changes import ChangesView
 from workbook.ui.forms import close_tree, message_widget, parse_number
 from workbook.ui.guard import KeptEdits, SaveGuard, class_path
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
-from workbook.ui.style import COLORS, paragraphs_html, text_html
+from workbook.ui.style import COLORS, app_html, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
 from workbook.ui.workshop import WORKSHOP, Ticker, WorkshopMode, participant_page
 from workbook.workshop import participant_of
@@ -76,14 +77,7 @@ def guarded(status: Callable[[str], None]) -> Callable[[Callable[..., Any]], Cal
 
 def _progress_html(done: int, total: int) -> str:
     """A small completion meter for the navigation."""
-    width = 100 * done // total if total else 100
-    color = COLORS["ok"] if done == total else COLORS["accent"]
-    return (
-        f"<div title='{done} of {total} done' style='display:flex;align-items:center;gap:6px'>"
-        f"<div style='flex:1;height:6px;background:{COLORS['line']};border-radius:3px'>"
-        f"<div style='width:{width}%;height:6px;background:{color};border-radius:3px'></div>"
-        f"</div><span style='font-size:11px;color:{COLORS['muted']}'>{done}/{total}</span></div>"
-    )
+    return app_html("meter", done=done, total=total)
 
 
 def plan_label(name: str, counterpart: str) -> str:
@@ -468,11 +462,10 @@ class WorkbookApp:
         for name, button in self.nav_buttons.items():
             button.button_style = "primary" if name == key else ""
         section = self.content[key]
-        self.guidance.value = (
-            f"<div style='font-size:13px;line-height:1.45;color:{COLORS['ink']}'>"
-            f"<div style='font-weight:600;margin-bottom:4px'>"
-            f"{escape(section.title)}: how to use this page</div>"
-            f"{paragraphs_html(section.guidance)}</div>"
+        self.guidance.value = app_html(
+            "guidance",
+            title=f"{section.title}: how to use this page",
+            body=Markup(paragraphs_html(section.guidance)),
         )
         if self.session is None:
             return

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from workbook.render import escape
+from collections.abc import Sequence
+from typing import Any
+
+from workbook.render import escape, render_macro
 from workbook.theme import PALETTE, css_variables, var
 
 COLORS = {name: var(name) for name in PALETTE}
 """The palette (:mod:`workbook.theme`) as CSS variables with fallbacks, for inline styles."""
 
 
+def app_html(macro: str, /, **values: Any) -> str:
+    """The app template's ``macro`` (``templates/app.html.j2``) with ``values``, escaped."""
+    return render_macro("app.html.j2", macro, **values)
+
+
 def hint_html(text: str, color: str = COLORS["muted"], size: str = "12px") -> str:
     """A short escaped text in a compact block (widget HTML has a tall default line)."""
-    return (
-        f"<div style='line-height:1.35;font-size:{size};color:{color};margin:1px 0 3px 0'>"
-        f"{text_html(text)}</div>"
-    )
+    return app_html("hint", text=text, tone=color, size=size)
 
 
 def text_html(text: str) -> str:
@@ -24,70 +29,39 @@ def text_html(text: str) -> str:
 
 def paragraphs_html(text: str) -> str:
     """Content text with blank-line paragraphs and '- ' bullets as safe HTML."""
-    blocks: list[str] = []
+    blocks: list[tuple[str, str | list[str]]] = []
     for block in text.strip().split("\n\n"):
         lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
         if not lines:
             continue
         if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines)
-            blocks.append(
-                f"<ul style='padding-left:18px;margin:4px 0;line-height:1.45'>{items}</ul>"
-            )
+            blocks.append(("ul", [line[2:] for line in lines]))
         else:
-            blocks.append(
-                f"<p style='margin:4px 0 8px 0;line-height:1.45'>{escape(' '.join(lines))}</p>"
-            )
-    return "".join(blocks)
+            blocks.append(("p", " ".join(lines)))
+    return app_html("paragraphs", blocks=blocks) if blocks else ""
 
 
 def empty_html(text: str) -> str:
     """An empty state: what to enter to see a result, in neutral grey (never a verdict)."""
-    return (
-        f"<div class='nw-empty' style='line-height:1.4;font-size:13px;color:{COLORS['muted']};"
-        f"margin:4px 0'>{text_html(text)}</div>"
-    )
+    return app_html("empty", text=text)
 
 
-def flags_html(flags: list, empty: str = "") -> str:
+def flags_html(flags: Sequence[Any], empty: str = "") -> str:
     """Flags (severity, subject, detail) as a compact escaped list; ``empty`` when none,
     in neutral grey: nothing raised is not a verdict of its own."""
     if not flags:
         return empty_html(empty) if empty else ""
-    items = []
-    for flag in flags:
-        color, mark = {
-            "problem": (COLORS["error"], "✖"),
-            "note": (COLORS["muted"], "•"),
-        }.get(flag.severity, (COLORS["warn"], "▲"))
-        items.append(
-            f"<li style='margin:2px 0'><span style='color:{color}'>{mark}</span> "
-            f"<b>{escape(flag.subject)}</b>: {escape(flag.detail)}</li>"
-        )
-    return (
-        "<ul style='list-style:none;padding-left:0;margin:4px 0;line-height:1.4;"
-        f"font-size:13px'>{''.join(items)}</ul>"
-    )
+    return app_html("flags", items=[(f.severity, f.subject, f.detail) for f in flags])
 
 
 def verdict_html(text: str, good: bool) -> str:
     """A one-line verdict, green when good and red otherwise."""
-    color = COLORS["ok"] if good else COLORS["error"]
-    return (
-        f"<div style='line-height:1.4;font-size:14px;font-weight:600;color:{color};"
-        f"margin:4px 0'>{escape(text)}</div>"
-    )
+    return app_html("verdict", text=text, good=good)
 
 
 def figures_html(pairs: list[tuple[str, str]]) -> str:
     """Key figures as a row of label/value tiles (both escaped)."""
-    tiles = "".join(
-        f"<div style='padding:4px 14px 4px 0'><div style='font-size:11px;color:{COLORS['muted']}'>"
-        f"{escape(label)}</div><div style='font-size:17px;font-weight:600'>"
-        f"{escape(value)}</div></div>"
-        for label, value in pairs
-    )
-    return f"<div style='display:flex;flex-wrap:wrap;line-height:1.3'>{tiles}</div>"
+    return app_html("figures", pairs=pairs)
 
 
 STYLESHEET = (
