@@ -33,9 +33,13 @@ def _model_path(text: str) -> bool:
 
 
 def codes_in_the_code() -> dict[str, list[str]]:
-    """Every "section.name" string in the package's Python code, with where it is."""
+    """Every "section.name" string in the package's Python code below the UI (the views
+    show what the analysis returns; their panels have names of that shape), with where it
+    is."""
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] == "ui":
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             text = node.value if isinstance(node, ast.Constant) else None
             if isinstance(text, str) and CODE.match(text) and not _model_path(text):
