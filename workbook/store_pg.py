@@ -444,12 +444,21 @@ def row_security(schema: str) -> list[str]:
         f"""CREATE FUNCTION nw_admin() RETURNS boolean LANGUAGE sql STABLE {path} AS $$
             SELECT pg_has_role(current_user, c.relowner, 'USAGE')
             FROM pg_class c WHERE c.oid = '{s}.plans'::regclass $$""",
-        f"""CREATE FUNCTION nw_member() RETURNS text LANGUAGE sql {definer} AS $$
-            SELECT member FROM member_roles WHERE role_name = session_user $$""",
-        f"""CREATE FUNCTION nw_plan_rank(plan text) RETURNS integer LANGUAGE sql {definer} AS $$
-            SELECT COALESCE(max(array_position(ARRAY['viewer', 'editor', 'owner'], role)), 0)
-            FROM plan_members, nw_member() AS me
-            WHERE plan_id = plan AND me IS NOT NULL AND "user" IN (me, '*') $$""",
+        # PL/pgSQL keeps the plans of its queries for the session: policies call these
+        # two for every row they look at.
+        f"""CREATE FUNCTION nw_member() RETURNS text LANGUAGE plpgsql {definer} AS $$
+            BEGIN
+              RETURN (SELECT member FROM member_roles WHERE role_name = session_user);
+            END $$""",
+        f"""CREATE FUNCTION nw_plan_rank(plan text) RETURNS integer LANGUAGE plpgsql {definer}
+            AS $$
+            DECLARE me text := nw_member();
+            BEGIN
+              IF me IS NULL THEN RETURN 0; END IF;
+              RETURN (SELECT COALESCE(max(array_position(
+                        ARRAY['viewer', 'editor', 'owner'], role)), 0)
+                      FROM plan_members WHERE plan_id = plan AND "user" IN (me, '*'));
+            END $$""",
         # Whether a plan id is taken, seen or not: a copy of someone's plan file gets an id
         # of its own (ids are random; that one exists tells nothing of the plan).
         f"""CREATE FUNCTION nw_plan_exists(plan text) RETURNS boolean LANGUAGE sql
