@@ -11,30 +11,19 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
 
-PASSWORD = "hub-test-password"
+from tests.hub import PASSWORD, Hub, free_port, missing, running_hub
+
 READY = 240_000  # ms: a user server and its first kernel on a busy 2-core machine
 PLAN = "Hub tender with Acme"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _no_hub(reason: str) -> NoReturn:
@@ -43,100 +32,14 @@ def _no_hub(reason: str) -> NoReturn:
     pytest.skip(f"{reason}; hub test skipped")
 
 
-@dataclass
-class Hub:
-    """A running JupyterHub: its public address, the plan store's address, its log."""
-
-    url: str
-    db: str
-    proc: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text("utf-8", errors="replace")
-
-
-SHIPPED_CONFIG = Path(__file__).resolve().parent.parent / "deploy/jupyterhub/jupyterhub_config.py"
-
-HUB_CONFIG = """
-c = get_config()  # noqa
-load_subconfig({shipped!r})  # the project's own one-machine configuration, then free ports
-c.JupyterHub.bind_url = "http://127.0.0.1:{port}/"
-c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}/"
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
-c.JupyterHub.pid_file = "{folder}/jupyterhub.pid"
-c.Spawner.cmd = c.Spawner.cmd + ["--pool-size", "0"]  # two cores: no kernel ahead of time
-c.Spawner.start_timeout = 240
-c.Spawner.http_timeout = 240
-"""
-
-
 @pytest.fixture(scope="module")
 def hub(pg_cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     """JupyterHub on free ports, every user's server on the same PostgreSQL database."""
-    import psutil
-
-    if shutil.which("configurable-http-proxy") is None:
-        _no_hub("configurable-http-proxy is not on PATH (npm install -g configurable-http-proxy)")
-    jupyterhub = Path(sys.executable).parent / "jupyterhub"
-    if not jupyterhub.exists():
-        _no_hub("jupyterhub is not installed (pip install -e '.[test]')")
-    folder = tmp_path_factory.mktemp("hub")
+    if reason := missing():
+        _no_hub(reason)
     db = pg_cluster.url(pg_cluster.new_database())
-    port = _free_port()
-    config = folder / "jupyterhub_config.py"
-    config.write_text(
-        HUB_CONFIG.format(
-            shipped=str(SHIPPED_CONFIG),
-            port=port,
-            hub_port=_free_port(),
-            proxy_port=_free_port(),
-            folder=folder,
-        )
-    )
-    log_path = folder / "hub.log"
-    env = {
-        **{
-            k: v for k, v in os.environ.items() if not k.startswith(("NEGOTIATION_", "JUPYTERHUB_"))
-        },
-        "NEGOTIATION_WORKBOOK_DB": db,
-        "WORKBOOK_HUB_PASSWORD": PASSWORD,
-        "WORKBOOK_HUB_STATE": str(folder / "state"),
-    }
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(jupyterhub), "-f", str(config)],
-            cwd=folder,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-    running = Hub(f"http://127.0.0.1:{port}/", db, proc, log_path)
-    seen: set[int] = set()
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterHub exited with {proc.returncode}:\n{running.log()}")
-            with contextlib.suppress(URLError, OSError):
-                urlopen(running.url + "hub/api", timeout=5).read()
-                break
-            assert time.monotonic() < deadline, f"JupyterHub did not answer:\n{running.log()}"
-            time.sleep(0.5)
+    with running_hub(db, tmp_path_factory.mktemp("hub")) as running:
         yield running
-    finally:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            seen = {c.pid for c in psutil.Process(proc.pid).children(recursive=True)}
-        proc.terminate()  # the hub stops the proxy and every user server it spawned
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
-        for pid in seen:  # anything that outlived the hub (a kernel, the proxy)
-            with contextlib.suppress(psutil.NoSuchProcess):
-                psutil.Process(pid).kill()
 
 
 def only_local(context: Any) -> None:
@@ -356,8 +259,8 @@ def test_serve_hub_takes_no_address_nor_sign_in_of_its_own(option: list[str]) ->
 def test_serve_hub_with_an_unreachable_database_fails_at_start_in_one_line() -> None:
     from tests.postgres import SECRET_PASSWORD
 
-    port = _free_port()
-    url = f"postgresql://ann:{SECRET_PASSWORD}@127.0.0.1:{_free_port()}/plans"
+    port = free_port()
+    url = f"postgresql://ann:{SECRET_PASSWORD}@127.0.0.1:{free_port()}/plans"
     env = {k: v.format(port=port) for k, v in HUB_VARIABLES.items()}
     done = _serve_hub({**env, "NEGOTIATION_WORKBOOK_DB": url})
     assert done.returncode == 1
