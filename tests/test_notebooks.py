@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
@@ -81,28 +81,43 @@ async def _execute(path: Path, folder: Path, slots: asyncio.Semaphore) -> Run:
     return run
 
 
-@pytest.fixture(scope="module")
-def executed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Every notebook the run selected, executed :data:`AT_ONCE` at a time; by path."""
-    paths = [
-        item.callspec.params["path"]
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_notebook_executes_and_shows_widgets"
-    ]
+EXECUTES = "test_notebook_executes_and_shows_widgets"
 
-    async def execute_all() -> list[Run]:
+
+@pytest.fixture(scope="module")
+def executed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Path], Run]:
+    """A notebook's run. The first asked for starts every notebook the run selected,
+    :data:`AT_ONCE` at a time; under pytest-xdist each worker runs only those it is given."""
+    runs: dict[Path, Run] = {}
+
+    async def execute_all(paths: list[Path]) -> list[Run]:
         slots = asyncio.Semaphore(AT_ONCE)
         return await asyncio.gather(
             *(_execute(p, tmp_path_factory.mktemp(p.stem), slots) for p in paths)
         )
 
-    return dict(zip(paths, asyncio.run(execute_all()), strict=True))
+    def run_of(path: Path) -> Run:
+        if path not in runs:
+            paths = [path]
+            if not os.environ.get("PYTEST_XDIST_WORKER"):
+                paths += [
+                    item.callspec.params["path"]
+                    for item in request.session.items
+                    if getattr(item, "originalname", "") == EXECUTES
+                    and item.callspec.params["path"] not in (*runs, path)
+                ]
+            runs.update(zip(paths, asyncio.run(execute_all(paths)), strict=True))
+        return runs[path]
+
+    return run_of
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_executes_and_shows_widgets(path, executed):
-    run = executed[path]
+    run = executed(path)
     if run.error is not None:
         raise run.error
     outputs = [
