@@ -100,7 +100,7 @@ def test_number_field_understands_separators_and_suffixes(app):
 def test_user_text_is_escaped_in_the_page(app):
     bound(app.widget, ("counterpart",)).widget.value = "<img src=x onerror=alert(1)>"
     app.show("brief")
-    brief = app.views["brief"].page.value
+    brief = app.views["brief"].panels["brief.page"].text
     assert "<img src=x" not in brief and "&lt;img src=x onerror=alert(1)&gt;" in brief
     app.say("<b>hi</b>")
     assert "<b>hi" not in app.status.value

@@ -17,6 +17,13 @@ from workbook.ui.forms import RowTable
 NORDIC = "Open the Nordic region"
 
 
+def objective_choices(view):
+    """The options the view's objective dropdowns offer."""
+    from workbook.ui.engine import CHOICES
+
+    return CHOICES["objectives"](view.context).compute(view.session)
+
+
 @pytest.fixture
 def store(store_db):
     """A store with the worked example, once per backend (SQLite, PostgreSQL)."""
@@ -55,8 +62,10 @@ def test_a_new_plan_starts_without_the_examples_objectives_and_asks_for_its_own(
     new_plan(app, "Retail renewal")
     app.show("strategy")
     view = app.views["strategy"]
-    assert view.objective_choices() == []
-    assert view.fit.figure is None  # no fit chart drawn from someone else's objectives
+    assert objective_choices(view) == []
+    assert (
+        view.panels["strategy.fit"].charts[0].figure is None
+    )  # no fit chart drawn from someone else's objectives
     assert "Name your company" in find(view.widget, "nw-objectives-shared").value
     assert find(view.widget, "nw-objectives").selected_index == 0  # open, asking to be filled
     text = brief_markdown(
@@ -64,7 +73,7 @@ def test_a_new_plan_starts_without_the_examples_objectives_and_asks_for_its_own(
     )
     assert NORDIC not in text
     app.show("brief")
-    assert NORDIC not in app.views["brief"].page.value
+    assert NORDIC not in app.views["brief"].panels["brief.page"].text
 
 
 def test_plans_of_one_company_share_its_strategy_and_only_theirs(store):
@@ -79,14 +88,14 @@ def test_plans_of_one_company_share_its_strategy_and_only_theirs(store):
     new_plan(app, "Second Acme deal")  # the company is carried over from the open plan
     assert app.session.plan.company == "Acme Fleet"
     app.show("strategy")
-    assert [t for t, _ in app.views["strategy"].objective_choices()] == ["Win in cold chain"]
+    assert [t for t, _ in objective_choices(app.views["strategy"])] == ["Win in cold chain"]
     # naming another company switches the objectives at once, and the dropdowns follow
     view = app.views["strategy"]
     links = next(
         t for t in find_all(view.widget, kind=RowTable) if t.path == ("strategy", "objective_links")
     )
     assert app.session.set(("company",), "Other Co") is None
-    assert view.objective_choices() == []
+    assert objective_choices(view) == []
     assert [label for label, _ in links._new_widgets["objective_id"].options] == []
     assert "Other Co" in find(view.widget, "nw-objectives-shared").value
 

@@ -269,14 +269,14 @@ def test_emptying_a_step_request_is_refused_next_to_the_field(app):
 def test_ledger_view_alerts_the_unanswered_concession_and_clears_it(app):
     app.show("ledger")
     view = app.views["ledger"]
-    assert "Unanswered: Dashboard training for dispatchers" in view.alert.value
+    assert "Unanswered: Dashboard training for dispatchers" in view.panels["ledger.alert"].text
     table = next(t for t in find_all(view.widget, kind=RowTable) if t.path == ("ledger", "entries"))
     table._new_widgets["direction"].value = "received"
     table._new_widgets["description"].value = "Reference visit agreed"
     table._new_widgets["value_ours"].value = table._new_widgets["value_theirs"].value = "0"
     table._new_widgets["answers"].value = "lg-5"
     assert table.add() is None
-    assert "Every concession we gave has been answered" in view.alert.value
+    assert "Every concession we gave has been answered" in view.panels["ledger.alert"].text
 
 
 def test_an_answer_must_come_from_the_other_side():
@@ -322,7 +322,7 @@ def test_an_answer_taken_from_the_order_is_shown_in_the_row_and_the_export(app):
     table._new_widgets["description"].value = "Extra promo week"
     table._new_widgets["value_ours"].value = table._new_widgets["value_theirs"].value = "0"
     assert table.add() is None
-    assert "Every concession we gave has been answered" in view.alert.value
+    assert "Every concession we gave has been answered" in view.panels["ledger.alert"].text
     notes = [w.value for w in find_all(view.widget, "nw-ledger-inferred")]
     assert notes[-1].count("answers Dashboard training for dispatchers, taken from the order") == 1
     assert [n for n in notes[:-1] if n] == []

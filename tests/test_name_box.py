@@ -88,9 +88,12 @@ def test_the_fit_score_says_what_it_measures(app):
     plan = app.session.plan
     total = len(view.objectives.plan.objectives)
     served = sum(1 for link in plan.strategy.objective_links if link.strength > 0)
-    assert f"serves {served} of {total}" in view.verdict.value
-    assert "strongest link" in view.verdict.value
-    assert f"serves {served} of {total}" in view.fit.figure.layout.title.text
+    assert f"serves {served} of {total}" in view.panels["strategy.fit"].text
+    assert "strongest link" in view.panels["strategy.fit"].text
+    assert (
+        f"serves {served} of {total}"
+        in view.panels["strategy.fit"].charts[0].figure.layout.title.text
+    )
 
 
 def test_empty_states_are_neutral_grey_not_verdicts(app):

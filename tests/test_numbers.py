@@ -694,7 +694,7 @@ def test_the_ledger_view_says_what_the_figures_say(tmp_path):
         view = app.views["ledger"]
         log = m.Ledger(entries=[entry(1, "given", 18, 25), entry(2, "received", 82, 20)])
         app.session.set(("ledger",), log)
-        words = re.sub(r"<[^>]+>", "", view.balance_text.value)
+        words = re.sub(r"<[^>]+>", "", view.panels["ledger.balance"].text)
         figures = [float(x.replace(",", "")) for x in re.findall(r"EUR ([\d,]+)", words)]
         balance = ledger_balance(app.session.plan.ledger)
         assert (

@@ -226,12 +226,12 @@ def test_brief_section_shows_the_brief_and_prepares_downloads(tmp_path):
         store.ensure_example()
         app = WorkbookApp(store, scheduler=ManualScheduler()).start(section="brief")
         view = app.views["brief"]
-        assert "Strategic fit" in view.page.value
+        assert "Strategic fit" in view.panels["brief.page"].text
         view.session.set(("counterpart",), "Northwind <AB>")
-        assert "Northwind &lt;AB&gt;" in view.page.value
+        assert "Northwind &lt;AB&gt;" in view.panels["brief.page"].text
         find(view.widget, "nw-prepare-downloads").click()
         for fmt in EXPORT_FORMATS:
             assert (
                 f"download='northwind-logistics-fleet-telematics-renewal-2027-2029.{fmt}'"
-                in view.links.value
+                in find(view.widget, "nw-download-links").value
             )

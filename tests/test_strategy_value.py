@@ -29,6 +29,13 @@ OBJECTIVES = [
 ]
 
 
+def objective_choices(view):
+    """The options the view's objective dropdowns offer."""
+    from workbook.ui.engine import CHOICES
+
+    return CHOICES["objectives"](view.context).compute(view.session)
+
+
 def strategy(**kw) -> m.StrategyAlignment:
     return m.StrategyAlignment.model_validate(kw)
 
@@ -266,12 +273,12 @@ def app(tmp_path):
 def test_strategy_view_redraws_the_fit_when_a_link_changes(app):
     app.show("strategy")
     view = app.views["strategy"]
-    before = list(view.fit.figure.data[0].x)
+    before = list(view.panels["strategy.fit"].charts[0].figure.data[0].x)
     strength = bound(view.widget, ("strategy", "objective_links", 0, "strength"))
     strength.widget.value = 0
-    after = list(view.fit.figure.data[0].x)
+    after = list(view.panels["strategy.fit"].charts[0].figure.data[0].x)
     assert after != before
-    assert "Strategic: serves 2 of 4 objectives" in view.verdict.value
+    assert "Strategic: serves 2 of 4 objectives" in view.panels["strategy.fit"].text
 
 
 def test_objectives_are_edited_in_the_store_and_shared(app):
@@ -285,8 +292,8 @@ def test_objectives_are_edited_in_the_store_and_shared(app):
     assert [o.title for o in app.store.load_strategic_plan(company).objectives][-1] == (
         "Win in cold chain"
     )
-    assert "Win in cold chain" in [label for label, _ in view.objective_choices()]
-    assert len(view.fit.figure.data[0].x) == 5
+    assert "Win in cold chain" in [label for label, _ in objective_choices(view)]
+    assert len(view.panels["strategy.fit"].charts[0].figure.data[0].x) == 5
 
 
 def test_value_view_updates_totals_coverage_and_drafts_a_statement(app):

@@ -109,16 +109,23 @@ def editor(name: str) -> Callable[[Any], Any]:
     return register
 
 
-def choices(name: str, follows: Sequence[str] = ()) -> Callable[[Any], Any]:
-    """Register a named list of options: ``fn(plan)`` gives (label, value) pairs, redrawn
-    when anything under ``follows`` changes. A function of two arguments (plan, the row's
-    own id) offers per row."""
+def choices(name: str, follows: Sequence[str] = (), source: str = "") -> Callable[[Any], Any]:
+    """Register a named list of options: ``fn(document)`` gives (label, value) pairs,
+    redrawn when anything under ``follows`` changes. A function of two arguments
+    (document, the row's own id) offers per row. The document is the plan, or the
+    company's objectives with ``source="@objectives"``."""
 
     def register(fn: Callable[..., Any]) -> Any:
         paths = tuple(parse_path(f) for f in follows)
         per_row = fn.__code__.co_argcount == 2
-        listed = ChoiceList(fn, follows=paths, for_row=fn if per_row else None, not_own_row=per_row)
-        CHOICES[name] = lambda _ctx: listed
+
+        def listed(ctx: Context) -> ChoiceList:
+            where = ctx.objectives if source == OBJECTIVES else None
+            return ChoiceList(
+                fn, paths, where, not_own_row=per_row, for_row=fn if per_row else None
+            )
+
+        CHOICES[name] = listed
         return fn
 
     return register
@@ -208,7 +215,7 @@ class Context:
     @property
     def objectives(self) -> StrategicPlanSession:
         """The company's strategic objectives, a document of their own (opened once)."""
-        return self.view.objectives()
+        return self.view.objectives
 
     def on(self, prefix: Path, callback: Callable[[], None]) -> None:
         """Run ``callback`` after a change under ``prefix`` (once shown, when hidden)."""
@@ -428,6 +435,7 @@ class LayoutView(SectionView):
         blocks += [Block(field=path) for path in custom if path not in named]
         return [self.block(b, self.context) for b in blocks]
 
+    @property
     def objectives(self) -> StrategicPlanSession:
         """The company's objectives, opened on first use and followed as the company changes."""
         if self._objectives is None:

@@ -18,6 +18,7 @@ from workbook.analysis.concessions import (
 )
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
+from workbook.ui.engine import choices
 from workbook.ui.forms import ChoiceList, Column, MessageLine, message_widget
 from workbook.ui.session import Subscriptions
 from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
@@ -27,6 +28,7 @@ NOT_OFFERED = ""
 """The dropdown value of a variable left out of the offer (a Dropdown shows None as blank)."""
 
 
+@choices("variables", follows=("concessions.variables",))
 def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     """The plan's variables as (name, id) pairs, with a blank first."""
     return [("—", None), *[(v.name, v.id) for v in plan.concessions.variables]]
@@ -35,6 +37,7 @@ def variable_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
 VARIABLES = ChoiceList(variable_choices, follows=(("concessions", "variables"),))
 
 
+@choices("options", follows=("concessions.variables",))
 def option_choices(plan: m.Plan) -> list[tuple[str, str | None]]:
     """Every option of every variable as ("option · variable", id) pairs, with a blank first."""
     return [
