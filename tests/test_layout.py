@@ -144,3 +144,19 @@ def test_a_hidden_section_catches_up_when_shown_again(store):
 def test_every_section_file_layout_resolves():
     content = section_content()
     assert content["value"].layout and content["deal"].layout
+
+
+def test_a_keystroke_in_a_competitors_notes_runs_no_simulation_and_redraws_no_chart(store):
+    app = open_app(store)
+    app.show("scenarios")
+    view = app.views["scenarios"]
+    results = view.panels["scenarios.results"]
+    before, runs = draws(view), results.runs
+    notes = bound(view.widget, ("scenarios", "competitors", 0, "notes"))
+    for text in ("C", "Cu", "Cuts prices in Q1"):
+        notes.widget.value = text
+    assert app.session.plan.scenarios.competitors[0].notes == "Cuts prices in Q1"
+    assert (draws(view), results.runs) == (before, runs)
+    name = bound(view.widget, ("scenarios", "competitors", 0, "name"))
+    name.widget.value = name.widget.value + " Ltd"
+    assert results.runs == runs + 1 and draws(view) > before

@@ -7,7 +7,7 @@ import datetime as dt
 import ipywidgets as W
 import pytest
 
-from tests.helpers import ManualScheduler, bound, find_all
+from tests.helpers import ManualScheduler, bound, find, find_all
 from workbook import model as m
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
@@ -69,9 +69,17 @@ def test_add_competitor_prompts_disappear_once_the_competitor_is_added(app):
     app.show("scenarios")
     view = app.views["scenarios"]
     prompt = f"Add {actor} as a competitor"
-    assert [b for b in find_all(view.prompts, kind=W.Button) if b.description == prompt]
+    assert [
+        b
+        for b in find_all(find(view.widget, "nw-scenario-prompts"), kind=W.Button)
+        if b.description == prompt
+    ]
     assert app.session.append(("scenarios", "competitors"), m.Competitor(name=actor)) is None
-    assert not [b for b in find_all(view.prompts, kind=W.Button) if b.description == prompt]
+    assert not [
+        b
+        for b in find_all(find(view.widget, "nw-scenario-prompts"), kind=W.Button)
+        if b.description == prompt
+    ]
 
 
 def test_every_dropdown_of_plan_rows_follows_its_source():

@@ -23,12 +23,27 @@ def view_of(app):
     return app.views["scenarios"]
 
 
+PROBLEM, MISSING, HIGHLIGHTS, PAYOFF = 0, 1, 2, 5
+"""The places of the results panel's texts."""
+
+
+def part(view, index):
+    """The HTML of one part of the results panel."""
+    widget = view.panels["scenarios.results"].children[index]
+    return (widget.children[0] if hasattr(widget, "children") else widget).value
+
+
+def chart(view, name):
+    """The results panel's chart ``name``."""
+    return view.panels["scenarios.results"].chart(name)
+
+
 def test_results_are_shown_for_the_example(app):
     view = view_of(app)
-    assert "Least regret" in view.highlights.value
-    assert len(view.quadrant.figure.data) == 4
-    assert "★" in view.payoff.value
-    assert view.spread.figure is not None
+    assert "Least regret" in part(view, HIGHLIGHTS)
+    assert len(chart(view, "quadrant").figure.data) == 4
+    assert "★" in part(view, PAYOFF)
+    assert chart(view, "disagreement").figure is not None
 
 
 def range_row(root, path):
@@ -56,10 +71,10 @@ def add_move(app, name):
 def test_a_new_move_is_listed_as_waiting_while_the_others_are_analysed(app):
     view = view_of(app)
     add_move(app, "Offer a fleet-wide price lock")
-    assert view.problem.value == ""
-    assert len(view.quadrant.figure.data) == 4  # the four estimated moves
-    assert "Offer a fleet-wide price lock: no estimate yet" in view.missing.value
-    assert "Least regret" in view.highlights.value
+    assert part(view, PROBLEM) == ""
+    assert len(chart(view, "quadrant").figure.data) == 4  # the four estimated moves
+    assert "Offer a fleet-wide price lock: no estimate yet" in part(view, MISSING)
+    assert "Least regret" in part(view, HIGHLIGHTS)
 
 
 @pytest.mark.parametrize(
@@ -68,16 +83,19 @@ def test_a_new_move_is_listed_as_waiting_while_the_others_are_analysed(app):
 def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, order):
     view = view_of(app)
     add_move(app, "Offer a fleet-wide price lock")
-    view.move_pick.value = app.session.plan.scenarios.moves[-1].id
-    view.who.value = "Jonas Berg"
+    find(view.widget, "nw-estimate-move").value = app.session.plan.scenarios.moves[-1].id
+    find(view.widget, "nw-estimate-participant").value = "Jonas Berg"
     find(view.widget, "nw-start-estimate").click()
     estimate = app.session.plan.scenarios.moves[-1].estimates[0]
     assert estimate.participant == "Jonas Berg" and not estimate.finished
     assert estimate.gain.low is None and estimate.gain.high is None  # never zeros
     base = ("scenarios", "moves", 4, "estimates", 0)
-    gain = range_row(view.editor, (*base, "gain"))
+    gain = range_row(find(view.widget, "nw-estimate-editor"), (*base, "gain"))
     assert [b.value for b in gain.boxes] == ["", "", ""]
-    assert "Unfinished: 7 of 7 ranges" in find(view.editor, "nw-estimate-status").value
+    assert (
+        "Unfinished: 7 of 7 ranges"
+        in find(find(view.widget, "nw-estimate-editor"), "nw-estimate-status").value
+    )
     type_range(gain, "100k", "200k", "300k", order)
     assert gain.message.text == ""
     assert app.session.plan.scenarios.moves[-1].estimates[0].gain.model_dump() == {
@@ -85,8 +103,8 @@ def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, orde
         "likely": 200_000,
         "high": 300_000,
     }
-    assert len(view.quadrant.figure.data) == 4  # still unfinished: left out
-    assert "Jonas Berg&#x27;s estimate is unfinished" in view.missing.value
+    assert len(chart(view, "quadrant").figure.data) == 4  # still unfinished: left out
+    assert "Jonas Berg&#x27;s estimate is unfinished" in part(view, MISSING)
     paths = [
         ("cooperation_probability", ("0.2", "0.5", "0.8")),
         ("cooperation_value", ("0", "50k", "90k")),
@@ -96,20 +114,24 @@ def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, orde
         ("retaliation", 1, "damage", ("5k", "6k", "7k")),
     ]
     for *where, texts in paths:
-        type_range(range_row(view.editor, (*base, *where)), *texts, order=order)
+        type_range(
+            range_row(find(view.widget, "nw-estimate-editor"), (*base, *where)), *texts, order=order
+        )
     assert app.session.plan.scenarios.moves[-1].estimates[0].finished
-    assert find(view.editor, "nw-estimate-status").value == ""
-    assert len(view.quadrant.figure.data) == 5
-    assert view.missing.value == ""
+    assert find(find(view.widget, "nw-estimate-editor"), "nw-estimate-status").value == ""
+    assert len(chart(view, "quadrant").figure.data) == 5
+    assert part(view, MISSING) == ""
 
 
 def test_a_partly_typed_range_says_it_is_unfinished_and_is_kept(app):
     view = view_of(app)
     add_move(app, "Bundle the telematics")
-    view.move_pick.value = app.session.plan.scenarios.moves[-1].id
-    view.who.value = "Jonas Berg"
+    find(view.widget, "nw-estimate-move").value = app.session.plan.scenarios.moves[-1].id
+    find(view.widget, "nw-estimate-participant").value = "Jonas Berg"
     find(view.widget, "nw-start-estimate").click()
-    row = range_row(view.editor, ("scenarios", "moves", 4, "estimates", 0, "gain"))
+    row = range_row(
+        find(view.widget, "nw-estimate-editor"), ("scenarios", "moves", 4, "estimates", 0, "gain")
+    )
     row.boxes[2].value = "0.8"
     assert row.message.text == "Give low, likely and high to finish this range."
     assert app.session.plan.scenarios.moves[-1].estimates[0].gain.high == 0.8
@@ -118,8 +140,8 @@ def test_a_partly_typed_range_says_it_is_unfinished_and_is_kept(app):
 
 def test_a_second_estimate_starts_from_the_team_median(app):
     view = view_of(app)
-    view.move_pick.value = "mv-price"
-    view.who.value = "Newcomer"
+    find(view.widget, "nw-estimate-move").value = "mv-price"
+    find(view.widget, "nw-estimate-participant").value = "Newcomer"
     find(view.widget, "nw-start-estimate").click()
     move = app.session.plan.scenarios.moves[0]
     new = move.estimates[-1]
@@ -131,18 +153,22 @@ def test_a_second_estimate_starts_from_the_team_median(app):
 
 def test_each_participant_edits_their_own_ranges(app):
     view = view_of(app)
-    view.move_pick.value = "mv-price"
-    view.who.value = "Tom Okafor"
-    gain = range_row(view.editor, ("scenarios", "moves", 0, "estimates", 1, "gain"))
+    find(view.widget, "nw-estimate-move").value = "mv-price"
+    find(view.widget, "nw-estimate-participant").value = "Tom Okafor"
+    gain = range_row(
+        find(view.widget, "nw-estimate-editor"), ("scenarios", "moves", 0, "estimates", 1, "gain")
+    )
     gain.boxes[2].value = "-150,000"
     assert app.session.plan.scenarios.moves[0].estimates[1].gain.high == -150_000
 
 
 def test_an_out_of_order_range_is_kept_as_typed_and_saved_once_in_order(app):
     view = view_of(app)
-    view.move_pick.value = "mv-price"
-    view.who.value = "Maria Keller"
-    gain = range_row(view.editor, ("scenarios", "moves", 0, "estimates", 0, "gain"))
+    find(view.widget, "nw-estimate-move").value = "mv-price"
+    find(view.widget, "nw-estimate-participant").value = "Maria Keller"
+    gain = range_row(
+        find(view.widget, "nw-estimate-editor"), ("scenarios", "moves", 0, "estimates", 0, "gain")
+    )
     before = app.session.plan
     old = before.scenarios.moves[0].estimates[0].gain
     gain.boxes[0].value = "0"  # above likely for now: the user is moving the whole range up
@@ -159,10 +185,10 @@ def test_an_out_of_order_range_is_kept_as_typed_and_saved_once_in_order(app):
 
 def test_probability_above_one_is_refused(app):
     view = view_of(app)
-    view.move_pick.value = "mv-price"
-    view.who.value = "Maria Keller"
+    find(view.widget, "nw-estimate-move").value = "mv-price"
+    find(view.widget, "nw-estimate-participant").value = "Maria Keller"
     path = ("scenarios", "moves", 0, "estimates", 0, "retaliation", 0, "probability")
-    row = range_row(view.editor, path)
+    row = range_row(find(view.widget, "nw-estimate-editor"), path)
     row.boxes[2].value = "1.5"
     assert row.message.text.startswith("High must be at most 1")
 
@@ -174,14 +200,14 @@ def test_a_competitor_without_estimates_is_listed_and_the_rest_analysed(app):
     )
     table._new_widgets["name"].value = "GeoTrack"
     assert table.add() is None
-    assert "GeoTrack: nobody has estimated its retaliation" in view.missing.value
-    assert "Least regret" in view.highlights.value
+    assert "GeoTrack: nobody has estimated its retaliation" in part(view, MISSING)
+    assert "Least regret" in part(view, HIGHLIGHTS)
 
 
 def test_removing_every_move_says_so(app):
     for _ in range(4):
         app.session.remove(("scenarios", "moves"), 0)
-    assert "no move" in view_of(app).problem.value.lower()
+    assert "no move" in part(view_of(app), PROBLEM).lower()
 
 
 def test_strategy_prompts_offer_to_add_a_competitor(app):
@@ -192,7 +218,7 @@ def test_strategy_prompts_offer_to_add_a_competitor(app):
     view = view_of(app)
     button = next(
         b
-        for b in find_all(view.prompts)
+        for b in find_all(find(view.widget, "nw-scenario-prompts"))
         if getattr(b, "description", "") == "Add GeoTrack as a competitor"
     )
     button.click()
@@ -215,7 +241,7 @@ def test_simulation_settings_are_folded_under_advanced_and_the_seed_has_no_separ
 
 
 def test_the_range_chart_speaks_of_bad_likely_and_good_cases_with_percentiles_on_hover(app):
-    figure = view_of(app).ranges.figure
+    figure = chart(view_of(app), "ranges").figure
     names = [t.name for t in figure.data]
     assert names == ["bad case to good case", "likely", "average"]
     hovers = " ".join(t.hovertemplate for t in figure.data)

@@ -56,8 +56,16 @@ class Chart:
     note: str = ""
 
 
-Part = str | Chart
-"""A part of a panel's output: safe HTML (a verdict, figures, an empty-state line) or a chart."""
+@dataclass(frozen=True)
+class Framed:
+    """A part of a panel shown in a box of its own."""
+
+    part: str | Chart
+
+
+Part = str | Chart | Framed
+"""A part of a panel's output: safe HTML (a verdict, figures, an empty-state line), a
+chart, or either in a box of its own."""
 
 
 @dataclass(frozen=True)
@@ -247,17 +255,25 @@ class Context:
 # --- drawing panels -----------------------------------------------------------------------
 
 
+def frame_layout() -> dict[str, str]:
+    """The layout of a shaded box for analysis results, set apart from the questions."""
+    return {
+        "padding": "6px 12px",
+        "margin": "10px 0",
+        "width": "100%",
+        "border": f"1px solid {COLORS['line']}",
+    }
+
+
 class PanelView(W.VBox):
     """The widgets of one panel, redrawn when what it reads changed."""
 
     def __init__(self, spec: Panel, ctx: Context, *, frame: bool = True):
-        layout = {"width": "100%"}
-        if frame:
-            layout.update(padding="6px 12px", margin="10px 0", border=f"1px solid {COLORS['line']}")
-        super().__init__(layout=W.Layout(**layout))
+        super().__init__(layout=W.Layout(**(frame_layout() if frame else {"width": "100%"})))
         self.add_class("nw-panel-" + spec.name.replace(".", "-").replace("_", "-"))
         self.spec, self.ctx = spec, ctx
         self._key: bytes | None = None
+        self._shape: list[tuple[bool, str | None]] = []
         self.runs = 0
         """How often the panel's function ran (for tests and benchmarks)."""
 
@@ -269,39 +285,55 @@ class PanelView(W.VBox):
         self._key = key
         self.runs += 1
         out = self.spec.fn(self.ctx)
-        parts: Sequence[Part] = [out] if isinstance(out, (str, Chart)) else out
+        parts: Sequence[Part] = [out] if isinstance(out, (str, Chart, Framed)) else out
+        shape = [_shape(p) for p in parts]
         old = self.children
-        same = len(old) == len(parts) and all(
-            isinstance(w, FigureView) == isinstance(p, Chart)
-            for w, p in zip(old, parts, strict=False)
-        )
-        widgets = (
-            list(old)
-            if same
-            else [
-                _chart_area(p.name) if isinstance(p, Chart) else make(W.HTML, value="")
-                for p in parts
-            ]
-        )
+        widgets = list(old) if shape == self._shape else [_slot(p) for p in parts]
         for widget, part in zip(widgets, parts, strict=True):
-            if isinstance(part, Chart):
-                widget.show(part.figure, part.note)
-            elif widget.value != part:
-                widget.value = part
-        if not same:
+            inner = part.part if isinstance(part, Framed) else part
+            target = widget.children[0] if isinstance(part, Framed) else widget
+            if isinstance(inner, Chart):
+                target.show(inner.figure, inner.note)
+            elif target.value != inner:
+                target.value = inner
+        if shape != self._shape:
+            self._shape = shape
             self.children = widgets
             for child in old:
                 close_tree(child)
 
+    def _all(self) -> list[W.Widget]:
+        found = []
+        for child in self.children:
+            found += list(child.children) if isinstance(child, W.Box) else [child]
+        return found
+
     @property
     def text(self) -> str:
         """Every HTML part, joined (for tests and tools)."""
-        return "".join(w.value for w in self.children if isinstance(w, W.HTML))
+        return "".join(w.value for w in self._all() if isinstance(w, W.HTML))
 
     @property
     def charts(self) -> list[FigureView]:
         """Its chart areas."""
-        return [w for w in self.children if isinstance(w, FigureView)]
+        return [w for w in self._all() if isinstance(w, FigureView)]
+
+    def chart(self, name: str) -> FigureView:
+        """Its chart area named ``name``."""
+        return next(w for w in self.charts if f"nw-chart-{name}" in w._dom_classes)
+
+
+def _shape(part: Part) -> tuple[bool, str | None]:
+    inner = part.part if isinstance(part, Framed) else part
+    return isinstance(part, Framed), inner.name if isinstance(inner, Chart) else None
+
+
+def _slot(part: Part) -> W.Widget:
+    inner = part.part if isinstance(part, Framed) else part
+    widget = _chart_area(inner.name) if isinstance(inner, Chart) else make(W.HTML, value="")
+    return (
+        W.VBox([widget], layout=W.Layout(**frame_layout())) if isinstance(part, Framed) else widget
+    )
 
 
 def _chart_area(name: str) -> FigureView:

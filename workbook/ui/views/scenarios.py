@@ -1,9 +1,7 @@
-"""Section 3: scenarios of competitor retaliation and customer cooperation."""
+"""Scenarios: the results panel and the two editors its layout (scenarios.toml) names."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
@@ -25,17 +23,12 @@ from workbook.analysis.scenarios import (
 )
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
-from workbook.ui.forms import Column, RangeRow, close_tree, message_widget, range_grid
+from workbook.render import escape
+from workbook.ui.engine import Chart, Context, Framed, Part, editor, panel
+from workbook.ui.forms import RangeRow, close_tree, range_grid
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, figures_html, hint_html
-from workbook.ui.views.base import SectionView
 from workbook.workshop import pooled_estimate
-
-
-def competitor_choices(plan: m.Plan) -> list[tuple[str, str]]:
-    """The plan's competitors as (name, id) pairs."""
-    return [(c.name, c.id) for c in plan.scenarios.competitors]
-
 
 EMPTY = {
     "quadrant": "Finish one estimate (low, likely and high for every range) to see how each "
@@ -56,11 +49,12 @@ def coverage_html(cover: Coverage) -> str:
         elif len(row.unfinished) == 1:
             why = f"{row.unfinished[0]}'s estimate is unfinished"
         else:
-            why = f"the estimates of {_names(row.unfinished)} are unfinished"
-        items.append(f"<li>{html.escape(row.move)}: {html.escape(why)}</li>")
+            names = ", ".join(row.unfinished[:-1]) + " and " + row.unfinished[-1]
+            why = f"the estimates of {names} are unfinished"
+        items.append(f"<li>{escape(row.move)}: {escape(why)}</li>")
     for name in cover.competitors:
         items.append(
-            f"<li>{html.escape(name)}: nobody has estimated its retaliation, so it is left out</li>"
+            f"<li>{escape(name)}: nobody has estimated its retaliation, so it is left out</li>"
         )
     if not items:
         return ""
@@ -71,17 +65,11 @@ def coverage_html(cover: Coverage) -> str:
     )
 
 
-def _names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def payoff_html(table: pd.DataFrame, currency: str) -> str:
     """The payoff table with the best move per response in bold and the least-regret move."""
     best = best_responses(table)
     regret = least_regret(table)
-    head = "".join(
-        f"<th style='text-align:right'>{html.escape(str(c))}</th>" for c in table.columns
-    )
+    head = "".join(f"<th style='text-align:right'>{escape(str(c))}</th>" for c in table.columns)
     rows = []
     for move, values in table.iterrows():
         cells = []
@@ -91,169 +79,200 @@ def payoff_html(table: pd.DataFrame, currency: str) -> str:
                 text = f"<b>{text}</b>"
             cells.append(f"<td style='text-align:right'>{text}</td>")
         mark = " ★" if move == regret.move else ""
-        rows.append(f"<tr><td>{html.escape(str(move))}{mark}</td>{''.join(cells)}</tr>")
+        rows.append(f"<tr><td>{escape(str(move))}{mark}</td>{''.join(cells)}</tr>")
     return (
-        "<div style='font-size:12.5px;line-height:1.4;overflow-x:auto'>"
+        "<div class='nw-payoff' style='font-size:12.5px;line-height:1.4;overflow-x:auto'>"
         f"<table style='border-collapse:collapse;width:100%'><tr><th style='text-align:left'>"
-        f"Our move ({html.escape(currency)})</th>{head}</tr>{''.join(rows)}</table>"
+        f"Our move ({escape(currency)})</th>{head}</tr>{''.join(rows)}</table>"
         f"<div style='color:{COLORS['muted']};margin-top:4px'>Bold: the best move against "
-        f"each response. ★ Least regret: {html.escape(regret.move)} (at worst "
+        f"each response. ★ Least regret: {escape(regret.move)} (at worst "
         f"{regret.max_regret:,.0f} short of the best).</div></div>"
     )
 
 
-class View(SectionView):
-    """Competitors, moves, each participant's ranges, and what they add up to."""
+RESULT_READS = (
+    "scenarios.moves",
+    "scenarios.competitors[].id",
+    "scenarios.competitors[].name",
+    "scenarios.distribution",
+    "scenarios.draws",
+    "scenarios.seed",
+    "currency",
+)
+"""What the results are worked out from: a competitor's notes are not among them."""
 
-    def build(self) -> Sequence[W.Widget]:
-        s = ("scenarios",)
-        participants = self._participants()
+
+@panel("scenarios.results", reads=RESULT_READS)
+def results_panel(ctx: Context) -> list[Part]:
+    """What the estimates add up to: highlights, quadrant, ranges, payoff and disagreement."""
+    plan = ctx.plan
+    scenarios = plan.scenarios
+    missing = coverage_html(estimate_coverage(scenarios))
+    try:
+        expected = expected_values(scenarios)
+        figures = simulate(scenarios)
+        table = payoff_table(scenarios)
+        spread = disagreement(scenarios)
+    except ScenarioInputError as exc:
+        text = str(exc)
+        return [
+            hint_html(text[:1].upper() + text[1:] + ".", size="13px"),
+            missing,
+            "",
+            Framed(Chart("quadrant", None, EMPTY["quadrant"])),
+            Framed(Chart("ranges", None, EMPTY["ranges"])),
+            Framed(""),
+            Framed(Chart("disagreement", None, EMPTY["disagreement"])),
+        ]
+    worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
+    pairs = [("Least regret", least_regret(table).move)]
+    if worst is not None:
+        pairs.append(("Most damaging retaliation", f"{worst.move} ({worst.competitor or 'all'})"))
+    if best is not None:
+        pairs.append(("Greatest cooperation", best.move))
+    drawn = disagreement_chart(spread) if len(spread) else None
+    return [
+        "",
+        missing,
+        figures_html(pairs),
+        Framed(Chart("quadrant", quadrant_chart(expected, plan.currency))),
+        Framed(Chart("ranges", range_chart(figures, plan.currency))),
+        Framed(payoff_html(table, plan.currency)),
+        Framed(Chart("disagreement", drawn, EMPTY["disagreement"])),
+    ]
+
+
+@editor("scenarios.prompts")
+def prompts_editor(ctx: Context) -> W.Widget:
+    """What strategy alignment anticipated, with a button to add a competitor it names."""
+    box = W.VBox()
+    box.add_class("nw-scenario-prompts")
+
+    def add(name: str) -> None:
+        ctx.session.append(("scenarios", "competitors"), m.Competitor(name=name))
+
+    def render() -> None:
+        prompts = scenario_prompts(ctx.plan)
+        for child in box.children:
+            close_tree(child)
+        items: list[W.Widget] = []
+        for row in prompts.itertuples():
+            if row.actor_kind == "competitor" and row.actor and not row.competitor_known:
+                button = W.Button(
+                    description=f"Add {row.actor} as a competitor",
+                    icon="plus",
+                    layout=W.Layout(width="auto"),
+                    disabled=ctx.session.read_only,
+                )
+                button.on_click(lambda _b, name=row.actor: add(name))
+                items.append(button)
+        lines = "".join(f"<li>{escape(p)}</li>" for p in prompts["prompt"])
+        if lines:
+            items.insert(
+                0,
+                W.HTML(
+                    "<div style='font-size:13px;line-height:1.4'><b>From strategy alignment</b>"
+                    f"<ul style='margin:2px 0'>{lines}</ul></div>"
+                ),
+            )
+        box.children = items
+
+    ctx.on(("strategy", "anticipated"), render)
+    ctx.on(("scenarios", "competitors"), render)
+    render()
+    return box
+
+
+@editor("scenarios.estimate")
+def estimate_editor(ctx: Context) -> W.Widget:
+    """Pick a move and a name, then give that person's ranges for the move."""
+    return EstimatePicker(ctx).widget
+
+
+class EstimatePicker:
+    """The move and participant dropdowns, and the editor of that participant's estimate."""
+
+    def __init__(self, ctx: Context):
+        self.ctx, self.session = ctx, ctx.session
+        names = self.participants()
         self.move_pick = W.Dropdown(layout=W.Layout(width="100%"))
         self.move_pick.add_class("nw-estimate-move")
         self.who = W.Combobox(
-            options=participants,
-            value=participants[0] if participants else "",
+            options=names,
+            value=names[0] if names else "",
             placeholder="Your name",
             ensure_option=False,
             layout=W.Layout(width="100%"),
         )
         self.who.add_class("nw-estimate-participant")
         self.editor = W.VBox()
+        self.editor.add_class("nw-estimate-editor")
         self.editor_subs = self.session.subscriptions()
-        self.move_pick.observe(lambda _c: self._render_editor(), names="value")
-        self.who.observe(lambda _c: self._render_editor(), names="value")
-        self.prompts = W.VBox()
-        self.problem = W.HTML()
-        self.missing = W.HTML()
-        self.highlights = W.HTML()
-        self.quadrant = self.chart("quadrant")
-        self.ranges = self.chart("ranges")
-        self.payoff = W.HTML()
-        self.payoff.add_class("nw-payoff")
-        self.spread = self.chart("disagreement")
-        self.subs.on((*s, "moves"), self._structure_changed)
-        self.subs.on((*s, "competitors"), self._structure_changed)
-        self.on_change(s, self._refresh)
-        self.on_change(("strategy", "anticipated"), self._render_prompts)
-        self.on_change((*s, "competitors"), self._render_prompts)
-        self._refresh_moves()
-        self._render_prompts()
-        self._refresh()
-        return [
-            self.table(
-                (*s, "competitors"),
-                m.Competitor,
-                [Column("name", width="1fr"), Column("notes", width="3fr")],
-                add_label="Add competitor",
-            ),
-            self.prompts,
-            self.table(
-                (*s, "moves"),
-                m.Move,
-                [Column("name", width="2fr"), Column("description", width="3fr")],
-                add_label="Add move",
-            ),
-            self.heading("Estimates"),
-            self.note(
-                "Pick a move and your name, then give your own ranges. Everyone's "
-                "estimates are combined; where they differ most is listed below."
-            ),
-            self.row(
-                W.VBox([W.HTML("<b>Move</b>"), self.move_pick]),
-                W.VBox([W.HTML("<b>Estimate by</b>"), self.who]),
-                widths=["2fr", "1fr"],
-            ),
-            self.editor,
-            self.heading("What it adds up to"),
-            self.problem,
-            self.missing,
-            self.highlights,
-            self.panel(self.quadrant),
-            self.panel(self.ranges),
-            self.panel(self.payoff),
-            self.panel(self.spread),
-            self._advanced(s),
-            *self.custom_questions(),
-        ]
-
-    def _advanced(self, s: tuple[str, ...]) -> W.Widget:
-        """The simulation settings, folded away: most teams never need to touch them."""
-        settings = W.VBox(
-            [
-                self.note(
-                    "The results come from playing each move out many times, each time with "
-                    "values picked at random from everyone's ranges. These settings change how "
-                    "that is done; the defaults suit most plans."
-                ),
-                self.row(
-                    self.field((*s, "distribution")),
-                    self.field((*s, "draws")),
-                    self.field((*s, "seed"), kind="digits"),
-                ),
-            ]
+        self.move_pick.observe(lambda _c: self.render(), names="value")
+        self.who.observe(lambda _c: self.render(), names="value")
+        for where in (("scenarios", "moves"), ("scenarios", "competitors")):
+            ctx.subs.on(where, self.structure_changed)
+        pick = ctx.view.row(
+            W.VBox([W.HTML("<b>Move</b>"), self.move_pick]),
+            W.VBox([W.HTML("<b>Estimate by</b>"), self.who]),
+            widths=["2fr", "1fr"],
         )
-        advanced = W.Accordion(children=[settings], titles=("Advanced: simulation settings",))
-        advanced.selected_index = None
-        advanced.add_class("nw-advanced")
-        return advanced
+        self.widget = W.VBox([pick, self.editor])
+        self.refresh_moves()
 
-    # --- choosing what to edit -------------------------------------------------------
-
-    def _participants(self) -> list[str]:
+    def participants(self) -> list[str]:
         plan = self.session.plan
         names = [t.name for t in plan.team]
         names += [e.participant for mv in plan.scenarios.moves for e in mv.estimates]
         return list(dict.fromkeys(names)) or ["Team"]
 
-    def _refresh_moves(self) -> None:
+    def refresh_moves(self) -> None:
         moves = [(mv.name, mv.id) for mv in self.session.plan.scenarios.moves]
         keep = self.move_pick.value
         self.move_pick.options = moves
         ids = [v for _, v in moves]
         self.move_pick.value = keep if keep in ids else (ids[0] if ids else None)
-        self.who.options = self._participants()
-        self._render_editor()
+        self.who.options = self.participants()
+        self.render()
 
-    def _structure_changed(self, change: Change) -> None:
+    def structure_changed(self, change: Change) -> None:
         if change.kind != "value" or change.path[-1:] == ("name",):
-            self._refresh_moves()
+            self.refresh_moves()
 
-    def _indexes(self) -> tuple[int | None, int | None]:
+    def indexes(self) -> tuple[int | None, int | None]:
         moves = self.session.plan.scenarios.moves
         move = next((i for i, mv in enumerate(moves) if mv.id == self.move_pick.value), None)
         if move is None:
             return None, None
         who = (self.who.value or "").strip().casefold()
-        estimate = next(
-            (j for j, e in enumerate(moves[move].estimates) if e.participant.casefold() == who),
-            None,
-        )
-        return move, estimate
+        estimates = moves[move].estimates
+        found = (j for j, e in enumerate(estimates) if e.participant.casefold() == who)
+        return move, next(found, None)
 
-    # --- the estimate editor ----------------------------------------------------------
-
-    def _render_editor(self) -> None:
+    def render(self) -> None:
         self.editor_subs.close()
         for child in self.editor.children:
             close_tree(child)
-        move, estimate = self._indexes()
+        move, estimate = self.indexes()
         if move is None:
-            self.editor.children = [self.note("Add a move first.")]
-            return
-        if estimate is None:
-            self.editor.children = [self._start_button(move)]
-            return
+            self.editor.children = [self.ctx.view.note("Add a move first.")]
+        elif estimate is None:
+            self.editor.children = [self.start_button(move)]
+        else:
+            self.editor.children = self.ranges(move, estimate)
+
+    def ranges(self, move: int, estimate: int) -> list[W.Widget]:
         base = ("scenarios", "moves", move, "estimates", estimate)
         currency = self.session.plan.currency
-        rows: list[RangeRow] = [
-            self._range("Our direct gain", currency, m.Range, (*base, "gain")),
-            self._range(
+        specs: list[tuple[str, str, type[m.Range], tuple[Any, ...]]] = [
+            ("Our direct gain", currency, m.Range, (*base, "gain")),
+            (
                 "Chance the customer cooperates",
                 "0 to 1",
                 m.ProbabilityRange,
                 (*base, "cooperation_probability"),
             ),
-            self._range(
+            (
                 "Value to us if they cooperate",
                 currency,
                 m.AmountRange,
@@ -267,33 +286,55 @@ class View(SectionView):
         for competitor in plan.scenarios.competitors:
             k = by_competitor.get(competitor.id)
             if k is None:
-                buttons.append(self._add_competitor_button(base, competitor))
+                buttons.append(
+                    self.button(
+                        f"Estimate {competitor.name}'s retaliation",
+                        "plus",
+                        "",
+                        lambda c=competitor: self.session.append(
+                            (*base, "retaliation"), m.RetaliationEstimate(competitor_id=c.id)
+                        ),
+                    )
+                )
                 continue
             path = (*base, "retaliation", k)
-            rows.append(
-                self._range(
+            specs.append(
+                (
                     f"{competitor.name}: chance it retaliates",
                     "0 to 1",
                     m.ProbabilityRange,
                     (*path, "probability"),
                 )
             )
-            rows.append(
-                self._range(
+            specs.append(
+                (
                     f"{competitor.name}: damage if it does",
                     currency,
                     m.AmountRange,
                     (*path, "damage"),
                 )
             )
-            buttons.append(self._no_view_button(base, k, competitor))
-        remove = W.Button(
-            description="Remove this estimate",
-            icon="trash",
-            layout=W.Layout(width="auto"),
-            disabled=self.session.read_only,
+            no_view = self.button(
+                f"No view on {competitor.name}",
+                "times",
+                "nw-no-view",
+                lambda k=k: self.session.remove((*base, "retaliation"), k),
+            )
+            no_view.tooltip = f"Leave {competitor.name} to the others' estimates of this move"
+            buttons.append(no_view)
+        rows = [
+            RangeRow(
+                label,
+                unit,
+                model=model,
+                value=self.session.get(path),
+                disabled=self.session.read_only,
+            ).bind(self.session, path, self.editor_subs)
+            for label, unit, model, path in specs
+        ]
+        remove = self.button(
+            "Remove this estimate", "trash", "", lambda: self.session.remove(base[:-1], estimate)
         )
-        remove.on_click(lambda _b: self.session.remove(base[:-1], estimate))
         status = W.HTML()
         status.add_class("nw-estimate-status")
 
@@ -317,38 +358,26 @@ class View(SectionView):
 
         self.editor_subs.on(base, show_status)
         show_status()
-        self.editor.children = [
-            status,
-            range_grid(rows),
-            W.HBox(buttons, layout=W.Layout(flex_flow="row wrap", grid_gap="4px")),
-            W.HBox([remove]),
-        ]
+        wrap = W.Layout(flex_flow="row wrap", grid_gap="4px")
+        return [status, range_grid(rows), W.HBox(buttons, layout=wrap), W.HBox([remove])]
 
-    def _range(
-        self, label: str, unit: str, model: type[m.Range], path: tuple[Any, ...]
-    ) -> RangeRow:
-        row = RangeRow(
-            label,
-            unit,
-            model=model,
-            value=self.session.get(path),
+    def button(self, label: str, icon: str, css: str, action: Any) -> W.Button:
+        button = W.Button(
+            description=label,
+            icon=icon,
+            layout=W.Layout(width="auto"),
             disabled=self.session.read_only,
         )
-        return row.bind(self.session, path, self.editor_subs)
+        if css:
+            button.add_class(css)
+        button.on_click(lambda _b: action())
+        return button
 
-    def _start_button(self, move: int) -> W.Widget:
+    def start_button(self, move: int) -> W.Widget:
         who = (self.who.value or "").strip()
-        button = W.Button(
-            description=f"Start an estimate by {who or '…'}",
-            icon="plus",
-            layout=W.Layout(width="auto"),
-            disabled=not who or self.session.read_only,
-        )
-        button.add_class("nw-start-estimate")
-        message = message_widget()
         finished = [e for e in self.session.plan.scenarios.moves[move].estimates if e.finished]
 
-        def start(_b: W.Button) -> None:
+        def start() -> str | None:
             plan = self.session.plan
             done = [e for e in plan.scenarios.moves[move].estimates if e.finished]
             median = pooled_estimate(done)
@@ -358,113 +387,17 @@ class View(SectionView):
                 {"competitor_id": c.id} for c in plan.scenarios.competitors if c.id not in known
             ]
             template["participant"] = who
-            message.say(
-                self.session.append(
-                    ("scenarios", "moves", move, "estimates"),
-                    m.MoveEstimate.model_validate(template),
-                )
-                or ""
-            )
+            estimate = m.MoveEstimate.model_validate(template)
+            return self.session.append(("scenarios", "moves", move, "estimates"), estimate)
 
-        button.on_click(start)
+        box = self.ctx.button(
+            f"Start an estimate by {who or '…'}", "plus", start, css="nw-start-estimate"
+        )
+        if not who:
+            box.children[0].children[0].disabled = True
         hint = (
             "It starts from the team's current median, for you to adjust."
             if finished
             else "It starts empty: give low, likely and high for each range, in any order."
         )
-        return W.VBox([button, W.HTML(hint_html(hint)), message])
-
-    def _add_competitor_button(self, base: tuple[Any, ...], competitor: m.Competitor) -> W.Widget:
-        button = W.Button(
-            description=f"Estimate {competitor.name}'s retaliation",
-            icon="plus",
-            layout=W.Layout(width="auto"),
-            disabled=self.session.read_only,
-        )
-        button.on_click(
-            lambda _b: self.session.append(
-                (*base, "retaliation"), m.RetaliationEstimate(competitor_id=competitor.id)
-            )
-        )
-        return button
-
-    def _no_view_button(
-        self, base: tuple[Any, ...], index: int, competitor: m.Competitor
-    ) -> W.Widget:
-        button = W.Button(
-            description=f"No view on {competitor.name}",
-            icon="times",
-            tooltip=f"Leave {competitor.name} to the others' estimates of this move",
-            layout=W.Layout(width="auto"),
-            disabled=self.session.read_only,
-        )
-        button.add_class("nw-no-view")
-        button.on_click(lambda _b: self.session.remove((*base, "retaliation"), index))
-        return button
-
-    # --- prompts from strategy alignment ----------------------------------------------
-
-    def _render_prompts(self) -> None:
-        prompts = scenario_prompts(self.session.plan)
-        for child in self.prompts.children:
-            close_tree(child)
-        items: list[W.Widget] = []
-        for row in prompts.itertuples():
-            if row.actor_kind == "competitor" and row.actor and not row.competitor_known:
-                button = W.Button(
-                    description=f"Add {row.actor} as a competitor",
-                    icon="plus",
-                    layout=W.Layout(width="auto"),
-                    disabled=self.session.read_only,
-                )
-                button.on_click(
-                    lambda _b, name=row.actor: self.session.append(
-                        ("scenarios", "competitors"), m.Competitor(name=name)
-                    )
-                )
-                items.append(button)
-        lines = "".join(f"<li>{html.escape(p)}</li>" for p in prompts["prompt"])
-        if lines:
-            items.insert(
-                0,
-                W.HTML(
-                    "<div style='font-size:13px;line-height:1.4'><b>From strategy alignment</b>"
-                    f"<ul style='margin:2px 0'>{lines}</ul></div>"
-                ),
-            )
-        self.prompts.children = items
-
-    # --- results ----------------------------------------------------------------------
-
-    def _refresh(self) -> None:
-        plan = self.session.plan
-        scenarios = plan.scenarios
-        self.missing.value = coverage_html(estimate_coverage(scenarios))
-        try:
-            expected = expected_values(scenarios)
-            figures = simulate(scenarios)
-            table = payoff_table(scenarios)
-            spread = disagreement(scenarios)
-        except ScenarioInputError as exc:
-            text = str(exc)
-            self.problem.value = hint_html(text[:1].upper() + text[1:] + ".", size="13px")
-            self.highlights.value = self.payoff.value = ""
-            self.quadrant.show(None, EMPTY["quadrant"])
-            self.ranges.show(None, EMPTY["ranges"])
-            self.spread.show(None, EMPTY["disagreement"])
-            return
-        self.problem.value = ""
-        worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
-        regret = least_regret(table)
-        pairs = [("Least regret", regret.move)]
-        if worst is not None:
-            pairs.append(
-                ("Most damaging retaliation", f"{worst.move} ({worst.competitor or 'all'})")
-            )
-        if best is not None:
-            pairs.append(("Greatest cooperation", best.move))
-        self.highlights.value = figures_html(pairs)
-        self.quadrant.show(quadrant_chart(expected, plan.currency))
-        self.ranges.show(range_chart(figures, plan.currency))
-        self.payoff.value = payoff_html(table, plan.currency)
-        self.spread.show(disagreement_chart(spread) if len(spread) else None, EMPTY["disagreement"])
+        return W.VBox([box.children[0], W.HTML(hint_html(hint)), box.children[1]])
