@@ -243,7 +243,7 @@ def app(tmp_path):
 def test_adding_an_option_redraws_the_frontier(app):
     app.show("concessions")
     view = app.views["concessions"]
-    before = view.packages.figure.data[1].name
+    before = view.panels["concessions.packages"].chart("packages").figure.data[1].name
     options = next(
         t
         for t in find_all(view.widget, kind=RowTable)
@@ -253,8 +253,8 @@ def test_adding_an_option_redraws_the_frontier(app):
     options._new_widgets["ours"].value = "100"
     options._new_widgets["theirs"].value = "100"
     assert options.add() is None
-    assert view.packages.figure.data[1].name != before
-    assert "possible packages" in view.packages_text.value
+    assert view.panels["concessions.packages"].chart("packages").figure.data[1].name != before
+    assert "possible packages" in view.panels["concessions.packages"].text
 
 
 def test_emptying_a_step_request_is_refused_next_to_the_field(app):

@@ -1,8 +1,9 @@
 """Every section of the workbook, listed once, in the order the navigation shows them.
 
-A section is found from its entry here: its words are in ``workbook/content/<key>.toml``
-(title, lead, guidance, questions), its data is ``Plan.<attribute>`` in
-:mod:`workbook.model`, its view is the module ``workbook.ui.views.<view>``, its part of the
+A section is found from its entry here: its words and its page are in
+``workbook/content/<key>.toml`` (title, lead, guidance, questions, ``[[layout]]`` blocks),
+its data is ``Plan.<attribute>`` in :mod:`workbook.model`, the panels and editors its layout
+names are in the module ``workbook.ui.views.<view>`` (if it has any), its part of the
 brief is the function named ``brief_part`` in :mod:`workbook.brief`, and its tables are the
 names it lists in :func:`workbook.tables.plan_tables`. The completion checks are written
 here. Every other list of sections (navigation, completion, brief, tables, workshop
@@ -56,11 +57,11 @@ class Section:
     agenda: bool = True
     """Whether a workshop agenda may give time to it (the model's ``SectionKey``)."""
     view: str = ""
-    """The module under ``workbook.ui.views`` that shows it; empty means its key."""
+    """The module under ``workbook.ui.views`` of its panels and editors; empty: its key."""
 
     @property
     def view_module(self) -> str:
-        """The full name of the module of its view."""
+        """The full name of the module of its panels and editors."""
         return f"workbook.ui.views.{self.view or self.key}"
 
 

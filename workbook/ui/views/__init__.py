@@ -1,4 +1,4 @@
-"""One view per section. A view only binds plan fields to widgets and shows analyses."""
+"""Each section's panels and irregular editors, registered by name for its layout."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ __all__ = ["SectionView", "ViewContext", "view_class"]
 
 
 def view_class(key: str) -> type[SectionView]:
-    """The view class of a section, imported only when the section is first shown: the
-    layout engine's, once the module of the section's panels and editors is imported."""
+    """The view of a section: the layout engine's, once the module of the section's panels
+    and editors is imported (only when the section is first shown)."""
     from workbook.ui.engine import LayoutView, import_panels
 
-    return getattr(import_panels(key), "View", LayoutView)
+    import_panels(key)
+    return LayoutView
