@@ -91,7 +91,9 @@ def payoff_html(table: pd.DataFrame, currency: str) -> str:
 
 
 RESULT_READS = (
-    "scenarios.moves",
+    "scenarios.moves[].id",
+    "scenarios.moves[].name",
+    "scenarios.moves[].estimates",
     "scenarios.competitors[].id",
     "scenarios.competitors[].name",
     "scenarios.distribution",
@@ -99,7 +101,7 @@ RESULT_READS = (
     "scenarios.seed",
     "currency",
 )
-"""What the results are worked out from: a competitor's notes are not among them."""
+"""What the results are worked out from: notes and descriptions are not among them."""
 
 
 @panel("scenarios.results", reads=RESULT_READS)
