@@ -1,11 +1,25 @@
-"""Helpers for driving widgets without a browser."""
+"""Helpers for driving widgets without a browser, and for running coroutines in tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+import asyncio
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import ipywidgets as W
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to its end on an event loop of its own, in a thread of its own.
+
+    The browser tests' Playwright (its sync API) keeps an event loop running in the main
+    thread for the whole session, and ``asyncio.run`` refuses to start a second loop there.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class ManualScheduler:

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from tests.helpers import run_async
 from workbook.store import PlanStore
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").rglob("*.ipynb"))
@@ -108,7 +109,7 @@ def executed(
                     if getattr(item, "originalname", "") == EXECUTES
                     and item.callspec.params["path"] not in (*runs, path)
                 ]
-            runs.update(zip(paths, asyncio.run(execute_all(paths)), strict=True))
+            runs.update(zip(paths, run_async(execute_all(paths)), strict=True))
         return runs[path]
 
     return run_of

@@ -301,12 +301,12 @@ def test_provisioning_refuses_a_role_it_did_not_make(team: Team) -> None:
 
 
 def test_the_spawn_hooks_give_each_server_its_own_role_and_lab_to_analysts(team: Team) -> None:
-    import asyncio
     from types import SimpleNamespace
     from urllib.parse import urlsplit
 
     import psycopg
 
+    from tests.helpers import run_async
     from workbook.team_roles import spawn_hooks
 
     before, after = spawn_hooks(team.admin, lab_cmd=["jupyterhub-singleuser"])
@@ -318,20 +318,20 @@ def test_the_spawn_hooks_give_each_server_its_own_role_and_lab_to_analysts(team:
         )
 
     app = spawner("fay")
-    asyncio.run(before(app))
+    run_async(before(app))
     assert set(app.environment) == {"LANG", DB_ENV} and app.cmd == ["app"]
     assert urlsplit(app.environment[DB_ENV]).username == role_name(team.database, "fay")
     assert team.admin.split("@")[0] not in app.environment[DB_ENV]  # not the owner's sign-in
     with pytest.raises(PermissionError, match="analysts"):
-        asyncio.run(before(spawner("fay", "lab")))
+        run_async(before(spawner("fay", "lab")))
     lab = spawner("fay", "lab", groups=("analysts",))
-    asyncio.run(before(lab))
+    run_async(before(lab))
     assert lab.cmd == ["jupyterhub-singleuser"] and lab.default_url == "/lab"
     assert urlsplit(lab.environment[DB_ENV]).username == role_name(team.database, "fay", "lab")
     with team.connect(app.environment[DB_ENV]) as con:  # the app's role still signs in
         assert con.execute("SELECT nw_member()").fetchone() == ("fay",)
-    asyncio.run(after(lab))  # the lab stopped: its password is gone
+    run_async(after(lab))  # the lab stopped: its password is gone
     with pytest.raises(psycopg.OperationalError):
         team.connect(lab.environment[DB_ENV])
     with pytest.raises(PermissionError, match="JupyterLab is off"):
-        asyncio.run(spawn_hooks(team.admin, lab=False)[0](spawner("fay", "lab", ("analysts",))))
+        run_async(spawn_hooks(team.admin, lab=False)[0](spawner("fay", "lab", ("analysts",))))
