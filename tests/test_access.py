@@ -692,7 +692,11 @@ def page_states(
     found = re.search(rb'"kernelId": "([0-9a-f-]+)"', body)
     assert status == 200 and found, status
     sock = KernelSocket(client.app, found.group(1).decode(), cookie=client.cookie)
-    return sock, sock.widget_states()
+    try:
+        return sock, sock.widget_states()
+    except BaseException:
+        sock.close()  # a socket left open would fail whichever test the collector runs in
+        raise
 
 
 def test_members_see_only_their_plans_and_a_viewer_cannot_save(
