@@ -138,17 +138,24 @@ class Context:
         margin: str = "0",
     ) -> W.Widget:
         """A button that runs ``action``; a refusal it returns shows under it."""
-        button = W.Button(
-            description=label,
-            icon=icon,
-            layout=W.Layout(width="auto"),
-            disabled=self.session.read_only,
-        )
-        if css:
-            button.add_class(css)
         message = message_widget()
-        button.on_click(lambda _b: message.say(action() or ""))
+        button = action_button(
+            label, icon, css, lambda: message.say(action() or ""), self.session.read_only
+        )
         return W.VBox([W.HBox([button]), message], layout=W.Layout(margin=margin))
+
+
+def action_button(
+    label: str, icon: str, css: str, action: Callable[[], object], read_only: bool
+) -> W.Button:
+    """A button sized to its label that runs ``action``; disabled on a read-only plan."""
+    button = W.Button(
+        description=label, icon=icon, layout=W.Layout(width="auto"), disabled=read_only
+    )
+    if css:
+        button.add_class(css)
+    button.on_click(lambda _b: action())
+    return button
 
 
 # --- a section's view ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from workbook.analysis.scenarios import (
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
 from workbook.render import escape
-from workbook.ui.engine import Chart, Context, Framed, Part, editor, panel
+from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
 from workbook.ui.forms import RangeRow, close_tree, range_grid
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, figures_html, hint_html
@@ -364,16 +364,7 @@ class EstimatePicker:
         return [status, range_grid(rows), W.HBox(buttons, layout=wrap), W.HBox([remove])]
 
     def button(self, label: str, icon: str, css: str, action: Any) -> W.Button:
-        button = W.Button(
-            description=label,
-            icon=icon,
-            layout=W.Layout(width="auto"),
-            disabled=self.session.read_only,
-        )
-        if css:
-            button.add_class(css)
-        button.on_click(lambda _b: action())
-        return button
+        return action_button(label, icon, css, action, self.session.read_only)
 
     def start_button(self, move: int) -> W.Widget:
         who = (self.who.value or "").strip()
