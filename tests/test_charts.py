@@ -87,3 +87,57 @@ def test_an_empty_plan_shows_grey_notes_saying_what_to_enter_never_empty_charts(
             assert f"color:{COLORS['muted']}" in output["data"]["text/html"]  # neutral grey
             shown += 1
         assert shown >= 8
+
+
+def plotly_json(value):
+    """A figure's plotly JSON with plotly's typed arrays read back as lists."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            if "shape" in value:
+                array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
+            return array.tolist()
+        return {k: plotly_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plotly_json(v) for v in value]
+    return value
+
+
+def test_every_chart_is_a_figure_plotly_accepts_as_it_is(app):
+    import json
+
+    checked = 0
+    for key, view in charts(app):
+        if view.figure is None:
+            continue
+        ours = json.loads(view.figure.to_json())
+        validated = view.figure.to_go()  # raises on a property plotly does not know
+        assert plotly_json(json.loads(validated.to_json())) == ours, key
+        checked += 1
+    assert checked >= 10
+
+
+def test_drawing_every_section_never_loads_plotlys_validators(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tests.helpers import ManualScheduler\n"
+        "from workbook.store import PlanStore\n"
+        "from workbook.ui.app import WorkbookApp\n"
+        f"store = PlanStore({str(tmp_path / 'plans.sqlite')!r})\n"
+        "store.ensure_example()\n"
+        "app = WorkbookApp(store, scheduler=ManualScheduler()).start()\n"
+        "for key in app.keys:\n"
+        "    app.show(key)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('_plotly_utils', 'plotly.graph'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.strip() == "[]", done.stdout

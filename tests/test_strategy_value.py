@@ -250,7 +250,8 @@ def test_charts_are_figures_with_the_data():
     figure = fit_chart(fit)
     assert list(figure.data[0].x)[::-1] == list(fit.table["strength"])
     cover = coverage(plan.value)
-    assert coverage_chart(cover).data[0].z.shape == cover.matrix.shape
+    z = coverage_chart(cover).data[0].z
+    assert (len(z), len(z[0])) == cover.matrix.shape
     drivers = driver_comparison(plan.value)
     assert len(driver_chart(drivers, "Alt").data) == 2
     items = value_items_frame(plan.value)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from workbook.analysis.concessions import PackageView, Zopa
 from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
+from workbook.charts.figure import Figure, Scatter
 from workbook.model import Plan
 
 QUADRANT_COLORS = {
@@ -18,15 +18,15 @@ QUADRANT_COLORS = {
 }
 
 
-def trade_chart(trades: pd.DataFrame) -> go.Figure:
+def trade_chart(trades: pd.DataFrame) -> Figure:
     """Each possible concession: cost to us (x) against value to them (y), by quadrant."""
-    figure = go.Figure()
+    figure = Figure()
     for quadrant, color in QUADRANT_COLORS.items():
         part = trades[trades["quadrant"] == quadrant]
         if part.empty:
             continue
         figure.add_trace(
-            go.Scatter(
+            Scatter(
                 x=part["cost_to_us"],
                 y=part["value_to_them"],
                 mode="markers",
@@ -42,7 +42,7 @@ def trade_chart(trades: pd.DataFrame) -> go.Figure:
         )
     top = float(max(trades["cost_to_us"].max(), trades["value_to_them"].max(), 1))
     figure.add_trace(
-        go.Scatter(
+        Scatter(
             x=[0, top],
             y=[0, top],
             mode="lines",
@@ -66,7 +66,7 @@ def trade_chart(trades: pd.DataFrame) -> go.Figure:
     )
 
 
-def package_chart(view: PackageView) -> go.Figure:
+def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
     space_name = (
         f"packages (sample of {len(view.space):,} of {view.total:,})"
@@ -74,9 +74,9 @@ def package_chart(view: PackageView) -> go.Figure:
         else f"packages ({view.total:,})"
     )
     frontier = view.frontier.sort_values("ours")
-    figure = go.Figure(
+    figure = Figure(
         [
-            go.Scatter(
+            Scatter(
                 x=view.space["ours"],
                 y=view.space["theirs"],
                 mode="markers",
@@ -84,7 +84,7 @@ def package_chart(view: PackageView) -> go.Figure:
                 marker={"size": 4, "color": PALETTE["neutral"], "opacity": 0.35},
                 hoverinfo="skip",
             ),
-            go.Scatter(
+            Scatter(
                 x=frontier["ours"],
                 y=frontier["theirs"],
                 mode="lines+markers",
@@ -105,7 +105,7 @@ def package_chart(view: PackageView) -> go.Figure:
                 f"{safe(k)}: {safe(v)}" for k, v in package.items() if k not in ("ours", "theirs")
             )
             figure.add_trace(
-                go.Scatter(
+                Scatter(
                     x=[package["ours"]],
                     y=[package["theirs"]],
                     mode="markers",
@@ -139,10 +139,10 @@ def package_chart(view: PackageView) -> go.Figure:
     )
 
 
-def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
+def zopa_chart(plan: Plan, zone: Zopa) -> Figure:
     """Both sides' opening, target and walk-away on one line, with the zone of agreement."""
     positions = plan.concessions.positions
-    figure = go.Figure()
+    figure = Figure()
     for name, side, color in (
         ("Us", positions.ours, PALETTE["ours"]),
         ("Them", positions.theirs, PALETTE["theirs"]),
@@ -158,7 +158,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
             if v is not None
         ]
         figure.add_trace(
-            go.Scatter(
+            Scatter(
                 x=[v for _, v in points],
                 y=[name] * len(points),
                 mode="markers+text",
@@ -202,7 +202,7 @@ def zopa_chart(plan: Plan, zone: Zopa) -> go.Figure:
     )
 
 
-def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
+def ledger_chart(status: pd.DataFrame, currency: str = "") -> Figure:
     """What has moved so far: our concessions at their value to them, theirs at their
     value to us, concession by concession (information, not a target split)."""
     x = list(range(1, len(status) + 1))
@@ -211,9 +211,9 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
         for d, u in zip(status["description"], status["unanswered"], strict=True)
     ]
     colors = [PALETTE["bad"] if u else PALETTE["ours"] for u in status["unanswered"]]
-    figure = go.Figure(
+    figure = Figure(
         [
-            go.Scatter(
+            Scatter(
                 x=x,
                 y=status["given_to_them"],
                 mode="lines+markers",
@@ -224,7 +224,7 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> go.Figure:
                 text=text,
                 hovertemplate="%{text}<br>given so far %{y:,.0f}<extra></extra>",
             ),
-            go.Scatter(
+            Scatter(
                 x=x,
                 y=status["received_total"],
                 mode="lines+markers",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from workbook.analysis.relationship import Balance
 from workbook.charts import PALETTE, add_band, safe, shorten, styled
+from workbook.charts.figure import Bar, Figure, Scatter
 
 
-def stakeholder_map(players: pd.DataFrame) -> go.Figure:
+def stakeholder_map(players: pd.DataFrame) -> Figure:
     """Key players by stance (x) and influence (y); bubble size is our relationship.
 
     Players who share a spot are set side by side, their names alternately above and below
@@ -17,14 +17,14 @@ def stakeholder_map(players: pd.DataFrame) -> go.Figure:
     """
     x, where, room = _spread(players["stance"], players["influence"])
     players = players.assign(x=x, where=where, room=room)
-    figure = go.Figure()
+    figure = Figure()
     for side, color, name in (
         ("ours", PALETTE["ours"], "Our side"),
         ("theirs", PALETTE["theirs"], "Their side"),
     ):
         part = players[players["side"] == side]
         figure.add_trace(
-            go.Scatter(
+            Scatter(
                 x=part["x"],
                 y=part["influence"],
                 mode="markers+text",
@@ -83,11 +83,11 @@ def _spread(x: pd.Series, y: pd.Series) -> tuple[list[float], list[str], list[in
     return xs, where, room
 
 
-def balance_chart(balance: Balance, fair_share: float) -> go.Figure:
+def balance_chart(balance: Balance, fair_share: float) -> Figure:
     """Our share of the relationship against the fair band around the middle."""
     share = (balance.share_ours or 0) * 100
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=[share, 100 - share],
             y=["", ""],
             orientation="h",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from workbook.charts import PALETTE, categories, safe, shorten, styled
+from workbook.charts.figure import Bar, Figure, Scatter
 
 QUANTITY_NAMES = {
     "gain": "gain",
@@ -16,7 +16,7 @@ QUANTITY_NAMES = {
 }
 
 
-def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
+def quadrant_chart(expected: pd.DataFrame, currency: str) -> Figure:
     """Expected retaliation (x) against expected cooperation (y); bubble size is the gain.
 
     Each bubble carries its move's number and the legend names the moves, so that names
@@ -25,11 +25,11 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
     """
     gains = expected["gain"].abs()
     scale = 40 / max(float(gains.max()), 1.0)
-    figure = go.Figure()
+    figure = Figure()
     for number, row in enumerate(expected.itertuples(index=False), start=1):
         color = PALETTE["good"] if row.gain >= 0 else PALETTE["bad"]
         figure.add_trace(
-            go.Scatter(
+            Scatter(
                 x=[row.retaliation],
                 y=[row.cooperation],
                 mode="markers+text",
@@ -98,7 +98,7 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> go.Figure:
     )
 
 
-def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
+def range_chart(figures: pd.DataFrame, currency: str) -> Figure:
     """Net value per move from the bad case to the good case, the likely value and the average.
 
     The bad case is the 10th percentile (one outcome in ten is worse), the likely value the
@@ -110,9 +110,9 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
         for m, p in zip(table["move"], table["prob_loss"], strict=True)
     ]
     money = safe(currency)
-    figure = go.Figure(
+    figure = Figure(
         [
-            go.Bar(
+            Bar(
                 x=table["p90"] - table["p10"],
                 base=table["p10"],
                 y=labels,
@@ -125,7 +125,7 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
                 f"<br>good case (P90: one in ten is better) %{{customdata:,.0f}} {money}"
                 "<extra></extra>",
             ),
-            go.Scatter(
+            Scatter(
                 x=table["p50"],
                 y=labels,
                 mode="markers",
@@ -138,7 +138,7 @@ def range_chart(figures: pd.DataFrame, currency: str) -> go.Figure:
                 },
                 hovertemplate=f"likely (P50, the median) %{{x:,.0f}} {money}<extra></extra>",
             ),
-            go.Scatter(
+            Scatter(
                 x=table["mean"],
                 y=labels,
                 mode="markers",
@@ -162,7 +162,7 @@ def _value(quantity: str, value: float) -> str:
     return f"{value:.0%}" if quantity.endswith("probability") else f"{value:,.0f}"
 
 
-def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> go.Figure:
+def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> Figure:
     """The estimates the team disagrees on most, widest first, with who holds the extremes.
 
     Each bar is captioned on its own line above it, across the whole width, so that long move
@@ -181,8 +181,8 @@ def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> go.Figure:
             f"<span style='color:{PALETTE['neutral']}'>{low} ↔ {high}</span>"
         )
         hovers.append(f"{safe(row.move)} · {what}<br>{low} ↔ {high}")
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=top["spread"],
             y=rows,
             orientation="h",

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from workbook.analysis.strategy import FitResult
 from workbook.charts import PALETTE, categories, safe, shorten, styled
+from workbook.charts.figure import Bar, Figure
 
 
-def fit_chart(fit: FitResult) -> go.Figure:
+def fit_chart(fit: FitResult) -> Figure:
     """How strongly the deal serves each strategic objective (0 none to 3 central)."""
     table = fit.table.iloc[::-1]
     colors = [
@@ -16,8 +15,8 @@ def fit_chart(fit: FitResult) -> go.Figure:
         for s in table["strength"]
     ]
     labels = [shorten(t, 48) for t in table["objective"]]
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=table["strength"],
             y=labels,
             orientation="h",

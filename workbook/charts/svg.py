@@ -6,250 +6,39 @@ chart builders use (horizontal or vertical bars, grouped or stacked, scatter mar
 lines and labels, line and band shapes, annotations, a legend) from the same figure
 the app shows, so a chart is defined once. Every label is escaped here.
 
->>> import plotly.graph_objects as go
->>> figure_svg(go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h"))).startswith("<svg")
+>>> from workbook.charts.figure import Bar
+>>> figure_svg(Figure(Bar(x=[1, 2], y=["a", "b"], orientation="h"))).startswith("<svg")
 True
 """
 
 from __future__ import annotations
 
-import html
-import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
-
+from workbook.charts.figure import Figure
+from workbook.charts.svg_canvas import (
+    AXIS,
+    DASHES,
+    FONT,
+    GRID,
+    MUTED,
+    PAGE,
+    WIDTH,
+    Axis,
+    Canvas,
+    draw_marker,
+    each,
+    esc,
+    nice_ticks,
+    pick_color,
+    plain,
+    seq,
+    text_width,
+    tick_label,
+)
 from workbook.render import escape
-from workbook.theme import COLORWAY, PALETTE
-
-WIDTH = 760
-"""Width of every picture, in SVG units (it scales to the page)."""
-
-FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
-INK = PALETTE["ink"]
-MUTED = PALETTE["muted"]
-GRID = PALETTE["grid"]
-AXIS = PALETTE["neutral"]
-PAGE = PALETTE["page"]
-DASHES = {"dot": "2,3", "dash": "6,4", "dashdot": "6,3,2,3", "longdash": "10,4"}
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def plain(text: object) -> str:
-    """A plotly label as plain text: its markup tags dropped, its entities read."""
-    if text is None:
-        return ""
-    return html.unescape(_TAG.sub(" ", str(text))).strip()
-
-
-def _x(text: object) -> str:
-    """Plain text escaped for SVG."""
-    return escape(plain(text))
-
-
-def text_width(text: str, size: float) -> float:
-    """An estimate of how wide ``text`` is drawn at font ``size``."""
-    return 0.56 * size * len(text)
-
-
-def _fmt(value: float, tickformat: str | None, suffix: str = "") -> str:
-    """A tick label as plotly's d3 format would write it, for the formats the charts use."""
-    fmt = tickformat or ""
-    if fmt.endswith("%"):
-        digits = int(fmt[-2]) if fmt[-2:-1].isdigit() else 0
-        return f"{value * 100:,.{digits}f}%" + suffix
-    given = int(fmt[-2]) if fmt.endswith("f") and fmt[-2:-1].isdigit() else None
-    if given is not None:
-        digits = given
-    else:
-        digits = 0 if float(value).is_integer() else max(0, 2 - math.floor(math.log10(abs(value))))
-        digits = min(digits, 4)
-    text = f"{value:,.{digits}f}" if "," in fmt or abs(value) >= 10_000 else f"{value:.{digits}f}"
-    return text.replace("-", "−") + suffix
-
-
-def nice_ticks(low: float, high: float, count: int = 6) -> list[float]:
-    """Round tick values covering ``low`` to ``high``."""
-    if high <= low:
-        return [low]
-    raw = (high - low) / max(count - 1, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step - 1e-9) * step
-    ticks = []
-    value = first
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
-
-
-def _seq(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, str | int | float):
-        return [value]
-    return list(value)
-
-
-def _each(value: Any, n: int, default: Any = None) -> list[Any]:
-    """A per-point attribute: a list as it is, a single value repeated."""
-    if value is None:
-        return [default] * n
-    if isinstance(value, str | int | float):
-        return [value] * n
-    values = list(value)
-    return (values + [default] * n)[:n]
-
-
-@dataclass
-class Axis:
-    """One axis: numeric (``low``..``high``) or categorical (``categories``)."""
-
-    categories: list[str] | None
-    low: float
-    high: float
-    start: float  # pixel of low (or of the first category)
-    end: float  # pixel of high (or of the last category)
-    reversed: bool = False
-
-    def pos(self, value: Any) -> float:
-        """The pixel of a value on this axis."""
-        if self.categories is not None:
-            index = self.categories.index(str(value))
-            n = len(self.categories)
-            fraction = (index + 0.5) / n
-        else:
-            span = (self.high - self.low) or 1.0
-            fraction = (float(value) - self.low) / span
-        if self.reversed:
-            fraction = 1 - fraction
-        return self.start + fraction * (self.end - self.start)
-
-    def band(self) -> float:
-        """The pixels one category takes."""
-        n = len(self.categories or [""])
-        return abs(self.end - self.start) / n
-
-    def domain(self, fraction: float) -> float:
-        """The pixel at ``fraction`` of the axis length (plotly's "x domain")."""
-        return self.start + fraction * (self.end - self.start)
-
-
-class _Canvas:
-    def __init__(self) -> None:
-        self.items: list[str] = []
-        self.boxes: list[tuple[float, float, float, float]] = []
-
-    def free(self, box: tuple[float, float, float, float]) -> bool:
-        """Whether ``box`` (x0, y0, x1, y1) overlaps no label placed so far."""
-        x0, y0, x1, y1 = box
-        return all(x1 <= a or x0 >= c or y1 <= b or y0 >= d for a, b, c, d in self.boxes)
-
-    def label(
-        self,
-        px: float,
-        py: float,
-        gap: float,
-        text: str,
-        *,
-        below: bool,
-        left: float,
-        right: float,
-        size: float = 11,
-    ) -> None:
-        """A point's label above it (or below), moved aside where it would cover another."""
-        width = text_width(text, size)
-        start = min(max(px - width / 2, left), right - width)
-        spots = [
-            (start, py + gap + size - 2) if below else (start, py - gap),
-            (start, py - gap) if below else (start, py + gap + size - 2),
-            (px + gap, py + size / 3),
-            (px - gap - width, py + size / 3),
-            (start, py - gap - size - 2),
-            (start, py + gap + 2 * size),
-        ]
-        for sx, sy in spots:
-            box = (sx, sy - size, sx + width, sy + 3)
-            if self.free(box):
-                break
-        else:
-            sx, sy = spots[0]
-            box = (sx, sy - size, sx + width, sy + 3)
-        self.boxes.append(box)
-        self.text(sx, sy, text, size=size, is_plain=True)
-
-    def add(self, item: str) -> None:
-        self.items.append(item)
-
-    def text(
-        self,
-        x: float,
-        y: float,
-        text: object,
-        *,
-        size: float = 11,
-        anchor: str = "start",
-        color: str = INK,
-        weight: str = "normal",
-        baseline: str = "auto",
-        rotate: float | None = None,
-        is_plain: bool = False,
-    ) -> None:
-        content = escape(text) if is_plain else _x(text)
-        if not content:
-            return
-        transform = f" transform='rotate({rotate:g} {x:.1f} {y:.1f})'" if rotate else ""
-        base = f" dominant-baseline='{baseline}'" if baseline != "auto" else ""
-        bold = " font-weight='600'" if weight != "normal" else ""
-        self.add(
-            f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size:g}' text-anchor='{anchor}' "
-            f"fill='{_x(color)}'{bold}{base}{transform}>{content}</text>"
-        )
-
-
-def _color(value: Any, fallback: str) -> str:
-    return str(value) if isinstance(value, str) and value else fallback
-
-
-def _marker(
-    canvas: _Canvas, x: float, y: float, size: float, symbol: str, color: str, opacity: float
-) -> None:
-    r = max(size, 2) / 2
-    fill = f"fill='{_x(color)}' fill-opacity='{opacity:g}'"
-    stroke = f"stroke='{PAGE}' stroke-width='1'"
-    if symbol == "diamond":
-        points = f"{x},{y - r} {x + r},{y} {x},{y + r} {x - r},{y}"
-        canvas.add(f"<polygon points='{points}' {fill} {stroke}/>")
-    elif symbol == "square":
-        canvas.add(
-            f"<rect x='{x - r:.1f}' y='{y - r:.1f}' width='{2 * r:.1f}' height='{2 * r:.1f}' "
-            f"{fill} {stroke}/>"
-        )
-    elif symbol == "star":
-        pts = []
-        for k in range(10):
-            radius = r if k % 2 == 0 else r * 0.45
-            angle = math.pi / 2 + k * math.pi / 5
-            pts.append(f"{x + radius * math.cos(angle):.1f},{y - radius * math.sin(angle):.1f}")
-        canvas.add(f"<polygon points='{' '.join(pts)}' {fill} {stroke}/>")
-    elif symbol in ("x", "cross"):
-        d = r * 0.8
-        canvas.add(
-            f"<path d='M{x - d:.1f},{y - d:.1f}L{x + d:.1f},{y + d:.1f}M{x - d:.1f},{y + d:.1f}"
-            f"L{x + d:.1f},{y - d:.1f}' stroke='{_x(color)}' stroke-width='3' fill='none'/>"
-        )
-    elif symbol.startswith("line-ns"):
-        canvas.add(
-            f"<line x1='{x:.1f}' y1='{y - r:.1f}' x2='{x:.1f}' y2='{y + r:.1f}' "
-            f"stroke='{_x(color)}' stroke-width='3'/>"
-        )
-    else:
-        canvas.add(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' {fill} {stroke}/>")
+from workbook.theme import COLORWAY
 
 
 def _is_category(values: Iterable[Any]) -> bool:
@@ -259,21 +48,21 @@ def _is_category(values: Iterable[Any]) -> bool:
 def _categories(traces: Sequence[Any], attr: str) -> list[str]:
     seen: dict[str, None] = {}
     for trace in traces:
-        for value in _seq(getattr(trace, attr, None)):
+        for value in seq(getattr(trace, attr, None)):
             seen.setdefault(str(value), None)
     return list(seen)
 
 
-def _numeric_extent(figure: go.Figure, attr: str, bar_value_axis: bool) -> tuple[float, float]:
+def _numeric_extent(figure: Figure, attr: str, bar_value_axis: bool) -> tuple[float, float]:
     """The data range on a numeric axis, with bars reaching from their base."""
     values: list[float] = []
     stacks: dict[str, float] = {}
     stack = figure.layout.barmode == "stack"
     for trace in figure.data:
-        data = [float(v) for v in _seq(getattr(trace, attr, None)) if v is not None]
+        data = [float(v) for v in seq(getattr(trace, attr, None)) if v is not None]
         if trace.type == "bar" and bar_value_axis:
-            bases = _each(trace.base, len(data), 0)
-            cats = _seq(trace.y if attr == "x" else trace.x)
+            bases = each(trace.base, len(data), 0)
+            cats = seq(trace.y if attr == "x" else trace.x)
             for i, v in enumerate(data):
                 base = float(bases[i] or 0)
                 if stack:
@@ -294,20 +83,20 @@ def _numeric_extent(figure: go.Figure, attr: str, bar_value_axis: bool) -> tuple
     return low, high
 
 
-def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
+def figure_svg(figure: Figure, width: int = WIDTH) -> str:
     """``figure`` as an inline SVG picture with a title, axes, marks and a legend."""
     layout = figure.layout
     traces = [t for t in figure.data if t.type in ("bar", "scatter")]
     height = int(layout.height or 320)
     title = plain(layout.title.text if layout.title else "")
-    canvas = _Canvas()
+    canvas = Canvas()
     if title:
         canvas.text(0, 18, title, size=15, weight="bold")
 
     horizontal_bars = any(t.type == "bar" and t.orientation == "h" for t in traces)
     vertical_bars = any(t.type == "bar" and t.orientation != "h" for t in traces)
-    y_cat = _is_category(v for t in traces for v in _seq(t.y))
-    x_cat = _is_category(v for t in traces for v in _seq(t.x))
+    y_cat = _is_category(v for t in traces for v in seq(t.y))
+    x_cat = _is_category(v for t in traces for v in seq(t.x))
     xaxis, yaxis = layout.xaxis, layout.yaxis
     y_visible = yaxis.visible is not False
 
@@ -326,7 +115,7 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
         y_labels = (
             [plain(t) for t in yaxis.ticktext]
             if yaxis.ticktext
-            else [_fmt(v, yaxis.tickformat, yaxis.ticksuffix or "") for v in y_ticks]
+            else [tick_label(v, yaxis.tickformat, yaxis.ticksuffix or "") for v in y_ticks]
         )
     label_width = max((text_width(t, 11) for t in y_labels), default=0) if y_visible else 0
     y_title = plain(yaxis.title.text) if yaxis.title and yaxis.title.text else ""
@@ -370,7 +159,7 @@ def figure_svg(figure: go.Figure, width: int = WIDTH) -> str:
         x_text = (
             [plain(t) for t in xaxis.ticktext]
             if xaxis.ticktext
-            else [_fmt(v, xaxis.tickformat, xaxis.ticksuffix or "") for v in x_ticks]
+            else [tick_label(v, xaxis.tickformat, xaxis.ticksuffix or "") for v in x_ticks]
         )
         for value, label in zip(x_ticks, x_text, strict=False):
             if not x.low - 1e-9 <= value <= x.high + 1e-9:
@@ -447,7 +236,7 @@ def _padded(low: float, high: float, from_zero: bool) -> tuple[float, float]:
     )
 
 
-def _bars(canvas: _Canvas, figure: go.Figure, traces: Sequence[Any], x: Axis, y: Axis) -> None:
+def _bars(canvas: Canvas, figure: Figure, traces: Sequence[Any], x: Axis, y: Axis) -> None:
     bars = [t for t in traces if t.type == "bar"]
     if not bars:
         return
@@ -456,13 +245,13 @@ def _bars(canvas: _Canvas, figure: go.Figure, traces: Sequence[Any], x: Axis, y:
     stacks: dict[str, float] = {}
     for number, trace in enumerate(bars):
         horizontal = trace.orientation == "h"
-        values = [float(v) for v in _seq(trace.x if horizontal else trace.y)]
-        cats = [str(c) for c in _seq(trace.y if horizontal else trace.x)]
+        values = [float(v) for v in seq(trace.x if horizontal else trace.y)]
+        cats = [str(c) for c in seq(trace.y if horizontal else trace.x)]
         cat_axis, val_axis = (y, x) if horizontal else (x, y)
         n = len(values)
-        colors = _each(trace.marker.color, n, COLORWAY[number % len(COLORWAY)])
-        bases = _each(trace.base, n, 0)
-        texts = _each(trace.text, n, None)
+        colors = each(trace.marker.color, n, COLORWAY[number % len(COLORWAY)])
+        bases = each(trace.base, n, 0)
+        texts = each(trace.text, n, None)
         opacity = trace.opacity if trace.opacity is not None else 1
         band = cat_axis.band() * 0.7
         thickness = band / slots
@@ -475,16 +264,16 @@ def _bars(canvas: _Canvas, figure: go.Figure, traces: Sequence[Any], x: Axis, y:
             offset = -band / 2 + thickness * (0 if slots == 1 else number)
             a, b = sorted((val_axis.pos(base), val_axis.pos(base + value)))
             c0 = centre + offset
-            color = _color(colors[i], COLORWAY[number % len(COLORWAY)])
+            color = pick_color(colors[i], COLORWAY[number % len(COLORWAY)])
             if horizontal:
                 canvas.add(
                     f"<rect x='{a:.1f}' y='{c0:.1f}' width='{b - a:.1f}' "
-                    f"height='{thickness:.1f}' fill='{_x(color)}' fill-opacity='{opacity:g}'/>"
+                    f"height='{thickness:.1f}' fill='{esc(color)}' fill-opacity='{opacity:g}'/>"
                 )
             else:
                 canvas.add(
                     f"<rect x='{c0:.1f}' y='{a:.1f}' width='{thickness:.1f}' "
-                    f"height='{b - a:.1f}' fill='{_x(color)}' fill-opacity='{opacity:g}'/>"
+                    f"height='{b - a:.1f}' fill='{esc(color)}' fill-opacity='{opacity:g}'/>"
                 )
             label = plain(texts[i]) if texts[i] is not None else ""
             if label and horizontal:
@@ -499,45 +288,45 @@ def _bars(canvas: _Canvas, figure: go.Figure, traces: Sequence[Any], x: Axis, y:
                 canvas.text(c0 + thickness / 2, a - 4, label, size=11, anchor="middle")
 
 
-def _scatters(canvas: _Canvas, traces: Sequence[Any], x: Axis, y: Axis) -> None:
+def _scatters(canvas: Canvas, traces: Sequence[Any], x: Axis, y: Axis) -> None:
     for number, trace in enumerate(t for t in traces if t.type == "scatter"):
-        xs, ys = _seq(trace.x), _seq(trace.y)
+        xs, ys = seq(trace.x), seq(trace.y)
         n = min(len(xs), len(ys))
         mode = trace.mode or "markers"
         default = COLORWAY[number % len(COLORWAY)]
         points = [(x.pos(xs[i]), y.pos(ys[i])) for i in range(n) if ys[i] is not None]
         if "lines" in mode and len(points) > 1:
             line = trace.line
-            color = _color(line.color, default)
+            color = pick_color(line.color, default)
             dash = DASHES.get(line.dash or "", "")
             canvas.add(
                 "<polyline points='"
                 + " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-                + f"' fill='none' stroke='{_x(color)}' stroke-width='{line.width or 2:g}'"
+                + f"' fill='none' stroke='{esc(color)}' stroke-width='{line.width or 2:g}'"
                 + (f" stroke-dasharray='{dash}'" if dash else "")
                 + "/>"
             )
         if "markers" in mode:
             marker = trace.marker
-            sizes = _each(marker.size, n, 6)
-            colors = _each(marker.color, n, _color(trace.line.color, default))
-            symbols = _each(marker.symbol, n, "circle")
+            sizes = each(marker.size, n, 6)
+            colors = each(marker.color, n, pick_color(trace.line.color, default))
+            symbols = each(marker.symbol, n, "circle")
             opacity = marker.opacity if marker.opacity is not None else 1
             for i in range(n):
                 if ys[i] is None:
                     continue
-                _marker(
+                draw_marker(
                     canvas,
                     x.pos(xs[i]),
                     y.pos(ys[i]),
                     float(sizes[i] or 6),
                     str(symbols[i] or "circle"),
-                    _color(colors[i], default),
+                    pick_color(colors[i], default),
                     float(opacity),
                 )
         if "text" in mode:
-            texts = _each(trace.text, n, "")
-            sizes = _each(trace.marker.size, n, 6)
+            texts = each(trace.text, n, "")
+            sizes = each(trace.marker.size, n, 6)
             below = (trace.textposition or "").startswith("bottom")
             for i in range(n):
                 if ys[i] is None or not texts[i]:
@@ -555,7 +344,7 @@ def _ref(ref: str | None, axis: Axis, value: float, paper: tuple[float, float]) 
     return axis.pos(value)
 
 
-def _shapes(canvas: _Canvas, figure: go.Figure, x: Axis, y: Axis, *, kind: str) -> None:
+def _shapes(canvas: Canvas, figure: Figure, x: Axis, y: Axis, *, kind: str) -> None:
     for shape in figure.layout.shapes or ():
         if shape.type != kind:
             continue
@@ -564,27 +353,27 @@ def _shapes(canvas: _Canvas, figure: go.Figure, x: Axis, y: Axis, *, kind: str) 
         y0 = _ref(shape.yref, y, shape.y0, (y.start, y.end))
         y1 = _ref(shape.yref, y, shape.y1, (y.start, y.end))
         line = shape.line
-        color = _color(line.color, AXIS)
+        color = pick_color(line.color, AXIS)
         if kind == "rect":
-            fill = _color(shape.fillcolor, "none")
+            fill = pick_color(shape.fillcolor, "none")
             opacity = shape.opacity if shape.opacity is not None else 1
             canvas.add(
                 f"<rect x='{min(x0, x1):.1f}' y='{min(y0, y1):.1f}' width='{abs(x1 - x0):.1f}' "
-                f"height='{abs(y1 - y0):.1f}' fill='{_x(fill)}' fill-opacity='{opacity:g}'/>"
+                f"height='{abs(y1 - y0):.1f}' fill='{esc(fill)}' fill-opacity='{opacity:g}'/>"
             )
         else:
             dash = DASHES.get(line.dash or "", "")
             canvas.add(
                 f"<line x1='{x0:.1f}' y1='{y0:.1f}' x2='{x1:.1f}' y2='{y1:.1f}' "
-                f"stroke='{_x(color)}' stroke-width='{line.width or 1.5:g}'"
+                f"stroke='{esc(color)}' stroke-width='{line.width or 1.5:g}'"
                 + (f" stroke-dasharray='{dash}'" if dash else "")
                 + "/>"
             )
 
 
 def _annotations(
-    canvas: _Canvas,
-    figure: go.Figure,
+    canvas: Canvas,
+    figure: Figure,
     x: Axis,
     y: Axis,
     left: float,
@@ -606,36 +395,36 @@ def _annotations(
         elif anchor == "end":
             px -= 4
         canvas.text(
-            px, py, note.text, size=size, anchor=anchor, color=_color(note.font.color, MUTED)
+            px, py, note.text, size=size, anchor=anchor, color=pick_color(note.font.color, MUTED)
         )
 
 
-def _legend(canvas: _Canvas, traces: Sequence[Any], baseline: float) -> None:
+def _legend(canvas: Canvas, traces: Sequence[Any], baseline: float) -> None:
     px = 0.0
     for number, trace in enumerate(traces):
         name = plain(trace.name)
         if trace.type == "bar":
-            color = _color(
-                _seq(trace.marker.color)[0] if trace.marker.color is not None else None,
+            color = pick_color(
+                seq(trace.marker.color)[0] if trace.marker.color is not None else None,
                 COLORWAY[number % len(COLORWAY)],
             )
             canvas.add(
                 f"<rect x='{px:.1f}' y='{baseline - 9:.1f}' width='12' height='10' "
-                f"fill='{_x(color)}' fill-opacity='{trace.opacity or 1:g}'/>"
+                f"fill='{esc(color)}' fill-opacity='{trace.opacity or 1:g}'/>"
             )
         elif "markers" in (trace.mode or "markers"):
-            colors = _seq(trace.marker.color)
-            color = _color(colors[0] if colors else None, COLORWAY[number % len(COLORWAY)])
-            symbols = _seq(trace.marker.symbol)
-            _marker(
+            colors = seq(trace.marker.color)
+            color = pick_color(colors[0] if colors else None, COLORWAY[number % len(COLORWAY)])
+            symbols = seq(trace.marker.symbol)
+            draw_marker(
                 canvas, px + 6, baseline - 4, 9, str(symbols[0]) if symbols else "circle", color, 1
             )
         else:
-            color = _color(trace.line.color, COLORWAY[number % len(COLORWAY)])
+            color = pick_color(trace.line.color, COLORWAY[number % len(COLORWAY)])
             dash = DASHES.get(trace.line.dash or "", "")
             canvas.add(
                 f"<line x1='{px:.1f}' y1='{baseline - 4:.1f}' x2='{px + 12:.1f}' "
-                f"y2='{baseline - 4:.1f}' stroke='{_x(color)}' stroke-width='2'"
+                f"y2='{baseline - 4:.1f}' stroke='{esc(color)}' stroke-width='2'"
                 + (f" stroke-dasharray='{dash}'" if dash else "")
                 + "/>"
             )

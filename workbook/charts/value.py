@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from workbook.analysis.value import Coverage
 from workbook.charts import PALETTE, categories, safe, shorten, styled
+from workbook.charts.figure import Bar, Figure, Heatmap
 
 
-def coverage_chart(cover: Coverage) -> go.Figure:
+def coverage_chart(cover: Coverage) -> Figure:
     """Which differentiator answers which pain; empty rows and columns are the gaps."""
     matrix = cover.matrix
     z = matrix.astype(int).to_numpy() if matrix.size else [[0]]
     columns = [shorten(c, 26) for c in matrix.columns] or [""]
     rows = [shorten(i, 40) for i in matrix.index] or [""]
-    figure = go.Figure(
-        go.Heatmap(
+    figure = Figure(
+        Heatmap(
             z=z,
             x=columns,
             y=rows,
@@ -38,23 +38,23 @@ def coverage_chart(cover: Coverage) -> go.Figure:
     )
 
 
-def driver_chart(drivers: pd.DataFrame, alternative: str) -> go.Figure:
+def driver_chart(drivers: pd.DataFrame, alternative: str) -> Figure:
     """Us and the alternative on each value driver, 0 to 10, most important on top."""
     table = drivers.iloc[::-1]
     labels = [
         f"{shorten(d, 30)} ({'★' * int(i)})"
         for d, i in zip(table["driver"], table["importance"], strict=True)
     ]
-    figure = go.Figure(
+    figure = Figure(
         [
-            go.Bar(
+            Bar(
                 x=table["alternative"],
                 y=labels,
                 orientation="h",
                 name=shorten(alternative or "Alternative", 40),
                 marker_color=PALETTE["neutral"],
             ),
-            go.Bar(
+            Bar(
                 x=table["ours"], y=labels, orientation="h", name="Us", marker_color=PALETTE["ours"]
             ),
         ]
@@ -69,7 +69,7 @@ def driver_chart(drivers: pd.DataFrame, alternative: str) -> go.Figure:
     )
 
 
-def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> go.Figure:
+def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> Figure:
     """Yearly value per benefit, largest first, coloured by kind."""
     table = items.sort_values("annual_value", kind="stable")
     colors = {
@@ -78,8 +78,8 @@ def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> go
         "risk_avoided": PALETTE["warn"],
     }
     labels = [shorten(b, 36) for b in table["benefit"]]
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=table["annual_value"],
             y=labels,
             orientation="h",

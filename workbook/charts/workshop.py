@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-import plotly.io as pio
-
 from workbook.analysis.workshop import EstimateSummary, Summary, ValuesSummary, VoteSummary
-from workbook.charts import PALETTE, categories, safe, shorten, styled
+from workbook.charts import PALETTE, TEMPLATE, categories, safe, shorten, styled
+from workbook.charts.figure import Bar, Figure, Scatter, merged
 from workbook.charts.scenarios import disagreement_chart
 from workbook.theme import DARK
 
@@ -15,25 +13,25 @@ _DARK_AXIS = {
     "tickcolor": DARK["neutral"],
     "gridcolor": DARK["grid"],
 }
-pio.templates["workbook_dark"] = go.layout.Template(
-    layout={
+DARK_TEMPLATE = {
+    "layout": {
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": DARK["ink"]},
         "xaxis": _DARK_AXIS,
         "yaxis": _DARK_AXIS,
     }
-)
+}
 """Laid over the workbook's template for dark screens: no background, light text."""
 
 
-def vote_chart(summary: VoteSummary) -> go.Figure:
+def vote_chart(summary: VoteSummary) -> Figure:
     """Votes per candidate priority, most voted on top; the top two stand out."""
     counts = summary.counts.iloc[::-1]
     top = set(summary.top)
     labels = [shorten(c, 48) for c in counts["candidate"]]
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=counts["votes"],
             y=labels,
             orientation="h",
@@ -54,12 +52,12 @@ def vote_chart(summary: VoteSummary) -> go.Figure:
     )
 
 
-def values_chart(summary: ValuesSummary) -> go.Figure:
+def values_chart(summary: ValuesSummary) -> Figure:
     """Each participant's value for each option, with the median as a bar."""
     labels = [shorten(o.label, 28) for o in summary.prompt.options]
     table = summary.table
-    figure = go.Figure(
-        go.Bar(
+    figure = Figure(
+        Bar(
             x=labels,
             y=table["median"],
             name="median",
@@ -72,7 +70,7 @@ def values_chart(summary: ValuesSummary) -> go.Figure:
         picked = [(lab, values[o.id]) for lab, o in zip(labels, summary.prompt.options, strict=True)
                   if o.id in values]  # fmt: skip
         figure.add_trace(
-            go.Scatter(
+            Scatter(
                 x=[p[0] for p in picked],
                 y=[p[1] for p in picked],
                 mode="markers",
@@ -92,12 +90,12 @@ def values_chart(summary: ValuesSummary) -> go.Figure:
     )
 
 
-def summary_chart(summary: Summary, *, dark: bool = False, large: bool = False) -> go.Figure | None:
+def summary_chart(summary: Summary, *, dark: bool = False, large: bool = False) -> Figure | None:
     """The chart of a prompt's answers (None while there is too little to draw).
 
     ``dark`` draws light text on no background, ``large`` uses type for a shared screen.
     """
-    figure: go.Figure | None = None
+    figure: Figure | None = None
     if isinstance(summary, VoteSummary) and summary.participants:
         figure = vote_chart(summary)
     elif isinstance(summary, ValuesSummary) and summary.participants:
@@ -107,7 +105,7 @@ def summary_chart(summary: Summary, *, dark: bool = False, large: bool = False) 
     if figure is None:
         return None
     if dark:
-        figure.update_layout(template="workbook+workbook_dark")
+        figure.update_layout(template=merged(TEMPLATE, DARK_TEMPLATE))
     if large:
         figure.update_layout(
             font_size=17, title_font_size=22, height=int(figure.layout.height * 1.3)
