@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 __all__ = ["wait_for_request"]
 
 OPEN_TIMEOUT = 5.0
 """Seconds to reach the server; the wait for the visitor itself has no limit."""
+
+ATTEMPTS = 5
+"""Times in a row the server may be unreachable before the wait gives up."""
+
+
+REFUSED = 1008
+"""The close code of a server that does not let this process wait there."""
 
 
 def query_url() -> str:
@@ -40,13 +48,33 @@ def wait_for_request() -> None:
     """In a preheated kernel, block until a visitor's request arrives; add its variables
     (``QUERY_STRING`` and the others Voilà sends) to ``os.environ``.
 
-    Does nothing in a kernel that was started for a request (not preheated).
+    Does nothing in a kernel that was started for a request (not preheated). The socket
+    sends no keepalive pings: it is a loopback connection to this kernel's own server,
+    and a server too busy to answer a ping in time must not cost the visitor their page.
+    If the socket drops anyway, the kernel connects again and the server, which keeps the
+    request until the kernel has read it, sends it then. Gives up (``OSError``) when the
+    server cannot be reached :data:`ATTEMPTS` times in a row.
     """
     if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return
+    from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
 
-    with connect(query_url(), open_timeout=OPEN_TIMEOUT) as socket:
-        message = socket.recv()
+    failures = 0
+    while True:
+        try:
+            with connect(query_url(), open_timeout=OPEN_TIMEOUT, ping_interval=None) as socket:
+                failures = 0
+                message = socket.recv()
+            break
+        except ConnectionClosed as closed:  # connected, then dropped before the request came
+            if closed.rcvd is not None and closed.rcvd.code == REFUSED:
+                raise
+            time.sleep(0.1)
+        except (OSError, TimeoutError):
+            failures += 1
+            if failures >= ATTEMPTS:
+                raise
+            time.sleep(min(2.0**failures, 10.0) / 10)
     for key, value in json.loads(message).items():
         os.environ[str(key)] = str(value)

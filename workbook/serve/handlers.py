@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado import web
+from tornado.websocket import WebSocketClosedError
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import (
     TemplateStaticFileHandler,
@@ -20,6 +22,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from workbook.access import (
     MEMBER_PREFIX,
     USER_HEADER,
+    is_loopback,
     member_name,
 )
 from workbook.join import (
@@ -320,3 +323,44 @@ class _TemplateAssetsHandler(_PageFiles, TemplateStaticFileHandler):
         if template != TEMPLATE or not sep or ".." in re.split(r"[/\\]", rest):
             raise web.HTTPError(404)
         return str(super().parse_url_path(url_path))
+
+
+class _RequestInfoHandler(RequestInfoSocketHandler):
+    """The websocket on which a preheated kernel waits for its visitor's request.
+
+    Voilà's handler loses the request when the kernel's socket is gone at the moment it
+    is sent (the write fails and only a log line remains), and its ``on_close`` removes
+    the last kernel that connected when it does not find its own. This one keeps each
+    request until its kernel has closed the socket cleanly after reading it, so that a
+    kernel whose socket dropped gets it when it connects again; it removes only its own
+    entry. Only this machine may connect: the kernels are local, and the request holds
+    who signed in and which plan they asked for.
+    """
+
+    _kernel_id = ""
+
+    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+        if not is_loopback(self.request.remote_ip or ""):
+            self.close(1008, "kernels only")
+            return
+        self._kernel_id = kernel_id
+        self._waiters[kernel_id] = self
+        if kernel_id in self._cache:
+            log.info("kernel %s asked for its visitor's request, already here", kernel_id)
+            self.write_message(self._cache[kernel_id])
+
+    def write_message(self, message: Any, binary: bool = False) -> Any:
+        self._cache[self._kernel_id] = message  # until the kernel confirms by closing
+        try:
+            return super().write_message(message, binary)
+        except WebSocketClosedError:
+            log.warning("kernel %s's socket closed; its request waits for it", self._kernel_id)
+            return None
+
+    def on_close(self) -> None:
+        if not self._kernel_id:
+            return
+        if self._waiters.get(self._kernel_id) is self:
+            del self._waiters[self._kernel_id]
+        if self.close_code == 1000:  # the kernel read the request and closed
+            self._cache.pop(self._kernel_id, None)

@@ -18,6 +18,7 @@ from tornado import web
 from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, Float, Instance, Integer, Unicode
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import (
     AllowListFileHandler,
@@ -46,6 +47,7 @@ from workbook.serve.handlers import (
     _KernelHandler,
     _page_files,
     _PageHandler,
+    _RequestInfoHandler,
     _ShutdownHandler,
     _TemplateAssetsHandler,
 )
@@ -232,6 +234,7 @@ class WorkbookVoila(Voila):
             TornadoVoilaHandler: _PageHandler,
             VoilaKernelWebsocketHandler: _KernelChannelsHandler,
             VoilaShutdownKernelHandler: _ShutdownHandler,
+            RequestInfoSocketHandler: _RequestInfoHandler,
             KernelHandler: _KernelHandler,
             TemplateStaticFileHandler: _TemplateAssetsHandler,
             MultiStaticFileHandler: _page_files(MultiStaticFileHandler),
