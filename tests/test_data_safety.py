@@ -279,7 +279,7 @@ plan_file = st.one_of(
 
 
 def _fingerprint(store: PlanStore) -> tuple[Any, ...]:
-    con = store._con
+    con = store.database.backend
     return (
         [tuple(r) for r in con.execute("SELECT id, name, head FROM plans ORDER BY id")],
         tuple(con.execute("SELECT count(*), sum(length(data)) FROM revisions").fetchone()),

@@ -71,7 +71,7 @@ def test_a_viewer_save_is_refused_by_the_store_and_nothing_is_written(db):
         with pytest.raises(NotAllowed):
             bo.delete(plan.id)
     with as_user(db, None) as local:  # counted in the database, past every check
-        revisions = local._con.execute(
+        revisions = local.database.backend.execute(
             "SELECT COUNT(*) FROM revisions WHERE plan_id = ?", (plan.id,)
         ).fetchone()[0]
     assert revisions == 1

@@ -29,8 +29,8 @@ def counts(db) -> tuple[int, int]:
     """Plans and revisions in the store, counted through a connection of its own."""
     with PlanStore(db) as other:
         return (
-            other._con.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
-            other._con.execute("SELECT COUNT(*) FROM revisions").fetchone()[0],
+            other.database.backend.execute("SELECT COUNT(*) FROM plans").fetchone()[0],
+            other.database.backend.execute("SELECT COUNT(*) FROM revisions").fetchone()[0],
         )
 
 
@@ -207,6 +207,7 @@ def test_presence_lists_the_other_pages_on_a_plan_and_drops_a_stale_one(db):
         store.mark_here("page-a", plan, "Priya", "Scenarios", now=later)  # page-b went quiet
         assert store.here(plan, besides="page-b", now=later)[0].section == "Scenarios"
         assert store.here(plan, besides="page-a", now=later) == []
-        assert store._con.execute("SELECT COUNT(*) FROM presence").fetchone()[0] == 1  # pruned
+        pruned = store.database.backend.execute("SELECT COUNT(*) FROM presence").fetchone()
+        assert pruned[0] == 1
         store.leave("page-a")
         assert store.here(plan, now=later) == []

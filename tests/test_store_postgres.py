@@ -99,7 +99,7 @@ def test_the_served_app_reads_the_store_through_the_address_and_never_shows_it(
         assert [p.id for p in store.list_plans()] == ["example-northwind"]
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # the page's kernel reached the same database
-            kernels = store._con.execute(
+            kernels = store.database.backend.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND pid != "
                 "pg_backend_pid() AND backend_type = 'client backend'",
                 (name,),
@@ -134,7 +134,8 @@ def test_servers_starting_together_set_the_schema_up_once(pg_cluster):
         t.join(timeout=120)
     assert problems == []
     with PlanStore(url) as store:
-        versions = [r[0] for r in store._con.execute("SELECT version FROM schema_version")]
+        rows = store.database.backend.execute("SELECT version FROM schema_version")
+        versions = [r[0] for r in rows]
         assert sorted(versions) == list(range(1, len(SCHEMA) + 1))
         assert len(store.list_plans()) == 1  # the example, brought once
 
@@ -142,10 +143,10 @@ def test_servers_starting_together_set_the_schema_up_once(pg_cluster):
 def test_a_schema_newer_than_the_code_is_refused_in_one_line(store_db):
     with PlanStore(store_db) as store:
         store.ensure_example()
-        if store._con.dialect == "sqlite":
-            store._con.execute(f"PRAGMA user_version = {len(SCHEMA) + 1}")
+        if store.database.backend.dialect == "sqlite":
+            store.database.backend.execute(f"PRAGMA user_version = {len(SCHEMA) + 1}")
         else:
-            store._con.set_schema_version(len(SCHEMA) + 1, "2030-01-01")
+            store.database.backend.set_schema_version(len(SCHEMA) + 1, "2030-01-01")
     with pytest.raises(StoreError, match="newer version of the workbook") as info:
         PlanStore(store_db)
     assert "\n" not in str(info.value)
@@ -193,7 +194,7 @@ def test_a_text_with_a_nul_character_is_kept_alike_on_both_backends(store_db):
     ],
 )
 def test_addresses_are_named_without_their_password(url):
-    from workbook.store_pg import describe, redact
+    from workbook.store.address import describe, redact
 
     for shown in (redact(url), describe(url), repr(StoreError(redact(url)))):
         assert "hunter2" not in shown

@@ -16,7 +16,7 @@ import pytest
 from workbook import model as m
 from workbook.errors import NotAllowed, StoreError, WorkbookError
 from workbook.store import DB_ENV, PlanStore
-from workbook.store_pg import PLAN_TABLES
+from workbook.store.row_security import PLAN_TABLES
 from workbook.team_roles import CONNECTIONS, group_name, provision, role_name
 
 OWNER_PASSWORD = "Owner-of-the-store-7"
@@ -161,7 +161,7 @@ def test_another_members_code_cannot_read_nor_change_the_plan(team: Team, ann_pl
         assert store.user == "bob" and store.role(plan_id) == "viewer"
         assert store.load(plan_id).plan.name == "Ann's tender"
         current = store.load(plan_id)
-        store._user = None  # as if the app's own checks were gone: the database refuses
+        store.access._user = None  # as if the app's own checks were gone: the database refuses
         with pytest.raises(WorkbookError):
             store.save(current.plan, base_revision=current.revision)
         with pytest.raises(WorkbookError):

@@ -399,8 +399,8 @@ def open_with_prompts(store: PlanStore, now=T0):
 def test_the_current_schema_has_the_workshop_tables(store):
     from workbook.store import SCHEMA
 
-    assert store._con.schema_version() == len(SCHEMA)
-    tables = store._con.tables()
+    assert store.database.backend.schema_version() == len(SCHEMA)
+    tables = store.database.backend.tables()
     assert {"workshop_sessions", "workshop_participants", "workshop_answers"} <= tables
 
 

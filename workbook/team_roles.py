@@ -12,7 +12,7 @@ random password each time: a member of the NOLOGIN group role ``DATABASE_team``,
 holds only the grants the app needs (no table of its own, no ``BYPASSRLS``, no
 ``CREATEROLE``). It records in ``member_roles`` which member the role stands for and
 returns an address for that role alone. Row-level security (schema 7,
-:func:`workbook.store_pg.row_security`) then decides, on every statement, what the role
+:func:`workbook.store.row_security.row_security`) then decides, on every statement, what the role
 may read and change: exactly what the member may in the app. The password reaches the
 server only as a SCRAM verifier, so it never shows in the server's statement log.
 """
@@ -30,7 +30,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from workbook.errors import StoreError
 from workbook.store import DB_ENV, EVERYONE, PlanStore
-from workbook.store_pg import PLAN_TABLES, READ_TABLES, _one_line, describe, is_postgres_url
+from workbook.store.address import describe, is_postgres_url, one_line
+from workbook.store.row_security import PLAN_TABLES, READ_TABLES
 from workbook.workshop import PARTICIPANT_PREFIX
 
 __all__ = ["group_name", "provision", "retire", "role_name", "scram_verifier", "spawn_hooks"]
@@ -118,7 +119,7 @@ def provision(admin_url: str, member: str, *, server: str = "") -> str:
     except psycopg.Error as exc:
         raise StoreError(
             f"cannot make the database role of {member} ({describe(admin_url)}): "
-            f"{_one_line(exc, admin_url)}"
+            f"{one_line(exc, admin_url)}"
         ) from None
     return _address(admin_url, role, password)
 
@@ -200,7 +201,7 @@ def retire(admin_url: str, member: str, *, server: str = "") -> None:
     except psycopg.Error as exc:
         raise StoreError(
             f"cannot retire the database role of {member} ({describe(admin_url)}): "
-            f"{_one_line(exc, admin_url)}"
+            f"{one_line(exc, admin_url)}"
         ) from None
 
 

@@ -41,7 +41,7 @@ from workbook.serve.limits import (
 )
 from workbook.serve.voila_app import WorkbookVoila
 from workbook.store import DB_ENV, READ_ONLY_ENV, SERVE_IP_ENV, PlanStore
-from workbook.store_pg import is_postgres_url
+from workbook.store.address import is_postgres_url
 from workbook.workshop import JOIN_BASE_ENV
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,20 @@
 """PlanStore: plans in SQLite or PostgreSQL, every save a new revision, JSON import and export.
 
 A path (or ``":memory:"``) names an SQLite file; a ``postgresql://`` address names a
-PostgreSQL database (see :mod:`workbook.store_pg`). Both run the same SQL and keep the
-same contract. The package has one module per concern: ``location`` (which store, and
-SQLite's connection), ``schema`` (the tables and their versions), ``records`` (what the
-store hands out), ``files`` (plan files and the worked example), ``plans`` (:class:`PlanStore`)
-and ``workshops`` (:class:`WorkshopStore`, reached as ``store.workshops``).
+PostgreSQL database. Both run the same SQL and keep the same contract. The package has one
+module per concern:
+
+- where the store is and how it is reached: ``location`` (the file or address named),
+  ``address`` (a PostgreSQL address, never shown with its password), ``backend`` (what
+  the store asks of a database), ``sqlite`` and ``postgres`` (the two backends),
+  ``row_security`` (PostgreSQL's per-member rights), ``database`` (opening, schema
+  checks and migration, write transactions), ``schema`` (the tables and their versions);
+- what it keeps: ``plan_store`` (:class:`PlanStore`, the one object its users hold, which
+  hands each call to a part), ``access`` (the acting user and what they reach), ``plans``
+  (the plans and their saves), ``members``, ``revisions`` (history),
+  ``strategies`` (each company's objectives), ``presence`` (who is here) and
+  ``workshops`` (:class:`WorkshopStore`, reached as ``store.workshops``);
+- what it hands out and reads: ``records`` and ``files`` (plan files, the worked example).
 
 >>> from workbook.model import Plan
 >>> store = PlanStore(":memory:")
@@ -28,12 +37,11 @@ from workbook.store.location import (
     READ_ONLY_ENV,
     SERVE_IP_ENV,
     USER_ENV,
-    SQLiteBackend,
     default_db_path,
     store_location,
     store_path,
 )
-from workbook.store.plans import PlanStore
+from workbook.store.plan_store import PlanStore
 from workbook.store.records import PlanSummary, Presence, RevisionInfo, StoredPlan
 from workbook.store.schema import (
     EVERYONE,
@@ -44,6 +52,7 @@ from workbook.store.schema import (
     SCHEMA,
     company_key,
 )
+from workbook.store.sqlite import SQLiteBackend
 from workbook.store.workshops import WorkshopStore
 
 __all__ = [

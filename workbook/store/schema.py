@@ -236,7 +236,7 @@ def _workshop_order(con: Any) -> None:
 
 def _row_security(con: Any) -> None:
     """Schema 7: on PostgreSQL, each row of a plan is guarded by the database itself, for
-    the per-user roles of a team (:func:`workbook.store_pg.row_security`); the store's
+    the per-user roles of a team (:func:`workbook.store.row_security.row_security`); the store's
     owner role, and SQLite, keep working as before."""
     if con.dialect == "postgresql":
         con.row_security()

@@ -1,18 +1,19 @@
 """Workshop sessions, their participants and answers, kept in the plan store's database.
 
-A :class:`WorkshopStore` works on the connection of the :class:`~workbook.store.PlanStore`
-it was made from, and acts for the same user: the plan's role decides who opens and steers a
-session, and a participant reaches only the session they joined.
+A :class:`WorkshopStore` works through the :class:`~workbook.store.access.Access` of the
+:class:`~workbook.store.PlanStore` it was made from, and acts for the same user: the plan's
+role decides who opens and steers a session, and a participant reaches only the session
+they joined.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any
 
 from workbook.model import load_plan
+from workbook.store.access import Access
 from workbook.store.records import (
     iso_text,
     session_from_row,
@@ -36,31 +37,15 @@ from workbook.workshop import (
 )
 
 
-class PlanAccess(Protocol):
-    """What a workshop store needs of the plan store it works with."""
-
-    _con: Any
-    user: str | None
-
-    def _write(self) -> AbstractContextManager[Any]: ...
-    def _head(self, plan_id: str, need: str = "viewer") -> Any: ...
-    def _reaches(self, code: str) -> bool: ...
-    def _outsider(self, code: str) -> bool: ...
-    @property
-    def _team(self) -> bool: ...
-    @property
-    def _participant(self) -> bool: ...
-
-
 class WorkshopStore:
     """The workshop sessions of a plan store: opened, steered, joined and answered."""
 
-    def __init__(self, plans: PlanAccess):
-        self._plans = plans
+    def __init__(self, access: Access):
+        self._access = access
 
     @property
     def _con(self) -> Any:
-        return self._plans._con
+        return self._access.con
 
     def open(
         self,
@@ -72,8 +57,8 @@ class WorkshopStore:
         """Open a workshop session for a plan under a new join code, valid for ``lifetime``."""
         created = iso_text(now)
         expires = iso_text(dt.datetime.fromisoformat(created) + lifetime)
-        with self._plans._write() as con:
-            self._plans._head(plan_id, "editor")
+        with self._access.write() as con:
+            self._access.head(plan_id, "editor")
             code = new_code()
             while not con.execute(  # a code taken (perhaps by a workshop not ours): another
                 "INSERT INTO workshop_sessions "
@@ -94,9 +79,9 @@ class WorkshopStore:
         row = self._con.execute(
             "SELECT * FROM workshop_sessions WHERE code = ?" + self._con.lock_rows, (code,)
         ).fetchone()
-        if row is None and self._plans._team:  # on no plan of it: by its code, while it is live
+        if row is None and self._access.team:  # on no plan of it: by its code, while it is live
             row = self._con.execute("SELECT * FROM nw_workshop(?)", (code,)).fetchone()
-        if not self._plans._reaches(code):
+        if not self._access.reaches(code):
             row = None
         if row is None:
             raise JoinError(
@@ -109,7 +94,7 @@ class WorkshopStore:
         """The name and currency of the plan workshop ``code`` prepares: all that its
         participants see of the plan (a participant is on no plan)."""
         session = self.session(code)
-        if self._plans._team:  # the name and currency only, whoever asks
+        if self._access.team:  # the name and currency only, whoever asks
             found = self._con.execute(
                 "SELECT name, currency FROM nw_workshop_heading(?)", (session.code,)
             ).fetchone()
@@ -137,9 +122,9 @@ class WorkshopStore:
 
     def version(self, code: str) -> int:
         """A number that grows with every change to a session or its answers; cheap to poll."""
-        if not self._plans._reaches(code):
+        if not self._access.reaches(code):
             return 0
-        table = "nw_workshop(?)" if self._plans._outsider(code) else "workshop_sessions"
+        table = "nw_workshop(?)" if self._access.outsider(code) else "workshop_sessions"
         code = normalize_code(code)
         args = (code, code) if table != "workshop_sessions" else (code,)
         row = self._con.execute(f"SELECT version FROM {table} WHERE code = ?", args).fetchone()
@@ -156,9 +141,9 @@ class WorkshopStore:
     ) -> WorkshopSession:
         """Change a session's state, prompts or clock; an ended or expired one refuses."""
         stamp = iso_text(now)
-        with self._plans._write() as con:
+        with self._access.write() as con:
             session = self.session(code)
-            self._plans._head(session.plan_id, "editor")
+            self._access.head(session.plan_id, "editor")
             check_open(session, dt.datetime.fromisoformat(stamp))
             con.execute(
                 "UPDATE workshop_sessions SET state = ?, prompts = ?, clock = ?, "
@@ -189,7 +174,7 @@ class WorkshopStore:
         session = self.session(code)
         check_joinable(session, moment, newcomer=False)
         key = (session.code, name.casefold())
-        if self._plans._team:  # joined by this role, whatever its role on the plan
+        if self._access.team:  # joined by this role, whatever its role on the plan
             check_joinable(session, moment, newcomer=True)
             joined = self._con.execute(
                 "SELECT nw_join_workshop(?, ?, ?, ?)", (*key, name, stamp)
@@ -202,7 +187,7 @@ class WorkshopStore:
         ).fetchone()
         if known:
             return session, known[0]
-        with self._plans._write() as con:
+        with self._access.write() as con:
             current = self.session(session.code)  # locked until the commit
             check_joinable(current, moment, newcomer=True)
             con.execute(
@@ -218,11 +203,11 @@ class WorkshopStore:
 
     def participants(self, code: str) -> list[str]:
         """The names of everyone who joined the session, in the order they joined."""
-        if not self._plans._reaches(code):
+        if not self._access.reaches(code):
             return []
         table = (
             "nw_workshop_participants(?)"
-            if self._plans._outsider(code)
+            if self._access.outsider(code)
             else "workshop_participants WHERE code = ?"
         )
         rows = self._con.execute(
@@ -246,7 +231,7 @@ class WorkshopStore:
         """
         name = participant_name(participant)
         stamp = iso_text(now)
-        with self._plans._write() as con:
+        with self._access.write() as con:
             session = self.session(code)
             check_open(session, dt.datetime.fromisoformat(stamp))
             prompt = session.prompt(prompt_id)
@@ -256,7 +241,7 @@ class WorkshopStore:
                 )
             answer = validate_answer(prompt, data).model_dump(mode="json")
             key = (session.code, name.casefold())
-            if self._plans._team:  # under a name this role joined with
+            if self._access.team:  # under a name this role joined with
                 if not con.execute(
                     "SELECT nw_submit_answer(?, ?, ?, ?, ?)",
                     (*key, prompt_id, json.dumps(answer), stamp),
@@ -283,11 +268,11 @@ class WorkshopStore:
 
     def answers(self, code: str, participant: str | None = None) -> list[AnswerRecord]:
         """The session's answers, oldest first; only one participant's when named."""
-        if not self._plans._reaches(code):
+        if not self._access.reaches(code):
             return []
         table = (
             "nw_workshop_answers(?) WHERE 1 = 1"
-            if self._plans._outsider(code)
+            if self._access.outsider(code)
             else "workshop_answers WHERE code = ?"
         )
         query = f"SELECT participant, prompt, answer, updated_at FROM {table}"
