@@ -37,7 +37,7 @@ def test_opens_the_most_recent_plan_and_builds_only_the_visible_section(app):
     assert app.session.plan.id == PLAN
     assert list(app.views) == ["deal"]
     assert "nw-ready" in app.widget._dom_classes
-    assert app.picker.value == PLAN
+    assert app.menu.picker.value == PLAN
     assert "5/5" in app.nav_meters["deal"].value
     app.show("scenarios")
     assert set(app.views) == {"deal", "scenarios"}
@@ -49,7 +49,7 @@ def test_opens_the_most_recent_plan_and_builds_only_the_visible_section(app):
 def test_every_section_builds_on_the_example_and_on_an_empty_plan(app):
     for key in app.keys:
         app.show(key)
-    app.ask_new()
+    app.menu.ask_new()
     find(app.widget, "nw-new-name").value = "Blank"
     find(app.widget, "nw-dialog-create").click()
     assert app.session.plan.name == "Blank"
@@ -61,9 +61,9 @@ def test_every_section_builds_on_the_example_and_on_an_empty_plan(app):
 def test_typing_saves_after_the_delay_and_survives_a_reload(app, store, scheduler):
     summary = bound(app.widget, ("summary",))
     summary.widget.value = "Renewal moved to February."
-    assert "Editing" in app.save_label.value
+    assert "Editing" in app.saving.label.value
     scheduler.run()
-    assert "Saved" in app.save_label.value
+    assert "Saved" in app.saving.label.value
     assert store.history(PLAN)[-1].author == "tester"
     again = WorkbookApp(store, scheduler=ManualScheduler()).start(plan=PLAN)
     assert bound(again.widget, ("summary",)).widget.value == "Renewal moved to February."
@@ -150,7 +150,7 @@ def test_row_buttons_move_and_remove(app):
 
 
 def test_create_rename_duplicate_delete(app, store):
-    app.buttons["new"].click()
+    app.menu.buttons["new"].click()
     find(app.widget, "nw-new-name").value = "Acme supply 2027"
     find(app.widget, "nw-new-counterpart").value = "Acme"
     find(app.widget, "nw-new-side").value = "buy"
@@ -164,22 +164,22 @@ def test_create_rename_duplicate_delete(app, store):
         250_000,
         "USD",
     )
-    assert app.picker.value == plan.id and app.current == "deal"
+    assert app.menu.picker.value == plan.id and app.current == "deal"
 
-    app.buttons["rename"].click()
+    app.menu.buttons["rename"].click()
     find(app.widget, "nw-rename-name").value = "Acme supply 2027-28"
     find(app.widget, "nw-dialog-rename").click()
     assert store.load(plan.id).plan.name == "Acme supply 2027-28"
 
-    app.buttons["duplicate"].click()
+    app.menu.buttons["duplicate"].click()
     assert app.session.plan.name == "Acme supply 2027-28 (copy)"
     copy_id = app.session.plan.id
 
-    app.buttons["delete"].click()
-    assert "Delete Acme supply 2027-28 (copy)?" in app.dialog.children[0].value
+    app.menu.buttons["delete"].click()
+    assert "Delete Acme supply 2027-28 (copy)?" in app.dialog.box.children[0].value
     find(app.widget, "nw-dialog-cancel").click()
     assert copy_id in [p.id for p in store.list_plans()]
-    app.buttons["delete"].click()
+    app.menu.buttons["delete"].click()
     find(app.widget, "nw-dialog-delete").click()
     assert copy_id not in [p.id for p in store.list_plans()]
     assert app.session.plan.id != copy_id
@@ -187,10 +187,10 @@ def test_create_rename_duplicate_delete(app, store):
 
 def test_new_plan_form_names_bad_fields_and_creates_nothing(app, store):
     before = len(store.list_plans())
-    app.buttons["new"].click()
+    app.menu.buttons["new"].click()
     find(app.widget, "nw-new-currency").value = "euro"
     find(app.widget, "nw-dialog-create").click()
-    messages = " ".join(getattr(w, "text", "") for w in find_all(app.dialog, kind=W.HTML))
+    messages = " ".join(getattr(w, "text", "") for w in find_all(app.dialog.box, kind=W.HTML))
     assert "Cannot be empty" in messages
     assert "three-letter currency code" in messages
     assert len(store.list_plans()) == before
@@ -198,9 +198,9 @@ def test_new_plan_form_names_bad_fields_and_creates_nothing(app, store):
 
 def test_picker_switches_plans_and_saves_the_old_one_first(app, store, scheduler):
     other = store.create(store.load(PLAN).plan.model_copy(update={"id": "other", "name": "Other"}))
-    app._refresh_picker(selected=PLAN)
+    app.menu.refresh(selected=PLAN)
     bound(app.widget, ("summary",)).widget.value = "edited before switching"
-    app.picker.value = other.plan.id
+    app.menu.picker.value = other.plan.id
     assert app.session.plan.id == "other"
     assert store.load(PLAN).plan.summary == "edited before switching"
 
@@ -213,8 +213,8 @@ def test_two_pages_merge_different_fields_and_see_each_others_saves(store):
     s1.run()
     bound(two.widget, ("counterpart",)).widget.value = "Northwind AB"
     s2.run()  # takes in ana's save and saves on top of it
-    assert "Saved" in two.save_label.value
-    assert two.dialog.layout.display == "none"  # nothing to decide
+    assert "Saved" in two.saving.label.value
+    assert two.dialog.box.layout.display == "none"  # nothing to decide
     latest = store.load(PLAN).plan
     assert (latest.summary, latest.counterpart) == ("ana was here", "Northwind AB")
     assert bound(two.widget, ("summary",)).widget.value == "ana was here"
@@ -254,8 +254,8 @@ def test_read_only_app_shows_everything_and_changes_nothing(tmp_path):
         app = WorkbookApp(ro, scheduler=ManualScheduler()).start()
         for key in app.keys:
             app.show(key)
-        assert all(b.disabled for k, b in app.buttons.items() if k != "changes")
-        app.buttons["changes"].click()  # reading the history changes nothing
+        assert all(b.disabled for k, b in app.menu.buttons.items() if k != "changes")
+        app.menu.buttons["changes"].click()  # reading the history changes nothing
         assert "Nothing has changed" in find(app.widget, "nw-changes-list").value
         summary = bound(app.widget, ("summary",))
         assert summary.widget.disabled
@@ -275,7 +275,7 @@ def test_errors_in_callbacks_become_a_friendly_status_line(app, monkeypatch):
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr(app.store, "duplicate", boom)
-    app.buttons["duplicate"].click()
+    app.menu.buttons["duplicate"].click()
     assert "Something went wrong" in app.status_text
     assert "internal detail" not in app.status.value
 
@@ -291,7 +291,7 @@ def test_empty_store_opens_the_new_plan_form(tmp_path):
     with PlanStore(tmp_path / "empty.sqlite") as store:
         app = WorkbookApp(store, scheduler=ManualScheduler()).start()
         assert app.session is None
-        assert app.dialog.layout.display == ""
+        assert app.dialog.box.layout.display == ""
         find(app.widget, "nw-new-name").value = "First"
         find(app.widget, "nw-dialog-create").click()
         assert app.session.plan.name == "First"
@@ -309,7 +309,7 @@ def test_leaving_a_field_or_the_page_saves_at_once(store):
     app = WorkbookApp(store, scheduler=ManualScheduler(), author="ana").start(plan=PLAN)
     bound(app.widget, ("summary",)).widget.value = "typed, then the page was hidden"
     assert store.load(PLAN).plan.summary != "typed, then the page was hidden"
-    app.guard._message(app.guard, {"kind": "flush"}, [])  # what the page sends
+    app.saving.guard._message(app.saving.guard, {"kind": "flush"}, [])  # what the page sends
     assert store.load(PLAN).plan.summary == "typed, then the page was hidden"
 
 
@@ -327,8 +327,8 @@ def test_edits_kept_in_the_browser_are_offered_and_merged_onto_the_latest(store)
             "edits": {"summary": "typed offline", "deal_value": "4,000,000", "nope.3": "x"},
         }
     )
-    app.guard._message(app.guard, {"kind": "kept", "plan_id": PLAN, "text": text}, [])
-    assert "were kept in this browser" in app.dialog.children[0].value
+    app.saving.guard._message(app.saving.guard, {"kind": "kept", "plan_id": PLAN, "text": text}, [])
+    assert "were kept in this browser" in app.dialog.box.children[0].value
     find(app.widget, "nw-dialog-restore").click()
     latest = store.load(PLAN).plan
     assert (latest.summary, latest.deal_value, latest.counterpart) == (
@@ -354,10 +354,10 @@ def test_each_user_picks_only_their_plans_and_a_viewer_page_edits_nothing(tmp_pa
         bo_plan = bo_store.create(m.Plan(name="Bo's renewal")).plan.id
         bo_store.share(bo_plan, "ana", "viewer")
         ana = WorkbookApp(ana_store, scheduler=ManualScheduler()).start(plan=bo_plan)
-        assert {v for _, v in ana.picker.options} == {ana_plan, bo_plan, PLAN}
+        assert {v for _, v in ana.menu.picker.options} == {ana_plan, bo_plan, PLAN}
         assert ana.session.read_only
-        assert ana.buttons["rename"].disabled and ana.buttons["delete"].disabled
-        assert not ana.buttons["new"].disabled and not ana.buttons["duplicate"].disabled
+        assert ana.menu.buttons["rename"].disabled and ana.menu.buttons["delete"].disabled
+        assert not ana.menu.buttons["new"].disabled and not ana.menu.buttons["duplicate"].disabled
         summary = bound(ana.widget, ("summary",))
         assert summary.widget.disabled
         summary.widget.value = "sneaky"  # a value sent over the websocket anyway
@@ -365,9 +365,9 @@ def test_each_user_picks_only_their_plans_and_a_viewer_page_edits_nothing(tmp_pa
         assert "read-only" in summary.message.text
         assert len(bo_store.history(bo_plan)) == 1
         bo = WorkbookApp(bo_store, scheduler=ManualScheduler()).start()
-        assert {v for _, v in bo.picker.options} == {bo_plan, PLAN}
+        assert {v for _, v in bo.menu.picker.options} == {bo_plan, PLAN}
         ana.open(ana_plan)
-        assert not ana.session.read_only and not ana.buttons["delete"].disabled
+        assert not ana.session.read_only and not ana.menu.buttons["delete"].disabled
 
 
 def test_what_changed_lists_each_change_with_its_authors_escaped(store):
@@ -380,11 +380,11 @@ def test_what_changed_lists_each_change_with_its_authors_escaped(store):
     bo.set(("counterpart",), "Northwind AB")
     bo.flush()  # a merged save: bo's, made on top of ana's
     page = WorkbookApp(store, scheduler=ManualScheduler(), author="cy").start(plan=PLAN)
-    page.buttons["changes"].click()
+    page.menu.buttons["changes"].click()
     picker = find(page.widget, "nw-changes-since")
     labels = [label for label, _value in picker.options]
     assert labels[0].startswith("the start of the last workshop")
-    assert page.changes_view.since[picker.value] == start
+    assert page.menu.changes_view.since[picker.value] == start
     assert labels[1].startswith(f"revision {start + 2} · bo and <b>ana</b> (merged) · today")
     assert labels[2].startswith(f"revision {start + 1} · <b>ana</b> · today")
     listed = find(page.widget, "nw-changes-list").value
@@ -403,20 +403,20 @@ def test_sharing_in_the_app_adds_changes_and_removes_members(tmp_path):
     with PlanStore(path, user="ana") as ana_store, PlanStore(path, user="bo") as bo_store:
         plan = ana_store.create(m.Plan(name="Ana's tender")).plan.id
         ana = WorkbookApp(ana_store, scheduler=ManualScheduler()).start(plan=plan)
-        assert not ana.buttons["share"].disabled
-        ana.buttons["share"].click()
+        assert not ana.menu.buttons["share"].disabled
+        ana.menu.buttons["share"].click()
         find(ana.widget, "nw-share-name").value = "bo"
         find(ana.widget, "nw-dialog-add").click()
         assert ana_store.members(plan) == [("ana", "owner"), ("bo", "viewer")]
         bo = WorkbookApp(bo_store, scheduler=ManualScheduler()).start(plan=plan)
-        assert bo.session.read_only and bo.buttons["share"].disabled
+        assert bo.session.read_only and bo.menu.buttons["share"].disabled
         find_all(ana.widget, "nw-share-role")[1].value = "editor"
         assert ana_store.members(plan) == [("ana", "owner"), ("bo", "editor")]
         find_all(ana.widget, "nw-share-role")[0].value = "viewer"  # the last owner stays
-        assert "at least one owner" in ana.dialog.children[-2].text
+        assert "at least one owner" in ana.dialog.box.children[-2].text
         assert ana_store.members(plan)[0] == ("ana", "owner")
         find(ana.widget, "nw-dialog-add").click()
-        assert "Type the name" in ana.dialog.children[-2].text
+        assert "Type the name" in ana.dialog.box.children[-2].text
         find_all(ana.widget, "nw-share-remove")[1].click()
         assert ana_store.members(plan) == [("ana", "owner")]
         assert [p.id for p in bo_store.list_plans()] == []
@@ -433,10 +433,10 @@ def test_the_header_shows_who_else_is_on_the_plan_and_where(store):
     s1.run()
     titles = {k: one.content[k].title for k in ("concessions", "value")}
     assert find(one.widget, "nw-presence").value.count("Also here:") == 1
-    assert f"Ana ({titles['value']})" in one.presence.value
-    assert f"&lt;i&gt;Priya&lt;/i&gt; ({titles['concessions']})" in two.presence.value
-    assert "<i>Priya</i>" not in two.presence.value and "Priya" not in one.presence.value
+    assert f"Ana ({titles['value']})" in one.live.presence.value
+    assert f"&lt;i&gt;Priya&lt;/i&gt; ({titles['concessions']})" in two.live.presence.value
+    assert "<i>Priya</i>" not in two.live.presence.value and "Priya" not in one.live.presence.value
     two.leave()  # the page closed: its kernel shuts down and says so at once
     s1.run()
-    assert "Also here" not in one.presence.value
+    assert "Also here" not in one.live.presence.value
     assert [p.name for p in store.here(PLAN)] == ["<i>Priya</i>"]

@@ -46,7 +46,7 @@ def test_the_strategy_is_kept_per_company(store):
 
 
 def new_plan(app, name, company=None):
-    app.ask_new()
+    app.menu.ask_new()
     find(app.widget, "nw-new-name").value = name
     if company is not None:
         find(app.widget, "nw-new-company").value = company
@@ -56,7 +56,7 @@ def new_plan(app, name, company=None):
 
 def test_a_new_plan_starts_without_the_examples_objectives_and_asks_for_its_own(store):
     app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan="example-northwind")
-    app.ask_new()
+    app.menu.ask_new()
     assert find(app.widget, "nw-new-company").value == ""  # not the example's company
     find(app.widget, "nw-dialog-cancel").click()
     new_plan(app, "Retail renewal")

@@ -30,19 +30,19 @@ def team_table(app) -> RowTable:
 
 
 def test_the_name_typed_is_handed_to_the_browser_and_a_remembered_one_is_used(app, store):
-    app.author_box.value = "  Ana Lima "
-    assert app.browser.author == "Ana Lima"
+    app.saving.author_box.value = "  Ana Lima "
+    assert app.saving.browser.author == "Ana Lima"
     fresh = WorkbookApp(store, scheduler=ManualScheduler()).start()
-    fresh.browser.remembered = "Ana Lima"  # what the page sends once it has read its storage
-    assert fresh.author_box.value == "Ana Lima"
+    fresh.saving.browser.remembered = "Ana Lima"  # what the page sends once it has read its storage
+    assert fresh.saving.author_box.value == "Ana Lima"
     assert fresh.session.author == "Ana Lima"
 
 
 def test_a_name_from_sign_in_is_not_replaced_by_the_remembered_one(store):
     signed_in = WorkbookApp(store, scheduler=ManualScheduler(), author="Bo Berg").start()
-    signed_in.browser.remembered = "Someone else"
-    assert signed_in.author_box.value == "Bo Berg"
-    signed_in.browser.remembered = "x" * 500
+    signed_in.saving.browser.remembered = "Someone else"
+    assert signed_in.saving.author_box.value == "Bo Berg"
+    signed_in.saving.browser.remembered = "x" * 500
     assert signed_in.author == "Bo Berg"
 
 
@@ -77,7 +77,7 @@ def test_a_duplicate_team_member_is_refused_next_to_the_field(app):
 
 
 def blank_plan(app):
-    app.ask_new()
+    app.menu.ask_new()
     find(app.widget, "nw-new-name").value = "Blank"
     find(app.widget, "nw-dialog-create").click()
 

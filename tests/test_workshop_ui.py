@@ -348,7 +348,7 @@ def test_prompt_list_follows_moves_and_variables_but_not_every_edit(app, panel):
 
 
 def test_an_empty_plan_still_offers_the_vote(app):
-    app.ask_new()
+    app.menu.ask_new()
     find(app.widget, "nw-new-name").value = "Blank"
     find(app.widget, "nw-dialog-create").click()
     app.show(WORKSHOP)

@@ -1,5 +1,6 @@
-"""What the app shell offers a mode of the app, such as the workshop: the mode is given
-this, never the app itself, so the shell's own widgets stay its own.
+"""What the app shell offers a mode of the app, such as the workshop (:class:`Shell`), and
+its own parts, such as the plan menu (:class:`AppShell`): they are given this, never the
+app itself, so the shell's own widgets stay its own.
 
 :class:`workbook.ui.app.WorkbookApp` is one; a test may pass any object with these members.
 """
@@ -50,3 +51,21 @@ class Shell(Protocol):
 
     def close(self) -> None:
         """Close every widget of the app (a page that shows something else instead)."""
+
+
+class AppShell(Shell, Protocol):
+    """The app shell as its own parts see it (the plan menu, its forms, the saving bar)."""
+
+    read_only: bool
+    """Whether the whole app is read-only (the store, or the server, says so)."""
+    author: str
+    """The name the user's saves carry."""
+
+    def open(self, plan_id: str, section: str | None = None) -> None:
+        """Open a plan (on ``section``, else on the section on screen)."""
+
+    def start(self, plan: str | None = None, section: str | None = None) -> Any:
+        """Open ``plan``, else the most recent plan; the new-plan form when there is none."""
+
+    def flush(self) -> None:
+        """Save what is typed now."""
