@@ -71,7 +71,7 @@ def open_session(app, *prompts: str) -> str:
     find(app.widget, "nw-workshop-open").click()
     panel = app.workshop.panel
     for prompt in prompts:
-        panel.prompt_boxes[prompt].value = True
+        panel.questions.boxes[prompt].value = True
     return panel.live.session.code
 
 
@@ -98,7 +98,7 @@ def test_workshop_button_shows_the_panel_and_a_section_hides_it(app):
     assert app.stack.layout.display == "none" and app.workshop.panel_box.layout.display == ""
     assert "Running the workshop" in app.guidance.value
     assert all(b.button_style == "" for b in app.nav_buttons.values())
-    assert "Open a session" in panel.code.value
+    assert "Open a session" in panel.control.code.value
     assert app.workshop.ticker.running
     app.show("scenarios")
     assert app.stack.layout.display == "" and app.workshop.panel_box.layout.display == "none"
@@ -116,7 +116,7 @@ def test_agenda_editor_and_parking_lot_edit_the_plan(app, panel, store):
     agenda._new_widgets["minutes"].value = "15"
     assert agenda.add() is None
     assert app.session.plan.workshop.agenda[-1].section == "ledger"
-    assert "160 minutes" in panel.total.value
+    assert "160 minutes" in panel.timer.total.value
     parking = find(panel.widget, kind=RowTable, path=("workshop", "parking_lot"))
     parking._new_widgets["text"].value = "Who signs off above 5 % discount?"
     parking._new_widgets["raised_by"].value = "Tom"
@@ -129,24 +129,24 @@ def test_agenda_editor_and_parking_lot_edit_the_plan(app, panel, store):
 
 def test_timer_counts_down_signals_gently_and_moves_on(app, panel, clock):
     open_session(app)
-    assert "20:00 left" in panel.clock.value and "paused" in panel.clock.value
-    assert panel.clock_buttons["previous"].disabled and not panel.clock_buttons["next"].disabled
+    assert "20:00 left" in panel.timer.clock.value and "paused" in panel.timer.clock.value
+    assert panel.timer.buttons["previous"].disabled and not panel.timer.buttons["next"].disabled
     find(app.widget, "nw-workshop-start").click()
     clock.advance(minutes=19)
     app.workshop._tick()
-    assert "1:00 left" in panel.clock.value and "Nearly time" in panel.clock.value
+    assert "1:00 left" in panel.timer.clock.value and "Nearly time" in panel.timer.clock.value
     clock.advance(minutes=2)
     app.workshop._tick()
-    assert "nw-clock-time_up" in panel.clock.value and "1:00 over" in panel.clock.value
-    assert "Time is up" in panel.clock.value
+    assert "nw-clock-time_up" in panel.timer.clock.value and "1:00 over" in panel.timer.clock.value
+    assert "Time is up" in panel.timer.clock.value
     find(app.widget, "nw-workshop-next").click()
-    assert "Item 2 of 6 · Value proposition" in panel.clock.value
-    assert not panel.clock_buttons["previous"].disabled
-    assert "25:00 left" in panel.clock.value
+    assert "Item 2 of 6 · Value proposition" in panel.timer.clock.value
+    assert not panel.timer.buttons["previous"].disabled
+    assert "25:00 left" in panel.timer.clock.value
     again = WorkbookApp(app.store, scheduler=ManualScheduler()).start(section=WORKSHOP)
     again.workshop.now = clock
     again.workshop.panel.refresh()
-    assert "Item 2 of 6" in again.workshop.panel.clock.value  # a reload finds the clock
+    assert "Item 2 of 6" in again.workshop.panel.timer.clock.value  # a reload finds the clock
 
 
 def test_answers_arrive_live_and_the_aggregate_follows(app, panel, store, clock):
@@ -162,9 +162,9 @@ def test_answers_arrive_live_and_the_aggregate_follows(app, panel, store, clock)
     for name, choices in voters.items():
         vote(join(store, code, name, clock), *choices)
     app.scheduler.run()  # one poll of the store
-    card = panel.cards["priorities"]
+    card = panel.results.cards["priorities"]
     assert "Answered by 3: Ana, Ben, Cy" in card.header.value
-    assert "Joined (3): Ana, Ben, Cy" in panel.code.value
+    assert "Joined (3): Ana, Ben, Cy" in panel.control.code.value
     assert card.summary.top == [
         "Bring their finance team in before the price talk",
         "Trade every price move for term, volume or payment",
@@ -262,9 +262,9 @@ def test_ending_freezes_every_form(app, panel, store, clock):
     vote(ana, "Bring their finance team in before the price talk")
     find(app.widget, "nw-workshop-end").click()
     find(app.widget, "nw-workshop-end-confirm").click()
-    assert "ended" in panel.code.value
-    assert panel.session_buttons["open"].layout.display == ""
-    assert all(b.disabled for b in panel.prompt_boxes.values())
+    assert "ended" in panel.control.code.value
+    assert panel.control.buttons["open"].layout.display == ""
+    assert all(b.disabled for b in panel.questions.boxes.values())
     card = ana.cards["priorities"]
     card.form.boxes[1].value = True
     card.send.click()  # the page has not polled yet: the store refuses
@@ -294,7 +294,7 @@ def test_accepting_votes_values_and_estimates_changes_the_plan(app, panel, store
     app.scheduler.run()
     plan_before = app.session.plan
     # values: the median, edited before it is applied
-    card = panel.cards["values:va-term"]
+    card = panel.results.cards["values:va-term"]
     find(card.widget, "nw-workshop-accept").click()
     editor_boxes = [w for w in find_all(card.editor) if getattr(w, "value", None) == "50"]
     assert editor_boxes, "the median is proposed"
@@ -305,14 +305,14 @@ def test_accepting_votes_values_and_estimates_changes_the_plan(app, panel, store
     others = [o.theirs for o in plan_before.concessions.variables[1].options[1:]]
     assert [o.theirs for o in options] == [52.0, *others]
     # votes: the top two become the priorities
-    card = panel.cards["priorities"]
+    card = panel.results.cards["priorities"]
     find(card.widget, "nw-workshop-accept").click()
     find(card.widget, "nw-workshop-apply").click()
     texts = [p.text for p in app.session.plan.strategy.priorities]
     assert texts == ["Trade every price move for term, volume or payment"]
     assert app.session.plan.strategy.priorities[0].why == plan_before.strategy.priorities[1].why
     # estimates: the team's median as the "Workshop" participant
-    card = panel.cards["estimate:mv-price"]
+    card = panel.results.cards["estimate:mv-price"]
     find(card.widget, "nw-workshop-accept").click()
     find(card.widget, "nw-workshop-apply").click()
     workshop = app.session.plan.scenarios.moves[0].estimates[-1]
@@ -328,7 +328,7 @@ def test_a_refused_plan_change_is_shown_next_to_the_editor(app, panel, store, cl
     view.cards["values:va-term"].form.boxes["op-t1"].value = "40"
     view.cards["values:va-term"].send.click()
     app.scheduler.run()
-    card = panel.cards["values:va-term"]
+    card = panel.results.cards["values:va-term"]
     find(card.widget, "nw-workshop-accept").click()
     box = next(w for w in find_all(card.editor) if getattr(w, "value", None) == "40")
     box.value = "1e13"
@@ -338,13 +338,14 @@ def test_a_refused_plan_change_is_shown_next_to_the_editor(app, panel, store, cl
 
 
 def test_prompt_list_follows_moves_and_variables_but_not_every_edit(app, panel):
-    box = panel.prompt_boxes["estimate:mv-price"]
+    box = panel.questions.boxes["estimate:mv-price"]
     app.session.set(("scenarios", "moves", 0, "estimates", 0, "gain", "high"), 2_000_000)
-    assert panel.prompt_boxes["estimate:mv-price"] is box
+    assert panel.questions.boxes["estimate:mv-price"] is box
     app.session.set(("scenarios", "moves", 0, "name"), "Cut the price by 6 %")
-    assert panel.prompt_boxes["estimate:mv-price"].description == "Estimate · Cut the price by 6 %"
+    renamed = panel.questions.boxes["estimate:mv-price"]
+    assert renamed.description == "Estimate · Cut the price by 6 %"
     assert not box.comm  # the old box was closed
-    assert panel.candidates.comm is not None  # the candidates stay
+    assert panel.questions.candidates.comm is not None  # the candidates stay
 
 
 def test_an_empty_plan_still_offers_the_vote(app):
@@ -352,21 +353,21 @@ def test_an_empty_plan_still_offers_the_vote(app):
     find(app.widget, "nw-new-name").value = "Blank"
     find(app.widget, "nw-dialog-create").click()
     app.show(WORKSHOP)
-    assert list(app.workshop.panel.prompt_boxes) == ["priorities"]
-    assert "Add sections to the agenda" in app.workshop.panel.clock.value
+    assert list(app.workshop.panel.questions.boxes) == ["priorities"]
+    assert "Add sections to the agenda" in app.workshop.panel.timer.clock.value
 
 
 def test_vote_needs_two_candidates(app, panel):
     open_session(app)
-    panel.candidates.value = ["Only this one"]
-    panel.prompt_boxes["priorities"].value = True
-    assert "Candidates: needs at least 2 entries. Then tick" in panel.prompt_message.value
-    assert "validation" not in panel.prompt_message.value
-    assert panel.prompt_boxes["priorities"].value is False
-    panel.candidates.value = ["Only this one", "And this"]
-    panel.prompt_boxes["priorities"].value = True
+    panel.questions.candidates.value = ["Only this one"]
+    panel.questions.boxes["priorities"].value = True
+    assert "Candidates: needs at least 2 entries. Then tick" in panel.questions.message.value
+    assert "validation" not in panel.questions.message.value
+    assert panel.questions.boxes["priorities"].value is False
+    panel.questions.candidates.value = ["Only this one", "And this"]
+    panel.questions.boxes["priorities"].value = True
     assert panel.live.session.prompt("priorities").candidates == ["Only this one", "And this"]
-    panel.candidates.value = ["Only this one", "And this", "A third"]
+    panel.questions.candidates.value = ["Only this one", "And this", "A third"]
     assert len(panel.live.session.prompt("priorities").candidates) == 3
 
 
@@ -404,7 +405,7 @@ def test_user_text_is_escaped_in_panel_projector_and_participant_view(app, store
     app.show(WORKSHOP)
     panel = app.workshop.panel
     code = open_session(app, "priorities")
-    panel.candidates.value = [XSS[:120], "Plain"]
+    panel.questions.candidates.value = [XSS[:120], "Plain"]
     view = join(store, code, name, clock)
     view.ticker._tick()
     vote(view, XSS[:120])
@@ -414,9 +415,9 @@ def test_user_text_is_escaped_in_panel_projector_and_participant_view(app, store
     view.ticker._tick()
     card = app.workshop.projector.cards["priorities"]
     texts = [
-        panel.code.value,
-        panel.cards["priorities"].header.value,
-        panel.cards["priorities"].figures.value,
+        panel.control.code.value,
+        panel.results.cards["priorities"].header.value,
+        panel.results.cards["priorities"].figures.value,
         app.workshop.projector.heading.value,
         card.title.value,
         card.figures.value,
@@ -470,10 +471,10 @@ def test_participant_waits_until_a_question_is_opened(app, panel, store, clock):
     code = open_session(app)
     ana = join(store, code, "Ana", clock)
     assert "No question is open yet" in ana.body.children[0].value
-    panel.prompt_boxes["estimate:mv-price"].value = True
+    panel.questions.boxes["estimate:mv-price"].value = True
     ana.ticker._tick()
     assert list(ana.cards) == ["estimate:mv-price"]
-    panel.prompt_boxes["estimate:mv-price"].value = False
+    panel.questions.boxes["estimate:mv-price"].value = False
     ana.ticker._tick()
     assert ana.cards == {}
 
@@ -569,15 +570,16 @@ def test_panel_and_projector_show_the_join_address_and_qr_code(app, panel):
     app.workshop.env = {**SERVED, "SERVER_NAME": "192.168.4.20"}
     code = open_session(app)
     find(app.widget, "nw-projector-toggle").click()
-    for html in (panel.code.value, app.workshop.projector.join.value):
+    for html in (panel.control.code.value, app.workshop.projector.join.value):
         assert f"192.168.4.20:8866/join/{code}" in html
         assert "nw-join-qr" in html and "<svg" in html and code in html
     assert "56px" in app.workshop.projector.join.value  # large type on the shared screen
     app.workshop.toggle_projector()
     app.workshop.env = SERVED  # served on loopback: no QR code, and the reason why
     panel.refresh()
-    assert "<svg" not in panel.code.value and "Only this computer" in panel.code.value
-    assert "--ip 0.0.0.0" in panel.code.value
+    code = panel.control.code.value
+    assert "<svg" not in code and "Only this computer" in code
+    assert "--ip 0.0.0.0" in panel.control.code.value
 
 
 def test_the_start_page_offers_to_join_a_workshop(app):
@@ -600,25 +602,25 @@ def test_the_panel_runs_in_the_order_of_use(panel):
 
 
 def test_a_disabled_button_says_why(app, panel):
-    start = panel.clock_buttons["start"]
+    start = panel.timer.buttons["start"]
     assert start.disabled and "Open a workshop session" in start.tooltip
-    assert "Open a workshop session" in panel.clock_hint.value
-    assert panel.clock_hint.layout.display == ""
-    assert "Open a workshop session" in panel.prompt_hint.value
+    assert "Open a workshop session" in panel.timer.hint.value
+    assert panel.timer.hint.layout.display == ""
+    assert "Open a workshop session" in panel.questions.hint.value
     open_session(app)
     assert not start.disabled and start.tooltip == ""
-    assert panel.clock_buttons["previous"].disabled
-    assert "first item" in panel.clock_buttons["previous"].tooltip
-    assert panel.prompt_hint.layout.display == "none"
+    assert panel.timer.buttons["previous"].disabled
+    assert "first item" in panel.timer.buttons["previous"].tooltip
+    assert panel.questions.hint.layout.display == "none"
     app.session.set(("workshop", "agenda"), [])
-    assert start.disabled and "Add a section to the agenda" in panel.clock_hint.value
+    assert start.disabled and "Add a section to the agenda" in panel.timer.hint.value
 
 
 def test_a_read_only_workbook_says_why_it_cannot_open_a_session(store):
     app = WorkbookApp(store, read_only=True, scheduler=ManualScheduler()).start(section=WORKSHOP)
-    button = app.workshop.panel.session_buttons["open"]
+    button = app.workshop.panel.control.buttons["open"]
     assert button.disabled and "read-only" in button.tooltip
-    assert "read-only" in app.workshop.panel.session_hint.value
+    assert "read-only" in app.workshop.panel.control.hint.value
 
 
 # --- participants: one move at a time, a message per figure --------------------------------

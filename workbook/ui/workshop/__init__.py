@@ -15,7 +15,9 @@ answers again. Both sides poll the store on the kernel's event loop, once a seco
 one indexed query; they re-read the session only when its version number has changed.
 
 The package has one module per audience or concern: :mod:`.mode` (the app's workshop
-hooks), :mod:`.facilitator`, :mod:`.projector`, :mod:`.participant`, :mod:`.answers`
+hooks), :mod:`.facilitator` (the panel, made of :mod:`.session_control`,
+:mod:`.agenda_clock`, :mod:`.questions` and :mod:`.results`), :mod:`.projector`,
+:mod:`.participant`, :mod:`.answers`
 (the answer forms), :mod:`.live` (the polled session), :mod:`.cards` (aggregate and clock
 HTML), :mod:`.address` (join address and QR code) and :mod:`.kit` (shared pieces).
 """

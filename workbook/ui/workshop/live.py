@@ -12,7 +12,7 @@ from workbook.analysis.workshop import (
 )
 from workbook.content import WorkshopContent
 from workbook.store import PlanStore
-from workbook.ui.session import Scheduler, Timer
+from workbook.ui.session import PlanSession, Scheduler, Timer
 from workbook.ui.workshop.address import JoinAddress
 from workbook.ui.workshop.kit import log
 from workbook.workshop import (
@@ -135,3 +135,21 @@ class ModeContext(Protocol):
 
     def toggle_projector(self) -> None:
         """Swap the app for the projector view, or back."""
+
+
+class PanelContext(Protocol):
+    """What the parts of the facilitator's panel share: the plan's session, the workshop
+    session on the panel, and the one way each part changes it."""
+
+    mode: ModeContext
+    session: PlanSession
+
+    @property
+    def live(self) -> Live | None:
+        """The workshop session on the panel, if one was ever opened for the plan."""
+
+    def open_session(self) -> None:
+        """Open a new workshop session for the plan, with a new join code."""
+
+    def update(self, **changes: Any) -> None:
+        """Change the workshop session (its state, clock or prompts) and redraw."""
