@@ -8,13 +8,11 @@ parts of the plan they show. Nothing here creates a widget.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,113 +21,30 @@ from workbook.merge import (
     MISSING,
     KeyPath,
     index_path,
-    is_rows,
     key_path,
     merge_models,
 )
 from workbook.model import Plan, StrategicPlan
 from workbook.store import PlanStore, StoredPlan
+from workbook.ui.autosave import (
+    AutoSave,
+    SaveState,
+    SaveStatus,
+    Scheduler,
+    Timer,
+    asyncio_scheduler,
+)
+from workbook.ui.feed import (
+    Change,
+    ChangeFeed,
+    FieldClash,
+    Path,
+    PathPart,
+    Subscriptions,
+    changes_between,
+)
 
 log = logging.getLogger(__name__)
-
-PathPart = str | int
-Path = tuple[PathPart, ...]
-
-SaveState = Literal["saved", "pending", "saving", "conflict", "error", "read_only"]
-
-
-@dataclass(frozen=True)
-class SaveStatus:
-    """What the save indicator shows."""
-
-    state: SaveState
-    message: str
-    revision: int
-    conflict: ConflictError | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """A change to the plan: the path that changed and whether rows were added or removed."""
-
-    path: Path
-    kind: Literal["value", "structure", "reload", "clash"]
-
-
-@dataclass(frozen=True)
-class FieldClash:
-    """A value this page and another changed differently at the same time.
-
-    This page's value was saved (the merge keeps the save being made); ``theirs`` is what
-    ``author`` had saved there at ``saved_at``, kept in the plan's history.
-    """
-
-    path: KeyPath
-    mine: Any
-    theirs: Any
-    author: str
-    saved_at: str
-
-
-class Timer(Protocol):
-    """Something that can be cancelled, such as an asyncio TimerHandle."""
-
-    def cancel(self) -> None: ...
-
-
-Scheduler = Callable[[float, Callable[[], None]], Timer | None]
-"""Runs a callable after a delay in seconds; returns a handle to cancel it."""
-
-
-def asyncio_scheduler(delay: float, fn: Callable[[], None]) -> Timer | None:
-    """Schedule on the running asyncio loop (the kernel's); run at once when there is none."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        fn()
-        return None
-    return loop.call_later(delay, fn)
-
-
-@dataclass
-class _Subscription:
-    prefix: Path
-    callback: Callable[[Change], None]
-    clashes: bool = False
-
-
-@dataclass
-class Subscriptions:
-    """A group of subscriptions that a view drops all at once when it is rebuilt."""
-
-    session: PlanSession
-    items: list[tuple[PlanSession, _Subscription]] = field(default_factory=list)
-
-    def on(
-        self,
-        prefix: Path,
-        callback: Callable[[Change], None],
-        *,
-        session: PlanSession | None = None,
-        clashes: bool = False,
-    ) -> None:
-        """Call ``callback`` whenever anything at or below ``prefix`` changes.
-
-        ``session`` names another document to follow (the company's objectives, say);
-        the group still drops it with the others. With ``clashes``, the callback hears
-        only of clashes (:class:`FieldClash`) at or below ``prefix``, and of reloads.
-        """
-        source = session or self.session
-        sub = _Subscription(tuple(prefix), callback, clashes)
-        self.items.append((source, sub))
-        source._subs.append(sub)
-
-    def close(self) -> None:
-        """Stop every subscription of the group."""
-        for source, sub in self.items:
-            if sub in source._subs:
-                source._subs.remove(sub)
-        self.items.clear()
 
 
 def get_path(obj: Any, path: Path) -> Any:
@@ -149,10 +64,6 @@ def _set_in(data: Any, path: Path, value: Any) -> None:
     for part in path[:-1]:
         target = target[part]
     target[path[-1]] = value
-
-
-def _is_prefix(a: Path, b: Path) -> bool:
-    return b[: len(a)] == a
 
 
 class PlanSession:
@@ -179,20 +90,13 @@ class PlanSession:
         self._base: Any = stored.plan  # the revision the edits started from
         self.author = author
         self.read_only = read_only or store.read_only
-        self.save_delay, self.max_wait = save_delay, max_wait
-        self.scheduler, self.clock = scheduler, clock
-        self._timer: Timer | None = None
-        self._pending_since: float | None = None
+        self.scheduler, self.save_delay = scheduler, save_delay  # for sessions opened beside
+        self.autosave = AutoSave(scheduler, save_delay, max_wait, clock)
         self._dirty = False
         self.clashes: dict[KeyPath, FieldClash] = {}
         self.merges = 0  # saves combined with someone else's
-        self._subs: list[_Subscription] = []
-        self._status_listeners: list[Callable[[SaveStatus], None]] = []
-        self.status = SaveStatus(
-            "read_only" if self.read_only else "saved",
-            "Read-only: nothing is saved" if self.read_only else "All changes saved",
-            self.revision,
-        )
+        self.feed = ChangeFeed()
+        self.status = _loaded(self.read_only, "All changes saved", self.revision)
 
     # --- what is stored, and where (overridden for other documents) ---------------
 
@@ -227,7 +131,7 @@ class PlanSession:
 
     def on_status(self, callback: Callable[[SaveStatus], None]) -> None:
         """Call ``callback`` whenever the save status changes."""
-        self._status_listeners.append(callback)
+        self.feed.status_listeners.append(callback)
 
     # --- editing -----------------------------------------------------------------
 
@@ -285,67 +189,31 @@ class PlanSession:
         try:
             plan = self._validate(data)
         except ValidationError as exc:
-            return self._message_for(exc, change.path)
+            return _refusal(exc, change.path)
         if plan == self.plan:
             return None
         self.plan = plan
         self._dirty = True
-        self._notify(change)
+        self.feed.notify(change)
         self._schedule_save()
         return None
-
-    @staticmethod
-    def _message_for(exc: ValidationError, path: Path) -> str:
-        problems = describe(exc)
-        where = format_location(path)
-        for problem in problems:  # the edited field itself first, then what contains it
-            if problem.field == where:
-                return _sentence(problem.message)
-        for problem in problems:
-            if problem.field.startswith(where) or where.startswith(problem.field):
-                return _sentence(problem.message)
-        return _sentence(str(problems[0])) if problems else "That value is not valid."
-
-    def _notify(self, change: Change) -> None:
-        for sub in list(self._subs):
-            if sub.clashes != (change.kind == "clash") and change.kind != "reload":
-                continue
-            if _is_prefix(sub.prefix, change.path) or _is_prefix(change.path, sub.prefix):
-                try:
-                    sub.callback(change)
-                except Exception:  # a broken view must not stop the others, nor the save
-                    log.exception("a view failed to refresh after a change")
 
     # --- saving ------------------------------------------------------------------
 
     def _set_status(self, status: SaveStatus) -> None:
         self.status = status
-        for listener in list(self._status_listeners):
-            try:
-                listener(status)
-            except Exception:
-                log.exception("a status listener failed")
+        self.feed.announce(status)
 
     def _schedule_save(self) -> None:
-        """Save ``save_delay`` after the last edit, and at most ``max_wait`` after the first
-        unsaved one: steady typing is saved every ``max_wait`` seconds."""
+        """Save a moment after the edits (see :class:`AutoSave`), unless in conflict."""
         if self.status.state == "conflict":
             return  # the user decides first: keep theirs or keep ours
-        if self._timer is not None:
-            self._timer.cancel()
-        now = self.clock()
-        if self._pending_since is None:
-            self._pending_since = now
-        delay = min(self.save_delay, max(0.0, self._pending_since + self.max_wait - now))
         self._set_status(SaveStatus("pending", "Editing…", self.revision))
-        self._timer = self.scheduler(delay, self.flush)
+        self.autosave.schedule(self.flush)
 
     def flush(self) -> SaveStatus:
         """Save pending edits now, as a new revision; returns the resulting status."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._pending_since = None
+        self.autosave.reset()
         if not self._dirty or self.read_only or self.status.state == "conflict":
             return self.status
         self._set_status(SaveStatus("saving", "Saving…", self.revision))
@@ -437,11 +305,11 @@ class PlanSession:
         self.plan, self.revision, self._base = plan, latest.revision, latest.plan
         self._dirty = plan != latest.plan
         for change in changes_between(old.model_dump(), plan.model_dump()):
-            self._notify(change)
+            self.feed.notify(change)
         for path in list(self.clashes):
             where = index_path(plan.model_dump(), path)
             if where is not None:
-                self._notify(Change(where, "clash"))
+                self.feed.notify(Change(where, "clash"))
 
     def clash_at(self, path: Path) -> FieldClash | None:
         """The clash on the field at ``path`` (rows by position), if any."""
@@ -453,7 +321,7 @@ class PlanSession:
         if clash is None:
             return None
         del self.clashes[clash.path]
-        self._notify(Change(tuple(path), "clash"))
+        self.feed.notify(Change(tuple(path), "clash"))
         if take_theirs:
             return self.set(path, clash.theirs)
         if self.status.state == "saved":
@@ -474,7 +342,7 @@ class PlanSession:
         self.plan, self.revision, self._base = plan, base.revision, base.plan
         self._dirty = True
         status = self.flush()
-        self._notify(Change((), "reload"))
+        self.feed.notify(Change((), "reload"))
         return status
 
     def take_theirs(self) -> SaveStatus:
@@ -484,47 +352,14 @@ class PlanSession:
 
     def reload(self) -> None:
         """Load the latest revision of the plan, dropping unsaved edits."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self.autosave.cancel()
         stored = self._load_latest()
         self.plan, self.revision, self._dirty = stored.plan, stored.revision, False
         self._base = stored.plan
         self._set_status(
-            SaveStatus(
-                "read_only" if self.read_only else "saved",
-                "Read-only: nothing is saved"
-                if self.read_only
-                else f"Loaded revision {stored.revision}",
-                self.revision,
-            )
+            _loaded(self.read_only, f"Loaded revision {stored.revision}", self.revision)
         )
-        self._notify(Change((), "reload"))
-
-
-def changes_between(old: Any, new: Any, path: Path = ()) -> list[Change]:
-    """The changes that turn plain data ``old`` into ``new``, as views hear of them:
-    a value changed, or a table whose rows were added, removed or reordered."""
-    if old == new:
-        return []
-    if isinstance(old, dict) and isinstance(new, dict):
-        out: list[Change] = []
-        for key in [*old, *(k for k in new if k not in old)]:
-            if key in old and key in new:
-                out += changes_between(old[key], new[key], (*path, key))
-            else:
-                out.append(Change((*path, key), "structure"))
-        return out
-    if is_rows(old) and is_rows(new):
-        if [r["id"] for r in old] != [r["id"] for r in new]:
-            return [Change(path, "structure")]
-        out = []
-        for index, (a, b) in enumerate(zip(old, new, strict=True)):
-            out += changes_between(a, b, (*path, index))
-        return out
-    if isinstance(old, list) and isinstance(new, list) and len(old) != len(new):
-        return [Change(path, "structure")]
-    return [Change(path, "value")]
+        self.feed.notify(Change((), "reload"))
 
 
 def _merge_note(authors: list[str]) -> str:
@@ -534,6 +369,27 @@ def _merge_note(authors: list[str]) -> str:
 def _names(authors: list[str]) -> str:
     unique = list(dict.fromkeys(authors))
     return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _refusal(exc: ValidationError, path: Path) -> str:
+    """Why an edit at ``path`` was refused: the edited field's problem first, then that of
+    what contains it."""
+    problems = describe(exc)
+    where = format_location(path)
+    for problem in problems:
+        if problem.field == where:
+            return _sentence(problem.message)
+    for problem in problems:
+        if problem.field.startswith(where) or where.startswith(problem.field):
+            return _sentence(problem.message)
+    return _sentence(str(problems[0])) if problems else "That value is not valid."
+
+
+def _loaded(read_only: bool, message: str, revision: int) -> SaveStatus:
+    """The status of a document just opened or loaded again."""
+    if read_only:
+        return SaveStatus("read_only", "Read-only: nothing is saved", revision)
+    return SaveStatus("saved", message, revision)
 
 
 def _sentence(text: str) -> str:
@@ -582,3 +438,22 @@ class StrategicPlanSession(PlanSession):
 
     def _load_latest(self) -> StoredPlan:
         return self.store.load_strategic_plan_revision(self.company)
+
+
+__all__ = [  # the session's words, wherever they are defined, for views to import here
+    "Change",
+    "ChangeFeed",
+    "FieldClash",
+    "Path",
+    "PathPart",
+    "PlanSession",
+    "SaveState",
+    "SaveStatus",
+    "Scheduler",
+    "StrategicPlanSession",
+    "Subscriptions",
+    "Timer",
+    "asyncio_scheduler",
+    "changes_between",
+    "get_path",
+]
