@@ -23,6 +23,12 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_TIMEOUT = 90.0
+LOG_TAIL_LINES = 150
+"""Lines of each server log attached to a failed test's report."""
+
+_SERVER_LOGS: list[Path] = []
+"""Every log written by a server that :func:`start_server` started, in order of start."""
+_LOGS_AT_START = pytest.StashKey[dict[Path, tuple[int, int]]]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,6 +40,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.served)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+
+
+def _log_state(path: Path) -> tuple[int, int]:
+    """Size and modification time (ns) of a log: either changes when the server writes."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> None:
+    """Remember how far each server log had got when the test started."""
+    item.stash[_LOGS_AT_START] = {path: _log_state(path) for path in _SERVER_LOGS}
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The last ``lines`` lines of a log."""
+    with contextlib.suppress(OSError):
+        return "".join(path.read_text("utf-8", errors="replace").splitlines(True)[-lines:])
+    return f"({path} could not be read)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test's report shows the tail of each server log written while it ran
+    (servers started during the test and session servers it made write), so a failure
+    in CI shows what the server did."""
+    report = yield
+    if report.failed:
+        before = item.stash.get(_LOGS_AT_START, {})
+        for path in _SERVER_LOGS:
+            if path not in before or _log_state(path) != before[path]:
+                title = f"server log {path.parent.name}/{path.name} (last {LOG_TAIL_LINES} lines)"
+                report.sections.append((title, _tail(path)))
+    return report
 
 
 def _free_port() -> int:
@@ -190,6 +233,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServ
             else:
                 cmd = [sys.executable, "-c", code.format(port=port, db=str(db))]
             log_path = workdir / f"server{attempt or ''}.log"
+            _SERVER_LOGS.append(log_path)
             env = {k: v for k, v in os.environ.items() if not k.startswith("NEGOTIATION_WORKBOOK")}
             with log_path.open("wb") as log:
                 proc = subprocess.Popen(
