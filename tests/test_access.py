@@ -563,13 +563,15 @@ import ipywidgets as W
 from workbook.ceiling import guard_memory
 eaten = []
 def eat():
-    time.sleep(8)  # time for the test to connect, as a page does
     for _ in range(60):
         eaten.append(b"x" * 20_000_000)
         time.sleep(0.2)
-threading.Thread(target=eat, daemon=True).start()
-guard_memory(W.HTML("the page"))
+go = W.Text()
+go.add_class("hog-go")
+go.observe(lambda change: threading.Thread(target=eat, daemon=True).start(), "value")
+guard_memory(W.VBox([W.HTML("the page"), go]))
 """
+"""A page that starts eating memory once its connected page types into its text box."""
 
 
 def test_a_page_over_its_memory_ceiling_is_told_and_ended(
@@ -588,6 +590,7 @@ def test_a_page_over_its_memory_ceiling_is_told_and_ended(
     kernel_id = app.new_page_kernel()
     sock = KernelSocket(app, kernel_id)
     try:
+        sock.update(sock.find(sock.widget_states(), "hog-go"), value="go")  # connected: eat
         told = False
         deadline = time.monotonic() + 60
         while not told and time.monotonic() < deadline:
