@@ -23,6 +23,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_TIMEOUT = 90.0
+SERVED_GROUP = "served"
+"""The pytest-xdist group of every served and browser test (``--dist loadgroup``)."""
 LOG_TAIL_LINES = 150
 """Lines of each server log attached to a failed test's report."""
 
@@ -31,15 +33,37 @@ _SERVER_LOGS: list[Path] = []
 _LOGS_AT_START = pytest.StashKey[dict[Path, tuple[int, int]]]()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test that starts a server ``served`` and every one that drives Chromium
-    ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier."""
+    ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier.
+
+    Served and browser tests also form one pytest-xdist group: they all run in one worker,
+    one at a time and on one set of session servers and one browser, while the other
+    worker runs the rest beside them.
+    """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "start_server" in fixtures:
             item.add_marker(pytest.mark.served)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("served") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group(SERVED_GROUP))
+            if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker
+                _name_group(item, SERVED_GROUP)
+
+
+def _name_group(item: pytest.Item, group: str) -> None:
+    """Suffix the test's id with ``@group``, which is how pytest-xdist's controller tells a
+    group's tests (``--dist loadgroup``). pytest-xdist 3.8 does it by setting ``_nodeid``,
+    which pytest 9.2 no longer reads (it keeps a structured ``_id``): there, do it here."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # an older pytest: pytest-xdist names the group itself
+        return
+    if "@" not in item.nodeid and isinstance(getattr(item, "_id", None), NodeId):
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 def _log_state(path: Path) -> tuple[int, int]:
