@@ -182,12 +182,22 @@ def test_a_kernel_whose_socket_drops_connects_again_and_gets_the_request(
 
 async def _query_sockets(check: Any) -> None:
     """Run ``check(url, waiters, cache)`` against the server's request-info handler."""
+    import asyncio
+    import gc
+
     from tornado.web import Application
     from voila.request_info_handler import RequestInfoSocketHandler
 
     from workbook.serve.handlers import _RequestInfoHandler
 
-    app = Application([(r"/voila/query/(.*)", _RequestInfoHandler)])
+    opened: list[_RequestInfoHandler] = []
+
+    class Handler(_RequestInfoHandler):  # remembers its sockets, to close them at the end
+        def open(self, kernel_id: str) -> None:  # type: ignore[override]
+            opened.append(self)
+            super().open(kernel_id)
+
+    app = Application([(r"/voila/query/(.*)", Handler)])
     server = app.listen(0, address="127.0.0.1")
     port = next(iter(server._sockets.values())).getsockname()[1]
     try:
@@ -198,6 +208,13 @@ async def _query_sockets(check: Any) -> None:
         )
     finally:
         server.stop()
+        for handler in opened:
+            if handler.ws_connection is not None:
+                handler.close()
+        await _until(lambda: all(h.ws_connection is None for h in opened), "sockets stay open")
+        await server.close_all_connections()
+        await asyncio.sleep(0)
+        gc.collect()
 
 
 async def _until(condition: Any, what: str) -> None:
@@ -252,6 +269,7 @@ def test_a_request_written_to_a_socket_that_then_dropped_reaches_the_next_one() 
         handler = waiters["k-drop"]
         _send("k-drop", "plan=p-3")
         dropped.transport.abort()  # gone without a close frame
+        await dropped.wait_closed()
         await _until(lambda: handler.ws_connection is None, "the server did not see the drop")
         again = await connect(url + "k-drop", ping_interval=None)
         async with asyncio_timeout(10):

@@ -339,22 +339,32 @@ class _RequestInfoHandler(RequestInfoSocketHandler):
 
     _kernel_id = ""
 
+    @property
+    def _server_log(self) -> logging.Logger:
+        """The server's log (the kernel manager's, which is the application's)."""
+        manager = self.settings.get("kernel_manager")
+        return getattr(manager, "log", None) or log
+
     def open(self, kernel_id: str) -> None:  # type: ignore[override]
         if not is_loopback(self.request.remote_ip or ""):
             self.close(1008, "kernels only")
             return
         self._kernel_id = kernel_id
         self._waiters[kernel_id] = self
+        self._server_log.info("kernel %s waits for its visitor", kernel_id)
         if kernel_id in self._cache:
-            log.info("kernel %s asked for its visitor's request, already here", kernel_id)
             self.write_message(self._cache[kernel_id])
 
     def write_message(self, message: Any, binary: bool = False) -> Any:
         self._cache[self._kernel_id] = message  # until the kernel confirms by closing
         try:
-            return super().write_message(message, binary)
+            sent = super().write_message(message, binary)
+            self._server_log.info("kernel %s was sent its visitor's request", self._kernel_id)
+            return sent
         except WebSocketClosedError:
-            log.warning("kernel %s's socket closed; its request waits for it", self._kernel_id)
+            self._server_log.warning(
+                "kernel %s's socket closed; its request waits for it", self._kernel_id
+            )
             return None
 
     def on_close(self) -> None:
