@@ -391,15 +391,20 @@ def launch(
         store.user = user
         app.saving.sign_in(user)
     query = parse_qs(os.environ.get("QUERY_STRING", ""), max_num_fields=10, keep_blank_values=True)
-    name = (query.get("name") or [None])[0]
+    name = _first(query, "name")
     if code := participant_of(user):  # joined by a code: that workshop and nothing else
         return guard_memory(participant_page(app, code, name))
     if "join" in query:
         return guard_memory(participant_page(app, query["join"][0], name))
-    plan = plan or (query.get("plan") or [None])[0]
-    section = section or (query.get("section") or [None])[0]
+    plan = plan or _first(query, "plan")
+    section = section or _first(query, "section")
     app.start(plan=plan, section=section)
     return guard_memory(app.widget)  # served: the page is told if it outgrows its memory
+
+
+def _first(query: dict[str, list[str]], key: str) -> str | None:
+    """The first value of ``key`` in a parsed query string, if any."""
+    return next(iter(query.get(key) or []), None)
 
 
 def _wait_for_request() -> None:
@@ -438,7 +443,7 @@ def section_app(
     view.shown()
     heading = W.HTML(f"<b>{escape(session.plan.name)}</b> · revision {session.revision}")
     box = W.VBox([W.HBox([heading, status]), view.widget])
-    box.session = session  # type: ignore[attr-defined]  # for analysts: box.session.plan
+    box.session = session  # for analysts: box.session.plan
     return box
 
 
