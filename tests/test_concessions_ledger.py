@@ -333,3 +333,19 @@ def test_an_answer_taken_from_the_order_is_shown_in_the_row_and_the_export(app):
     headers = [c.value for c in sheet[1]]
     answers = sheet.cell(row=sheet.max_row, column=headers.index("Answers") + 1).value
     assert answers == "Dashboard training for dispatchers"
+
+
+def test_a_long_pareto_frontier_is_drawn_as_a_line_a_short_one_with_its_points():
+    import pandas as pd
+
+    from workbook.analysis.concessions import PackageView
+    from workbook.charts.concessions import MARKED_FRONTIER
+
+    def frontier_mode(points: int) -> str:
+        frontier = pd.DataFrame({"ours": range(points), "theirs": range(points, 0, -1)})
+        space = frontier.assign(theirs=frontier["theirs"] - 1)
+        view = PackageView(space, False, points, frontier, None, None, None, 0.0, 0.0)
+        return package_chart(view).data[1].mode
+
+    assert frontier_mode(12) == "lines+markers"
+    assert frontier_mode(MARKED_FRONTIER + 1) == "lines"  # thousands of markers draw slowly

@@ -160,3 +160,23 @@ def test_a_keystroke_in_a_competitors_notes_runs_no_simulation_and_redraws_no_ch
     name = bound(view.widget, ("scenarios", "competitors", 0, "name"))
     name.widget.value = name.widget.value + " Ltd"
     assert results.runs == runs + 1 and draws(view) > before
+
+
+def test_hidden_message_lines_and_clash_notices_share_one_layout_until_shown(store):
+    from workbook.ui.forms.binding import ClashNotice, MessageLine
+
+    app = open_app(store)
+    app.show("concessions")
+    widgets = list(walk(app.views["concessions"].widget))
+    for kind in (MessageLine, ClashNotice):
+        hidden = [w for w in widgets if isinstance(w, kind)]
+        assert len(hidden) > 20
+        assert len({w.layout.model_id for w in hidden if w.layout.display == "none"}) <= 2
+    name = bound(app.views["concessions"].widget, ("concessions", "variables", 0, "name"))
+    name.widget.value = ""  # refused: a variable needs a name
+    shown = name.message
+    assert shown.layout.display == "" and "cannot be empty" in shown.text.lower()
+    others = [w for w in widgets if isinstance(w, MessageLine) and w is not shown]
+    assert all(w.layout.display == "none" for w in others)  # the shared layout is untouched
+    name.widget.value = "Price"
+    assert shown.layout.display == "none" and shown.text == ""

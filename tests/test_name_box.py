@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 import pytest
 
-from tests.helpers import ManualScheduler, find, find_all
+from tests.helpers import ManualScheduler, bound, find, find_all
 from workbook import model as m
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
@@ -118,3 +118,41 @@ def test_payback_without_a_one_off_price_is_not_zero_months():
     assert payback_text(None, 0) == "—"
     assert payback_text(0.0, 0) == "no one-off price"
     assert payback_text(10.1, 50_000) == "10.1 months"
+
+
+def test_a_long_table_shows_its_first_rows_and_the_rest_on_request(store):
+    from workbook.ui.forms.table import FIRST_ROWS
+
+    plan = store.load("example-northwind").plan
+    more = [
+        m.Variable(name=f"Variable {i}", options=[m.Option(label="As is"), m.Option(label="More")])
+        for i in range(FIRST_ROWS + 8 - len(plan.concessions.variables))
+    ]
+    plan.concessions.variables += more
+    store.save(plan, base_revision=store.load(plan.id).revision)
+    app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan=plan.id)
+    app.show("concessions")
+    view = app.views["concessions"].widget
+    variables = ("concessions", "variables")
+    table = next(t for t in find_all(view, kind=RowTable) if t.path == variables)
+    bound(table, (*variables, FIRST_ROWS - 1, "name"))
+    with pytest.raises(AssertionError, match="no widget is bound"):
+        bound(table, (*variables, FIRST_ROWS, "name"))
+    button = find(table, "nw-more-rows")
+    assert button.description == "Show 8 more rows"
+    button.click()
+    assert bound(table, (*variables, FIRST_ROWS + 7, "name")).widget.value == more[-1].name
+    assert find_all(table, "nw-more-rows") == []
+
+
+def test_a_row_added_to_a_long_table_is_shown(store):
+    from workbook.ui.forms.table import FIRST_ROWS
+
+    app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan="example-northwind")
+    app.show("deal")
+    table = team_table(app)
+    for i in range(FIRST_ROWS + 2 - len(app.session.plan.team)):
+        assert app.session.append(("team",), m.TeamMember(name=f"Member {i}")) is None
+    last = len(app.session.plan.team) - 1
+    assert last >= FIRST_ROWS
+    assert bound(table, ("team", last, "name")).widget.value == app.session.plan.team[last].name

@@ -66,10 +66,16 @@ def trade_chart(trades: pd.DataFrame) -> Figure:
     )
 
 
+MARKED_FRONTIER = 300
+"""The frontier's points are marked up to this many; a longer frontier is drawn as a line:
+each marker is an element of the page's picture, and thousands take seconds to draw."""
+
+
 def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
+    space = view.space
     space_name = (
-        f"packages (sample of {len(view.space):,} of {view.total:,})"
+        f"packages (sample of {len(space):,} of {view.total:,})"
         if view.sampled
         else f"packages ({view.total:,})"
     )
@@ -77,8 +83,8 @@ def package_chart(view: PackageView) -> Figure:
     figure = Figure(
         [
             Scatter(
-                x=view.space["ours"],
-                y=view.space["theirs"],
+                x=space["ours"],
+                y=space["theirs"],
                 mode="markers",
                 name=space_name,
                 marker={"size": 4, "color": PALETTE["neutral"], "opacity": 0.35},
@@ -87,7 +93,7 @@ def package_chart(view: PackageView) -> Figure:
             Scatter(
                 x=frontier["ours"],
                 y=frontier["theirs"],
-                mode="lines+markers",
+                mode="lines+markers" if len(frontier) <= MARKED_FRONTIER else "lines",
                 name=f"Pareto frontier ({len(frontier)})",
                 line={"color": PALETTE["ours"], "width": 2},
                 marker={"size": 5},

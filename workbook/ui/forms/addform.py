@@ -69,11 +69,10 @@ class AddForm:
         add = make(W.Button, description=self.add_label, icon="plus", layout={"width": "auto"})
         add.on_click(lambda _: self.add())
         add.add_class(css_class(self.path).replace("nw-field-", "nw-add-button-"))
-        self.add_message = message_widget()
+        self.add_message = message_widget(FULL_ROW if self.form is None else "")
         if self.form is not None:
             return self._labelled_form(cells, add)
         cells.append(add)
-        self.add_message.layout.grid_area = FULL_ROW
         cells.append(self.add_message)
         template = grid_template(c.width for c in self.columns) + f" {self._actions_width()}"
         return make(

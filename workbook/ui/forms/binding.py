@@ -13,7 +13,7 @@ import ipywidgets as W
 from workbook.paths import pattern
 from workbook.render import escape
 from workbook.ui.forms.text import ParseError
-from workbook.ui.kit import make, shared_style
+from workbook.ui.kit import make, shared_layout, shared_style
 from workbook.ui.session import Change, Path, PlanSession, Subscriptions
 from workbook.ui.style import COLORS, hint_html
 
@@ -132,7 +132,28 @@ class Binding:
             self._quiet = False
 
 
-class ClashNotice(W.VBox):
+class Hideable:
+    """A widget hidden until it has something to show, on a Layout shared while hidden.
+
+    Every widget's Layout is a model of its own in the page; most message lines and clash
+    notices are never shown, so they share one hidden Layout (:func:`shared_layout`) and
+    get their own only when first shown.
+    """
+
+    _props: dict[str, str]
+    _own: W.Layout | None = None
+
+    def _show(self, shown: bool) -> None:
+        if shown:
+            if self._own is None:
+                self._own = W.Layout(display="", **self._props)
+            if self.layout is not self._own:  # type: ignore[attr-defined]
+                self.layout = self._own
+        else:
+            self.layout = shared_layout(display="none", **self._props)
+
+
+class ClashNotice(Hideable, W.VBox):
     """Shown at a field that someone else changed at the same time as this page.
 
     It names who set which value and when, says that this page's value is the saved one,
@@ -141,24 +162,31 @@ class ClashNotice(W.VBox):
 
     def __init__(self, binding: Binding):
         self.binding = binding
-        self.text = make(W.HTML, value="")
-        self.take = make(W.Button, description="Use theirs", layout={"width": "auto"})
-        self.keep = make(W.Button, description="Keep mine", layout={"width": "auto"})
-        self.take.add_class("nw-clash-take")
-        self.keep.add_class("nw-clash-keep")
-        self.take.on_click(lambda _b: self._choose(take_theirs=True))
-        self.keep.on_click(lambda _b: self._choose(take_theirs=False))
-        super().__init__(
-            [self.text, W.HBox([self.take, self.keep])],
-            layout=W.Layout(
-                display="none",
-                padding="4px 8px",
-                margin="2px 0 6px 0",
-                border=f"1px solid {COLORS['warn']}",
-                grid_area=FULL_ROW,
-            ),
-        )
+        self.text: W.HTML | None = None
+        self.take: W.Button | None = None
+        self.keep: W.Button | None = None
+        self._props = {
+            "padding": "4px 8px",
+            "margin": "2px 0 6px 0",
+            "border": f"1px solid {COLORS['warn']}",
+            "grid_area": FULL_ROW,
+        }
+        super().__init__([], layout=shared_layout(display="none", **self._props))
         self.add_class("nw-clash")
+
+    def _build(self) -> tuple[W.HTML, W.Button]:
+        """Its text and buttons, made at its first clash: most fields never have one, and a
+        page of a few hundred fields would otherwise carry five widgets more for each."""
+        if self.text is None or self.take is None:
+            self.text = make(W.HTML, value="")
+            self.take = make(W.Button, description="Use theirs", layout={"width": "auto"})
+            self.keep = make(W.Button, description="Keep mine", layout={"width": "auto"})
+            self.take.add_class("nw-clash-take")
+            self.keep.add_class("nw-clash-keep")
+            self.take.on_click(lambda _b: self._choose(take_theirs=True))
+            self.keep.on_click(lambda _b: self._choose(take_theirs=False))
+            self.children = [self.text, W.HBox([self.take, self.keep])]
+        return self.text, self.take
 
     def refresh(self) -> None:
         """Show the field's clash, or hide the notice when there is none."""
@@ -168,18 +196,19 @@ class ClashNotice(W.VBox):
         except (KeyError, IndexError, AttributeError):
             clash = None
         if clash is None:
-            self.layout.display = "none"
+            self._show(False)
             return
+        text, take = self._build()
         who = clash.author or "Someone"
-        self.text.value = (
+        text.value = (
             f"<div style='font-size:13px;color:{COLORS['ink']}'>"
             f"<b>{escape(who)}</b> changed this to "
             f"<b>{escape(binding.shown(clash.theirs))}</b> at {_clock_text(clash.saved_at)} "
             f"while you were editing. Yours, <b>{escape(binding.shown(clash.mine))}</b>, "
             "is the one saved; theirs stays in the history.</div>"
         )
-        self.take.description = f"Use {who}'s"[:40]
-        self.layout.display = ""
+        take.description = f"Use {who}'s"[:40]
+        self._show(True)
 
     def _choose(self, *, take_theirs: bool) -> None:
         problem = self.binding.session.resolve_clash(self.binding.path, take_theirs=take_theirs)
@@ -195,26 +224,31 @@ def _clock_text(iso: str) -> str:
         return "just now"
 
 
-class MessageLine(W.HTML):
+class MessageLine(Hideable, W.HTML):
     """An error line under a field, hidden until it has something to say."""
 
     text = ""
     """The message as plain text."""
 
+    def __init__(self, grid_area: str = ""):
+        self._props = {"margin": "0", **({"grid_area": grid_area} if grid_area else {})}
+        super().__init__(
+            "",
+            layout=shared_layout(display="none", **self._props),
+            style=shared_style(W.HTML.class_traits()["style"].klass),
+        )
+
     def say(self, text: str, color: str = COLORS["error"]) -> None:
         """Show ``text`` (escaped, in ``color``), or hide the line when it is empty."""
         self.text = text
         self.value = hint_html(text, color) if text else ""
-        self.layout.display = "" if text else "none"
+        self._show(bool(text))
 
 
-def message_widget() -> MessageLine:
-    """An error line, hidden until it has something to say."""
-    return MessageLine(
-        "",
-        layout=W.Layout(display="none", margin="0"),
-        style=shared_style(W.HTML.class_traits()["style"].klass),
-    )
+def message_widget(grid_area: str = "") -> MessageLine:
+    """An error line, hidden until it has something to say (``grid_area``: its place in a
+    grid, such as :data:`FULL_ROW`)."""
+    return MessageLine(grid_area)
 
 
 def css_class(path: Path) -> str:

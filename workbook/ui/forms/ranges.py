@@ -97,8 +97,7 @@ class RangeRow:
             W.HTML,
             value=f"<div style='line-height:1.3;font-size:13px'>{escape(label)}{unit_html}</div>",
         )
-        self.message = message_widget()
-        self.message.layout.grid_area = FULL_ROW
+        self.message = message_widget(FULL_ROW)
         self._save: Callable[[RangeValues], str | None] | None = None
         self.path: Path | None = None
         self._quiet = False

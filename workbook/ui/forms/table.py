@@ -26,6 +26,10 @@ from workbook.ui.style import COLORS, hint_html
 ACTIONS_WIDTH = "96px"
 """Width of the last table column: three row buttons (wider for a long add button)."""
 
+FIRST_ROWS = 8
+"""A longer table shows its first rows and a button for the rest: each row costs a dozen
+or more widgets, and a big plan's section would take many seconds to draw them all."""
+
 
 class RowTable(AddForm, W.VBox):
     """An editable table of the rows in the list at ``path``.
@@ -33,7 +37,8 @@ class RowTable(AddForm, W.VBox):
     Each row's fields are bound to the plan; rows can be moved and removed; a form at the
     bottom adds a row once it validates. ``detail(index, subs)`` builds widgets under a row,
     binding them with ``subs`` so that they are dropped with the row (for
-    nested tables).
+    nested tables). Of a table longer than :data:`FIRST_ROWS` rows the first are shown and
+    a button shows the rest; a table that grows shows all its rows.
     """
 
     def __init__(
@@ -71,6 +76,9 @@ class RowTable(AddForm, W.VBox):
         self.undo_bar.add_class("nw-undo")
         self._removed: tuple[int, dict[str, Any]] | None = None
         self.add_form = self._build_add_form() if not session.read_only else None
+        self.limit: int | None = FIRST_ROWS
+        """How many rows are shown (None: all)."""
+        self._count: int | None = None
         self._render()
 
     # -- layout
@@ -114,8 +122,14 @@ class RowTable(AddForm, W.VBox):
         cells: list[W.Widget] = []
         if rows:
             cells += self._header()
-        for index in range(len(rows)):
+        if self._count is not None and len(rows) > self._count:
+            self.limit = None  # a row was added: it is shown, and so is every other
+        self._count = len(rows)
+        shown = len(rows) if self.limit is None else min(len(rows), self.limit)
+        for index in range(shown):
             cells += self._row_cells(index, len(rows))
+        if shown < len(rows):
+            cells.append(self._more_button(len(rows) - shown))
         if not rows:
             grid: W.Widget = make(W.HTML, value=hint_html(self.empty_text, size="13px"))
         else:
@@ -137,8 +151,7 @@ class RowTable(AddForm, W.VBox):
             close_tree(old)
 
     def _row_cells(self, index: int, count: int) -> list[W.Widget]:
-        message = message_widget()
-        message.layout.grid_area = FULL_ROW
+        message = message_widget(FULL_ROW)
         cells: list[W.Widget] = []
         notices: list[W.Widget] = []
         for column in self.columns:
@@ -163,6 +176,23 @@ class RowTable(AddForm, W.VBox):
             extra.layout.grid_area = FULL_ROW
             cells.append(extra)
         return cells
+
+    def _more_button(self, hidden: int) -> W.Widget:
+        """A button under the first rows that shows the ``hidden`` others."""
+        more = make(
+            W.Button,
+            description=f"Show {hidden} more row{'s' if hidden != 1 else ''}",
+            icon="angle-down",
+            layout={"width": "auto", "grid_area": FULL_ROW},
+        )
+        more.add_class("nw-more-rows")
+        more.on_click(lambda _b: self.show_all())
+        return more
+
+    def show_all(self) -> None:
+        """Show every row."""
+        self.limit = None
+        self._render()
 
     def _actions(self, index: int, count: int, message: MessageLine) -> W.Widget:
         def button(
