@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import pytest
 
 from tests.helpers import ManualScheduler, find, find_all, walk
+from workbook import model as m
 from workbook.store import PlanStore
 from workbook.ui.app import WorkbookApp
 from workbook.ui.forms import RowTable
@@ -104,7 +107,7 @@ def test_a_new_estimate_starts_empty_and_takes_its_ranges_in_any_order(app, orde
         "high": 300_000,
     }
     assert len(chart(view, "quadrant").figure.data) == 4  # still unfinished: left out
-    assert "Jonas Berg&#x27;s estimate is unfinished" in part(view, MISSING)
+    assert "Jonas Berg's estimate is unfinished" in html.unescape(part(view, MISSING))
     paths = [
         ("cooperation_probability", ("0.2", "0.5", "0.8")),
         ("cooperation_value", ("0", "50k", "90k")),
@@ -202,6 +205,18 @@ def test_a_competitor_without_estimates_is_listed_and_the_rest_analysed(app):
     assert table.add() is None
     assert "GeoTrack: nobody has estimated its retaliation" in part(view, MISSING)
     assert "Least regret" in part(view, HIGHLIGHTS)
+
+
+def test_names_left_out_of_the_results_are_escaped(app):
+    view = view_of(app)
+    add_move(app, "<b>Lock</b> & hold")
+    app.session.append(("scenarios", "competitors"), m.Competitor(name="<i>Geo</i>"))
+    app.session.set(("scenarios", "moves", 0, "name"), "Cut <u>price</u>")
+    missing = part(view, MISSING)
+    assert "&lt;b&gt;Lock&lt;/b&gt; &amp; hold: no estimate yet" in missing
+    assert "&lt;i&gt;Geo&lt;/i&gt;: nobody has estimated" in missing
+    assert "Cut &lt;u&gt;price&lt;/u&gt;" in part(view, PAYOFF)
+    assert "<b>Lock" not in missing and "<i>" not in missing and "<u>" not in part(view, PAYOFF)
 
 
 def test_removing_every_move_says_so(app):

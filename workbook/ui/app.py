@@ -35,7 +35,7 @@ from workbook.ui.live_plan import LivePlan
 from workbook.ui.plan_menu import PlanMenu
 from workbook.ui.saving import SaveBar
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
-from workbook.ui.style import COLORS, app_html, paragraphs_html, text_html
+from workbook.ui.style import COLORS, STYLESHEET, app_html, paragraphs_html, text_html
 from workbook.ui.views import SectionView, ViewContext, view_class
 from workbook.ui.workshop import WORKSHOP, WorkshopMode, participant_page
 from workbook.workshop import participant_of
@@ -442,7 +442,9 @@ def section_app(
     view = view_class(key)(ViewContext(session, store, content[key]))
     view.shown()
     heading = W.HTML(f"<b>{escape(session.plan.name)}</b> · revision {session.revision}")
-    box = W.VBox([W.HBox([heading, status]), view.widget])
+    sheet = W.HTML(f"<style>{STYLESHEET}</style>")  # the app's page adds it in its bridge
+    box = W.VBox([sheet, W.HBox([heading, status]), view.widget])
+    box.add_class("nw-app")
     box.session = session  # for analysts: box.session.plan
     return box
 

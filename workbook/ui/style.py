@@ -108,6 +108,16 @@ STYLESHEET = (
 /* Buttons show their whole label. */
 .nw-app .widget-button { text-overflow: clip; }
 
+/* Panels' lists and tables (templates/app.html.j2). */
+.nw-app .nw-list { font-size: 13px; line-height: 1.4; }
+.nw-app .nw-list ul { margin: 2px 0; }
+.nw-app .nw-not-analysed, .nw-app .nw-muted { color: var(--nw-muted); }
+.nw-app .nw-payoff { font-size: 12.5px; line-height: 1.4; overflow-x: auto; }
+.nw-app .nw-payoff table { border-collapse: collapse; width: 100%; }
+.nw-app .nw-payoff th, .nw-app .nw-payoff td { text-align: right; }
+.nw-app .nw-payoff .nw-left { text-align: left; }
+.nw-app .nw-payoff .nw-muted { margin-top: 4px; }
+
 /* On narrower screens the guidance column gives room to the questions. */
 @media (max-width: 1400px) {
   .nw-app .nw-body { grid-template-columns: 210px minmax(0, 1fr) 250px !important; }

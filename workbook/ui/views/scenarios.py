@@ -23,11 +23,10 @@ from workbook.analysis.scenarios import (
 )
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
-from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
 from workbook.ui.forms import RangeRow, close_tree, range_grid
 from workbook.ui.session import Change
-from workbook.ui.style import COLORS, figures_html, hint_html
+from workbook.ui.style import COLORS, app_html, figures_html, hint_html
 from workbook.workshop import pooled_estimate
 
 EMPTY = {
@@ -44,49 +43,40 @@ def coverage_html(cover: Coverage) -> str:
     """The moves and competitors left out of the results, and why (empty when none)."""
     items = []
     for row in cover.missing.itertuples():
-        if not row.unfinished:
-            why = "no estimate yet"
-        elif len(row.unfinished) == 1:
-            why = f"{row.unfinished[0]}'s estimate is unfinished"
+        names = row.unfinished
+        if not names:
+            items.append(f"{row.move}: no estimate yet")
+        elif len(names) == 1:
+            items.append(f"{row.move}: {names[0]}'s estimate is unfinished")
         else:
-            names = ", ".join(row.unfinished[:-1]) + " and " + row.unfinished[-1]
-            why = f"the estimates of {names} are unfinished"
-        items.append(f"<li>{escape(row.move)}: {escape(why)}</li>")
-    for name in cover.competitors:
-        items.append(
-            f"<li>{escape(name)}: nobody has estimated its retaliation, so it is left out</li>"
-        )
-    if not items:
-        return ""
-    return (
-        f"<div class='nw-not-analysed' style='font-size:13px;line-height:1.4;"
-        f"color:{COLORS['muted']}'><b>Not in the results yet</b>"
-        f"<ul style='margin:2px 0'>{''.join(items)}</ul></div>"
+            names = ", ".join(names[:-1]) + " and " + names[-1]
+            items.append(f"{row.move}: the estimates of {names} are unfinished")
+    items += [
+        f"{c}: nobody has estimated its retaliation, so it is left out" for c in cover.competitors
+    ]
+    return app_html(
+        "titled_list", title="Not in the results yet", items=items, css="nw-not-analysed"
     )
 
 
 def payoff_html(table: pd.DataFrame, currency: str) -> str:
     """The payoff table with the best move per response in bold and the least-regret move."""
-    best = best_responses(table)
-    regret = least_regret(table)
-    head = "".join(f"<th style='text-align:right'>{escape(str(c))}</th>" for c in table.columns)
-    rows = []
-    for move, values in table.iterrows():
-        cells = []
-        for column, value in values.items():
-            text = f"{value:,.0f}"
-            if best.loc[column, "best_move"] == move:
-                text = f"<b>{text}</b>"
-            cells.append(f"<td style='text-align:right'>{text}</td>")
-        mark = " ★" if move == regret.move else ""
-        rows.append(f"<tr><td>{escape(str(move))}{mark}</td>{''.join(cells)}</tr>")
-    return (
-        "<div class='nw-payoff' style='font-size:12.5px;line-height:1.4;overflow-x:auto'>"
-        f"<table style='border-collapse:collapse;width:100%'><tr><th style='text-align:left'>"
-        f"Our move ({escape(currency)})</th>{head}</tr>{''.join(rows)}</table>"
-        f"<div style='color:{COLORS['muted']};margin-top:4px'>Bold: the best move against "
-        f"each response. ★ Least regret: {escape(regret.move)} (at worst "
-        f"{regret.max_regret:,.0f} short of the best).</div></div>"
+    best, regret = best_responses(table), least_regret(table)
+    rows = [
+        (
+            move,
+            move == regret.move,
+            [(f"{v:,.0f}", best.loc[c, "best_move"] == move) for c, v in values.items()],
+        )
+        for move, values in table.iterrows()
+    ]
+    return app_html(
+        "payoff",
+        currency=currency,
+        columns=[str(c) for c in table.columns],
+        rows=rows,
+        regret=regret.move,
+        shortfall=f"{regret.max_regret:,.0f}",
     )
 
 
@@ -168,16 +158,10 @@ def prompts_editor(ctx: Context) -> W.Widget:
                 )
                 button.on_click(lambda _b, name=row.actor: add(name))
                 items.append(button)
-        lines = "".join(f"<li>{escape(p)}</li>" for p in prompts["prompt"])
-        if lines:
-            items.insert(
-                0,
-                W.HTML(
-                    "<div style='font-size:13px;line-height:1.4'><b>From strategy alignment</b>"
-                    f"<ul style='margin:2px 0'>{lines}</ul></div>"
-                ),
-            )
-        box.children = items
+        listed = app_html(
+            "titled_list", title="From strategy alignment", items=list(prompts["prompt"])
+        )
+        box.children = ([W.HTML(listed)] if listed else []) + items
 
     ctx.on(("strategy", "anticipated"), render)
     ctx.on(("scenarios", "competitors"), render)

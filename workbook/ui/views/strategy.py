@@ -9,11 +9,10 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.strategy import fit_check, scenario_prompts
 from workbook.charts.strategy import fit_chart
-from workbook.render import escape
 from workbook.ui.engine import OBJECTIVES, Chart, Context, Part, choices, editor, panel, prepare
 from workbook.ui.forms import Column, RowTable
 from workbook.ui.session import SaveStatus
-from workbook.ui.style import COLORS, empty_html, flags_html, hint_html, verdict_html
+from workbook.ui.style import COLORS, app_html, empty_html, flags_html, hint_html, verdict_html
 
 
 @choices("objectives", follows=("objectives",), source=OBJECTIVES)
@@ -143,11 +142,5 @@ def fit_panel(ctx: Context) -> list[Part]:
 @panel("strategy.prompts", reads=("strategy.anticipated", "scenarios.competitors[].name"))
 def prompts_panel(ctx: Context) -> str:
     """What the anticipated moves suggest for the Scenarios section."""
-    prompts = scenario_prompts(ctx.plan)
-    items = "".join(f"<li>{escape(p)}</li>" for p in prompts["prompt"])
-    if not items:
-        return ""
-    return (
-        "<div style='font-size:13px;line-height:1.4'><b>For the Scenarios section</b>"
-        f"<ul style='margin:2px 0'>{items}</ul></div>"
-    )
+    prompts = scenario_prompts(ctx.plan)["prompt"]
+    return app_html("titled_list", title="For the Scenarios section", items=list(prompts))
