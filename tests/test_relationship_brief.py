@@ -232,6 +232,6 @@ def test_brief_section_shows_the_brief_and_prepares_downloads(tmp_path):
         find(view.widget, "nw-prepare-downloads").click()
         for fmt in EXPORT_FORMATS:
             assert (
-                f"download='northwind-logistics-fleet-telematics-renewal-2027-2029.{fmt}'"
+                f'download="northwind-logistics-fleet-telematics-renewal-2027-2029.{fmt}"'
                 in find(view.widget, "nw-download-links").value
             )

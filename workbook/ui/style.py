@@ -111,7 +111,14 @@ STYLESHEET = (
 /* Panels' lists and tables (templates/app.html.j2). */
 .nw-app .nw-list { font-size: 13px; line-height: 1.4; }
 .nw-app .nw-list ul { margin: 2px 0; }
+.nw-app .nw-lines { font-size: 13px; line-height: 1.45; }
+.nw-app .nw-lines ol, .nw-app .nw-lines ul { margin: 2px 0; }
 .nw-app .nw-not-analysed, .nw-app .nw-muted { color: var(--nw-muted); }
+.nw-app .nw-warn { color: var(--nw-warn); }
+.nw-app .nw-downloads { font-size: 13px; line-height: 1.6; }
+.nw-app .nw-downloads > span { white-space: nowrap; margin-right: 18px; display: inline-block; }
+.nw-app .nw-downloads a { margin-right: 6px; }
+.nw-app .nw-downloads .nw-muted { font-size: 11px; }
 .nw-app .nw-payoff { font-size: 12.5px; line-height: 1.4; overflow-x: auto; }
 .nw-app .nw-payoff table { border-collapse: collapse; width: 100%; }
 .nw-app .nw-payoff th, .nw-app .nw-payoff td { text-align: right; }

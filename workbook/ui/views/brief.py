@@ -9,9 +9,8 @@ import ipywidgets as W
 
 from workbook.brief import EXPORT_FORMATS, brief_html, export_brief
 from workbook.model import Objective
-from workbook.render import escape
 from workbook.ui.engine import Context, editor, panel
-from workbook.ui.style import COLORS, hint_html
+from workbook.ui.style import app_html, hint_html
 
 MIME = {
     "html": ("text/html", "Brief (HTML: opens offline, prints as one page plus details)"),
@@ -45,20 +44,14 @@ def download_links(ctx: Context) -> str:
     """Every export of the plan as it is now, as links the browser downloads."""
     plan = ctx.plan
     found = objectives(ctx)
-    stem = escape(file_stem(plan.name))
+    stem = file_stem(plan.name)
     links = []
     for fmt in EXPORT_FORMATS:
         data = export_brief(plan, fmt, found)
         mime, label = MIME[fmt]
-        encoded = base64.b64encode(data).decode("ascii")
-        links.append(
-            "<span style='white-space:nowrap;margin-right:18px;display:inline-block'>"
-            f"<a download='{stem}.{fmt}' href='data:{mime};base64,{encoded}' "
-            f"class='nw-download-{fmt}' style='margin-right:6px'>{escape(label)}</a>"
-            f"<span style='color:{COLORS['muted']};font-size:11px'>"
-            f"{len(data) / 1024:,.0f} kB</span></span>"
-        )
-    return f"<div style='line-height:1.6;font-size:13px'>{''.join(links)}</div>" + hint_html(
+        url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        links.append((fmt, f"{stem}.{fmt}", url, label, f"{len(data) / 1024:,.0f}"))
+    return app_html("downloads", links=links) + hint_html(
         "Links reflect the plan as it is now; prepare again after changes."
     )
 

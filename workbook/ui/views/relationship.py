@@ -11,9 +11,8 @@ from workbook.analysis.relationship import (
     sharing_ladder,
 )
 from workbook.charts.relationship import balance_chart, stakeholder_map
-from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, panel
-from workbook.ui.style import COLORS, flags_html, hint_html, verdict_html
+from workbook.ui.style import app_html, flags_html, hint_html, verdict_html
 
 
 @panel("relationship.business", reads=("relationship.links", "currency"))
@@ -52,33 +51,15 @@ def ladder_panel(ctx: Context) -> str:
     """What to share first, step by step, and what to keep back."""
     rel = ctx.plan.relationship
     ladder = sharing_ladder(rel)
-    steps = "".join(
-        f"<li><b>{escape(row.text)}</b> "
-        f"<span style='color:{COLORS['muted']}'>(risk {row.risk}"
-        f"{', up front' if row.up_front else ''}{', shared' if row.shared else ''})</span>"
-        + (f" · learn: {escape(row.hope_to_learn)}" if row.hope_to_learn else "")
-        + (
-            f" <span style='color:{COLORS['warn']}'>▲ {escape(row.advice)}</span>"
-            if row.advice
-            else ""
-        )
-        + "</li>"
-        for row in ladder.itertuples()
-        if not row.keep_back
-    )
-    kept = "".join(
-        f"<li>{escape(row.text)} (risk {row.risk})</li>"
-        for row in ladder.itertuples()
-        if row.keep_back
-    )
+    steps = [
+        (r.text, r.risk, r.up_front, r.shared, r.hope_to_learn, r.advice)
+        for r in ladder.itertuples()
+        if not r.keep_back
+    ]
+    kept = [(r.text, r.risk) for r in ladder.itertuples() if r.keep_back]
     if not (steps or kept):
         return hint_html("Add what we may share to build the ladder.")
-    return (
-        "<div style='font-size:13px;line-height:1.45'><b>Sharing ladder</b> "
-        f"(trust {rel.trust_level}/5)<ol style='margin:2px 0'>{steps}</ol>"
-        + (f"<b>Kept back</b> (high risk)<ul style='margin:2px 0'>{kept}</ul>" if kept else "")
-        + "</div>"
-    )
+    return app_html("ladder", trust=rel.trust_level, steps=steps, kept=kept)
 
 
 @panel("relationship.mode", reads=("relationship",))

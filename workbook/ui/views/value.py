@@ -17,10 +17,16 @@ from workbook.analysis.value import (
     value_totals,
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
-from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel, prepare
 from workbook.ui.forms import ParseError
-from workbook.ui.style import empty_html, figures_html, flags_html, hint_html, verdict_html
+from workbook.ui.style import (
+    app_html,
+    empty_html,
+    figures_html,
+    flags_html,
+    hint_html,
+    verdict_html,
+)
 from workbook.working import evaluate
 
 
@@ -84,10 +90,9 @@ def coverage_panel(ctx: Context) -> list[Part]:
     cover = coverage(value)
     lists = []
     if len(cover.unanswered):
-        pains = ", ".join(escape(p) for p in cover.unanswered["pain"])
-        lists.append(f"<b>Answered by nothing:</b> {pains}")
+        lists.append(("Answered by nothing:", ", ".join(cover.unanswered["pain"])))
     if cover.unneeded:
-        lists.append(f"<b>Nobody asked for:</b> {', '.join(map(escape, cover.unneeded))}")
+        lists.append(("Nobody asked for:", ", ".join(cover.unneeded)))
     drawn = value.pains and value.differentiators
     return [
         verdict_html(cover.summary, not len(cover.unanswered))
@@ -101,7 +106,7 @@ def coverage_panel(ctx: Context) -> list[Part]:
             coverage_chart(cover) if drawn else None,
             "List pains and differentiators to see the coverage.",
         ),
-        f"<div style='font-size:13px;line-height:1.45'>{'<br>'.join(lists)}</div>",
+        app_html("labelled", pairs=lists),
     ]
 
 
