@@ -28,7 +28,8 @@ CONFIG = {
 
 
 def figure_bundle(figure: Any) -> dict[str, Any]:
-    """The MIME bundle for a figure (:mod:`workbook.charts.figure`, plain JSON already)."""
+    """The MIME bundle for a figure: the workbook's (:mod:`workbook.charts.figure`) or an
+    analyst's ``go.Figure``, whose ``to_plotly_json`` is plain JSON too (typed arrays)."""
     spec = {**figure.to_plotly_json(), "config": CONFIG}
     title = figure.layout.title.text or "chart"
     return {PLOTLY_MIME: spec, "text/plain": f"<{title}>"}
