@@ -16,11 +16,13 @@ import ipywidgets as W
 
 from workbook.content import SectionContent, check_layout_names, load_content
 from workbook.content.layout import Block, ColumnSpec, as_block
-from workbook.paths import CUSTOM, Path, parse_path, pattern, row_model
+from workbook.model import ProbabilityRange
+from workbook.paths import CUSTOM, Path, field_spec, parse_path, pattern, row_model
 from workbook.render import escape
 from workbook.store import PlanStore
 from workbook.ui.forms import (
     Column,
+    RangeRow,
     RowTable,
     close_tree,
     grid_template,
@@ -414,6 +416,18 @@ class LayoutView(SectionView):
         if not b.question:
             return W.VBox([table], layout=W.Layout(margin="0 0 8px 24px"))
         return W.VBox([*question_header(self.content, path, str(path[-1])), table])
+
+    def range_row(self, path: Path, ctx: Context, subs: Subscriptions, **names: str) -> RangeRow:
+        """The low / likely / high boxes of the range at ``path``, bound: labelled as the
+        content labels its field (``names`` filled in), in the plan's currency unless it
+        is a probability."""
+        model = field_spec(path).base
+        label = self.content.label(pattern(path), str(path[-1])).format(**names)
+        unit = "0 to 1" if issubclass(model, ProbabilityRange) else ctx.plan.currency
+        row = RangeRow(
+            label, unit, model=model, value=self.session.get(path), disabled=self.session.read_only
+        )
+        return row.bind(self.session, path, subs)
 
     def column(self, c: ColumnSpec, ctx: Context) -> Column:
         """A table column, its named options resolved."""

@@ -23,8 +23,9 @@ from workbook.analysis.scenarios import (
 )
 from workbook.analysis.strategy import scenario_prompts
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
+from workbook.paths import Path
 from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
-from workbook.ui.forms import RangeRow, close_tree, range_grid
+from workbook.ui.forms import close_tree, range_grid
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, app_html, figures_html, hint_html
 from workbook.workshop import pooled_estimate
@@ -249,21 +250,8 @@ class EstimatePicker:
 
     def ranges(self, move: int, estimate: int) -> list[W.Widget]:
         base = ("scenarios", "moves", move, "estimates", estimate)
-        currency = self.session.plan.currency
-        specs: list[tuple[str, str, type[m.Range], tuple[Any, ...]]] = [
-            ("Our direct gain", currency, m.Range, (*base, "gain")),
-            (
-                "Chance the customer cooperates",
-                "0 to 1",
-                m.ProbabilityRange,
-                (*base, "cooperation_probability"),
-            ),
-            (
-                "Value to us if they cooperate",
-                currency,
-                m.AmountRange,
-                (*base, "cooperation_value"),
-            ),
+        paths: list[tuple[Path, str]] = [
+            ((*base, name), "") for name in ("gain", "cooperation_probability", "cooperation_value")
         ]
         plan = self.session.plan
         retaliation = plan.scenarios.moves[move].estimates[estimate].retaliation
@@ -284,22 +272,10 @@ class EstimatePicker:
                 )
                 continue
             path = (*base, "retaliation", k)
-            specs.append(
-                (
-                    f"{competitor.name}: chance it retaliates",
-                    "0 to 1",
-                    m.ProbabilityRange,
-                    (*path, "probability"),
-                )
-            )
-            specs.append(
-                (
-                    f"{competitor.name}: damage if it does",
-                    currency,
-                    m.AmountRange,
-                    (*path, "damage"),
-                )
-            )
+            paths += [
+                ((*path, "probability"), competitor.name),
+                ((*path, "damage"), competitor.name),
+            ]
             no_view = self.button(
                 f"No view on {competitor.name}",
                 "times",
@@ -309,14 +285,8 @@ class EstimatePicker:
             no_view.tooltip = f"Leave {competitor.name} to the others' estimates of this move"
             buttons.append(no_view)
         rows = [
-            RangeRow(
-                label,
-                unit,
-                model=model,
-                value=self.session.get(path),
-                disabled=self.session.read_only,
-            ).bind(self.session, path, self.editor_subs)
-            for label, unit, model, path in specs
+            self.ctx.view.range_row(path, self.ctx, self.editor_subs, competitor=name)
+            for path, name in paths
         ]
         remove = self.button(
             "Remove this estimate", "trash", "", lambda: self.session.remove(base[:-1], estimate)
