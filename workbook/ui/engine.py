@@ -49,7 +49,7 @@ from workbook.ui.panels import (
     prepare,
 )
 from workbook.ui.session import PlanSession, StrategicPlanSession, Subscriptions
-from workbook.ui.style import COLORS, flags_html, hint_html, paragraphs_html
+from workbook.ui.style import COLORS, app_html, flags_html, hint_html, paragraphs_html
 
 __all__ = [
     "OBJECTIVES",
@@ -197,10 +197,7 @@ class SectionView:
 
         found = checks_for(self.session.plan, self.content.key)
         self.checks.value = (
-            f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>Figures that disagree</h3>"
-            + flags_html(found)
-            if found
-            else ""
+            app_html("heading", text="Figures that disagree") + flags_html(found) if found else ""
         )
 
     def build(self) -> Sequence[W.Widget]:
@@ -208,12 +205,7 @@ class SectionView:
         raise NotImplementedError
 
     def _title(self) -> W.Widget:
-        lead = escape(self.content.lead)
-        return W.HTML(
-            f"<h2 style='margin:4px 0 2px 0;color:{COLORS['ink']}'>"
-            f"{escape(self.content.title)}</h2>"
-            f"<div style='color:{COLORS['muted']};margin-bottom:6px'>{lead}</div>"
-        )
+        return W.HTML(app_html("title", text=self.content.title, lead=self.content.lead))
 
     def row(self, *children: W.Widget, widths: Sequence[str] | None = None) -> W.Widget:
         """Widgets side by side, in equal columns unless ``widths`` is given."""
@@ -225,7 +217,7 @@ class SectionView:
 
     def heading(self, text: str) -> W.HTML:
         """A sub-heading inside the section."""
-        return W.HTML(f"<h3 style='margin:18px 0 0 0;color:{COLORS['ink']}'>{escape(text)}</h3>")
+        return W.HTML(app_html("heading", text=text))
 
     def note(self, text: str) -> W.HTML:
         """A paragraph of guidance text."""

@@ -108,6 +108,11 @@ STYLESHEET = (
 /* Buttons show their whole label. */
 .nw-app .widget-button { text-overflow: clip; }
 
+/* A section's title, the line under it, its headings (templates/app.html.j2). */
+.nw-app .nw-title { margin: 4px 0 2px 0; color: var(--nw-ink); }
+.nw-app .nw-lead { color: var(--nw-muted); margin-bottom: 6px; }
+.nw-app .nw-heading { margin: 18px 0 0 0; color: var(--nw-ink); }
+
 /* Panels' lists and tables (templates/app.html.j2). */
 .nw-app .nw-list { font-size: 13px; line-height: 1.4; }
 .nw-app .nw-list ul { margin: 2px 0; }
