@@ -19,9 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-from time_to_interactive import CHROMIUM_ARGS, RECORDER_JS, chromium, start_server
+from time_to_interactive import CHROMIUM_ARGS, RECORDER_JS, chromium, start_server, wait_idle
 
 from workbook.model import Plan
 from workbook.store import PlanStore, example_plan
@@ -156,15 +155,6 @@ def served(plan: Plan, workdir: Path, timeout_ms: float) -> dict[str, tuple[floa
         target.proc.terminate()
         target.proc.wait(timeout=30)
     return results
-
-
-def wait_idle(page: Any, timeout_ms: float) -> None:
-    """Until the kernel has been idle for half a second."""
-    page.wait_for_function(
-        "window.__tti.status === 'idle' && performance.now() - window.__tti.statusAt > 500",
-        timeout=timeout_ms,
-        polling=100,
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

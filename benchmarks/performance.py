@@ -43,6 +43,7 @@ from time_to_interactive import (
     percentile,
     report,
     servers,
+    wait_idle,
 )
 
 from workbook.content import load_content
@@ -105,15 +106,6 @@ def edit_latency(page: Any, edits: int, warmup: int) -> list[tuple[float, float]
             times.append((rec["data"] - rec["start"], rec["painted"] - rec["start"]))
         time.sleep(1.2)  # the autosave (0.8 s after an edit) runs between edits
     return times
-
-
-def wait_idle(page: Any, timeout_ms: float) -> None:
-    """Until the kernel has been idle for half a second (the recorder follows its status)."""
-    page.wait_for_function(
-        "window.__tti.status === 'idle' && performance.now() - window.__tti.statusAt > 500",
-        timeout=timeout_ms,
-        polling=100,
-    )
 
 
 def app_page(browser: Any, app: Target, timeout_ms: float) -> tuple[Any, Any]:

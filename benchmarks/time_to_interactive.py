@@ -298,6 +298,15 @@ IDLE_JS = "window.__tti.sockets > 0 && window.__tti.status === 'idle'"
 """True once the page's kernel websocket is open and the kernel's last status is idle."""
 
 
+def wait_idle(page: Any, timeout_ms: float) -> None:
+    """Until the kernel has been idle for half a second (the recorder follows its status)."""
+    page.wait_for_function(
+        "window.__tti.status === 'idle' && performance.now() - window.__tti.statusAt > 500",
+        timeout=timeout_ms,
+        polling=100,
+    )
+
+
 def interactive(marker_ms: float, rec: dict[str, Any]) -> tuple[float, float, int]:
     """(TTI, idle at, websocket bytes before TTI) from the marker time and the recorder."""
     idle_ms = float(rec["statusAt"])
