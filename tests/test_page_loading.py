@@ -112,10 +112,6 @@ def test_a_bare_page_kernel_is_freed_by_the_reaper_not_the_culler(
     assert freed_by_reaper(app, kernel_id)
 
 
-@pytest.mark.skip(
-    reason="quarantined: its first page request sometimes never ends in a whole run (2 of 4), "
-    "never alone; the rule is covered by test_a_loading_page_keeps_its_kernel_until_the_bound"
-)
 def test_fetching_the_page_files_keeps_a_kernel_only_for_a_while(
     start_server: StartServer,
 ) -> None:
