@@ -89,7 +89,8 @@ def _percentiles(x: np.ndarray, percents: Sequence[float], s: _Scratch) -> list[
     for p in positions:
         i = math.floor(p)
         lower, upper = found[i], found[min(i + 1, n - 1)]
-        values.append(lower + (p - i) * (upper - lower))
+        t, step = p - i, upper - lower  # numpy's interpolation: from the nearer end
+        values.append(lower + t * step if t < 0.5 else upper - (1 - t) * step)
     return values
 
 
