@@ -122,7 +122,7 @@ def _strategy(plan: Plan, ctx: BriefContext) -> Part:
         Bullets(
             [
                 f"{row.objective} ({row.strength_label})" + (f": {row.how}" if row.how else "")
-                for row in fit.table.itertuples()
+                for row in fit.rows
                 if row.strength > 0
             ],
             "No objective served.",
@@ -136,7 +136,7 @@ def _strategy(plan: Plan, ctx: BriefContext) -> Part:
     problems = [f"{f.subject}: {f.reason}" for f in fit.flags if f.severity == "problem"]
     if problems:
         blocks.append(Warnings(problems))
-    if ctx.charts and len(fit.table):
+    if ctx.charts and fit.rows:
         from workbook.charts.strategy import fit_chart
 
         details.append(Chart(fit_chart(fit)))
@@ -191,8 +191,8 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis import scenarios as sc
 
     try:
-        figures = sc.simulate(plan.scenarios)
-        table = sc.payoff_table(plan.scenarios)
+        figures = sc.simulation(plan.scenarios)
+        table = sc.payoffs(plan.scenarios)
     except sc.ScenarioInputError as exc:
         return Part(
             "Moves and their risks",
@@ -214,10 +214,10 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
                     money(plan, row.p90),
                     Share(row.prob_loss),
                 ]
-                for row in figures.sort_values("prob_loss", ascending=False).itertuples()
+                for row in sorted(figures, key=lambda row: row.prob_loss, reverse=True)
             ],
         ),
-        Para(f"Least regret whatever competitors do: {sc.least_regret(table).move}."),
+        Para(f"Least regret whatever competitors do: {table.least_regret()[0]}."),
     ]
     if worst is not None:
         blocks.append(
@@ -232,7 +232,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
         from workbook.charts.scenarios import quadrant_chart, range_chart
 
         details: list[Block] = [
-            Chart(quadrant_chart(sc.expected_values(plan.scenarios), plan.currency)),
+            Chart(quadrant_chart(sc.expectations(plan.scenarios), plan.currency)),
             Chart(range_chart(figures, plan.currency)),
         ]
         return Part("Moves and their risks", blocks, details)

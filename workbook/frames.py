@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from workbook.model import ConcessionPlanner, Ledger, Scenarios
 
 
+def records_frame(rows: Sequence[Sequence[object]], columns: Sequence[str]) -> pd.DataFrame:
+    """Plain rows (tuples or NamedTuples, their values in ``columns`` order) as a DataFrame:
+    how an analysis's plain result becomes the frame an analyst asks for."""
+    import pandas as pd
+
+    return pd.DataFrame([tuple(row) for row in rows], columns=list(columns))
+
+
 def rows_frame(rows: Sequence[BaseModel], model: type[BaseModel], **extra: object) -> pd.DataFrame:
     """One row per model instance, one column per field; nested models are flattened."""
     import pandas as pd

@@ -15,14 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from workbook.content import advice
 from workbook.flags import Flag
 from workbook.flags import Severity as Severity  # re-exported for analysts' imports
 from workbook.flags import flags_frame as flags_frame
 from workbook.model import Objective, Plan, StrategyAlignment
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STRENGTH_LABELS = {0: "not really", 1: "weak", 2: "clear", 3: "central"}
 """Words for the 0-3 scale of how strongly a deal serves an objective."""
@@ -39,15 +41,32 @@ SIZE_OR_DEPENDENCE = re.compile(
 """Reasons that speak of account size or dependence rather than of a strategic choice."""
 
 
+class FitRow(NamedTuple):
+    """How strongly the deal serves one objective (a row of :func:`fit_table`)."""
+
+    objective_id: str
+    objective: str
+    strength: int
+    strength_label: str
+    score: int
+    how: str
+    in_plan: bool
+
+
 @dataclass(frozen=True)
 class FitResult:
-    """How the deal fits the strategic plan."""
+    """How the deal fits the strategic plan; ``rows`` per objective (``table`` as a frame)."""
 
     strategic: bool
     overall: int
     objectives_served: int
-    table: pd.DataFrame
+    rows: list[FitRow]
     flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``rows`` as :func:`fit_table` gives them."""
+        return _fit_frame(self.rows)
 
     @property
     def verdict(self) -> str:
@@ -66,7 +85,7 @@ class FitResult:
     @property
     def objectives_total(self) -> int:
         """How many objectives the strategic plan has."""
-        return int(self.table["in_plan"].sum()) if len(self.table) else 0
+        return sum(row.in_plan for row in self.rows)
 
     @property
     def score_text(self) -> str:
@@ -79,12 +98,8 @@ class FitResult:
         )
 
 
-def fit_table(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> pd.DataFrame:
-    """One row per objective of the strategic plan (and per link to a removed objective).
-
-    Columns: objective_id, objective, strength (0-3), strength_label, score (0-100), how,
-    in_plan (False for links to objectives no longer in the strategic plan).
-    """
+def fit_rows(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> list[FitRow]:
+    """One row per objective of the strategic plan (and per link to a removed objective)."""
     links = {link.objective_id: link for link in strategy.objective_links}
     rows = []
     for objective in objectives:
@@ -95,12 +110,31 @@ def fit_table(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> p
         rows.append(
             (link.objective_id, link.title or link.objective_id, link.strength, link.how, False)
         )
+    return [
+        FitRow(i, title, int(n), STRENGTH_LABELS[int(n)], round(int(n) * 100 / 3), how, ok)
+        for i, title, n, how, ok in rows
+    ]
+
+
+def _fit_frame(rows: Sequence[FitRow]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(
-        rows, columns=["objective_id", "objective", "strength", "how", "in_plan"]
+        [(r.objective_id, r.objective, r.strength, r.how, r.in_plan) for r in rows],
+        columns=["objective_id", "objective", "strength", "how", "in_plan"],
     ).astype({"strength": int, "in_plan": bool})
     frame.insert(3, "strength_label", frame["strength"].map(STRENGTH_LABELS))
     frame.insert(4, "score", (frame["strength"] * 100 / 3).round().astype(int))
     return frame
+
+
+def fit_table(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> pd.DataFrame:
+    """One row per objective of the strategic plan (and per link to a removed objective).
+
+    Columns: objective_id, objective, strength (0-3), strength_label, score (0-100), how,
+    in_plan (False for links to objectives no longer in the strategic plan).
+    """
+    return _fit_frame(fit_rows(strategy, objectives))
 
 
 def justification_flags(strategy: StrategyAlignment, objective_ids: set[str]) -> list[Flag]:
@@ -126,17 +160,17 @@ def fit_check(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> F
     that serves one objective centrally is a full fit; how many objectives it serves is
     reported beside it.
     """
-    table = fit_table(strategy, objectives)
-    live = table[table["in_plan"]]
-    served = live[live["strength"] > 0]
-    overall = round(int(served["strength"].max()) * 100 / 3) if len(served) else 0
+    rows = fit_rows(strategy, objectives)
+    served = [row for row in rows if row.in_plan and row.strength > 0]
+    overall = round(max(row.strength for row in served) * 100 / 3) if served else 0
     flags: list[Flag] = []
     if not objectives:
         flags.append(Flag.of("problem", "Strategic plan", "strategy.no_objectives"))
-    if not len(served):
+    if not served:
         flags.append(Flag.of("problem", "Strategic fit", "strategy.serves_none"))
-    for _, row in table[~table["in_plan"]].iterrows():
-        flags.append(Flag.of("warning", str(row["objective"]), "strategy.link_gone"))
+    for row in rows:
+        if not row.in_plan:
+            flags.append(Flag.of("warning", str(row.objective), "strategy.link_gone"))
     flags += justification_flags(strategy, {o.id for o in objectives})
     for strength in strategy.strengths:
         if not strength.evidence.strip():
@@ -145,7 +179,7 @@ def fit_check(strategy: StrategyAlignment, objectives: Sequence[Objective]) -> F
         flags.append(Flag.of("warning", "Priorities", "strategy.no_priorities"))
     if strategy.compete_where and not strategy.not_compete_where:
         flags.append(Flag.of("warning", "Where not to compete", "strategy.no_exclusions"))
-    return FitResult(bool(len(served)), overall, len(served), table, flags)
+    return FitResult(bool(served), overall, len(served), rows, flags)
 
 
 def objectives_from_links(strategy: StrategyAlignment) -> list[Objective]:
@@ -156,12 +190,19 @@ def objectives_from_links(strategy: StrategyAlignment) -> list[Objective]:
     ]
 
 
-def scenario_prompts(plan: Plan) -> pd.DataFrame:
-    """Anticipated moves as prompts for the Scenarios section.
+class ScenarioPrompt(NamedTuple):
+    """An anticipated move as a prompt for the Scenarios section."""
 
-    Columns: actor_kind, actor, move, likelihood, competitor_known (whether the competitor
-    is already named in Scenarios), prompt (what to do about it there).
-    """
+    actor_kind: str
+    actor: str
+    move: str
+    likelihood: float
+    competitor_known: bool | None
+    prompt: str
+
+
+def scenario_prompt_rows(plan: Plan) -> list[ScenarioPrompt]:
+    """:func:`scenario_prompts` as plain rows, most likely first."""
     known = {c.name.casefold() for c in plan.scenarios.competitors}
     rows = []
     for item in sorted(plan.strategy.anticipated, key=lambda a: -a.likelihood):
@@ -176,7 +217,7 @@ def scenario_prompts(plan: Plan) -> pd.DataFrame:
         else:
             prompt = f"Which of our moves earns cooperation if the customer does this: {item.move}"
         rows.append(
-            (
+            ScenarioPrompt(
                 item.actor_kind,
                 item.actor,
                 item.move,
@@ -185,6 +226,15 @@ def scenario_prompts(plan: Plan) -> pd.DataFrame:
                 prompt,
             )
         )
-    return pd.DataFrame(
-        rows, columns=["actor_kind", "actor", "move", "likelihood", "competitor_known", "prompt"]
-    )
+    return rows
+
+
+def scenario_prompts(plan: Plan) -> pd.DataFrame:
+    """Anticipated moves as prompts for the Scenarios section.
+
+    Columns: actor_kind, actor, move, likelihood, competitor_known (whether the competitor
+    is already named in Scenarios), prompt (what to do about it there).
+    """
+    from workbook.frames import records_frame
+
+    return records_frame(scenario_prompt_rows(plan), ScenarioPrompt._fields)

@@ -12,10 +12,16 @@ import math
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
-import pandas as pd
-
-from workbook.analysis.scenarios import disagreement, expected_values
+from workbook.analysis.scenarios.expectations import (
+    Disagreement,
+    MoveExpectation,
+    disagreement_frame,
+    disagreements,
+    expectations,
+)
+from workbook.frames import records_frame
 from workbook.model import Competitor, Estimate, Move, MoveEstimate, Scenarios
 from workbook.workshop import (
     Answer,
@@ -29,27 +35,69 @@ from workbook.workshop import (
     pooled_estimate,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass(frozen=True)
 class EstimateSummary:
     """The team's estimates for one move.
 
-    ``spread`` is :func:`workbook.analysis.scenarios.disagreement` for the move (widest
-    first), ``expected`` its :func:`expected_values` row with every participant counted
-    equally, and ``pooled`` the point-by-point median of the ranges, which the facilitator
-    may accept into the plan as the team's estimate.
+    ``disagreements`` are :func:`workbook.analysis.scenarios.disagreement`'s rows for the
+    move (widest first), ``expectations`` its :func:`expected_values` row with every
+    participant counted equally, and ``pooled`` the point-by-point median of the ranges,
+    which the facilitator may accept into the plan as the team's estimate. ``spread`` and
+    ``expected`` give the first two as DataFrames.
     """
 
     prompt: EstimatePrompt
     participants: list[str]
-    spread: pd.DataFrame
-    expected: pd.DataFrame
+    disagreements: list[Disagreement]
+    expectations: list[MoveExpectation]
     pooled: Estimate | None
 
     @property
     def disagreement(self) -> float:
         """The widest spread between the participants, 0 (agreement) to 1."""
-        return float(self.spread["spread"].max()) if len(self.spread) else 0.0
+        return max((row.spread for row in self.disagreements), default=0.0)
+
+    @property
+    def spread(self) -> pd.DataFrame:
+        """``disagreements`` as a DataFrame (empty, without columns, before any answer)."""
+        if not self.participants:
+            import pandas as pd
+
+            return pd.DataFrame()
+        return disagreement_frame(self.disagreements)
+
+    @property
+    def expected(self) -> pd.DataFrame:
+        """``expectations`` as :func:`expected_values` gives them."""
+        import pandas as pd
+
+        if not self.participants:
+            return pd.DataFrame()
+        from workbook.analysis.scenarios.expectations import EXPECTED_COLUMNS
+
+        rows = self.expectations
+        frame = records_frame([r[: len(EXPECTED_COLUMNS)] for r in rows], EXPECTED_COLUMNS)
+        for label in rows[0].by_competitor if rows else ():
+            frame[f"retaliation: {label}"] = [r.by_competitor[label] for r in rows]
+        return frame
+
+
+class OptionValues(NamedTuple):
+    """Statistics of the values the team put on one option (a row of ``ValuesSummary.table``)."""
+
+    option_id: str
+    option: str
+    answers: int
+    mean: float
+    median: float
+    low: float
+    high: float
+    spread: float
+    std: float
 
 
 @dataclass(frozen=True)
@@ -58,29 +106,52 @@ class ValuesSummary:
 
     prompt: ValuesPrompt
     participants: list[str]
-    table: pd.DataFrame
+    rows: list[OptionValues]
     answers: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``rows`` as a DataFrame."""
+        return records_frame(self.rows, OptionValues._fields)
 
     def proposal(self) -> dict[str, float]:
         """The median value of each option that someone valued."""
-        return {
-            row.option_id: float(row.median) for row in self.table.itertuples() if row.answers > 0
-        }
+        return {row.option_id: float(row.median) for row in self.rows if row.answers > 0}
+
+
+class VoteCount(NamedTuple):
+    """One candidate priority's votes and who gave them."""
+
+    candidate: str
+    votes: int
+    voters: list[str]
 
 
 @dataclass(frozen=True)
 class VoteSummary:
-    """Vote counts for the improvement priorities."""
+    """Vote counts for the improvement priorities, most votes first (ties: listed first)."""
 
     prompt: PrioritiesPrompt
     participants: list[str]
-    counts: pd.DataFrame
+    rows: list[VoteCount]
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """``rows`` as a DataFrame: candidate, votes, voters."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "candidate": [r.candidate for r in self.rows],
+                "votes": [r.votes for r in self.rows],
+                "voters": [r.voters for r in self.rows],
+            }
+        )
 
     @property
     def top(self) -> list[str]:
         """The two most-voted candidates that got votes (ties: the one listed first)."""
-        voted = self.counts[self.counts["votes"] > 0]
-        return list(voted["candidate"].head(2))
+        return [r.candidate for r in self.rows if r.votes > 0][:2]
 
 
 Summary = EstimateSummary | ValuesSummary | VoteSummary
@@ -113,13 +184,13 @@ def summarize(prompt: Prompt, answers: Mapping[str, Answer]) -> Summary:
     if isinstance(prompt, EstimatePrompt):
         estimates = {k: v for k, v in answers.items() if isinstance(v, Estimate)}
         if not estimates:
-            return EstimateSummary(prompt, [], pd.DataFrame(), pd.DataFrame(), None)
+            return EstimateSummary(prompt, [], [], [], None)
         scenarios = _estimate_scenarios(prompt, estimates)
         return EstimateSummary(
             prompt,
             participants,
-            disagreement(scenarios),
-            expected_values(scenarios),
+            disagreements(scenarios),
+            expectations(scenarios),
             pooled_estimate(list(estimates.values())),
         )
     if isinstance(prompt, ValuesPrompt):
@@ -128,26 +199,19 @@ def summarize(prompt: Prompt, answers: Mapping[str, Answer]) -> Summary:
         for option in prompt.options:
             values = [float(v[option.id]) for v in given.values() if option.id in v]
             rows.append(
-                {
-                    "option_id": option.id,
-                    "option": option.label,
-                    "answers": len(values),
-                    "mean": statistics.fmean(values) if values else math.nan,
-                    "median": median(values) if values else math.nan,
-                    "low": min(values) if values else math.nan,
-                    "high": max(values) if values else math.nan,
-                    "spread": max(values) - min(values) if values else math.nan,
-                    "std": statistics.pstdev(values) if values else math.nan,
-                }
+                OptionValues(
+                    option.id,
+                    option.label,
+                    len(values),
+                    statistics.fmean(values) if values else math.nan,
+                    median(values) if values else math.nan,
+                    min(values) if values else math.nan,
+                    max(values) if values else math.nan,
+                    max(values) - min(values) if values else math.nan,
+                    statistics.pstdev(values) if values else math.nan,
+                )
             )
-        table = pd.DataFrame(
-            rows,
-            columns=[
-                "option_id", "option", "answers", "mean", "median", "low", "high", "spread",
-                "std",
-            ],
-        )  # fmt: skip
-        return ValuesSummary(prompt, participants, table, {k: dict(v) for k, v in given.items()})
+        return ValuesSummary(prompt, participants, rows, {k: dict(v) for k, v in given.items()})
     votes = {c: 0 for c in prompt.candidates}
     voters: dict[str, list[str]] = {c: [] for c in prompt.candidates}
     for who, answer in answers.items():
@@ -156,13 +220,5 @@ def summarize(prompt: Prompt, answers: Mapping[str, Answer]) -> Summary:
                 if choice in votes:
                     votes[choice] += 1
                     voters[choice].append(who)
-    counts = pd.DataFrame(
-        {
-            "candidate": list(votes),
-            "votes": list(votes.values()),
-            "voters": [voters[c] for c in votes],
-            "order": range(len(votes)),
-        }
-    )
-    counts = counts.sort_values(["votes", "order"], ascending=[False, True], ignore_index=True)
-    return VoteSummary(prompt, participants, counts.drop(columns="order"))
+    counts = [VoteCount(c, votes[c], voters[c]) for c in votes]
+    return VoteSummary(prompt, participants, sorted(counts, key=lambda r: -r.votes))

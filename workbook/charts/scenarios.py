@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from workbook.charts import PALETTE, categories, safe, shorten, styled
 from workbook.charts.figure import Bar, Figure, Scatter
+
+if TYPE_CHECKING:
+    from workbook.analysis.scenarios import Disagreement, MoveExpectation, MoveFigures
 
 QUANTITY_NAMES = {
     "gain": "gain",
@@ -16,17 +22,16 @@ QUANTITY_NAMES = {
 }
 
 
-def quadrant_chart(expected: pd.DataFrame, currency: str) -> Figure:
+def quadrant_chart(expected: Sequence[MoveExpectation], currency: str) -> Figure:
     """Expected retaliation (x) against expected cooperation (y); bubble size is the gain.
 
     Each bubble carries its move's number and the legend names the moves, so that names
     never collide with each other nor run off the plot; the quadrants are captioned outside
     the plotting area.
     """
-    gains = expected["gain"].abs()
-    scale = 40 / max(float(gains.max()), 1.0)
+    scale = 40 / max(max(abs(row.gain) for row in expected), 1.0)
     figure = Figure()
-    for number, row in enumerate(expected.itertuples(index=False), start=1):
+    for number, row in enumerate(expected, start=1):
         color = PALETTE["good"] if row.gain >= 0 else PALETTE["bad"]
         figure.add_trace(
             Scatter(
@@ -50,10 +55,12 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> Figure:
                 "<extra></extra>",
             )
         )
-    x_top = float(expected["retaliation"].max()) * 1.25 or 1.0
-    y_top = float(expected["cooperation"].max()) * 1.25 or 1.0
-    x_mid = float(expected["retaliation"].median())
-    y_mid = float(expected["cooperation"].median())
+    retaliation = [row.retaliation for row in expected]
+    cooperation = [row.cooperation for row in expected]
+    x_top = max(retaliation) * 1.25 or 1.0
+    y_top = max(cooperation) * 1.25 or 1.0
+    x_mid = float(np.median(retaliation))
+    y_mid = float(np.median(cooperation))
     figure.add_vline(x=x_mid, line_dash="dot", line_color=PALETTE["neutral"])
     figure.add_hline(y=y_mid, line_dash="dot", line_color=PALETTE["neutral"])
     grey, ink = PALETTE["neutral"], PALETTE["ink"]
@@ -98,35 +105,32 @@ def quadrant_chart(expected: pd.DataFrame, currency: str) -> Figure:
     )
 
 
-def range_chart(figures: pd.DataFrame, currency: str) -> Figure:
+def range_chart(figures: Sequence[MoveFigures], currency: str) -> Figure:
     """Net value per move from the bad case to the good case, the likely value and the average.
 
     The bad case is the 10th percentile (one outcome in ten is worse), the likely value the
     median, the good case the 90th percentile; the percentiles are named in the tooltips.
     """
-    table = figures.sort_values("mean", kind="stable")
-    labels = [
-        f"{shorten(m, 36)} · {p:.0%} chance of a loss"
-        for m, p in zip(table["move"], table["prob_loss"], strict=True)
-    ]
+    table = sorted(figures, key=lambda row: row.mean)
+    labels = [f"{shorten(row.move, 36)} · {row.prob_loss:.0%} chance of a loss" for row in table]
     money = safe(currency)
     figure = Figure(
         [
             Bar(
-                x=table["p90"] - table["p10"],
-                base=table["p10"],
+                x=[row.p90 - row.p10 for row in table],
+                base=[row.p10 for row in table],
                 y=labels,
                 orientation="h",
                 name="bad case to good case",
                 marker_color=PALETTE["ours"],
                 opacity=0.35,
-                customdata=table["p90"],
+                customdata=[row.p90 for row in table],
                 hovertemplate=f"bad case (P10: one outcome in ten is worse) %{{base:,.0f}} {money}"
                 f"<br>good case (P90: one in ten is better) %{{customdata:,.0f}} {money}"
                 "<extra></extra>",
             ),
             Scatter(
-                x=table["p50"],
+                x=[row.p50 for row in table],
                 y=labels,
                 mode="markers",
                 name="likely",
@@ -139,7 +143,7 @@ def range_chart(figures: pd.DataFrame, currency: str) -> Figure:
                 hovertemplate=f"likely (P50, the median) %{{x:,.0f}} {money}<extra></extra>",
             ),
             Scatter(
-                x=table["mean"],
+                x=[row.mean for row in table],
                 y=labels,
                 mode="markers",
                 name="average",
@@ -162,16 +166,16 @@ def _value(quantity: str, value: float) -> str:
     return f"{value:.0%}" if quantity.endswith("probability") else f"{value:,.0f}"
 
 
-def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> Figure:
+def disagreement_chart(spread: Sequence[Disagreement], limit: int = 8) -> Figure:
     """The estimates the team disagrees on most, widest first, with who holds the extremes.
 
     Each bar is captioned on its own line above it, across the whole width, so that long move
     names and the two extremes never collide with the bars or run off the plot.
     """
-    top = spread.head(limit).iloc[::-1].reset_index(drop=True)
+    top = list(spread[:limit])[::-1]
     rows = list(range(len(top)))
     captions, hovers = [], []
-    for row in top.itertuples():
+    for row in top:
         what = QUANTITY_NAMES.get(row.quantity, row.quantity)
         what += f" · {shorten(row.competitor, 20)}" if row.competitor else ""
         low = f"{shorten(row.lowest, 22)} {_value(row.quantity, row.lowest_mean)}"
@@ -183,12 +187,12 @@ def disagreement_chart(spread: pd.DataFrame, limit: int = 8) -> Figure:
         hovers.append(f"{safe(row.move)} · {what}<br>{low} ↔ {high}")
     figure = Figure(
         Bar(
-            x=top["spread"],
+            x=[row.spread for row in top],
             y=rows,
             orientation="h",
             width=0.34,
             marker_color=[
-                PALETTE["warn"] if s >= 0.25 else PALETTE["neutral"] for s in top["spread"]
+                PALETTE["warn"] if row.spread >= 0.25 else PALETTE["neutral"] for row in top
             ],
             customdata=hovers,
             hovertemplate="%{customdata}<br>spread %{x:.0%}<extra></extra>",

@@ -9,21 +9,25 @@ from workbook.charts.figure import Bar, Figure
 
 def fit_chart(fit: FitResult) -> Figure:
     """How strongly the deal serves each strategic objective (0 none to 3 central)."""
-    table = fit.table.iloc[::-1]
+    table = fit.rows[::-1]
     colors = [
-        PALETTE["good"] if s >= 2 else PALETTE["warn"] if s == 1 else PALETTE["neutral"]
-        for s in table["strength"]
+        PALETTE["good"]
+        if r.strength >= 2
+        else PALETTE["warn"]
+        if r.strength == 1
+        else PALETTE["neutral"]
+        for r in table
     ]
-    labels = [shorten(t, 48) for t in table["objective"]]
+    labels = [shorten(r.objective, 48) for r in table]
     figure = Figure(
         Bar(
-            x=table["strength"],
+            x=[r.strength for r in table],
             y=labels,
             orientation="h",
             marker_color=colors,
-            text=table["strength_label"],
+            text=[r.strength_label for r in table],
             textposition="auto",
-            customdata=[[safe(h)] for h in table["how"]],
+            customdata=[[safe(r.how)] for r in table],
             hovertemplate="%{y}<br>%{text}: %{customdata[0]}<extra></extra>",
         )
     )

@@ -27,18 +27,19 @@ DARK_TEMPLATE = {
 
 def vote_chart(summary: VoteSummary) -> Figure:
     """Votes per candidate priority, most voted on top; the top two stand out."""
-    counts = summary.counts.iloc[::-1]
+    counts = summary.rows[::-1]
     top = set(summary.top)
-    labels = [shorten(c, 48) for c in counts["candidate"]]
+    labels = [shorten(r.candidate, 48) for r in counts]
+    votes = [r.votes for r in counts]
     figure = Figure(
         Bar(
-            x=counts["votes"],
+            x=votes,
             y=labels,
             orientation="h",
-            text=counts["votes"],
+            text=votes,
             textposition="auto",
             marker_color=[
-                PALETTE["ours"] if c in top else PALETTE["neutral"] for c in counts["candidate"]
+                PALETTE["ours"] if r.candidate in top else PALETTE["neutral"] for r in counts
             ],
             hovertemplate="%{y}: %{x} votes<extra></extra>",
         )
@@ -55,11 +56,10 @@ def vote_chart(summary: VoteSummary) -> Figure:
 def values_chart(summary: ValuesSummary) -> Figure:
     """Each participant's value for each option, with the median as a bar."""
     labels = [shorten(o.label, 28) for o in summary.prompt.options]
-    table = summary.table
     figure = Figure(
         Bar(
             x=labels,
-            y=table["median"],
+            y=[r.median for r in summary.rows],
             name="median",
             marker_color=PALETTE["theirs" if summary.prompt.side == "theirs" else "ours"],
             opacity=0.35,
@@ -100,8 +100,8 @@ def summary_chart(summary: Summary, *, dark: bool = False, large: bool = False) 
         figure = vote_chart(summary)
     elif isinstance(summary, ValuesSummary) and summary.participants:
         figure = values_chart(summary)
-    elif isinstance(summary, EstimateSummary) and len(summary.spread):
-        figure = disagreement_chart(summary.spread)
+    elif isinstance(summary, EstimateSummary) and summary.disagreements:
+        figure = disagreement_chart(summary.disagreements)
     if figure is None:
         return None
     if dark:

@@ -62,15 +62,21 @@ True
 from __future__ import annotations
 
 from workbook.analysis.scenarios.expectations import (
+    Disagreement,
     Highlight,
     LeastRegret,
+    MoveExpectation,
+    Payoffs,
     best_responses,
     disagreement,
+    disagreements,
+    expectations,
     expected_values,
     greatest_cooperation,
     least_regret,
     most_damaging_retaliation,
     payoff_table,
+    payoffs,
 )
 from workbook.analysis.scenarios.inputs import (
     ALL_RETALIATE,
@@ -80,11 +86,12 @@ from workbook.analysis.scenarios.inputs import (
     PERCENTILES,
     QUANTITIES,
     Coverage,
+    MoveCoverage,
     ScenarioInputError,
     Triple,
     estimate_coverage,
 )
-from workbook.analysis.scenarios.montecarlo import net_draws, simulate
+from workbook.analysis.scenarios.montecarlo import MoveFigures, net_draws, simulate, simulation
 
 __all__ = [
     "ALL_RETALIATE",
@@ -94,18 +101,27 @@ __all__ = [
     "PERCENTILES",
     "QUANTITIES",
     "Coverage",
+    "Disagreement",
     "Highlight",
     "LeastRegret",
+    "MoveCoverage",
+    "MoveExpectation",
+    "MoveFigures",
+    "Payoffs",
     "ScenarioInputError",
     "Triple",
     "best_responses",
     "disagreement",
+    "disagreements",
     "estimate_coverage",
+    "expectations",
     "expected_values",
     "greatest_cooperation",
     "least_regret",
     "most_damaging_retaliation",
     "net_draws",
     "payoff_table",
+    "payoffs",
     "simulate",
+    "simulation",
 ]

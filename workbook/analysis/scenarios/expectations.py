@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from workbook.analysis.scenarios.inputs import (
     ALL_RETALIATE,
@@ -23,6 +22,8 @@ from workbook.analysis.scenarios.inputs import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from workbook.model import Scenarios
 
 
@@ -59,6 +60,49 @@ def _expect(plan: _Plan) -> _Expectation:
     return _Expectation(gain, coop_p, coop, retaliation, damage_if)
 
 
+class MoveExpectation(NamedTuple):
+    """One move's exact expectations (a row of :func:`expected_values`)."""
+
+    move_id: str
+    move: str
+    participants: int
+    gain: float
+    cooperation_probability: float
+    cooperation: float
+    retaliation: float
+    net: float
+    by_competitor: dict[str, float]
+    """Expected damage of each competitor, by its label."""
+
+
+EXPECTED_COLUMNS = (
+    "move_id", "move", "participants", "gain", "cooperation_probability", "cooperation",
+    "retaliation", "net",
+)  # fmt: skip
+
+
+def expectations(scenarios: Scenarios) -> list[MoveExpectation]:
+    """:func:`expected_values` as plain rows, one per analysed move in plan order."""
+    plan = _check(scenarios)
+    e = _expect(plan)
+    retaliation = e.retaliation.sum(axis=1)
+    net = e.gain + e.cooperation - retaliation
+    return [
+        MoveExpectation(
+            move.id,
+            move.name,
+            len(move.views),
+            float(e.gain[m]),
+            float(e.cooperation_probability[m]),
+            float(e.cooperation[m]),
+            float(retaliation[m]),
+            float(net[m]),
+            dict(zip(plan.competitors, e.retaliation[m].tolist(), strict=True)),
+        )
+        for m, move in enumerate(plan.moves)
+    ]
+
+
 def expected_values(scenarios: Scenarios) -> pd.DataFrame:
     """Exact expected gain, cooperation, retaliation (total and per competitor) and net per move.
 
@@ -72,22 +116,12 @@ def expected_values(scenarios: Scenarios) -> pd.DataFrame:
     >>> bool((table.net == table.gain + table.cooperation - table.retaliation).all())
     True
     """
-    plan = _check(scenarios)
-    e = _expect(plan)
-    frame = pd.DataFrame(
-        {
-            "move_id": [m.id for m in plan.moves],
-            "move": [m.name for m in plan.moves],
-            "participants": [len(m.views) for m in plan.moves],
-            "gain": e.gain,
-            "cooperation_probability": e.cooperation_probability,
-            "cooperation": e.cooperation,
-            "retaliation": e.retaliation.sum(axis=1),
-            "net": e.gain + e.cooperation - e.retaliation.sum(axis=1),
-        }
-    )
-    for k, label in enumerate(plan.competitors):
-        frame[f"retaliation: {label}"] = e.retaliation[:, k]
+    from workbook.frames import records_frame
+
+    rows = expectations(scenarios)
+    frame = records_frame([r[: len(EXPECTED_COLUMNS)] for r in rows], EXPECTED_COLUMNS)
+    for label in rows[0].by_competitor:
+        frame[f"retaliation: {label}"] = [r.by_competitor[label] for r in rows]
     return frame
 
 
@@ -136,6 +170,56 @@ def greatest_cooperation(scenarios: Scenarios) -> Highlight | None:
     return Highlight(plan.moves[m].id, plan.moves[m].name, float(coop[m]))
 
 
+@dataclass(frozen=True)
+class Payoffs:
+    """The payoff table as plain lists: ``values[i][j]`` is move ``moves[i]`` against
+    response ``responses[j]`` (see :func:`payoff_table`)."""
+
+    moves: list[str]
+    responses: list[str]
+    values: list[list[float]]
+
+    def best(self) -> dict[str, tuple[str, float]]:
+        """The best move against each response, with its payoff (ties: first listed)."""
+        out = {}
+        for j, response in enumerate(self.responses):
+            column = [row[j] for row in self.values]
+            top = max(column)
+            out[response] = (self.moves[column.index(top)], top)
+        return out
+
+    def least_regret(self) -> tuple[str, float]:
+        """The move whose largest regret over the responses is the smallest, and that regret."""
+        best = [max(row[j] for row in self.values) for j in range(len(self.responses))]
+        worst = [max(b - v for b, v in zip(best, row, strict=True)) for row in self.values]
+        least = min(worst)
+        return self.moves[worst.index(least)], least
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as :func:`payoff_table` gives it."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            np.array(self.values, dtype=float).reshape(len(self.moves), len(self.responses)),
+            index=pd.Index(self.moves, name="move"),
+            columns=self.responses,
+        )
+
+
+def payoffs(scenarios: Scenarios) -> Payoffs:
+    """:func:`payoff_table` as plain lists."""
+    plan = _check(scenarios)
+    e = _expect(plan)
+    base = e.gain + e.cooperation
+    columns = {NO_RETALIATION: base}
+    for k, label in enumerate(plan.competitors):
+        columns[f"{label} retaliates"] = base - e.damage_if[:, k]
+    if len(plan.competitors) > 1:
+        columns[ALL_RETALIATE] = base - e.damage_if.sum(axis=1)
+    values = np.column_stack(list(columns.values())).tolist()
+    return Payoffs(_move_labels(plan), list(columns), values)
+
+
 def payoff_table(scenarios: Scenarios) -> pd.DataFrame:
     """Our expected payoff for each move (rows) against each competitor response (columns).
 
@@ -152,18 +236,12 @@ def payoff_table(scenarios: Scenarios) -> pd.DataFrame:
     >>> payoff_table(example_plan().scenarios).columns[0]
     'No retaliation'
     """
-    plan = _check(scenarios)
-    e = _expect(plan)
-    base = e.gain + e.cooperation
-    columns = {NO_RETALIATION: base}
-    for k, label in enumerate(plan.competitors):
-        columns[f"{label} retaliates"] = base - e.damage_if[:, k]
-    if len(plan.competitors) > 1:
-        columns[ALL_RETALIATE] = base - e.damage_if.sum(axis=1)
-    return pd.DataFrame(columns, index=pd.Index(_move_labels(plan), name="move"))
+    return payoffs(scenarios).to_frame()
 
 
 def _check_table(table: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     if not isinstance(table, pd.DataFrame) or table.empty:
         raise ScenarioInputError("the payoff table needs at least one move and one response")
     try:
@@ -187,6 +265,8 @@ def best_responses(table: pd.DataFrame) -> pd.DataFrame:
     >>> best_responses(payoff_table(example_plan().scenarios)).columns.tolist()
     ['best_move', 'payoff']
     """
+    import pandas as pd
+
     values = _check_table(table)
     frame = pd.DataFrame({"best_move": values.idxmax(axis=0), "payoff": values.max(axis=0)})
     frame.index.name = "response"
@@ -221,22 +301,24 @@ def least_regret(table: pd.DataFrame) -> LeastRegret:
     return LeastRegret(move=move, max_regret=float(worst[move]), regret=regret)
 
 
-def disagreement(scenarios: Scenarios) -> pd.DataFrame:
-    """Where the participants disagree most: one row per estimate given by two or more.
+class Disagreement(NamedTuple):
+    """One estimate given by two or more participants (a row of :func:`disagreement`)."""
 
-    A row is a (move, quantity, competitor) that at least two participants estimated
-    (``competitor`` is empty except for retaliation). ``likely`` maps each participant to
-    their likely value. ``lowest`` and ``highest`` name the participants whose range means
-    are the lowest and the highest (the first listed on ties), ``lowest_mean`` and
-    ``highest_mean`` give them. ``spread`` = (highest mean - lowest mean) / (highest high -
-    lowest low over all their ranges): 0 when every mean is the same, near 1 when narrow
-    ranges sit far apart; unit-free, so chances and amounts compare; 0 when all the ranges are
-    one single value. Rows come widest spread first ("discuss these first"), then in plan order.
+    move_id: str
+    move: str
+    quantity: str
+    competitor: str
+    participants: int
+    likely: dict[str, float]
+    lowest: str
+    lowest_mean: float
+    highest: str
+    highest_mean: float
+    spread: float
 
-    >>> from workbook.store import example_plan
-    >>> disagreement(example_plan().scenarios).spread.is_monotonic_decreasing
-    True
-    """
+
+def disagreements(scenarios: Scenarios) -> list[Disagreement]:
+    """:func:`disagreement` as plain rows, widest spread first, then in plan order."""
     plan = _check(scenarios)
     rows = []
     for move in plan.moves:
@@ -254,23 +336,45 @@ def disagreement(scenarios: Scenarios) -> pd.DataFrame:
             lo, hi = int(np.argmin(means)), int(np.argmax(means))
             width = max(r[2] for _, r in entries) - min(r[0] for _, r in entries)
             rows.append(
-                {
-                    "move_id": move.id,
-                    "move": move.name,
-                    "quantity": quantity,
-                    "competitor": competitor,
-                    "participants": len(entries),
-                    "likely": {p: r[1] for p, r in entries},
-                    "lowest": entries[lo][0],
-                    "lowest_mean": means[lo],
-                    "highest": entries[hi][0],
-                    "highest_mean": means[hi],
-                    "spread": min(1.0, (means[hi] - means[lo]) / width) if width > 0 else 0.0,
-                }
+                Disagreement(
+                    move.id,
+                    move.name,
+                    quantity,
+                    competitor,
+                    len(entries),
+                    {p: r[1] for p, r in entries},
+                    entries[lo][0],
+                    means[lo],
+                    entries[hi][0],
+                    means[hi],
+                    min(1.0, (means[hi] - means[lo]) / width) if width > 0 else 0.0,
+                )
             )
-    columns = [
-        "move_id", "move", "quantity", "competitor", "participants", "likely",
-        "lowest", "lowest_mean", "highest", "highest_mean", "spread",
-    ]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
+    return sorted(rows, key=lambda row: row.spread, reverse=True)
+
+
+def disagreement(scenarios: Scenarios) -> pd.DataFrame:
+    """Where the participants disagree most: one row per estimate given by two or more.
+
+    A row is a (move, quantity, competitor) that at least two participants estimated
+    (``competitor`` is empty except for retaliation). ``likely`` maps each participant to
+    their likely value. ``lowest`` and ``highest`` name the participants whose range means
+    are the lowest and the highest (the first listed on ties), ``lowest_mean`` and
+    ``highest_mean`` give them. ``spread`` = (highest mean - lowest mean) / (highest high -
+    lowest low over all their ranges): 0 when every mean is the same, near 1 when narrow
+    ranges sit far apart; unit-free, so chances and amounts compare; 0 when all the ranges are
+    one single value. Rows come widest spread first ("discuss these first"), then in plan order.
+
+    >>> from workbook.store import example_plan
+    >>> disagreement(example_plan().scenarios).spread.is_monotonic_decreasing
+    True
+    """
+    return disagreement_frame(disagreements(scenarios))
+
+
+def disagreement_frame(rows: list[Disagreement]) -> pd.DataFrame:
+    """Rows of :func:`disagreements` as the DataFrame :func:`disagreement` gives."""
+    from workbook.frames import records_frame
+
+    frame = records_frame(rows, Disagreement._fields)
     return frame.sort_values("spread", ascending=False, kind="stable", ignore_index=True)

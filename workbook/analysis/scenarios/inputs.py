@@ -7,14 +7,15 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from workbook.errors import WorkbookError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from workbook.model import Scenarios
 
 
@@ -139,24 +140,48 @@ def _finished(estimate: Any) -> bool:
     )
 
 
+class MoveCoverage(NamedTuple):
+    """One move's estimates: who finished theirs, who has not, and whether it is analysed."""
+
+    move_id: str
+    move: str
+    finished: list[str]
+    unfinished: list[str]
+    analysed: bool
+
+
 @dataclass(frozen=True)
 class Coverage:
     """What the analysis uses and what it leaves out until it is estimated.
 
-    ``moves`` has one row per move in plan order: ``move_id``, ``move``, ``finished`` (the
-    participants whose estimates are complete and analysed), ``unfinished`` (those whose
-    estimates still miss a low, likely or high value) and ``analysed`` (whether the move is
-    in the results: it has at least one finished estimate). ``competitors`` names the
-    competitors that no finished estimate of an analysed move covers: they are left out.
+    ``rows`` (and the DataFrame ``moves``) has one row per move in plan order: ``move_id``,
+    ``move``, ``finished`` (the participants whose estimates are complete and analysed),
+    ``unfinished`` (those whose estimates still miss a low, likely or high value) and
+    ``analysed`` (whether the move is in the results: it has at least one finished estimate).
+    ``competitors`` names the competitors that no finished estimate of an analysed move
+    covers: they are left out.
     """
 
-    moves: pd.DataFrame
+    rows: list[MoveCoverage]
     competitors: list[str]
 
     @property
-    def missing(self) -> pd.DataFrame:
+    def left_out(self) -> list[MoveCoverage]:
         """The moves left out of the results."""
-        return self.moves[~self.moves["analysed"]].reset_index(drop=True)
+        return [row for row in self.rows if not row.analysed]
+
+    @property
+    def moves(self) -> pd.DataFrame:
+        """``rows`` as a DataFrame."""
+        from workbook.frames import records_frame
+
+        return records_frame(self.rows, MoveCoverage._fields)
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        """The moves left out of the results, as a DataFrame."""
+        moves = self.moves
+        return moves[~moves["analysed"]].reset_index(drop=True)
 
 
 def estimate_coverage(scenarios: Scenarios) -> Coverage:
@@ -171,20 +196,19 @@ def estimate_coverage(scenarios: Scenarios) -> Coverage:
     for move in scenarios.moves:
         done = [e for e in move.estimates if _finished(e)]
         rows.append(
-            {
-                "move_id": move.id,
-                "move": move.name,
-                "finished": [e.participant for e in done],
-                "unfinished": [e.participant for e in move.estimates if not _finished(e)],
-                "analysed": bool(done),
-            }
+            MoveCoverage(
+                move.id,
+                move.name,
+                [e.participant for e in done],
+                [e.participant for e in move.estimates if not _finished(e)],
+                bool(done),
+            )
         )
         covered.update(r.competitor_id for e in done for r in e.retaliation)
-    columns = ["move_id", "move", "finished", "unfinished", "analysed"]
     competitors = list(scenarios.competitors)
     labels = _labels([c.name for c in competitors], [c.id for c in competitors])
     left_out = [label for c, label in zip(competitors, labels, strict=True) if c.id not in covered]
-    return Coverage(pd.DataFrame(rows, columns=columns), left_out)
+    return Coverage(rows, left_out)
 
 
 _last_checked: tuple[tuple[str, int | None], _Plan] | None = None

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from workbook.analysis.scenarios.expectations import _expect
 from workbook.analysis.scenarios.inputs import (
@@ -22,6 +21,8 @@ from workbook.analysis.scenarios.inputs import (
 from workbook.analysis.scenarios.sampling import _Term, _terms
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from workbook.model import Scenarios
 
 
@@ -111,6 +112,39 @@ def _summary(x: np.ndarray, s: _Scratch) -> dict[str, float]:
     }
 
 
+class MoveFigures(NamedTuple):
+    """One move's simulated net value and exact expectations (a row of :func:`simulate`)."""
+
+    move_id: str
+    move: str
+    mean: float
+    std_error: float
+    p10: float
+    p50: float
+    p90: float
+    prob_loss: float
+    expected_gain: float
+    expected_cooperation: float
+    expected_retaliation: float
+    expected_net: float
+
+
+def simulation(scenarios: Scenarios, draws: int | None = None) -> list[MoveFigures]:
+    """:func:`simulate` as plain rows, one per analysed move in plan order."""
+    plan = _check(scenarios, draws)
+    e = _expect(plan)
+    out, scratch = np.empty(plan.draws, np.float32), _Scratch(plan.draws)
+    retaliation = e.retaliation.sum(axis=1)
+    net = e.gain + e.cooperation - retaliation
+    rows = []
+    for m, move in enumerate(plan.moves):
+        _draw(_terms(move, plan.distribution), _stream(plan.seed, move.id), out, scratch)
+        figures = _summary(out, scratch)
+        expected = (e.gain[m], e.cooperation[m], retaliation[m], net[m])
+        rows.append(MoveFigures(move.id, move.name, *figures.values(), *map(float, expected)))
+    return rows
+
+
 def simulate(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     """Monte Carlo distribution of each move's net value: mean, P10/P50/P90, chance of a loss.
 
@@ -126,20 +160,9 @@ def simulate(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     >>> bool(((table.p10 <= table.p50) & (table.p50 <= table.p90)).all())
     True
     """
-    plan = _check(scenarios, draws)
-    e = _expect(plan)
-    out, scratch = np.empty(plan.draws, np.float32), _Scratch(plan.draws)
-    rows = []
-    for move in plan.moves:
-        _draw(_terms(move, plan.distribution), _stream(plan.seed, move.id), out, scratch)
-        rows.append({"move_id": move.id, "move": move.name, **_summary(out, scratch)})
-    frame = pd.DataFrame(rows)
-    retaliation = e.retaliation.sum(axis=1)
-    frame["expected_gain"] = e.gain
-    frame["expected_cooperation"] = e.cooperation
-    frame["expected_retaliation"] = retaliation
-    frame["expected_net"] = e.gain + e.cooperation - retaliation
-    return frame
+    from workbook.frames import records_frame
+
+    return records_frame(simulation(scenarios, draws), MoveFigures._fields)
 
 
 def net_draws(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
@@ -149,6 +172,8 @@ def net_draws(scenarios: Scenarios, draws: int | None = None) -> pd.DataFrame:
     >>> len(net_draws(example_plan().scenarios, draws=1_000))
     1000
     """
+    import pandas as pd
+
     plan = _check(scenarios, draws)
     values, scratch = np.empty((len(plan.moves), plan.draws), np.float32), _Scratch(plan.draws)
     for move, out in zip(plan.moves, values, strict=True):

@@ -5,23 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import ipywidgets as W
-import pandas as pd
 
 from workbook import model as m
 from workbook.analysis.scenarios import (
     Coverage,
+    Payoffs,
     ScenarioInputError,
-    best_responses,
-    disagreement,
+    disagreements,
     estimate_coverage,
-    expected_values,
+    expectations,
     greatest_cooperation,
-    least_regret,
     most_damaging_retaliation,
-    payoff_table,
-    simulate,
+    payoffs,
+    simulation,
 )
-from workbook.analysis.strategy import scenario_prompts
+from workbook.analysis.strategy import scenario_prompt_rows
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
 from workbook.paths import Path
 from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
@@ -43,7 +41,7 @@ EMPTY = {
 def coverage_html(cover: Coverage) -> str:
     """The moves and competitors left out of the results, and why (empty when none)."""
     items = []
-    for row in cover.missing.itertuples():
+    for row in cover.left_out:
         names = row.unfinished
         if not names:
             items.append(f"{row.move}: no estimate yet")
@@ -60,24 +58,28 @@ def coverage_html(cover: Coverage) -> str:
     )
 
 
-def payoff_html(table: pd.DataFrame, currency: str) -> str:
+def payoff_html(table: Payoffs, currency: str) -> str:
     """The payoff table with the best move per response in bold and the least-regret move."""
-    best, regret = best_responses(table), least_regret(table)
+    best = table.best()
+    regret, shortfall = table.least_regret()
     rows = [
         (
             move,
-            move == regret.move,
-            [(f"{v:,.0f}", best.loc[c, "best_move"] == move) for c, v in values.items()],
+            move == regret,
+            [
+                (f"{v:,.0f}", best[c][0] == move)
+                for c, v in zip(table.responses, values, strict=True)
+            ],
         )
-        for move, values in table.iterrows()
+        for move, values in zip(table.moves, table.values, strict=True)
     ]
     return app_html(
         "payoff",
         currency=currency,
-        columns=[str(c) for c in table.columns],
+        columns=[str(c) for c in table.responses],
         rows=rows,
-        regret=regret.move,
-        shortfall=f"{regret.max_regret:,.0f}",
+        regret=regret,
+        shortfall=f"{shortfall:,.0f}",
     )
 
 
@@ -102,10 +104,10 @@ def results_panel(ctx: Context) -> list[Part]:
     scenarios = plan.scenarios
     missing = coverage_html(estimate_coverage(scenarios))
     try:
-        expected = expected_values(scenarios)
-        figures = simulate(scenarios)
-        table = payoff_table(scenarios)
-        spread = disagreement(scenarios)
+        expected = expectations(scenarios)
+        figures = simulation(scenarios)
+        table = payoffs(scenarios)
+        spread = disagreements(scenarios)
     except ScenarioInputError as exc:
         text = str(exc)
         return [
@@ -118,12 +120,12 @@ def results_panel(ctx: Context) -> list[Part]:
             Framed(Chart("disagreement", None, EMPTY["disagreement"])),
         ]
     worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
-    pairs = [("Least regret", least_regret(table).move)]
+    pairs = [("Least regret", table.least_regret()[0])]
     if worst is not None:
         pairs.append(("Most damaging retaliation", f"{worst.move} ({worst.competitor or 'all'})"))
     if best is not None:
         pairs.append(("Greatest cooperation", best.move))
-    drawn = disagreement_chart(spread) if len(spread) else None
+    drawn = disagreement_chart(spread) if spread else None
     return [
         "",
         missing,
@@ -145,11 +147,11 @@ def prompts_editor(ctx: Context) -> W.Widget:
         ctx.session.append(("scenarios", "competitors"), m.Competitor(name=name))
 
     def render() -> None:
-        prompts = scenario_prompts(ctx.plan)
+        prompts = scenario_prompt_rows(ctx.plan)
         for child in box.children:
             close_tree(child)
         items: list[W.Widget] = []
-        for row in prompts.itertuples():
+        for row in prompts:
             if row.actor_kind == "competitor" and row.actor and not row.competitor_known:
                 button = W.Button(
                     description=f"Add {row.actor} as a competitor",
@@ -160,7 +162,7 @@ def prompts_editor(ctx: Context) -> W.Widget:
                 button.on_click(lambda _b, name=row.actor: add(name))
                 items.append(button)
         listed = app_html(
-            "titled_list", title="From strategy alignment", items=list(prompts["prompt"])
+            "titled_list", title="From strategy alignment", items=[row.prompt for row in prompts]
         )
         box.children = ([W.HTML(listed)] if listed else []) + items
 

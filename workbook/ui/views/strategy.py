@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.analysis.strategy import fit_check, scenario_prompts
+from workbook.analysis.strategy import fit_check, scenario_prompt_rows
 from workbook.charts.strategy import fit_chart
 from workbook.ui.engine import OBJECTIVES, Chart, Context, Part, choices, editor, panel, prepare
 from workbook.ui.forms import Column, RowTable
@@ -130,7 +130,7 @@ def fit_panel(ctx: Context) -> list[Part]:
             strategy.justifications,
         )
     )
-    figure = fit_chart(result) if len(result.table) else None
+    figure = fit_chart(result) if result.rows else None
     return [
         verdict,
         Chart("fit", figure, "Add the company's objectives to see the fit."),
@@ -142,5 +142,5 @@ def fit_panel(ctx: Context) -> list[Part]:
 @panel("strategy.prompts", reads=("strategy.anticipated", "scenarios.competitors[].name"))
 def prompts_panel(ctx: Context) -> str:
     """What the anticipated moves suggest for the Scenarios section."""
-    prompts = scenario_prompts(ctx.plan)["prompt"]
-    return app_html("titled_list", title="For the Scenarios section", items=list(prompts))
+    prompts = [row.prompt for row in scenario_prompt_rows(ctx.plan)]
+    return app_html("titled_list", title="For the Scenarios section", items=prompts)

@@ -30,12 +30,12 @@ def summary_html(summary: Summary, currency: str, *, large: bool = False) -> str
         return _note("No answers yet.", size="20px" if large else "13px")
     if isinstance(summary, EstimateSummary):
         pairs = [("Answers", str(count)), ("Disagreement", f"{summary.disagreement:.0%}")]
-        if len(summary.expected):
-            net = float(summary.expected["net"].iloc[0])
+        if summary.expectations:
+            net = summary.expectations[0].net
             pairs.append((f"Team's expected net value ({currency})", f"{net:,.0f}"))
         spread = ""
-        if len(summary.spread):
-            row = summary.spread.iloc[0]
+        if summary.disagreements:
+            row = summary.disagreements[0]
             what = QUANTITY_LABELS.get(row.quantity, row.quantity)
             if row.competitor:
                 what += f" ({row.competitor})"
@@ -53,7 +53,7 @@ def summary_html(summary: Summary, currency: str, *, large: bool = False) -> str
                 (format_number(round(r.median, 2)) if r.answers else "—", False),
                 (f"{format_number(r.low)} – {format_number(r.high)}" if r.answers else "—", False),
             ]
-            for r in summary.table.itertuples()
+            for r in summary.rows
         ]
         head = ["Option", "Answers", "Median", "Lowest – highest"]
         return workshop_html(
@@ -61,10 +61,7 @@ def summary_html(summary: Summary, currency: str, *, large: bool = False) -> str
         )
     assert isinstance(summary, VoteSummary)
     top = set(summary.top)
-    rows = [
-        [(c, c in top), (str(v), False)]
-        for c, v in zip(summary.counts["candidate"], summary.counts["votes"], strict=True)
-    ]
+    rows = [[(r.candidate, r.candidate in top), (str(r.votes), False)] for r in summary.rows]
     return workshop_html(
         "summary", pairs=[("Voted", str(count))], head=["Priority", "Votes"], rows=rows, large=large
     )
