@@ -12,8 +12,10 @@ from workbook.analysis.value import (
     coverage,
     draft_statement,
     driver_comparison,
+    driver_rows,
     overall_advantage,
     value_flags,
+    value_items,
     value_items_frame,
     value_totals,
 )
@@ -252,11 +254,12 @@ def test_charts_are_figures_with_the_data():
     cover = coverage(plan.value)
     z = coverage_chart(cover).data[0].z
     assert (len(z), len(z[0])) == cover.matrix.shape
-    drivers = driver_comparison(plan.value)
+    drivers = driver_rows(plan.value)
     assert len(driver_chart(drivers, "Alt").data) == 2
-    items = value_items_frame(plan.value)
-    assert "945,680" in value_chart(items, "EUR", 10.1).layout.title.text
+    assert "945,680" in value_chart(value_items(plan.value), "EUR", 10.1).layout.title.text
+    items = value_items_frame(plan.value)  # the same rows, as a DataFrame for analysts
     assert isinstance(items, pd.DataFrame)
+    assert list(items.itertuples(index=False)) == value_items(plan.value)
 
 
 # --- views ----------------------------------------------------------------------------

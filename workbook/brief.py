@@ -144,7 +144,7 @@ def _strategy(plan: Plan, ctx: BriefContext) -> Part:
 
 
 def _value(plan: Plan, ctx: BriefContext) -> Part:
-    from workbook.analysis.value import coverage, value_items_frame, value_totals
+    from workbook.analysis.value import coverage, value_items, value_totals
 
     v = plan.value
     totals = value_totals(v)
@@ -183,7 +183,7 @@ def _value(plan: Plan, ctx: BriefContext) -> Part:
     if ctx.charts and v.value_items:
         from workbook.charts.value import value_chart
 
-        details.append(Chart(value_chart(value_items_frame(v), plan.currency, payback)))
+        details.append(Chart(value_chart(value_items(v), plan.currency, payback)))
     return Part("Value proposition", blocks, details)
 
 

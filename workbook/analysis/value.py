@@ -8,13 +8,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from workbook.content import advice
 from workbook.flags import Flag
 from workbook.model import Plan, StakeholderFraming, ValueProposition
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLE_NAMES = {
     "economic_buyer": "the economic buyer",
@@ -26,25 +29,52 @@ ROLE_NAMES = {
 }
 
 
+class PainGap(NamedTuple):
+    """A pain that no differentiator answers."""
+
+    pain: str
+    priority: int
+    stakeholder: str
+
+
 @dataclass(frozen=True)
 class Coverage:
-    """Which pains our differentiators answer, and what is left over on each side."""
+    """Which pains our differentiators answer, and what is left over on each side.
 
-    matrix: pd.DataFrame
-    unanswered: pd.DataFrame
+    ``pains`` are the pains' texts; ``answers`` maps each differentiator's text to whether
+    it answers each pain (``matrix`` as a DataFrame); ``gaps`` are the pains nothing
+    answers, highest priority first (``unanswered`` as a DataFrame).
+    """
+
+    pains: list[str]
+    answers: dict[str, list[bool]]
+    gaps: list[PainGap]
     unneeded: list[str]
     score: int
 
     @property
+    def matrix(self) -> pd.DataFrame:
+        """One row per pain (its text), one column per differentiator, True where it answers."""
+        import pandas as pd
+
+        return pd.DataFrame(self.answers, index=pd.Index(self.pains, name="pain"), dtype=bool)
+
+    @property
+    def unanswered(self) -> pd.DataFrame:
+        """``gaps`` as a DataFrame: pain, priority, stakeholder."""
+        from workbook.frames import records_frame
+
+        frame = records_frame(self.gaps, PainGap._fields)
+        return frame.sort_values("priority", ascending=False, kind="stable", ignore_index=True)
+
+    @property
     def summary(self) -> str:
         """One sentence on the gaps."""
-        if not len(self.matrix.index):
+        if not self.pains:
             return advice("value.coverage_empty")
         parts = [advice("value.coverage_score", score=self.score)]
-        if len(self.unanswered):
-            parts.append(
-                advice("value.coverage_unanswered", pains=_count(len(self.unanswered), "pain"))
-            )
+        if self.gaps:
+            parts.append(advice("value.coverage_unanswered", pains=_count(len(self.gaps), "pain")))
         if self.unneeded:
             parts.append(
                 advice(
@@ -68,28 +98,35 @@ def coverage(value: ValueProposition) -> Coverage:
     """
     pains = value.pains
     answers = {d.id: set(d.answers) for d in value.differentiators}
-    matrix = pd.DataFrame(
-        {d.text: [p.id in answers[d.id] for p in pains] for d in value.differentiators},
-        index=pd.Index([p.text for p in pains], name="pain"),
-        dtype=bool,
-    )
+    matrix = {d.text: [p.id in answers[d.id] for p in pains] for d in value.differentiators}
     answered = {pid for ids in answers.values() for pid in ids}
-    unanswered = pd.DataFrame(
-        [(p.text, p.priority, p.stakeholder) for p in pains if p.id not in answered],
-        columns=["pain", "priority", "stakeholder"],
-    ).sort_values("priority", ascending=False, kind="stable", ignore_index=True)
+    gaps = [PainGap(p.text, p.priority, p.stakeholder) for p in pains if p.id not in answered]
     pain_ids = {p.id for p in pains}
     unneeded = [d.text for d in value.differentiators if not (set(d.answers) & pain_ids)]
     total = sum(p.priority for p in pains)
     covered = sum(p.priority for p in pains if p.id in answered)
     score = round(100 * covered / total) if total else 0
-    return Coverage(matrix, unanswered, unneeded, score)
+    ranked = sorted(gaps, key=lambda gap: gap.priority, reverse=True)
+    return Coverage([p.text for p in pains], matrix, ranked, unneeded, score)
 
 
-def value_items_frame(value: ValueProposition) -> pd.DataFrame:
+class ValueItemRow(NamedTuple):
+    """One benefit with its annual value (a row of :func:`value_items_frame`)."""
+
+    benefit: str
+    kind: str
+    quantity: float
+    unit: str
+    unit_value: float
+    probability: float
+    annual_value: float
+    assumption: str
+
+
+def value_items(value: ValueProposition) -> list[ValueItemRow]:
     """Each benefit with its annual value: quantity × value per unit × likelihood."""
-    rows = [
-        (
+    return [
+        ValueItemRow(
             i.name,
             i.kind,
             i.quantity,
@@ -101,19 +138,13 @@ def value_items_frame(value: ValueProposition) -> pd.DataFrame:
         )
         for i in value.value_items
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "benefit",
-            "kind",
-            "quantity",
-            "unit",
-            "unit_value",
-            "probability",
-            "annual_value",
-            "assumption",
-        ],
-    )
+
+
+def value_items_frame(value: ValueProposition) -> pd.DataFrame:
+    """Each benefit with its annual value: quantity × value per unit × likelihood."""
+    from workbook.frames import records_frame
+
+    return records_frame(value_items(value), ValueItemRow._fields)
 
 
 @dataclass(frozen=True)
@@ -179,12 +210,15 @@ class ValueTotals:
 
 def value_totals(value: ValueProposition) -> ValueTotals:
     """Sum the quantified benefits by kind, with our price and the alternative's cost."""
-    items = value_items_frame(value)
-    by_kind = items.groupby("kind")["annual_value"].sum()
+    items = value_items(value)
+    by_kind = {
+        kind: math.fsum(i.annual_value for i in items if i.kind == kind)
+        for kind in ("savings", "revenue", "risk_avoided")
+    }
     return ValueTotals(
-        float(by_kind.get("savings", 0.0)),
-        float(by_kind.get("revenue", 0.0)),
-        float(by_kind.get("risk_avoided", 0.0)),
+        by_kind["savings"],
+        by_kind["revenue"],
+        by_kind["risk_avoided"],
         value.investment,
         value.horizon_years,
         value.annual_price,
@@ -192,13 +226,21 @@ def value_totals(value: ValueProposition) -> ValueTotals:
     )
 
 
-def driver_comparison(value: ValueProposition) -> pd.DataFrame:
-    """Us against the alternative on each value driver, most important first.
+class DriverRow(NamedTuple):
+    """Us against the alternative on one value driver (a row of :func:`driver_comparison`)."""
 
-    Columns: driver, ours, alternative, gap (ours - alternative), importance, weighted_gap.
-    """
+    driver: str
+    ours: float
+    alternative: float
+    gap: float
+    importance: int
+    weighted_gap: float
+
+
+def driver_rows(value: ValueProposition) -> list[DriverRow]:
+    """:func:`driver_comparison` as plain rows, most important first (then largest gap)."""
     rows = [
-        (
+        DriverRow(
             d.name,
             d.ours,
             d.alternative,
@@ -208,9 +250,17 @@ def driver_comparison(value: ValueProposition) -> pd.DataFrame:
         )
         for d in value.drivers
     ]
-    frame = pd.DataFrame(
-        rows, columns=["driver", "ours", "alternative", "gap", "importance", "weighted_gap"]
-    )
+    return sorted(rows, key=lambda r: (r.importance, r.gap), reverse=True)
+
+
+def driver_comparison(value: ValueProposition) -> pd.DataFrame:
+    """Us against the alternative on each value driver, most important first.
+
+    Columns: driver, ours, alternative, gap (ours - alternative), importance, weighted_gap.
+    """
+    from workbook.frames import records_frame
+
+    frame = records_frame(driver_rows(value), DriverRow._fields)
     return frame.sort_values(
         ["importance", "gap"], ascending=[False, False], kind="stable", ignore_index=True
     )
@@ -239,7 +289,7 @@ def value_flags(value: ValueProposition) -> list[Flag]:
     cover = coverage(value)
     flags += [
         Flag.of("problem", str(row.pain), "value.pain_unanswered")
-        for row in cover.unanswered.itertuples()
+        for row in cover.gaps
         if row.priority >= 4
     ]
     if value.drivers and not value.alternative.name.strip():

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+from collections.abc import Sequence
 
-from workbook.analysis.value import Coverage
+from workbook.analysis.value import Coverage, DriverRow, ValueItemRow
 from workbook.charts import PALETTE, categories, safe, shorten, styled
 from workbook.charts.figure import Bar, Figure, Heatmap
 
 
 def coverage_chart(cover: Coverage) -> Figure:
     """Which differentiator answers which pain; empty rows and columns are the gaps."""
-    matrix = cover.matrix
-    z = matrix.astype(int).to_numpy() if matrix.size else [[0]]
-    columns = [shorten(c, 26) for c in matrix.columns] or [""]
-    rows = [shorten(i, 40) for i in matrix.index] or [""]
+    answers = list(cover.answers.values())
+    z = [[int(a[i]) for a in answers] for i in range(len(cover.pains))]
+    z = z if cover.pains and answers else [[0]]
+    columns = [shorten(c, 26) for c in cover.answers] or [""]
+    rows = [shorten(i, 40) for i in cover.pains] or [""]
     figure = Figure(
         Heatmap(
             z=z,
@@ -32,30 +34,31 @@ def coverage_chart(cover: Coverage) -> Figure:
     return styled(
         figure,
         title=f"Pains answered by our differentiators · {cover.score}%",
-        height=140 + 36 * max(len(matrix.index), 1),
+        height=140 + 36 * max(len(cover.pains), 1),
         yaxis=categories(rows, autorange="reversed"),
         xaxis=categories(columns, side="bottom", tickangle=-20),
     )
 
 
-def driver_chart(drivers: pd.DataFrame, alternative: str) -> Figure:
+def driver_chart(drivers: Sequence[DriverRow], alternative: str) -> Figure:
     """Us and the alternative on each value driver, 0 to 10, most important on top."""
-    table = drivers.iloc[::-1]
-    labels = [
-        f"{shorten(d, 30)} ({'★' * int(i)})"
-        for d, i in zip(table["driver"], table["importance"], strict=True)
-    ]
+    table = list(drivers)[::-1]
+    labels = [f"{shorten(r.driver, 30)} ({'★' * int(r.importance)})" for r in table]
     figure = Figure(
         [
             Bar(
-                x=table["alternative"],
+                x=[r.alternative for r in table],
                 y=labels,
                 orientation="h",
                 name=shorten(alternative or "Alternative", 40),
                 marker_color=PALETTE["neutral"],
             ),
             Bar(
-                x=table["ours"], y=labels, orientation="h", name="Us", marker_color=PALETTE["ours"]
+                x=[r.ours for r in table],
+                y=labels,
+                orientation="h",
+                name="Us",
+                marker_color=PALETTE["ours"],
             ),
         ]
     )
@@ -69,27 +72,27 @@ def driver_chart(drivers: pd.DataFrame, alternative: str) -> Figure:
     )
 
 
-def value_chart(items: pd.DataFrame, currency: str, payback: float | None) -> Figure:
+def value_chart(items: Sequence[ValueItemRow], currency: str, payback: float | None) -> Figure:
     """Yearly value per benefit, largest first, coloured by kind."""
-    table = items.sort_values("annual_value", kind="stable")
+    table = sorted(items, key=lambda r: r.annual_value)
     colors = {
         "savings": PALETTE["ours"],
         "revenue": PALETTE["good"],
         "risk_avoided": PALETTE["warn"],
     }
-    labels = [shorten(b, 36) for b in table["benefit"]]
+    labels = [shorten(r.benefit, 36) for r in table]
     figure = Figure(
         Bar(
-            x=table["annual_value"],
+            x=[r.annual_value for r in table],
             y=labels,
             orientation="h",
-            marker_color=[colors[k] for k in table["kind"]],
-            customdata=[[safe(a)] for a in table["assumption"]],
+            marker_color=[colors[r.kind] for r in table],
+            customdata=[[safe(r.assumption)] for r in table],
             hovertemplate="%{y}: %{x:,.0f} " + safe(currency) + "<br>%{customdata[0]}"
             "<extra></extra>",
         )
     )
-    total = float(items["annual_value"].sum())
+    total = math.fsum(r.annual_value for r in items)
     payback_text = f" · payback {payback:g} months" if payback else ""
     return styled(
         figure,

@@ -10,10 +10,10 @@ from workbook import model as m
 from workbook.analysis.value import (
     coverage,
     draft_statement,
-    driver_comparison,
+    driver_rows,
     overall_advantage,
     value_flags,
-    value_items_frame,
+    value_items,
     value_totals,
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
@@ -89,13 +89,13 @@ def coverage_panel(ctx: Context) -> list[Part]:
     value = ctx.plan.value
     cover = coverage(value)
     lists = []
-    if len(cover.unanswered):
-        lists.append(("Answered by nothing:", ", ".join(cover.unanswered["pain"])))
+    if cover.gaps:
+        lists.append(("Answered by nothing:", ", ".join(g.pain for g in cover.gaps)))
     if cover.unneeded:
         lists.append(("Nobody asked for:", ", ".join(cover.unneeded)))
     drawn = value.pains and value.differentiators
     return [
-        verdict_html(cover.summary, not len(cover.unanswered))
+        verdict_html(cover.summary, not cover.gaps)
         if value.pains
         else empty_html(
             "List the customer's pains and the differentiators that answer them to see "
@@ -125,7 +125,7 @@ def totals_panel(ctx: Context) -> list[Part]:
     """What the value adds up to for the customer, and the chart of its parts."""
     plan = ctx.plan
     totals = value_totals(plan.value)
-    items = value_items_frame(plan.value)
+    items = value_items(plan.value)
     payback = payback_text(totals.payback_months, totals.investment)
     figures = figures_html(
         [
@@ -138,7 +138,7 @@ def totals_panel(ctx: Context) -> list[Part]:
             ("Net per euro paid to us", "—" if totals.roi is None else f"{totals.roi:g}×"),
         ]
     )
-    figure = value_chart(items, plan.currency, totals.payback_months) if len(items) else None
+    figure = value_chart(items, plan.currency, totals.payback_months) if items else None
     return [figures, Chart("value", figure, "Add benefits to quantify the value.")]
 
 
@@ -146,7 +146,7 @@ def totals_panel(ctx: Context) -> list[Part]:
 def drivers_panel(ctx: Context) -> list[Part]:
     """How we compare with the alternative, driver by driver."""
     value = ctx.plan.value
-    drivers = driver_comparison(value)
+    drivers = driver_rows(value)
     advantage = overall_advantage(value)
     text = (
         "Weighted by importance, we are "
@@ -155,7 +155,7 @@ def drivers_panel(ctx: Context) -> list[Part]:
         if advantage is not None
         else ""
     )
-    figure = driver_chart(drivers, value.alternative.name) if len(drivers) else None
+    figure = driver_chart(drivers, value.alternative.name) if drivers else None
     return [
         hint_html(text, size="13px"),
         Chart("drivers", figure, "Add value drivers to compare with the alternative."),
