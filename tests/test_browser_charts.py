@@ -9,8 +9,8 @@ import pytest
 
 from workbook import model as m
 from workbook.analysis.ledger import ledger_status
-from workbook.analysis.relationship import players_frame
-from workbook.analysis.scenarios import disagreement, expected_values
+from workbook.analysis.relationship import player_rows
+from workbook.analysis.scenarios import disagreements, expectations
 from workbook.charts.concessions import ledger_chart
 from workbook.charts.relationship import stakeholder_map
 from workbook.charts.scenarios import disagreement_chart, quadrant_chart
@@ -56,10 +56,10 @@ def figures() -> dict[str, Any]:
     one_entry = plan.ledger.model_copy(update={"entries": plan.ledger.entries[:1]})
     crowded = crowded_scenarios()
     return {
-        "quadrant": quadrant_chart(expected_values(plan.scenarios), plan.currency),
-        "quadrant, long names": quadrant_chart(expected_values(crowded), plan.currency),
-        "disagreement, long names": disagreement_chart(disagreement(crowded)),
-        "key players, three on one spot": stakeholder_map(players_frame(crowded_players())),
+        "quadrant": quadrant_chart(expectations(plan.scenarios), plan.currency),
+        "quadrant, long names": quadrant_chart(expectations(crowded), plan.currency),
+        "disagreement, long names": disagreement_chart(disagreements(crowded)),
+        "key players, three on one spot": stakeholder_map(player_rows(crowded_players())),
         "ledger, one entry": ledger_chart(ledger_status(one_entry), plan.currency),
     }
 

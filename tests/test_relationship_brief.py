@@ -15,6 +15,7 @@ from workbook.analysis.relationship import (
     business_totals,
     mentions_concession,
     mode_advice,
+    player_rows,
     players_frame,
     reciprocity_balance,
     relationship_flags,
@@ -158,7 +159,7 @@ def test_mode_advice_and_charts():
     assert "answer every move" in mode_advice(rel(mode="relationship"))
     assert "value of each move" in mode_advice(rel(mode="transaction"))
     players = players_frame(example_plan().relationship)
-    figure = stakeholder_map(players)
+    figure = stakeholder_map(player_rows(example_plan().relationship))
     assert sum(len(t.x) for t in figure.data) == len(players)
     balance = reciprocity_balance(example_plan().relationship)
     assert balance_chart(balance, 0.6).data[0].x[0] == pytest.approx(62)

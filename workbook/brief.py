@@ -328,14 +328,14 @@ def trust_today(rel: Relationship) -> str:
 
 def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis.relationship import (
+        ladder_steps,
         mode_advice,
         reciprocity_balance,
-        sharing_ladder,
     )
 
     rel = plan.relationship
     balance = reciprocity_balance(rel)
-    ladder = sharing_ladder(rel)
+    ladder = ladder_steps(rel)
     blocks: list[Block] = [
         Para(balance.verdict, "good" if balance.fair else "bad"),
         Para(f"{trust_today(rel)}{mode_advice(rel)}"),
@@ -345,7 +345,7 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
         Bullets(
             [
                 f"{row.text} (risk {row.risk}{', up front' if row.up_front else ''})"
-                for row in ladder.itertuples()
+                for row in ladder
                 if not row.keep_back
             ],
             "Nothing planned.",

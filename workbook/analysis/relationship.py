@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from workbook.content import advice
 from workbook.flags import Flag, Params
 from workbook.model import Disclosure, Plan, Relationship
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOPSIDED_MARGIN = 0.15
 """How far beyond the plan's fair share a split must go before it counts as lopsided."""
@@ -154,10 +156,23 @@ def reciprocity_balance(rel: Relationship, fair_share: float | None = None) -> B
     )
 
 
-def players_frame(rel: Relationship) -> pd.DataFrame:
+class PlayerRow(NamedTuple):
+    """A key player with their position on the stakeholder map."""
+
+    name: str
+    side: str
+    role: str
+    influence: int
+    stance: int
+    stance_label: str
+    relationship: int
+    owner: str
+
+
+def player_rows(rel: Relationship) -> list[PlayerRow]:
     """Key players with their position on the stakeholder map."""
-    rows = [
-        (
+    return [
+        PlayerRow(
             p.name,
             p.side,
             p.role,
@@ -169,31 +184,33 @@ def players_frame(rel: Relationship) -> pd.DataFrame:
         )
         for p in rel.players
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "name",
-            "side",
-            "role",
-            "influence",
-            "stance",
-            "stance_label",
-            "relationship",
-            "owner",
-        ],
-    )
 
 
-def sharing_ladder(rel: Relationship) -> pd.DataFrame:
-    """What we share, in order: up-front constraints first, then from low risk to high.
+def players_frame(rel: Relationship) -> pd.DataFrame:
+    """Key players with their position on the stakeholder map."""
+    from workbook.frames import records_frame
 
-    A high-risk item (risk 4-5) is kept back, whatever the trust, unless the team wrote
-    why it shares it anyway; kept-back items get no step (``step`` is None) and come last.
-    When trust is low the ladder starts with the risk-1 items.
+    return records_frame(player_rows(rel), PlayerRow._fields)
 
-    Columns: step, text, kind, category, risk, up_front, shared, hope_to_learn, keep_back,
-    advice and its code (``advice_code``).
-    """
+
+class LadderStep(NamedTuple):
+    """One item of the sharing ladder (a row of :func:`sharing_ladder`)."""
+
+    step: int | None
+    text: str
+    kind: str
+    category: str
+    risk: int
+    up_front: bool
+    shared: bool
+    hope_to_learn: str
+    keep_back: bool
+    advice: str
+    advice_code: str
+
+
+def ladder_steps(rel: Relationship) -> list[LadderStep]:
+    """:func:`sharing_ladder` as plain rows, in the order to share."""
 
     def kept(d: Disclosure) -> bool:
         return d.risk >= HIGH_RISK and not d.share_anyway.strip()
@@ -226,7 +243,7 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
         if not keep_back:
             step += 1
         rows.append(
-            (
+            LadderStep(
                 None if keep_back else step,
                 d.text,
                 d.kind,
@@ -240,22 +257,23 @@ def sharing_ladder(rel: Relationship) -> pd.DataFrame:
                 code,
             )
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "step",
-            "text",
-            "kind",
-            "category",
-            "risk",
-            "up_front",
-            "shared",
-            "hope_to_learn",
-            "keep_back",
-            "advice",
-            "advice_code",
-        ],
-    ).astype({"step": "Int64", "keep_back": bool})
+    return rows
+
+
+def sharing_ladder(rel: Relationship) -> pd.DataFrame:
+    """What we share, in order: up-front constraints first, then from low risk to high.
+
+    A high-risk item (risk 4-5) is kept back, whatever the trust, unless the team wrote
+    why it shares it anyway; kept-back items get no step (``step`` is None) and come last.
+    When trust is low the ladder starts with the risk-1 items.
+
+    Columns: step, text, kind, category, risk, up_front, shared, hope_to_learn, keep_back,
+    advice and its code (``advice_code``).
+    """
+    from workbook.frames import records_frame
+
+    frame = records_frame(ladder_steps(rel), LadderStep._fields)
+    return frame.astype({"step": "Int64", "keep_back": bool})
 
 
 def relationship_flags(plan: Plan) -> list[Flag]:
@@ -291,7 +309,7 @@ def relationship_flags(plan: Plan) -> list[Flag]:
     for issue in rel.issues:
         if issue.kind == "relationship" and mentions_concession(issue.handling):
             flags.append(Flag.of("problem", issue.text, "relationship.issue_concession"))
-    for row in sharing_ladder(rel).itertuples():
+    for row in ladder_steps(rel):
         if row.advice and not row.keep_back:
             flags.append(Flag.of("warning", str(row.text), str(row.advice_code)))
     if not any(d.kind == "constraint" and d.share_up_front for d in rel.disclosures):

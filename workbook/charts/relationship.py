@@ -2,47 +2,49 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Sequence
 
-from workbook.analysis.relationship import Balance
+from workbook.analysis.relationship import Balance, PlayerRow
 from workbook.charts import PALETTE, add_band, safe, shorten, styled
 from workbook.charts.figure import Bar, Figure, Scatter
 
 
-def stakeholder_map(players: pd.DataFrame) -> Figure:
+def stakeholder_map(players: Sequence[PlayerRow]) -> Figure:
     """Key players by stance (x) and influence (y); bubble size is our relationship.
 
     Players who share a spot are set side by side, their names alternately above and below
     their bubbles, so that names do not print over each other.
     """
-    x, where, room = _spread(players["stance"], players["influence"])
-    players = players.assign(x=x, where=where, room=room)
+    x, where, room = _spread([p.stance for p in players], [p.influence for p in players])
     figure = Figure()
     for side, color, name in (
         ("ours", PALETTE["ours"], "Our side"),
         ("theirs", PALETTE["theirs"], "Their side"),
     ):
-        part = players[players["side"] == side]
+        part = [i for i, p in enumerate(players) if p.side == side]
         figure.add_trace(
             Scatter(
-                x=part["x"],
-                y=part["influence"],
+                x=[x[i] for i in part],
+                y=[players[i].influence for i in part],
                 mode="markers+text",
                 name=name,
-                text=[shorten(n, r) for n, r in zip(part["name"], part["room"], strict=True)],
-                textposition=list(part["where"]),
+                text=[shorten(players[i].name, room[i]) for i in part],
+                textposition=[where[i] for i in part],
                 cliponaxis=False,
                 marker={
-                    "size": 10 + 5 * part["relationship"],
+                    "size": [10 + 5 * players[i].relationship for i in part],
                     "color": color,
                     "opacity": 0.75,
                     "line": {"width": 1, "color": PALETTE["page"]},
                 },
                 customdata=[
-                    [safe(n), safe(r), safe(o), k]
-                    for n, r, o, k in zip(
-                        part["name"], part["role"], part["owner"], part["relationship"], strict=True
-                    )
+                    [
+                        safe(players[i].name),
+                        safe(players[i].role),
+                        safe(players[i].owner),
+                        players[i].relationship,
+                    ]
+                    for i in part
                 ],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>relationship "
                 "%{customdata[3]}/5, owner %{customdata[2]}<extra></extra>",
@@ -63,7 +65,7 @@ def stakeholder_map(players: pd.DataFrame) -> Figure:
     )
 
 
-def _spread(x: pd.Series, y: pd.Series) -> tuple[list[float], list[str], list[int]]:
+def _spread(x: Sequence[float], y: Sequence[float]) -> tuple[list[float], list[str], list[int]]:
     """Where each player goes when several share a spot, and room for their names.
 
     A spot's players are set side by side; their names go above and below their bubbles in

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from workbook.analysis.relationship import (
     business_totals,
+    ladder_steps,
     mode_advice,
-    players_frame,
+    player_rows,
     reciprocity_balance,
     relationship_flags,
-    sharing_ladder,
 )
 from workbook.charts.relationship import balance_chart, stakeholder_map
 from workbook.ui.engine import Chart, Context, Part, panel
@@ -25,8 +25,8 @@ def business_panel(ctx: Context) -> str:
 @panel("relationship.players", reads=("relationship.players",))
 def players_panel(ctx: Context) -> Chart:
     """The key players on a map of influence and stance."""
-    players = players_frame(ctx.plan.relationship)
-    figure = stakeholder_map(players) if len(players) else None
+    rows = player_rows(ctx.plan.relationship)
+    figure = stakeholder_map(rows) if rows else None
     return Chart("players", figure, "Add the key players to see the map.")
 
 
@@ -50,13 +50,13 @@ def balance_panel(ctx: Context) -> list[Part]:
 def ladder_panel(ctx: Context) -> str:
     """What to share first, step by step, and what to keep back."""
     rel = ctx.plan.relationship
-    ladder = sharing_ladder(rel)
+    rows = ladder_steps(rel)
     steps = [
         (r.text, r.risk, r.up_front, r.shared, r.hope_to_learn, r.advice)
-        for r in ladder.itertuples()
+        for r in rows
         if not r.keep_back
     ]
-    kept = [(r.text, r.risk) for r in ladder.itertuples() if r.keep_back]
+    kept = [(r.text, r.risk) for r in rows if r.keep_back]
     if not (steps or kept):
         return hint_html("Add what we may share to build the ladder.")
     return app_html("ladder", trust=rel.trust_level, steps=steps, kept=kept)
