@@ -8,7 +8,7 @@ import plotly.io as pio
 import pytest
 
 from workbook import model as m
-from workbook.analysis.ledger import ledger_status
+from workbook.analysis.ledger import ledger_rows
 from workbook.analysis.relationship import player_rows
 from workbook.analysis.scenarios import disagreements, expectations
 from workbook.charts.concessions import ledger_chart
@@ -60,7 +60,7 @@ def figures() -> dict[str, Any]:
         "quadrant, long names": quadrant_chart(expectations(crowded), plan.currency),
         "disagreement, long names": disagreement_chart(disagreements(crowded)),
         "key players, three on one spot": stakeholder_map(player_rows(crowded_players())),
-        "ledger, one entry": ledger_chart(ledger_status(one_entry), plan.currency),
+        "ledger, one entry": ledger_chart(ledger_rows(one_entry), plan.currency),
     }
 
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from tests.helpers import ManualScheduler, bound, find_all
 from workbook import model as m
 from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
-from workbook.analysis.ledger import ledger_flags, ledger_status
+from workbook.analysis.ledger import ledger_flags, ledger_rows, ledger_status
 from workbook.charts.concessions import ledger_chart, package_chart, trade_chart, zopa_chart
 from workbook.store import PlanStore, example_plan
 from workbook.ui.app import WorkbookApp
@@ -225,9 +225,8 @@ def test_charts():
     assert "zone of agreement" in str(
         zopa_chart(example, zopa(example)).layout.shapes
     ) or zopa_chart(example, zopa(example)).layout.title.text.startswith("Positions")
-    status = ledger_status(example.ledger)
-    figure = ledger_chart(status, "EUR")
-    assert len(figure.data[0].x) == 5
+    figure = ledger_chart(ledger_rows(example.ledger), "EUR")
+    assert len(figure.data[0].x) == len(ledger_status(example.ledger)) == 5
 
 
 # --- views ----------------------------------------------------------------------------

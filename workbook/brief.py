@@ -241,7 +241,7 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
 
 def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     from workbook.analysis.concessions import plan_checks, trade_currency, zopa
-    from workbook.analysis.ledger import ledger_status
+    from workbook.analysis.ledger import ledger_rows
 
     c = plan.concessions
     keep = proper_words(plan)
@@ -287,10 +287,10 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     if c.no_reciprocity.ask_for.strip():
         blocks.append(Para(f"If they do not answer: {c.no_reciprocity.ask_for}"))
     problems = [f"{f.subject}: {f.reason}" for f in plan_checks(plan) if f.severity == "problem"]
-    status = ledger_status(plan.ledger)
     problems += [
-        advice("ledger.brief_unanswered", item=d)
-        for d in status[status["unanswered"]]["description"]
+        advice("ledger.brief_unanswered", item=row.description)
+        for row in ledger_rows(plan.ledger)
+        if row.unanswered
     ]
     if problems:
         blocks.append(Warnings(problems))

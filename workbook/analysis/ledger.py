@@ -11,21 +11,23 @@ A concession we gave is answered when a later concession we received names it in
 (:func:`answered_by` decides this for the whole workbook).
 
 >>> from workbook.store import example_plan
->>> [row.description for row in ledger_status(example_plan().ledger).itertuples()
-...  if row.unanswered]
+>>> [row.description for row in ledger_rows(example_plan().ledger) if row.unanswered]
 ['Dashboard training for dispatchers']
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from workbook.content import advice
 from workbook.flags import Flag, Params
 from workbook.model import Ledger, LedgerEntry, Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHEAP_FOR_THEM = 0.1
 """A concession of theirs that costs them at most this share of what it is presented as
@@ -74,14 +76,26 @@ def unanswered_ids(entries: Sequence[LedgerEntry]) -> list[str]:
     return [e.id for e in ordered if e.direction == "given" and e.id not in answered]
 
 
-def ledger_status(ledger: Ledger) -> pd.DataFrame:
-    """The log, oldest first, with who answered what and the running totals.
+class LedgerRow(NamedTuple):
+    """One entry of the log with the running totals (a row of :func:`ledger_status`)."""
 
-    Columns: id, at, direction, description, value_ours, value_theirs, answered_by,
-    unanswered, given_total (what our concessions cost us so far), received_total (what
-    theirs are worth to us), given_to_them (what ours are worth to them), received_cost
-    (what theirs cost them), share_given (given_total over given_total + received_total).
-    """
+    id: str
+    at: dt.datetime
+    direction: str
+    description: str
+    value_ours: float
+    value_theirs: float
+    answered_by: str
+    unanswered: bool
+    given_total: float
+    received_total: float
+    given_to_them: float
+    received_cost: float
+    share_given: float | None
+
+
+def ledger_rows(ledger: Ledger) -> list[LedgerRow]:
+    """:func:`ledger_status` as plain rows, oldest first."""
     entries = sorted(ledger.entries, key=lambda e: e.at)
     answers = answered_by(entries)
     rows = []
@@ -95,7 +109,7 @@ def ledger_status(ledger: Ledger) -> pd.DataFrame:
             their_cost += entry.value_theirs
         total = given + received
         rows.append(
-            (
+            LedgerRow(
                 entry.id,
                 entry.at,
                 entry.direction,
@@ -111,24 +125,20 @@ def ledger_status(ledger: Ledger) -> pd.DataFrame:
                 round(given / total, 3) if total else None,
             )
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "at",
-            "direction",
-            "description",
-            "value_ours",
-            "value_theirs",
-            "answered_by",
-            "unanswered",
-            "given_total",
-            "received_total",
-            "given_to_them",
-            "received_cost",
-            "share_given",
-        ],
-    )
+    return rows
+
+
+def ledger_status(ledger: Ledger) -> pd.DataFrame:
+    """The log, oldest first, with who answered what and the running totals.
+
+    Columns: id, at, direction, description, value_ours, value_theirs, answered_by,
+    unanswered, given_total (what our concessions cost us so far), received_total (what
+    theirs are worth to us), given_to_them (what ours are worth to them), received_cost
+    (what theirs cost them), share_given (given_total over given_total + received_total).
+    """
+    from workbook.frames import records_frame
+
+    frame = records_frame(ledger_rows(ledger), LedgerRow._fields)
     return frame.astype({"unanswered": bool, "value_ours": float, "value_theirs": float})
 
 
@@ -183,10 +193,10 @@ class AnswerVerdict:
 def answer_verdict(ledger: Ledger) -> AnswerVerdict | None:
     """The verdict on the log's concessions: those still unanswered, or that every one was
     answered; None while the log is empty."""
-    status = ledger_status(ledger)
-    if not len(status):
+    rows = ledger_rows(ledger)
+    if not rows:
         return None
-    open_items = list(status[status["unanswered"]]["description"])
+    open_items = [row.description for row in rows if row.unanswered]
     if open_items:
         return AnswerVerdict(False, "ledger.answers_open", (("items", "; ".join(open_items)),))
     return AnswerVerdict(True, "ledger.answers_complete")

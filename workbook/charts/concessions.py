@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from workbook.analysis.concessions import PackageView, Zopa
+from workbook.analysis.ledger import LedgerRow
 from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
 from workbook.charts.figure import Figure, Scatter
 from workbook.model import Plan
@@ -208,20 +211,19 @@ def zopa_chart(plan: Plan, zone: Zopa) -> Figure:
     )
 
 
-def ledger_chart(status: pd.DataFrame, currency: str = "") -> Figure:
+def ledger_chart(status: Sequence[LedgerRow], currency: str = "") -> Figure:
     """What has moved so far: our concessions at their value to them, theirs at their
     value to us, concession by concession (information, not a target split)."""
     x = list(range(1, len(status) + 1))
-    text = [
-        shorten(d, 40) + (" (unanswered)" if u else "")
-        for d, u in zip(status["description"], status["unanswered"], strict=True)
-    ]
-    colors = [PALETTE["bad"] if u else PALETTE["ours"] for u in status["unanswered"]]
+    text = [shorten(r.description, 40) + (" (unanswered)" if r.unanswered else "") for r in status]
+    colors = [PALETTE["bad"] if r.unanswered else PALETTE["ours"] for r in status]
+    given = [r.given_to_them for r in status]
+    received = [r.received_total for r in status]
     figure = Figure(
         [
             Scatter(
                 x=x,
-                y=status["given_to_them"],
+                y=given,
                 mode="lines+markers",
                 name="we gave (worth to them)",
                 cliponaxis=False,
@@ -232,7 +234,7 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> Figure:
             ),
             Scatter(
                 x=x,
-                y=status["received_total"],
+                y=received,
                 mode="lines+markers",
                 name="we received (worth to us)",
                 cliponaxis=False,
@@ -243,7 +245,7 @@ def ledger_chart(status: pd.DataFrame, currency: str = "") -> Figure:
             ),
         ]
     )
-    highest = max(float(status["given_to_them"].max()), float(status["received_total"].max()))
+    highest = max(max(given), max(received))
     return styled(
         figure,
         title="Running totals: what each side has received",

@@ -10,7 +10,7 @@ from workbook.analysis.ledger import (
     inferred_answers,
     ledger_balance,
     ledger_flags,
-    ledger_status,
+    ledger_rows,
 )
 from workbook.charts.concessions import ledger_chart
 from workbook.render import escape
@@ -71,12 +71,12 @@ def alert_panel(ctx: Context) -> str:
 def balance_panel(ctx: Context) -> list[Part]:
     """The running balance of what was given and received."""
     plan = ctx.plan
-    status = ledger_status(plan.ledger)
+    status = ledger_rows(plan.ledger)
     return [
         hint_html(ledger_balance(plan.ledger).sentence(plan.currency), size="13px"),
         Chart(
             "ledger",
-            ledger_chart(status, plan.currency) if len(status) else None,
+            ledger_chart(status, plan.currency) if status else None,
             "Log concessions as they happen to see the running balance.",
         ),
     ]
