@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from tests.helpers import ManualScheduler, bound, find_all
 from workbook import model as m
-from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
+from workbook.analysis.concessions import package_view, plan_checks, trade_currency, trades, zopa
 from workbook.analysis.ledger import ledger_flags, ledger_rows, ledger_status
 from workbook.charts.concessions import ledger_chart, package_chart, trade_chart, zopa_chart
 from workbook.store import PlanStore, example_plan
@@ -218,7 +218,7 @@ def test_ledger_off_agenda_moves():
 
 def test_charts():
     example = example_plan()
-    assert len(trade_chart(trade_currency(example.concessions)).data) >= 3
+    assert len(trade_chart(trades(example.concessions)).data) >= 3
     view = package_view(example.concessions)
     names = [t.name for t in package_chart(view).data]
     assert any(n.startswith("Pareto frontier") for n in names) and "Nash package" in names
@@ -335,15 +335,18 @@ def test_an_answer_taken_from_the_order_is_shown_in_the_row_and_the_export(app):
 
 
 def test_a_long_pareto_frontier_is_drawn_as_a_line_a_short_one_with_its_points():
-    import pandas as pd
+    import numpy as np
 
     from workbook.analysis.concessions import PackageView
+    from workbook.analysis.packages import frontier
     from workbook.charts.concessions import MARKED_FRONTIER
 
     def frontier_mode(points: int) -> str:
-        frontier = pd.DataFrame({"ours": range(points), "theirs": range(points, 0, -1)})
-        space = frontier.assign(theirs=frontier["theirs"] - 1)
-        view = PackageView(space, False, points, frontier, None, None, None, 0.0, 0.0)
+        options = [("a", f"o{i}", float(i), float(points - i)) for i in range(points)]
+        pareto = frontier(options)
+        assert len(pareto) == points
+        ours, theirs = np.arange(points, dtype=float), np.arange(points, 0, -1) - 1.0
+        view = PackageView(ours, theirs, False, points, pareto, None, None, None, 0.0, 0.0)
         return package_chart(view).data[1].mode
 
     assert frontier_mode(12) == "lines+markers"

@@ -240,15 +240,14 @@ def _scenarios(plan: Plan, ctx: BriefContext) -> Part:
 
 
 def _concessions(plan: Plan, ctx: BriefContext) -> Part:
-    from workbook.analysis.concessions import plan_checks, trade_currency, zopa
+    from workbook.analysis.concessions import plan_checks, trades, zopa
     from workbook.analysis.ledger import ledger_rows
 
     c = plan.concessions
     keep = proper_words(plan)
     ours, theirs = c.positions.ours, c.positions.theirs
     zone = zopa(plan)
-    trades = trade_currency(c, plan.side)
-    currency = trades[trades["quadrant"] == "trade currency"]
+    currency = [t for t in trades(c, plan.side) if t.quadrant == "trade currency"]
     blocks: list[Block] = [
         Table(
             ["", "Opening", "Target", "Walk-away", "BATNA"],
@@ -272,7 +271,7 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
         Para(zone.statement, "good" if zone.exists else "bad" if zone.exists is False else ""),
         Para(
             "Trade currency (cheap for us, valuable to them): "
-            + ("; ".join(_trade_currency(currency.head(4))) or "—")
+            + ("; ".join(_trade_currency(currency[:4])) or "—")
         ),
         Para("Our conditional steps:", strong=True),
         Bullets(
@@ -306,10 +305,10 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     return Part("Positions and concession plan", blocks, details)
 
 
-def _trade_currency(rows: Any) -> list[str]:
+def _trade_currency(rows: Sequence[Any]) -> list[str]:
     """Each variable once, with the options that are cheap for us and valuable to them."""
     options: dict[str, list[str]] = {}
-    for row in rows.itertuples():
+    for row in rows:
         options.setdefault(row.variable, []).append(row.to_option)
     return [f"{variable}: {' or '.join(opts)}" for variable, opts in options.items()]
 

@@ -10,15 +10,20 @@ Values follow the planner: each option's value to us and to them, weighted per v
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from workbook.analysis.packages import best_package, nash_package, pareto_frontier, planner_options
+from workbook.analysis.packages import Frontier, OptionRow, Package, frontier, planner_rows
 from workbook.content import advice
 from workbook.flags import Flag
 from workbook.model import ConcessionPlanner, Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_LIMIT = 4000
 """Largest number of packages drawn on the package chart; larger spaces are sampled."""
@@ -89,18 +94,35 @@ def move_value(
     return MoveValue(ours_points, theirs_points, False)
 
 
-def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFrame:
-    """Every possible concession on the agenda: moving a variable from our best option.
+class Trade(NamedTuple):
+    """One possible concession and what it is worth (a row of :func:`trade_currency`)."""
 
-    Cost to us and value to them are on one money scale when the values can be read in
-    money (the planner is scored in money, or both sides' points have a money value),
-    otherwise in weighted points (``scale`` says which). A
-    concession worth more to them than it costs us creates value; "cheap" means a cost at
-    or below the median. Quadrants: "trade currency" (cheap, creates value) first, then
-    "bargaining chip" (creates value but costly: trade only for a lot), "throw-in" (cheap,
-    little value), "transfer" (money changing hands: it gives them exactly what it costs us,
-    never trade currency) and "avoid".
-    """
+    variable_id: str
+    variable: str
+    on_agenda: bool
+    from_option: str
+    option_id: str
+    to_option: str
+    cost_to_us: float
+    value_to_them: float
+    scale: str
+    transfer: bool
+    quadrant: str
+    ratio: float
+
+
+QUADRANT_ORDER = {
+    "trade currency": 0,
+    "bargaining chip": 1,
+    "throw-in": 2,
+    "transfer": 3,
+    "avoid": 4,
+}
+"""The quadrants of :func:`trade_currency`, in the order it lists them."""
+
+
+def trades(planner: ConcessionPlanner, side: str = "sell") -> list[Trade]:
+    """:func:`trade_currency` as plain rows, in its order."""
     rows = []
     for var in planner.variables:
         if len(var.options) < 2 or not var.on_agenda:
@@ -113,6 +135,7 @@ def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFra
             assert move is not None and move.ours is not None
             cost = -move.ours
             value = cost if var.money else move.theirs
+            assert value is not None
             rows.append(
                 (
                     var.id,
@@ -121,47 +144,54 @@ def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFra
                     best.label,
                     option.id,
                     option.label,
-                    cost,
-                    value,
+                    float(cost),
+                    float(value),
                     "money" if move.money else "points",
-                    var.money,
+                    bool(var.money),
                 )
             )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "variable_id",
-            "variable",
-            "on_agenda",
-            "from_option",
-            "option_id",
-            "to_option",
-            "cost_to_us",
-            "value_to_them",
-            "scale",
-            "transfer",
-        ],
-    )
-    if frame.empty:
-        return frame.assign(ratio=[], quadrant=[])
-    frame = frame.astype({"cost_to_us": float, "value_to_them": float, "transfer": bool})
-    cheap = frame["cost_to_us"] <= float(frame["cost_to_us"].median())
-    creates = frame["value_to_them"] > frame["cost_to_us"]
-    transfer = frame["transfer"]
-    frame["quadrant"] = np.select(
-        [transfer, cheap & creates, ~cheap & creates, cheap & ~creates],
-        ["transfer", "trade currency", "bargaining chip", "throw-in"],
-        "avoid",
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = frame["value_to_them"] / frame["cost_to_us"].where(frame["cost_to_us"] > 0)
-    frame["ratio"] = ratio.fillna(np.inf).where(frame["value_to_them"] > 0, 0.0)
-    order = {"trade currency": 0, "bargaining chip": 1, "throw-in": 2, "transfer": 3, "avoid": 4}
-    frame["_q"] = frame["quadrant"].map(order)
-    frame = frame.sort_values(
-        ["_q", "ratio", "cost_to_us"], ascending=[True, False, True], kind="stable"
-    ).drop(columns="_q")
-    return frame.reset_index(drop=True)
+    if not rows:
+        return []
+    median = float(np.median([row[6] for row in rows]))
+    out = []
+    for row in rows:
+        cost, value, transfer = row[6], row[7], row[9]
+        cheap, creates = cost <= median, value > cost
+        quadrant = (
+            "transfer"
+            if transfer
+            else "trade currency"
+            if cheap and creates
+            else "bargaining chip"
+            if creates
+            else "throw-in"
+            if cheap
+            else "avoid"
+        )
+        ratio = (value / cost if cost > 0 else math.inf) if value > 0 else 0.0
+        out.append(Trade(*row, quadrant, ratio))
+    return sorted(out, key=lambda t: (QUADRANT_ORDER[t.quadrant], -t.ratio, t.cost_to_us))
+
+
+def trade_currency(planner: ConcessionPlanner, side: str = "sell") -> pd.DataFrame:
+    """Every possible concession on the agenda: moving a variable from our best option.
+
+    Cost to us and value to them are on one money scale when the values can be read in
+    money (the planner is scored in money, or both sides' points have a money value),
+    otherwise in weighted points (``scale`` says which). A
+    concession worth more to them than it costs us creates value; "cheap" means a cost at
+    or below the median. Quadrants: "trade currency" (cheap, creates value) first, then
+    "bargaining chip" (creates value but costly: trade only for a lot), "throw-in" (cheap,
+    little value), "transfer" (money changing hands: it gives them exactly what it costs us,
+    never trade currency) and "avoid".
+    """
+    from workbook.frames import records_frame
+
+    rows = trades(planner, side)
+    if not rows:
+        return records_frame([], Trade._fields[:-2]).assign(ratio=[], quadrant=[])
+    frame = records_frame(rows, Trade._fields)
+    return frame.astype({"cost_to_us": float, "value_to_them": float, "transfer": bool})
 
 
 @dataclass(frozen=True)
@@ -209,77 +239,120 @@ def zopa(plan: Plan) -> Zopa:
 
 @dataclass(frozen=True)
 class PackageView:
-    """What the package chart shows."""
+    """What the package chart shows.
 
-    space: pd.DataFrame
+    ``space_ours`` and ``space_theirs`` score the packages drawn (a sample of ``total`` when
+    ``sampled``), ``pareto`` is the Pareto frontier, ``nash_choice`` the Nash package,
+    ``best_choice`` the best package for us above their floor and ``offer`` the offer on
+    the table. ``space``, ``frontier``, ``nash``, ``best`` and ``current`` give them as
+    pandas objects.
+    """
+
+    space_ours: np.ndarray
+    space_theirs: np.ndarray
     sampled: bool
     total: int
-    frontier: pd.DataFrame
-    nash: pd.Series | None
-    best: pd.Series | None
-    current: pd.Series | None
+    pareto: Frontier
+    nash_choice: Package | None
+    best_choice: Package | None
+    offer: Package | None
     our_floor: float
     their_floor: float
+
+    @property
+    def space(self) -> pd.DataFrame:
+        """The packages drawn: ours, theirs."""
+        import pandas as pd
+
+        return pd.DataFrame({"ours": self.space_ours, "theirs": self.space_theirs})
+
+    @property
+    def frontier(self) -> pd.DataFrame:
+        """The Pareto frontier, as :func:`~workbook.analysis.packages.pareto_frontier`."""
+        return self.pareto.to_frame()
+
+    @property
+    def nash(self) -> pd.Series | None:
+        """The Nash package as a Series (ours, theirs, then the option of each variable)."""
+        return None if self.nash_choice is None else self.nash_choice.to_series()
+
+    @property
+    def best(self) -> pd.Series | None:
+        """The best package for us above their floor, as a Series."""
+        return None if self.best_choice is None else self.best_choice.to_series()
+
+    @property
+    def current(self) -> pd.Series | None:
+        """The offer on the table as a package, as a Series."""
+        return None if self.offer is None else self.offer.to_series()
 
 
 def package_view(planner: ConcessionPlanner, seed: int = 0) -> PackageView | None:
     """Packages of the variables on the agenda: the space, frontier, Nash and best package,
     and the offer on the table; None when no variable on the agenda has options."""
     agenda = planner.model_copy(update={"variables": [v for v in planner.variables if v.on_agenda]})
-    options = planner_options(agenda)
-    if options.empty:
+    options = planner_rows(agenda)
+    if not options:
         return None
     positions = planner.positions
     our_floor = positions.ours.package_floor or 0.0
     their_floor = positions.theirs.package_floor or 0.0
-    frontier = pareto_frontier(options)
-    space, total, sampled = _sample_space(options, seed)
-    current = _current(agenda, options)
+    pareto = frontier(options)
+    ours, theirs, total, sampled = _sample_space(options, seed)
     return PackageView(
-        space,
+        ours,
+        theirs,
         sampled,
         total,
-        frontier,
-        nash_package(options, our_floor, their_floor),
-        best_package(options, their_floor),
-        current,
+        pareto,
+        pareto.nash(our_floor, their_floor),
+        pareto.best(their_floor),
+        _current(agenda, options),
         our_floor,
         their_floor,
     )
 
 
-def _sample_space(options: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, int, bool]:
-    groups = [g for _, g in options.groupby("issue", sort=False)]
+def _sample_space(options: list[OptionRow], seed: int) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    by_issue: dict[object, list[OptionRow]] = {}
+    for row in options:
+        by_issue.setdefault(row.issue, []).append(row)
+    groups = [
+        (np.array([r.ours for r in g], dtype=float), np.array([r.theirs for r in g], dtype=float))
+        for g in by_issue.values()
+    ]
     total = 1
-    for g in groups:
+    for g, _ in groups:
         total *= len(g)
     if total <= SAMPLE_LIMIT:
         ours, theirs = np.zeros(1), np.zeros(1)
-        for g in groups:
-            ours = (ours[:, None] + g["ours"].to_numpy()[None, :]).ravel()
-            theirs = (theirs[:, None] + g["theirs"].to_numpy()[None, :]).ravel()
-        return pd.DataFrame({"ours": ours, "theirs": theirs}), total, False
+        for g_ours, g_theirs in groups:
+            ours = (ours[:, None] + g_ours[None, :]).ravel()
+            theirs = (theirs[:, None] + g_theirs[None, :]).ravel()
+        return ours, theirs, total, False
     rng = np.random.default_rng(seed)
     ours, theirs = np.zeros(SAMPLE_LIMIT), np.zeros(SAMPLE_LIMIT)
-    for g in groups:
-        pick = rng.integers(0, len(g), SAMPLE_LIMIT)
-        ours += g["ours"].to_numpy()[pick]
-        theirs += g["theirs"].to_numpy()[pick]
-    return pd.DataFrame({"ours": ours, "theirs": theirs}), total, True
+    for g_ours, g_theirs in groups:
+        pick = rng.integers(0, len(g_ours), SAMPLE_LIMIT)
+        ours += g_ours[pick]
+        theirs += g_theirs[pick]
+    return ours, theirs, total, True
 
 
-def _current(planner: ConcessionPlanner, options: pd.DataFrame) -> pd.Series | None:
+def _current(planner: ConcessionPlanner, options: list[OptionRow]) -> Package | None:
     """The offer on the table as a package, when it names an option for every variable."""
     labels = {o.id: (v.name, o.label) for v in planner.variables for o in v.options}
-    chosen = [labels[o] for o in planner.current_offer.values() if o in labels]
-    issues = options["issue"].unique()
-    picked = dict(chosen)
-    if set(picked) != set(issues):
+    picked: dict[Hashable, Hashable] = dict(
+        labels[o] for o in planner.current_offer.values() if o in labels
+    )
+    if set(picked) != {row.issue for row in options}:
         return None
-    rows = options[
-        [picked[i] == o for i, o in zip(options["issue"], options["option"], strict=True)]
-    ]
-    return pd.Series({"ours": rows["ours"].sum(), "theirs": rows["theirs"].sum(), **picked})
+    rows = [row for row in options if picked[row.issue] == row.option]
+    return Package(
+        float(np.sum(np.array([r.ours for r in rows], dtype=float))),
+        float(np.sum(np.array([r.theirs for r in rows], dtype=float))),
+        picked,
+    )
 
 
 def plan_checks(plan: Plan) -> list[Flag]:

@@ -35,18 +35,19 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Hashable, Mapping
+import sys
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from workbook.errors import WorkbookError
-from workbook.frames import options_frame
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from workbook.model import ConcessionPlanner
 
 COLUMNS = ("issue", "option", "ours", "theirs")
@@ -75,7 +76,10 @@ def _is_number(value: object) -> bool:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pandas = sys.modules.get("pandas")  # pandas' NA exists only once pandas is loaded
+    return pandas is not None and value is pandas.NA
 
 
 def _finite(value: object) -> float | None:
@@ -119,8 +123,19 @@ def _exponent(bound: float) -> int:
     return SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(bound))
 
 
+class OptionRow(NamedTuple):
+    """One option of one issue with its value to each side (a row of an options table)."""
+
+    issue: Hashable
+    option: Hashable
+    ours: float
+    theirs: float
+
+
 def _read(options: pd.DataFrame) -> _Table:
     """Validate an options table and put its values on each side's grid."""
+    import pandas as pd
+
     if not isinstance(options, pd.DataFrame):
         raise PackageInputError(
             f"the options must be a table (DataFrame), not {type(options).__name__}"
@@ -135,11 +150,17 @@ def _read(options: pd.DataFrame) -> _Table:
         raise PackageInputError(f"the options table has two columns named {twice[0]!r}")
     if options.empty:
         raise PackageInputError("the options table is empty: there is no package to score")
+    return _read_rows(list(zip(*(options[c].tolist() for c in COLUMNS), strict=True)))
+
+
+def _read_rows(rows: Sequence[Sequence[object]]) -> _Table:
+    """Validate (issue, option, ours, theirs) rows and put their values on each side's grid."""
+    if not rows:
+        raise PackageInputError("the options table is empty: there is no package to score")
     issues: list[Hashable] = []
     labels: dict[Hashable, list[Hashable]] = {}
     raw: dict[str, dict[Hashable, list[float]]] = {side: {} for side in SIDES}
-    columns = [options[c].tolist() for c in COLUMNS]
-    for row, (issue, option, *scores) in enumerate(zip(*columns, strict=True)):
+    for row, (issue, option, *scores) in enumerate(rows):
         if _missing(issue) or _missing(option):
             what = "issue" if _missing(issue) else "option"
             raise PackageInputError(f"row {row} of the options table has no {what}")
@@ -228,6 +249,8 @@ def _frontier(table: _Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _frame(table: _Table, ours: np.ndarray, theirs: np.ndarray, chosen: np.ndarray) -> pd.DataFrame:
     """Packages as rows: real scores and the chosen option's label per issue."""
+    import pandas as pd
+
     data: dict[Hashable, object] = {
         "ours": _from_grid(ours, table.exponents["ours"]),
         "theirs": _from_grid(theirs, table.exponents["theirs"]),
@@ -239,11 +262,84 @@ def _frame(table: _Table, ours: np.ndarray, theirs: np.ndarray, chosen: np.ndarr
     return pd.DataFrame(data)
 
 
-def _pick(table: _Table, frontier: tuple[np.ndarray, np.ndarray, np.ndarray], at: int) -> pd.Series:
-    ours, theirs, chosen = frontier
-    row = _frame(table, ours[at : at + 1], theirs[at : at + 1], chosen[at : at + 1]).iloc[0]
-    row.name = None
-    return row
+class Package(NamedTuple):
+    """One package: each side's score and the option chosen for each issue."""
+
+    ours: float
+    theirs: float
+    options: dict[Hashable, Hashable]
+
+    def to_series(self) -> pd.Series:
+        """The package as the Series :func:`nash_package` and :func:`best_package` give."""
+        return _series(self)
+
+
+def _series(package: Package) -> pd.Series:
+    import pandas as pd
+
+    row = pd.Series({"ours": package.ours, "theirs": package.theirs, **package.options})
+    return row.astype(object)
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier of an options table: scores ``ours`` descending, ``theirs``."""
+
+    table: _Table
+    grid_ours: np.ndarray
+    grid_theirs: np.ndarray
+    chosen: np.ndarray
+
+    @property
+    def ours(self) -> np.ndarray:
+        """Our score of each package, descending."""
+        return _from_grid(self.grid_ours, self.table.exponents["ours"])
+
+    @property
+    def theirs(self) -> np.ndarray:
+        """Their score of each package."""
+        return _from_grid(self.grid_theirs, self.table.exponents["theirs"])
+
+    def __len__(self) -> int:
+        return len(self.grid_ours)
+
+    def package(self, at: int) -> Package:
+        """The frontier's package at position ``at``."""
+        table, i = self.table, slice(at, at + 1)
+        ours = float(_from_grid(self.grid_ours[i], table.exponents["ours"])[0])
+        theirs = float(_from_grid(self.grid_theirs[i], table.exponents["theirs"])[0])
+        picked = self.chosen[at]
+        options = {issue: table.labels[k][picked[k]] for k, issue in enumerate(table.issues)}
+        return Package(ours, theirs, options)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The frontier as :func:`pareto_frontier` gives it."""
+        return _frame(self.table, self.grid_ours, self.grid_theirs, self.chosen)
+
+    def nash(self, our_reservation: float = 0.0, their_reservation: float = 0.0) -> Package | None:
+        """See :func:`nash_package`."""
+        ours, theirs, table = self.grid_ours, self.grid_theirs, self.table
+        low_ours = _threshold(our_reservation, "our_reservation", "ours", table)
+        low_theirs = _threshold(their_reservation, "their_reservation", "theirs", table)
+        feasible = np.flatnonzero((ours >= low_ours) & (theirs >= low_theirs))
+        if not len(feasible):
+            return None
+        gains_ours = (ours[feasible] - low_ours).tolist()
+        gains_theirs = (theirs[feasible] - low_theirs).tolist()
+        products = [a * b for a, b in zip(gains_ours, gains_theirs, strict=True)]  # exact ints
+        return self.package(int(feasible[products.index(max(products))]))
+
+    def best(self, their_floor: float) -> Package | None:
+        """See :func:`best_package`."""
+        floor = _threshold(their_floor, "their_floor", "theirs", self.table)
+        above = np.flatnonzero(self.grid_theirs >= floor)
+        return self.package(int(above[0])) if len(above) else None
+
+
+def frontier(rows: Sequence[Sequence[object]]) -> Frontier:
+    """The Pareto frontier of (issue, option, ours, theirs) rows (see :func:`pareto_frontier`)."""
+    table = _read_rows(rows)
+    return Frontier(table, *_frontier(table))
 
 
 def _threshold(value: float, name: str, side: str, table: _Table) -> int:
@@ -278,17 +374,8 @@ def nash_package(
     ('y', True)
     """
     table = _read(options)
-    frontier = _frontier(table)
-    ours, theirs, _ = frontier
-    low_ours = _threshold(our_reservation, "our_reservation", "ours", table)
-    low_theirs = _threshold(their_reservation, "their_reservation", "theirs", table)
-    feasible = np.flatnonzero((ours >= low_ours) & (theirs >= low_theirs))
-    if not len(feasible):
-        return None
-    gains_ours = (ours[feasible] - low_ours).tolist()
-    gains_theirs = (theirs[feasible] - low_theirs).tolist()
-    products = [a * b for a, b in zip(gains_ours, gains_theirs, strict=True)]  # exact ints
-    return _pick(table, frontier, int(feasible[products.index(max(products))]))
+    package = Frontier(table, *_frontier(table)).nash(our_reservation, their_reservation)
+    return None if package is None else package.to_series()
 
 
 def best_package(options: pd.DataFrame, their_floor: float) -> pd.Series | None:
@@ -301,9 +388,8 @@ def best_package(options: pd.DataFrame, their_floor: float) -> pd.Series | None:
     ('y', True)
     """
     table = _read(options)
-    frontier = _frontier(table)
-    above = np.flatnonzero(frontier[1] >= _threshold(their_floor, "their_floor", "theirs", table))
-    return _pick(table, frontier, int(above[0])) if len(above) else None
+    package = Frontier(table, *_frontier(table)).best(their_floor)
+    return None if package is None else package.to_series()
 
 
 def package_count(options: pd.DataFrame) -> int:
@@ -334,12 +420,30 @@ def options_from_issues(
                     f"not {pair!r}"
                 )
             records.append((issue, option, *pair))
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     _read(frame)
     return frame
 
 
+def planner_rows(planner: ConcessionPlanner) -> list[OptionRow]:
+    """The planner's options with weighted values (variable name as the issue), in order."""
+    return [
+        OptionRow(
+            var.name,
+            opt.label,
+            var.weight_ours * opt.ours / 100,
+            var.weight_theirs * opt.theirs / 100,
+        )
+        for var in planner.variables
+        for opt in var.options
+    ]
+
+
 def planner_options(planner: ConcessionPlanner) -> pd.DataFrame:
     """The planner's options with weighted values, as the table the functions above take."""
+    from workbook.frames import options_frame
+
     frame = options_frame(planner).rename(columns={"variable": "issue"})
     return frame[list(COLUMNS)].reset_index(drop=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
+import numpy as np
 
-from workbook.analysis.concessions import PackageView, Zopa
+from workbook.analysis.concessions import PackageView, Trade, Zopa
 from workbook.analysis.ledger import LedgerRow
 from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
 from workbook.charts.figure import Figure, Scatter
@@ -21,29 +21,27 @@ QUADRANT_COLORS = {
 }
 
 
-def trade_chart(trades: pd.DataFrame) -> Figure:
+def trade_chart(trades: Sequence[Trade]) -> Figure:
     """Each possible concession: cost to us (x) against value to them (y), by quadrant."""
     figure = Figure()
     for quadrant, color in QUADRANT_COLORS.items():
-        part = trades[trades["quadrant"] == quadrant]
-        if part.empty:
+        part = [t for t in trades if t.quadrant == quadrant]
+        if not part:
             continue
         figure.add_trace(
             Scatter(
-                x=part["cost_to_us"],
-                y=part["value_to_them"],
+                x=[t.cost_to_us for t in part],
+                y=[t.value_to_them for t in part],
                 mode="markers",
                 name=quadrant,
                 marker={"size": 11, "color": color, "opacity": 0.85},
-                text=[
-                    f"{shorten(v, 30)}: {shorten(o, 30)}"
-                    for v, o in zip(part["variable"], part["to_option"], strict=True)
-                ],
+                text=[f"{shorten(t.variable, 30)}: {shorten(t.to_option, 30)}" for t in part],
                 hovertemplate="%{text}<br>cost to us %{x:,.1f} · value to them %{y:,.1f}"
                 "<extra></extra>",
             )
         )
-    top = float(max(trades["cost_to_us"].max(), trades["value_to_them"].max(), 1))
+    costs = [t.cost_to_us for t in trades]
+    top = float(max(max(costs), max(t.value_to_them for t in trades), 1))
     figure.add_trace(
         Scatter(
             x=[0, top],
@@ -55,7 +53,7 @@ def trade_chart(trades: pd.DataFrame) -> Figure:
         )
     )
     figure.add_vline(
-        x=float(trades["cost_to_us"].median()),
+        x=float(np.median(costs)),
         line_dash="dot",
         line_color=PALETTE["neutral"],
         annotation_text="median cost",
@@ -76,26 +74,25 @@ each marker is an element of the page's picture, and thousands take seconds to d
 
 def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
-    space = view.space
     space_name = (
-        f"packages (sample of {len(space):,} of {view.total:,})"
+        f"packages (sample of {len(view.space_ours):,} of {view.total:,})"
         if view.sampled
         else f"packages ({view.total:,})"
     )
-    frontier = view.frontier.sort_values("ours")
+    frontier = view.pareto  # ours descending, each value once: drawn from the left
     figure = Figure(
         [
             Scatter(
-                x=space["ours"],
-                y=space["theirs"],
+                x=view.space_ours,
+                y=view.space_theirs,
                 mode="markers",
                 name=space_name,
                 marker={"size": 4, "color": PALETTE["neutral"], "opacity": 0.35},
                 hoverinfo="skip",
             ),
             Scatter(
-                x=frontier["ours"],
-                y=frontier["theirs"],
+                x=frontier.ours[::-1],
+                y=frontier.theirs[::-1],
                 mode="lines+markers" if len(frontier) <= MARKED_FRONTIER else "lines",
                 name=f"Pareto frontier ({len(frontier)})",
                 line={"color": PALETTE["ours"], "width": 2},
@@ -105,18 +102,16 @@ def package_chart(view: PackageView) -> Figure:
         ]
     )
     for label, package, symbol, color in (
-        ("Nash package", view.nash, "star", PALETTE["good"]),
-        ("Best for us above their floor", view.best, "diamond", PALETTE["theirs"]),
-        ("Offer on the table", view.current, "x", PALETTE["ink"]),
+        ("Nash package", view.nash_choice, "star", PALETTE["good"]),
+        ("Best for us above their floor", view.best_choice, "diamond", PALETTE["theirs"]),
+        ("Offer on the table", view.offer, "x", PALETTE["ink"]),
     ):
         if package is not None:
-            detail = "<br>".join(
-                f"{safe(k)}: {safe(v)}" for k, v in package.items() if k not in ("ours", "theirs")
-            )
+            detail = "<br>".join(f"{safe(k)}: {safe(v)}" for k, v in package.options.items())
             figure.add_trace(
                 Scatter(
-                    x=[package["ours"]],
-                    y=[package["theirs"]],
+                    x=[package.ours],
+                    y=[package.theirs],
                     mode="markers",
                     name=label,
                     marker={"size": 15, "symbol": symbol, "color": color},

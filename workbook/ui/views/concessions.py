@@ -11,7 +11,7 @@ from workbook.analysis.concessions import (
     PackageView,
     package_view,
     plan_checks,
-    trade_currency,
+    trades,
     zopa,
 )
 from workbook.analysis.packages import PackageInputError
@@ -45,21 +45,20 @@ def package_summary(view: PackageView | None) -> str:
     if view is None:
         return ""
     parts = [
-        f"{view.total:,} possible packages (one option per variable); {len(view.frontier)} "
+        f"{view.total:,} possible packages (one option per variable); {len(view.pareto)} "
         "on the Pareto frontier, where no other package is better for both sides at once."
     ]
-    if view.nash is None:
+    nash, offer = view.nash_choice, view.offer
+    if nash is None:
         parts.append("No package clears both floors.")
     else:
         parts.append(
             f"Nash package (the frontier's fairest middle: the largest product of both sides' "
-            f"gains above their floors): package score us {view.nash['ours']:,.1f}, "
-            f"them {view.nash['theirs']:,.1f}."
+            f"gains above their floors): package score us {nash.ours:,.1f}, "
+            f"them {nash.theirs:,.1f}."
         )
-        if view.current is not None:
-            gap = (view.nash["ours"] + view.nash["theirs"]) - (
-                view.current["ours"] + view.current["theirs"]
-            )
+        if offer is not None:
+            gap = (nash.ours + nash.theirs) - (offer.ours + offer.theirs)
             if gap > 0:
                 parts.append(
                     f"The offer on the table leaves {gap:,.1f} points of value unused: the "
@@ -71,9 +70,9 @@ def package_summary(view: PackageView | None) -> str:
 @panel("concessions.trade", reads=("concessions.variables", "side"))
 def trade_panel(ctx: Context) -> list[Part]:
     """What is cheap for us and valuable to them: what to offer first."""
-    trades = trade_currency(ctx.plan.concessions, ctx.plan.side)
-    best = trades[trades["quadrant"] == "trade currency"].head(3) if len(trades) else trades
-    top = [f"{r.variable}: {r.to_option}" for r in best.itertuples()]
+    rows = trades(ctx.plan.concessions, ctx.plan.side)
+    best = [r for r in rows if r.quadrant == "trade currency"][:3]
+    top = [f"{r.variable}: {r.to_option}" for r in best]
     text = (
         "Offer first: " + "; ".join(top)
         if top
@@ -83,7 +82,7 @@ def trade_panel(ctx: Context) -> list[Part]:
         hint_html(text, size="13px"),
         Chart(
             "trade",
-            trade_chart(trades) if len(trades) else None,
+            trade_chart(rows) if rows else None,
             "Give variables on the agenda at least two options to see what to trade.",
         ),
     ]
