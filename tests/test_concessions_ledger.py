@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from tests.helpers import ManualScheduler, bound, find_all
+from tests.helpers import ManualScheduler, bound, find, find_all
 from workbook import model as m
 from workbook.analysis.concessions import package_view, plan_checks, trade_currency, trades, zopa
 from workbook.analysis.ledger import ledger_flags, ledger_rows, ledger_status
@@ -351,3 +351,30 @@ def test_a_long_pareto_frontier_is_drawn_as_a_line_a_short_one_with_its_points()
 
     assert frontier_mode(12) == "lines+markers"
     assert frontier_mode(MARKED_FRONTIER + 1) == "lines"  # thousands of markers draw slowly
+
+
+def test_the_offer_editor_shows_its_first_variables_and_the_rest_on_request(tmp_path):
+    from workbook.ui.forms.table import FIRST_ROWS
+
+    example = example_plan()
+    more = [
+        m.Variable(name=f"Variable {i}", options=[m.Option(label="As is"), m.Option(label="More")])
+        for i in range(50 - len(example.concessions.variables))
+    ]
+    example.concessions.variables += more
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        plan_id = store.create(example).plan.id
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan=plan_id)
+        app.show("concessions")
+        editor = find(app.views["concessions"].widget, "nw-offer-editor")
+        assert len(find_all(editor, "nw-offer")) == FIRST_ROWS
+        button = find(editor, "nw-more-rows")
+        assert button.description == f"Show {50 - FIRST_ROWS} more rows"
+        button.click()
+        dropdowns = find_all(editor, "nw-offer")
+        assert len(dropdowns) == 50 and find_all(editor, "nw-more-rows") == []
+        last = more[-1]
+        dropdowns[-1].value = last.options[1].id
+        assert app.session.plan.concessions.current_offer[last.id] == last.options[1].id
+        app.session.flush()
+        assert store.load(plan_id).plan.concessions.current_offer[last.id] == last.options[1].id

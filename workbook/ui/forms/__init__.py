@@ -27,7 +27,7 @@ from workbook.ui.forms.ranges import (
     range_grid,
     read_range,
 )
-from workbook.ui.forms.table import ACTIONS_WIDTH, RowTable
+from workbook.ui.forms.table import ACTIONS_WIDTH, FIRST_ROWS, FirstRows, RowTable
 from workbook.ui.forms.text import (
     ParseError,
     format_datetime,
@@ -52,6 +52,7 @@ from workbook.ui.forms.widgets import (
 
 __all__ = [
     "ACTIONS_WIDTH",
+    "FIRST_ROWS",
     "FULL",
     "FULL_ROW",
     "UNFINISHED_RANGE",
@@ -62,6 +63,7 @@ __all__ = [
     "Codec",
     "Column",
     "FieldSpec",
+    "FirstRows",
     "Kind",
     "MessageLine",
     "ParseError",

@@ -31,6 +31,45 @@ FIRST_ROWS = 8
 or more widgets, and a big plan's section would take many seconds to draw them all."""
 
 
+class FirstRows:
+    """The first rows of a long list and a "Show N more rows" button for the others.
+
+    ``shown(count)`` says how many of ``count`` rows to draw; ``button(hidden)`` makes the
+    button that shows them all (``on_more`` then draws the list again). A list that grew
+    since it was last drawn shows every row, so that a row just added is never hidden.
+    """
+
+    def __init__(self, on_more: Callable[[], None], first: int = FIRST_ROWS):
+        self.on_more = on_more
+        self.limit: int | None = first
+        """How many rows are shown (None: all)."""
+        self._count: int | None = None
+
+    def shown(self, count: int) -> int:
+        """How many of ``count`` rows to draw now."""
+        if self._count is not None and count > self._count:
+            self.limit = None  # a row was added: it is shown, and so is every other
+        self._count = count
+        return count if self.limit is None else min(count, self.limit)
+
+    def button(self, hidden: int, **layout: str) -> W.Button:
+        """A button that shows the ``hidden`` other rows."""
+        more = make(
+            W.Button,
+            description=f"Show {hidden} more row{'s' if hidden != 1 else ''}",
+            icon="angle-down",
+            layout={"width": "auto", **layout},
+        )
+        more.add_class("nw-more-rows")
+        more.on_click(lambda _b: self.show_all())
+        return more
+
+    def show_all(self) -> None:
+        """Show every row."""
+        self.limit = None
+        self.on_more()
+
+
 class RowTable(AddForm, W.VBox):
     """An editable table of the rows in the list at ``path``.
 
@@ -38,7 +77,7 @@ class RowTable(AddForm, W.VBox):
     bottom adds a row once it validates. ``detail(index, subs)`` builds widgets under a row,
     binding them with ``subs`` so that they are dropped with the row (for
     nested tables). Of a table longer than :data:`FIRST_ROWS` rows the first are shown and
-    a button shows the rest; a table that grows shows all its rows.
+    a button shows the rest; a table that grows shows all its rows (:class:`FirstRows`).
     """
 
     def __init__(
@@ -76,9 +115,7 @@ class RowTable(AddForm, W.VBox):
         self.undo_bar.add_class("nw-undo")
         self._removed: tuple[int, dict[str, Any]] | None = None
         self.add_form = self._build_add_form() if not session.read_only else None
-        self.limit: int | None = FIRST_ROWS
-        """How many rows are shown (None: all)."""
-        self._count: int | None = None
+        self.first = FirstRows(self._render)
         self._render()
 
     # -- layout
@@ -122,14 +159,11 @@ class RowTable(AddForm, W.VBox):
         cells: list[W.Widget] = []
         if rows:
             cells += self._header()
-        if self._count is not None and len(rows) > self._count:
-            self.limit = None  # a row was added: it is shown, and so is every other
-        self._count = len(rows)
-        shown = len(rows) if self.limit is None else min(len(rows), self.limit)
+        shown = self.first.shown(len(rows))
         for index in range(shown):
             cells += self._row_cells(index, len(rows))
         if shown < len(rows):
-            cells.append(self._more_button(len(rows) - shown))
+            cells.append(self.first.button(len(rows) - shown, grid_area=FULL_ROW))
         if not rows:
             grid: W.Widget = make(W.HTML, value=hint_html(self.empty_text, size="13px"))
         else:
@@ -177,22 +211,9 @@ class RowTable(AddForm, W.VBox):
             cells.append(extra)
         return cells
 
-    def _more_button(self, hidden: int) -> W.Widget:
-        """A button under the first rows that shows the ``hidden`` others."""
-        more = make(
-            W.Button,
-            description=f"Show {hidden} more row{'s' if hidden != 1 else ''}",
-            icon="angle-down",
-            layout={"width": "auto", "grid_area": FULL_ROW},
-        )
-        more.add_class("nw-more-rows")
-        more.on_click(lambda _b: self.show_all())
-        return more
-
     def show_all(self) -> None:
         """Show every row."""
-        self.limit = None
-        self._render()
+        self.first.show_all()
 
     def _actions(self, index: int, count: int, message: MessageLine) -> W.Widget:
         def button(

@@ -18,7 +18,7 @@ from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
 from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
-from workbook.ui.forms import message_widget
+from workbook.ui.forms import FirstRows, close_tree, message_widget
 from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
 
 NOT_OFFERED = ""
@@ -143,8 +143,10 @@ def checks_panel(ctx: Context) -> str:
 
 @editor("concessions.offer")
 def offer_editor(ctx: Context) -> W.Widget:
-    """The offer on the table: one option per variable, or none."""
+    """The offer on the table: one option per variable, or none. Of many variables the
+    first are shown and a button shows the others, as in the tables (:class:`FirstRows`)."""
     box = W.VBox()
+    box.add_class("nw-offer-editor")
     offer = ("concessions", "current_offer")
 
     def choose(variable_id: str, dropdown: W.Dropdown, message: Any, value: Any) -> None:
@@ -158,35 +160,38 @@ def offer_editor(ctx: Context) -> W.Widget:
         if problem:
             dropdown.value = ctx.plan.concessions.current_offer.get(variable_id, NOT_OFFERED)
 
+    def row(var: m.Variable) -> W.Widget:
+        options = [
+            ("— not in the offer —", NOT_OFFERED),
+            *((o.label, o.id) for o in var.options),
+        ]
+        current = ctx.plan.concessions.current_offer.get(var.id, NOT_OFFERED)
+        dropdown = W.Dropdown(
+            options=options,
+            value=current if current in [v for _, v in options] else NOT_OFFERED,
+            disabled=ctx.session.read_only,
+            layout=W.Layout(width="100%"),
+        )
+        dropdown.add_class("nw-offer")
+        message = message_widget()
+        dropdown.observe(
+            lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
+            names="value",
+        )
+        cells = (W.HTML(escape(var.name)), W.VBox([dropdown, message]))
+        return ctx.view.row(*cells, widths=["1fr", "2fr"])
+
     def render() -> None:
-        plan = ctx.plan
-        rows: list[W.Widget] = []
-        for var in plan.concessions.variables:
-            if not var.options:
-                continue
-            options = [
-                ("— not in the offer —", NOT_OFFERED),
-                *((o.label, o.id) for o in var.options),
-            ]
-            current = plan.concessions.current_offer.get(var.id, NOT_OFFERED)
-            dropdown = W.Dropdown(
-                options=options,
-                value=current if current in [v for _, v in options] else NOT_OFFERED,
-                disabled=ctx.session.read_only,
-                layout=W.Layout(width="100%"),
-            )
-            dropdown.add_class("nw-offer")
-            message = message_widget()
-            dropdown.observe(
-                lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
-                names="value",
-            )
-            cells = (W.HTML(escape(var.name)), W.VBox([dropdown, message]))
-            rows.append(ctx.view.row(*cells, widths=["1fr", "2fr"]))
+        variables = [v for v in ctx.plan.concessions.variables if v.options]
+        shown = first.shown(len(variables))
+        rows = [row(var) for var in variables[:shown]]
+        if shown < len(variables):
+            rows.append(first.button(len(variables) - shown))
         for old in box.children:
-            old.close()
+            close_tree(old)
         box.children = rows or [ctx.view.note("Add variables with options first.")]
 
+    first = FirstRows(render)
     ctx.on(("concessions", "variables"), render)
     render()
     return box
