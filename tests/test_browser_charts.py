@@ -42,6 +42,16 @@ def crowded_scenarios() -> m.Scenarios:
     return plan.scenarios.model_copy(update={"moves": moves})
 
 
+def many_moves(count: int = 40) -> m.Scenarios:
+    """More moves than the quadrant names one by one."""
+    given = example_plan().scenarios
+    moves = [
+        move.model_copy(update={"id": f"mv-{k}", "name": f"{move.name} {k}"})
+        for k, move in enumerate(given.moves[k % len(given.moves)] for k in range(count))
+    ]
+    return given.model_copy(update={"moves": moves})
+
+
 def crowded_players() -> m.Relationship:
     rel = example_plan().relationship
     people = [
@@ -58,6 +68,7 @@ def figures() -> dict[str, Any]:
     return {
         "quadrant": quadrant_chart(expectations(plan.scenarios), plan.currency),
         "quadrant, long names": quadrant_chart(expectations(crowded), plan.currency),
+        "quadrant, many moves": quadrant_chart(expectations(many_moves()), plan.currency),
         "disagreement, long names": disagreement_chart(disagreements(crowded)),
         "key players, three on one spot": stakeholder_map(player_rows(crowded_players())),
         "ledger, one entry": ledger_chart(ledger_rows(one_entry), plan.currency),

@@ -369,7 +369,7 @@ def test_the_offer_editor_shows_its_first_variables_and_the_rest_on_request(tmp_
         editor = find(app.views["concessions"].widget, "nw-offer-editor")
         assert len(find_all(editor, "nw-offer")) == FIRST_ROWS
         button = find(editor, "nw-more-rows")
-        assert button.description == f"Show {50 - FIRST_ROWS} more rows"
+        assert button.description == f"Show {50 - FIRST_ROWS} more variables"
         button.click()
         dropdowns = find_all(editor, "nw-offer")
         assert len(dropdowns) == 50 and find_all(editor, "nw-more-rows") == []

@@ -26,7 +26,7 @@ def view_of(app):
     return app.views["scenarios"]
 
 
-PROBLEM, MISSING, HIGHLIGHTS, PAYOFF = 0, 1, 2, 5
+PROBLEM, MISSING, HIGHLIGHTS, ALL_FIGURES, PAYOFF = 0, 1, 2, 5, 6
 """The places of the results panel's texts."""
 
 
@@ -262,3 +262,60 @@ def test_the_range_chart_speaks_of_bad_likely_and_good_cases_with_percentiles_on
     hovers = " ".join(t.hovertemplate for t in figure.data)
     assert all(p in hovers for p in ("P10", "P50", "P90"))
     assert "P10" not in figure.layout.title.text + " ".join(names)
+
+
+def many_moves(count: int) -> m.Plan:
+    """The worked example with ``count`` moves: its own, then copies under new names."""
+    from workbook.store import example_plan
+
+    plan = example_plan()
+    given = plan.scenarios.moves
+    plan.scenarios.moves = [
+        move.model_copy(update={"id": f"mv-{i}", "name": f"{move.name}, once more <{i}>"})
+        for i, move in enumerate(given[i % len(given)] for i in range(count))
+    ]
+    return plan
+
+
+@pytest.fixture
+def big(tmp_path):
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        plan_id = store.create(many_moves(200)).plan.id
+        yield WorkbookApp(store, scheduler=ManualScheduler()).start(
+            plan=plan_id, section="scenarios"
+        )
+
+
+def test_the_quadrant_of_many_moves_draws_two_groups_and_names_every_move_on_hover(big):
+    figure = chart(view_of(big), "quadrant").figure
+    assert len(figure.data) <= 2
+    assert figure.layout.height < 600
+    named = [row[0] for trace in figure.data for row in trace.customdata]
+    moves = big.session.plan.scenarios.moves
+    assert sorted(named) == sorted(html.escape(m.name, quote=False) for m in moves)
+    assert all("customdata[0]" in trace.hovertemplate for trace in figure.data)
+
+
+def test_the_range_chart_of_many_moves_draws_the_best_and_lists_every_move_below(big):
+    from workbook.analysis.scenarios import simulation
+
+    view = view_of(big)
+    figure = chart(view, "ranges").figure
+    figures = sorted(simulation(big.session.plan.scenarios), key=lambda r: r.mean)
+    drawn = list(figure.data[2].x)
+    assert 5 <= len(drawn) <= 20 and drawn == [r.mean for r in figures[-len(drawn) :]]
+    assert len(set(figure.data[0].y)) == len(drawn)  # a row each, though the names are alike
+    assert f"best of {len(figures)} moves" in figure.layout.title.text
+    table = part(view, ALL_FIGURES)
+    assert "<details" in table
+    for row in figures:
+        assert html.escape(row.move, quote=False) in table
+        assert f"{row.p10:,.0f}" in table and f"{row.p90:,.0f}" in table
+
+
+def test_the_example_keeps_a_numbered_bubble_and_a_legend_entry_per_move(app):
+    figure = chart(view_of(app), "quadrant").figure
+    moves = app.session.plan.scenarios.moves
+    assert [t.text for t in figure.data] == [[str(i)] for i in range(1, len(moves) + 1)]
+    assert [t.name.split(" · ", 1)[1] for t in figure.data] == [m.name for m in moves]
+    assert part(view_of(app), ALL_FIGURES) == ""

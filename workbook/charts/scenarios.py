@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,39 +23,76 @@ QUANTITY_NAMES = {
 }
 
 
+NAMED_MOVES = 12
+"""Up to this many moves, each move is a numbered bubble of its own, named in the legend;
+more are drawn as two groups, moves with a direct gain and with a loss, each bubble named on
+hover: every trace is a group of the page's picture with its legend entry, and two hundred
+of them took seconds to draw and a legend taller than the chart."""
+
+
+def _bubble_hover(names: list[str], expected: Sequence[MoveExpectation]) -> dict[str, object]:
+    return {
+        "customdata": [
+            [name, row.gain, row.net] for name, row in zip(names, expected, strict=True)
+        ],
+        "hovertemplate": "%{customdata[0]}<br>retaliation %{x:,.0f} · cooperation "
+        "%{y:,.0f}<br>gain %{customdata[1]:,.0f} · net %{customdata[2]:,.0f}<extra></extra>",
+    }
+
+
 def quadrant_chart(expected: Sequence[MoveExpectation], currency: str) -> Figure:
     """Expected retaliation (x) against expected cooperation (y); bubble size is the gain.
 
-    Each bubble carries its move's number and the legend names the moves, so that names
-    never collide with each other nor run off the plot; the quadrants are captioned outside
-    the plotting area.
+    Up to :data:`NAMED_MOVES` moves, each bubble carries its move's number and the legend
+    names the moves, so that names never collide with each other nor run off the plot; more
+    moves are two groups (a direct gain, a loss) named on hover. The quadrants are captioned
+    outside the plotting area.
     """
     scale = 40 / max(max(abs(row.gain) for row in expected), 1.0)
     figure = Figure()
-    for number, row in enumerate(expected, start=1):
-        color = PALETTE["good"] if row.gain >= 0 else PALETTE["bad"]
-        figure.add_trace(
-            Scatter(
-                x=[row.retaliation],
-                y=[row.cooperation],
-                mode="markers+text",
-                name=f"{number} · {shorten(row.move, 60)}",
-                text=[str(number)],
-                textposition="middle center",
-                textfont={"color": PALETTE["page"], "size": 12},
-                cliponaxis=False,
-                marker={
-                    "size": 22 + abs(row.gain) * scale,
-                    "color": color,
-                    "opacity": 0.8,
-                    "line": {"width": 1, "color": PALETTE["page"]},
-                },
-                customdata=[[safe(row.move), row.gain, row.net]],
-                hovertemplate="%{customdata[0]}<br>retaliation %{x:,.0f} · cooperation "
-                "%{y:,.0f}<br>gain %{customdata[1]:,.0f} · net %{customdata[2]:,.0f}"
-                "<extra></extra>",
+
+    def marker(rows: Sequence[MoveExpectation], opacity: float) -> dict[str, object]:
+        sizes = [22 + abs(row.gain) * scale for row in rows]
+        colors = [PALETTE["good"] if row.gain >= 0 else PALETTE["bad"] for row in rows]
+        return {
+            "size": sizes if len(rows) > 1 else sizes[0],
+            "color": colors if len(set(colors)) > 1 else colors[0],
+            "opacity": opacity,
+            "line": {"width": 1, "color": PALETTE["page"]},
+        }
+
+    if len(expected) <= NAMED_MOVES:
+        for number, row in enumerate(expected, start=1):
+            figure.add_trace(
+                Scatter(
+                    x=[row.retaliation],
+                    y=[row.cooperation],
+                    mode="markers+text",
+                    name=f"{number} · {shorten(row.move, 60)}",
+                    text=[str(number)],
+                    textposition="middle center",
+                    textfont={"color": PALETTE["page"], "size": 12},
+                    cliponaxis=False,
+                    marker=marker([row], 0.8),
+                    **_bubble_hover([safe(row.move)], [row]),
+                )
             )
-        )
+    else:
+        for label, gains in (("a direct gain", True), ("a direct loss", False)):
+            rows = [row for row in expected if (row.gain >= 0) == gains]
+            if not rows:
+                continue
+            figure.add_trace(
+                Scatter(
+                    x=[row.retaliation for row in rows],
+                    y=[row.cooperation for row in rows],
+                    mode="markers",
+                    name=f"{len(rows)} move{'s' if len(rows) != 1 else ''} with {label}",
+                    cliponaxis=False,
+                    marker=marker(rows, 0.6),
+                    **_bubble_hover([safe(row.move) for row in rows], rows),
+                )
+            )
     retaliation = [row.retaliation for row in expected]
     cooperation = [row.cooperation for row in expected]
     x_top = max(retaliation) * 1.25 or 1.0
@@ -86,7 +124,7 @@ def quadrant_chart(expected: Sequence[MoveExpectation], currency: str) -> Figure
     return styled(
         figure,
         title="Retaliation against cooperation (bubble: direct gain)",
-        height=440 + 22 * len(expected),
+        height=440 + 22 * len(figure.data),
         margin={"t": 70, "b": 60},
         showlegend=True,
         legend={
@@ -105,14 +143,43 @@ def quadrant_chart(expected: Sequence[MoveExpectation], currency: str) -> Figure
     )
 
 
-def range_chart(figures: Sequence[MoveFigures], currency: str) -> Figure:
+def distinct_labels(names: Sequence[str], limit: int) -> list[str]:
+    """Names shortened for an axis (:func:`shorten`), each drawn on a row of its own: names
+    that would read the same keep their ends, and names still alike are numbered."""
+    labels = [shorten(name, limit) for name in names]
+    alike = Counter(labels)
+    for i, name in enumerate(names):
+        text = " ".join(str(name).split())
+        if alike[labels[i]] > 1 and len(text) > limit:
+            tail = limit // 3
+            labels[i] = safe(text[: limit - tail - 1] + "…" + text[-tail:])
+    seen: Counter[str] = Counter()
+    for i, label in enumerate(labels):
+        seen[label] += 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
+    return labels
+
+
+RANGED_MOVES = 15
+"""The range chart draws at most this many moves, the best by their average: a row per move
+at a readable height made a plan of 200 moves a chart 10,000 pixels tall."""
+
+
+def range_chart(figures: Sequence[MoveFigures], currency: str, limit: int = RANGED_MOVES) -> Figure:
     """Net value per move from the bad case to the good case, the likely value and the average.
 
     The bad case is the 10th percentile (one outcome in ten is worse), the likely value the
-    median, the good case the 90th percentile; the percentiles are named in the tooltips.
+    median, the good case the 90th percentile; the percentiles are named in the tooltips. Of
+    more than ``limit`` moves, the ``limit`` best by their average are drawn and the title
+    says so.
     """
-    table = sorted(figures, key=lambda row: row.mean)
-    labels = [f"{shorten(row.move, 36)} · {row.prob_loss:.0%} chance of a loss" for row in table]
+    table = sorted(figures, key=lambda row: row.mean)[-limit:]
+    names = distinct_labels([row.move for row in table], 36)
+    labels = [
+        f"{name} · {row.prob_loss:.0%} chance of a loss"
+        for name, row in zip(names, table, strict=True)
+    ]
     money = safe(currency)
     figure = Figure(
         [
@@ -153,12 +220,18 @@ def range_chart(figures: Sequence[MoveFigures], currency: str) -> Figure:
         ]
     )
     figure.add_vline(x=0, line_color=PALETTE["bad"], line_width=1)
+    title = f"What each move may bring, {money}: bad case, likely, good case"
+    more: dict[str, object] = {}
+    if len(table) < len(figures):
+        title += f"<br><sup>the {len(table)} best of {len(figures)} moves by their average</sup>"
+        more["margin"] = {"t": 70}
     return styled(
         figure,
-        title=f"What each move may bring, {money}: bad case, likely, good case",
-        height=140 + 52 * max(len(table), 1),
+        title=title,
+        height=140 + 52 * max(len(table), 1) + (22 if more else 0),
         xaxis={"tickformat": ",.0f"},
         yaxis=categories(labels),
+        **more,
     )
 
 

@@ -35,12 +35,13 @@ class FirstRows:
     """The first rows of a long list and a "Show N more rows" button for the others.
 
     ``shown(count)`` says how many of ``count`` rows to draw; ``button(hidden)`` makes the
-    button that shows them all (``on_more`` then draws the list again). A list that grew
-    since it was last drawn shows every row, so that a row just added is never hidden.
+    button ("Show 3 more rows", or another ``noun``) that shows them all (``on_more`` then
+    draws the list again). A list that grew since it was last drawn shows every row, so
+    that a row just added is never hidden.
     """
 
-    def __init__(self, on_more: Callable[[], None], first: int = FIRST_ROWS):
-        self.on_more = on_more
+    def __init__(self, on_more: Callable[[], None], first: int = FIRST_ROWS, *, noun: str = "row"):
+        self.on_more, self.noun = on_more, noun
         self.limit: int | None = first
         """How many rows are shown (None: all)."""
         self._count: int | None = None
@@ -56,7 +57,7 @@ class FirstRows:
         """A button that shows the ``hidden`` other rows."""
         more = make(
             W.Button,
-            description=f"Show {hidden} more row{'s' if hidden != 1 else ''}",
+            description=f"Show {hidden} more {self.noun}{'s' if hidden != 1 else ''}",
             icon="angle-down",
             layout={"width": "auto", **layout},
         )

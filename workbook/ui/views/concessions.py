@@ -191,7 +191,7 @@ def offer_editor(ctx: Context) -> W.Widget:
             close_tree(old)
         box.children = rows or [ctx.view.note("Add variables with options first.")]
 
-    first = FirstRows(render)
+    first = FirstRows(render, noun="variable")
     ctx.on(("concessions", "variables"), render)
     render()
     return box

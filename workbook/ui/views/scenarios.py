@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
@@ -9,6 +10,7 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.scenarios import (
     Coverage,
+    MoveFigures,
     Payoffs,
     ScenarioInputError,
     disagreements,
@@ -20,7 +22,12 @@ from workbook.analysis.scenarios import (
     simulation,
 )
 from workbook.analysis.strategy import scenario_prompt_rows
-from workbook.charts.scenarios import disagreement_chart, quadrant_chart, range_chart
+from workbook.charts.scenarios import (
+    RANGED_MOVES,
+    disagreement_chart,
+    quadrant_chart,
+    range_chart,
+)
 from workbook.paths import Path
 from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
 from workbook.ui.forms import close_tree, range_grid
@@ -83,6 +90,22 @@ def payoff_html(table: Payoffs, currency: str) -> str:
     )
 
 
+def move_figures_html(figures: Sequence[MoveFigures], currency: str) -> str:
+    """Every move's figures, best average first, in a fold: the range chart draws the best
+    :data:`RANGED_MOVES` only (empty when it draws them all)."""
+    if len(figures) <= RANGED_MOVES:
+        return ""
+    rows = [
+        (
+            row.move,
+            *(f"{v:,.0f}" for v in (row.p10, row.p50, row.p90, row.mean)),
+            f"{row.prob_loss:.0%}",
+        )
+        for row in sorted(figures, key=lambda row: row.mean, reverse=True)
+    ]
+    return app_html("move_figures", currency=currency, rows=rows, drawn=RANGED_MOVES)
+
+
 RESULT_READS = (
     "scenarios.moves[].id",
     "scenarios.moves[].name",
@@ -116,6 +139,7 @@ def results_panel(ctx: Context) -> list[Part]:
             "",
             Framed(Chart("quadrant", None, EMPTY["quadrant"])),
             Framed(Chart("ranges", None, EMPTY["ranges"])),
+            "",
             Framed(""),
             Framed(Chart("disagreement", None, EMPTY["disagreement"])),
         ]
@@ -132,6 +156,7 @@ def results_panel(ctx: Context) -> list[Part]:
         figures_html(pairs),
         Framed(Chart("quadrant", quadrant_chart(expected, plan.currency))),
         Framed(Chart("ranges", range_chart(figures, plan.currency))),
+        move_figures_html(figures, plan.currency),
         Framed(payoff_html(table, plan.currency)),
         Framed(Chart("disagreement", drawn, EMPTY["disagreement"])),
     ]
