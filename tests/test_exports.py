@@ -334,7 +334,8 @@ def test_charts_are_well_formed_svg_with_user_text_escaped():
                     "path",
                     "polyline",
                 }, tags
-    assert sum(t.startswith("<img src=x onerror=alert(1)>") for t in shown) >= 4  # as text
+    # as text (names alike in their first characters are shortened to their two ends)
+    assert sum(t.startswith("<img src=x onerror=") for t in shown) >= 4
     page = brief_html(plan)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
