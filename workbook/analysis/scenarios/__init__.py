@@ -45,6 +45,11 @@ misses its low, likely or high value is left out, never read as zeros. A move wi
 finished estimate is left out of the results, and a competitor that no finished estimate
 covers is left out of them too; :func:`estimate_coverage` lists both, for the page to say so.
 
+**Plain results.** ``expectations``, ``simulation``, ``payoffs`` and ``disagreements``
+give the results as NamedTuples and lists, which the app draws from; ``expected_values``,
+``simulate``, ``payoff_table`` and ``disagreement`` build their DataFrames from the same
+rows, importing pandas only when they are called.
+
 **Inputs refused** with ``ScenarioInputError``: no moves, no move with a finished estimate,
 a retaliation estimate naming a competitor that is not in the list, and ranges that the
 model would refuse (out of order, probabilities outside 0..1, negative amounts, non-finite
