@@ -22,6 +22,14 @@ for key in app.keys:
     app.show(key)
 """
 
+ASK_WHAT_CHANGED = """
+from tests.helpers import find
+app.session.set(("summary",), "edited on the page")
+app.flush()
+app.menu.buttons["changes"].click()
+assert "edited on the page" in find(app.widget, "nw-changes-list").value
+"""
+
 RUN_A_WORKSHOP = """
 from tests.helpers import find
 from workbook.ui.workshop import WORKSHOP, ParticipantView
@@ -72,6 +80,11 @@ def loaded_after(script: str) -> str:
 def test_showing_every_section_never_loads_pandas(tmp_path):
     script = SHOW_EVERY_SECTION.format(db=str(tmp_path / "plans.sqlite")) + REPORT
     assert loaded_after(script) == "False"
+
+
+def test_reading_what_changed_never_loads_pandas(tmp_path):
+    script = SHOW_EVERY_SECTION.format(db=str(tmp_path / "plans.sqlite")) + ASK_WHAT_CHANGED
+    assert loaded_after(script + REPORT) == "False"
 
 
 def test_a_whole_workshop_on_panel_projector_and_participant_pages_never_loads_pandas(tmp_path):

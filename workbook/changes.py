@@ -60,19 +60,10 @@ def _related(a: KeyPath, b: KeyPath) -> bool:
     return a[:n] == b[:n]
 
 
-def changes_since(steps: Sequence[Step]) -> Any:
-    """What changed from ``steps[0]`` to ``steps[-1]``, with who changed it and when.
-
-    ``steps`` are consecutive revisions of one plan, oldest first. One line per change
-    (as :func:`workbook.merge.plan_diff`), plus the ``revision`` that last touched it, its
-    ``author`` and ``saved_at``. A merged save is made on top of the saves it merged with,
-    which are revisions of their own: what it changes from the revision before it is its
-    author's own edit, so the change is credited to that author alone.
-    """
-    import pandas as pd
-
+def change_lines(steps: Sequence[Step]) -> list[dict[str, Any]]:
+    """:func:`changes_since` as plain dicts, one per change (keys: ``COLUMNS``)."""
     if len(steps) < 2:
-        return pd.DataFrame([], columns=COLUMNS)
+        return []
     data = [s.plan.model_dump(mode="json") for s in steps]
     touched = [set(leaf_changes(a, b)) for a, b in itertools.pairwise(data)]
     lines = []
@@ -105,7 +96,21 @@ def changes_since(steps: Sequence[Step]) -> Any:
                 "saved_at": step.saved_at,
             }
         )
-    return pd.DataFrame(lines, columns=COLUMNS)
+    return lines
+
+
+def changes_since(steps: Sequence[Step]) -> Any:
+    """What changed from ``steps[0]`` to ``steps[-1]``, with who changed it and when.
+
+    ``steps`` are consecutive revisions of one plan, oldest first. One line per change
+    (as :func:`workbook.merge.plan_diff`), plus the ``revision`` that last touched it, its
+    ``author`` and ``saved_at``. A merged save is made on top of the saves it merged with,
+    which are revisions of their own: what it changes from the revision before it is its
+    author's own edit, so the change is credited to that author alone.
+    """
+    import pandas as pd
+
+    return pd.DataFrame(change_lines(steps), columns=COLUMNS)
 
 
 def when_words(iso: str, now: dt.datetime | None = None) -> str:
@@ -198,6 +203,7 @@ def change_sentence(
 __all__ = [
     "COLUMNS",
     "Step",
+    "change_lines",
     "change_sentence",
     "changes_since",
     "field_label",

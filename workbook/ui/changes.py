@@ -1,13 +1,13 @@
 """The "What changed since…" panel: pick a revision, read each change with who and when.
 
-Only binding: the changes come from :func:`workbook.changes.changes_since`.
+Only binding: the changes come from :func:`workbook.changes.change_lines`.
 """
 
 from __future__ import annotations
 
 import ipywidgets as W
 
-from workbook.changes import change_sentence, changes_since, revision_authors, when_words
+from workbook.changes import change_lines, change_sentence, revision_authors, when_words
 from workbook.model import Plan
 from workbook.render import escape
 from workbook.store import PlanStore
@@ -62,17 +62,16 @@ class ChangesView:
         if self.picker.value is None:
             self.lines.value = ""
             return
-        frame = changes_since(self.store.steps(self.plan_id, self.since[self.picker.value]))
-        if frame.empty:
+        lines = change_lines(self.store.steps(self.plan_id, self.since[self.picker.value]))
+        if not lines:
             self.lines.value = "<p>Nothing has changed since then.</p>"
             return
         items = [
-            f"<li>{escape(change_sentence(line, model=Plan))}</li>"
-            for line in frame.head(MAX_LINES).to_dict("records")
+            f"<li>{escape(change_sentence(line, model=Plan))}</li>" for line in lines[:MAX_LINES]
         ]
-        more = len(frame) - MAX_LINES
+        more = len(lines) - MAX_LINES
         tail = f"<p>…and {more} more changes.</p>" if more > 0 else ""
-        self.lines.value = f"<p>{len(frame)} changes:</p><ul>{''.join(items)}</ul>{tail}"
+        self.lines.value = f"<p>{len(lines)} changes:</p><ul>{''.join(items)}</ul>{tail}"
 
 
 __all__ = ["ChangesView"]
