@@ -90,9 +90,11 @@ def test_strategy_field_redraws_the_fit_chart(served_app, page):
     assert after[0]["x"] != before[0]["x"]
 
 
-def test_value_field_redraws_the_value_chart(served_app, page):
+def test_value_field_redraws_the_value_chart_in_place(served_app, page):
     open_app(page, served_app.url + EXAMPLE, "value")
     before = wait_chart(page, "value")
+    plot = ".nw-chart-value .js-plotly-plot"
+    page.eval_on_selector(plot, "el => { el.dataset.nwBefore = '1'; }")
     field = ".nw-field-value-value-items-quantity input >> nth=0"
     page.fill(field, "360")
     page.press(field, "Enter")
@@ -104,6 +106,8 @@ def test_value_field_redraws_the_value_chart(served_app, page):
         time.sleep(0.2)
         after = chart_data(page, "value") or after
     assert max(after[0]["x"]) > max(before[0]["x"])
+    # the same plot element was updated (Plotly.react), not replaced by a new one
+    assert page.eval_on_selector(plot, "el => el.dataset.nwBefore") == "1"
 
 
 def type_range(page: Any, field: str, texts: tuple[str, str, str], nth: int = 0) -> None:

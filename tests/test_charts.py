@@ -81,12 +81,12 @@ def test_an_empty_plan_shows_grey_notes_saying_what_to_enter_never_empty_charts(
         shown = 0
         for key, view in charts(app):
             assert view.figure is None, (key, view._dom_classes)
-            (output,) = view.outputs
-            note = output["data"]["text/plain"]
-            assert len(note.split()) >= 4, (key, view._dom_classes, note)
-            assert f"color:{COLORS['muted']}" in output["data"]["text/html"]  # neutral grey
+            assert view.spec is None, (key, view._dom_classes)
+            assert len(view.note.split()) >= 4, (key, view._dom_classes, view.note)
             shown += 1
         assert shown >= 8
+    # the note is drawn in the palette's neutral grey
+    assert f"var(--nw-muted, {COLORS['muted']})" in FigureView._css
 
 
 def plotly_json(value):
@@ -141,3 +141,18 @@ def test_drawing_every_section_never_loads_plotlys_validators(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
     )
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_plotly_js_is_asked_for_only_once_a_chart_has_a_figure(tmp_path):
+    from workbook.ui.plot import PLOTLY_MIME, PlotlyLoader
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start(section="deal")
+        (loader,) = find_all(app.widget, kind=PlotlyLoader)
+        assert loader.outputs == ()  # the deal section has no chart: no plotly.js yet
+        app.show("value")
+        (output,) = loader.outputs
+        assert PLOTLY_MIME in output["data"]
+        chart = next(v for _, v in charts(app) if v.spec is not None)
+        assert chart.spec["data"] and chart.spec["config"]["displaylogo"] is False

@@ -321,15 +321,15 @@ def test_value_edit_redraws_only_the_charts_it_changes(app):
     view = app.views["value"]
     value_chart = view.panels["value.totals"].charts[0]
     driver_chart = view.panels["value.drivers"].charts[0]
-    before = {"value_chart": value_chart.outputs, "driver_chart": driver_chart.outputs}
+    before = {"value_chart": value_chart.spec, "driver_chart": driver_chart.spec}
     quantity = bound(view.widget, ("value", "value_items", 0, "quantity"))
     quantity.widget.value = "360"
-    assert value_chart.outputs is not before["value_chart"]
+    assert value_chart.spec is not before["value_chart"]
     assert "EUR 1,377,680" in value_chart.figure.layout.title.text
-    assert driver_chart.outputs is before["driver_chart"]
+    assert driver_chart.spec is before["driver_chart"]
     ours = bound(view.widget, ("value", "drivers", 0, "ours"))
     ours.widget.value = "2" if ours.widget.value != "2" else "3"
-    assert driver_chart.outputs is not before["driver_chart"]
+    assert driver_chart.spec is not before["driver_chart"]
 
 
 def test_unescaped_text_never_reaches_the_value_page(app):

@@ -33,6 +33,7 @@ from workbook.ui.dialog import Dialog
 from workbook.ui.forms import close_tree
 from workbook.ui.live_plan import LivePlan
 from workbook.ui.plan_menu import PlanMenu
+from workbook.ui.plot import PlotlyLoader
 from workbook.ui.saving import SaveBar
 from workbook.ui.session import Change, PlanSession, SaveStatus, Scheduler, asyncio_scheduler
 from workbook.ui.style import COLORS, STYLESHEET, app_html, paragraphs_html, text_html
@@ -164,7 +165,8 @@ class WorkbookApp:
         )
         body.add_class("nw-body")
         self.widget = W.VBox(
-            [header, body, self.status, self.workshop.projector_box], layout=W.Layout(width="100%")
+            [header, body, self.status, self.workshop.projector_box, PlotlyLoader()],
+            layout=W.Layout(width="100%"),
         )
         self.widget.add_class("nw-app")
 
@@ -443,7 +445,7 @@ def section_app(
     view.shown()
     heading = W.HTML(f"<b>{escape(session.plan.name)}</b> · revision {session.revision}")
     sheet = W.HTML(f"<style>{STYLESHEET}</style>")  # the app's page adds it in its bridge
-    box = W.VBox([sheet, W.HBox([heading, status]), view.widget])
+    box = W.VBox([sheet, W.HBox([heading, status]), view.widget, PlotlyLoader()])
     box.add_class("nw-app")
     box.session = session  # for analysts: box.session.plan
     return box

@@ -18,7 +18,7 @@ from workbook.ui.forms import (
     ParseError,
     close_tree,
 )
-from workbook.ui.plot import FigureView
+from workbook.ui.plot import FigureView, PlotlyLoader
 from workbook.ui.session import Scheduler
 from workbook.ui.workshop.answers import answer_form
 from workbook.ui.workshop.cards import summary_html
@@ -212,7 +212,7 @@ class ParticipantView:
         )
         self.stepper.add_class("nw-move-stepper")
         self.widget = W.VBox(
-            [_html(PARTICIPANT_CSS), self.heading, self.intro, self.body],
+            [_html(PARTICIPANT_CSS), self.heading, self.intro, self.body, PlotlyLoader()],
             layout=W.Layout(width="100%", max_width="760px", padding="12px 16px"),
         )
         self.widget.add_class("nw-participant")
