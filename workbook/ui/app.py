@@ -157,7 +157,9 @@ class WorkbookApp:
 
         body = W.AppLayout(
             left_sidebar=nav,
-            center=W.VBox([self.stack, self.workshop.panel_box], layout=W.Layout(width="100%")),
+            center=W.VBox(
+                [self.stack, self.workshop.panel_box, PlotlyLoader()], layout=W.Layout(width="100%")
+            ),
             right_sidebar=guidance_box,
             pane_widths=["230px", 1, "300px"],
             grid_gap="0px",
@@ -165,8 +167,7 @@ class WorkbookApp:
         )
         body.add_class("nw-body")
         self.widget = W.VBox(
-            [header, body, self.status, self.workshop.projector_box, PlotlyLoader()],
-            layout=W.Layout(width="100%"),
+            [header, body, self.status, self.workshop.projector_box], layout=W.Layout(width="100%")
         )
         self.widget.add_class("nw-app")
 
