@@ -20,6 +20,7 @@ from workbook.analysis.scenarios.expectations import (
     disagreement_frame,
     disagreements,
     expectations,
+    expected_frame,
 )
 from workbook.frames import records_frame
 from workbook.model import Competitor, Estimate, Move, MoveEstimate, Scenarios
@@ -72,18 +73,12 @@ class EstimateSummary:
 
     @property
     def expected(self) -> pd.DataFrame:
-        """``expectations`` as :func:`expected_values` gives them."""
-        import pandas as pd
-
+        """``expectations`` as :func:`expected_values` gives them (empty before any answer)."""
         if not self.participants:
-            return pd.DataFrame()
-        from workbook.analysis.scenarios.expectations import EXPECTED_COLUMNS
+            import pandas as pd
 
-        rows = self.expectations
-        frame = records_frame([r[: len(EXPECTED_COLUMNS)] for r in rows], EXPECTED_COLUMNS)
-        for label in rows[0].by_competitor if rows else ():
-            frame[f"retaliation: {label}"] = [r.by_competitor[label] for r in rows]
-        return frame
+            return pd.DataFrame()
+        return expected_frame(self.expectations)
 
 
 class OptionValues(NamedTuple):

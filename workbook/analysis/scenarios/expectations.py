@@ -116,11 +116,15 @@ def expected_values(scenarios: Scenarios) -> pd.DataFrame:
     >>> bool((table.net == table.gain + table.cooperation - table.retaliation).all())
     True
     """
+    return expected_frame(expectations(scenarios))
+
+
+def expected_frame(rows: list[MoveExpectation]) -> pd.DataFrame:
+    """Rows of :func:`expectations` as the DataFrame :func:`expected_values` gives."""
     from workbook.frames import records_frame
 
-    rows = expectations(scenarios)
     frame = records_frame([r[: len(EXPECTED_COLUMNS)] for r in rows], EXPECTED_COLUMNS)
-    for label in rows[0].by_competitor:
+    for label in rows[0].by_competitor if rows else ():
         frame[f"retaliation: {label}"] = [r.by_competitor[label] for r in rows]
     return frame
 
