@@ -565,3 +565,22 @@ def test_workshop_content_covers_every_prompt_and_section_and_names_real_fields(
         field_spec(as_path(key))  # raises KeyError for a field that does not exist
     for labels in content.choices.values():
         assert set(labels) <= set(typing.get_args(SectionKey))
+
+
+def test_the_workshop_words_an_estimate_as_the_scenarios_content_does(plan, tmp_path, monkeypatch):
+    from workbook.ui.workshop.answers import EstimateForm
+
+    (tmp_path / "scenarios.toml").write_text(
+        'key = "scenarios"\n[labels]\n'
+        '"scenarios.moves[].estimates[].gain" = "Margin we gain"\n'
+        '"scenarios.moves[].estimates[].retaliation[].damage" = "Harm {competitor} can do"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NEGOTIATION_WORKBOOK_CONTENT", str(tmp_path))
+    move = prompt_for(plan, "estimate:mv-price")
+    labels = [label for _key, label, _boxes, _required in EstimateForm(move, None, "EUR").rows]
+    rival = move.competitors[0].name
+    assert labels[0] == "Margin we gain" and f"Harm {rival} can do" in labels
+    assert "Chance the customer cooperates" in labels  # the package's words where not reworded
+    with pytest.raises(AnswerError, match=r"Margin we gain: low \(30\) must not be above"):
+        validate_answer(move, estimate(gain=(30, 20, 10)))

@@ -242,10 +242,7 @@ def test_bad_answers_get_a_message_next_to_the_form(app, panel, store, clock):
     assert problems()["gain"] == "" and problems()["cp-trakko:probability"] == ""
     boxes["cp-trakko:damage"][1].value = "200k"
     estimate.send.click()
-    assert (
-        "Trakko: damage to us if it does: enter low, likely and high"
-        in problems()["cp-trakko:damage"]
-    )
+    assert "Trakko: damage if it does: enter low, likely and high" in problems()["cp-trakko:damage"]
     boxes["cp-trakko:damage"][0].value = "100k"
     boxes["cp-trakko:damage"][2].value = "300k"
     estimate.send.click()

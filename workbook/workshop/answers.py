@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from pydantic import Field, ValidationError, model_validator
 
+from workbook.content import load_content
 from workbook.errors import FieldProblem
 from workbook.model import (
     Estimate,
@@ -45,14 +46,23 @@ class VoteAnswer(Model):
 
 Answer = Estimate | ValuesAnswer | VoteAnswer
 
-_ANSWER_LABELS = {
-    "gain": "Our direct gain",
-    "cooperation_probability": "Chance the customer cooperates",
-    "cooperation_value": "Value if they cooperate",
-    "retaliation": "Retaliation",
-    "values": "Values",
-    "choices": "Your vote",
-}
+ESTIMATE_LABEL = "scenarios.moves[].estimates[].{}"
+"""The content label of an estimate's range (``[labels]`` in scenarios.toml)."""
+
+
+def estimate_label(field: str, **names: str) -> str:
+    """The label of an estimate's range, as the scenarios section words it (``names``
+    fills in ``{competitor}``)."""
+    return load_content()["scenarios"].label(ESTIMATE_LABEL.format(field), field).format(**names)
+
+
+def _answer_labels() -> dict[str, str]:
+    ranges = ("gain", "cooperation_probability", "cooperation_value")
+    return {f: estimate_label(f) for f in ranges} | {
+        "retaliation": "Retaliation",
+        "values": "Values",
+        "choices": "Your vote",
+    }
 
 
 def validate_answer(prompt: Prompt, data: Any) -> Answer:
@@ -66,7 +76,7 @@ def validate_answer(prompt: Prompt, data: Any) -> Answer:
     try:
         answer = model.model_validate(data)
     except ValidationError as exc:
-        raise AnswerError(field_problems(exc, _ANSWER_LABELS)) from None
+        raise AnswerError(field_problems(exc, _answer_labels())) from None
     if isinstance(prompt, EstimatePrompt) and isinstance(answer, Estimate):
         known = {c.id for c in prompt.competitors}
         unknown = [r.competitor_id for r in answer.retaliation if r.competitor_id not in known]
@@ -75,10 +85,12 @@ def validate_answer(prompt: Prompt, data: Any) -> Answer:
                 [FieldProblem("Retaliation", f"{unknown[0]!r} is not a competitor of this move")]
             )
         names = {c.id: c.name for c in prompt.competitors}
-        labels = dict(_ANSWER_LABELS)
+        labels = _answer_labels()
         for k, r in enumerate(answer.retaliation):
-            labels[f"retaliation[{k}].probability"] = f"{names[r.competitor_id]}: chance"
-            labels[f"retaliation[{k}].damage"] = f"{names[r.competitor_id]}: damage"
+            for field in ("probability", "damage"):
+                labels[f"retaliation[{k}].{field}"] = estimate_label(
+                    f"retaliation[].{field}", competitor=names[r.competitor_id]
+                )
         unfinished = [labels.get(n, n) for n, r in answer.ranges() if not r.finished]
         if unfinished:  # a range still missing a value is never read as zero
             raise AnswerError([FieldProblem(unfinished[0], "give low, likely and high")])

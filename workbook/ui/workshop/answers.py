@@ -23,6 +23,7 @@ from workbook.workshop import (
     PrioritiesPrompt,
     Prompt,
     ValuesPrompt,
+    estimate_label,
 )
 
 
@@ -36,46 +37,21 @@ class EstimateForm:
         self.rows: list[tuple[str, str, list[W.Text], bool]] = []
         self.ranges: list[RangeRow] = []
         specs: list[tuple[str, str, str, type[Range], dict[str, float] | None, bool]] = [
-            ("gain", "Our direct gain", currency, Range, data and data["gain"], True),
-            (
-                "cooperation_probability",
-                "Chance the customer cooperates",
-                "0 to 1",
-                ProbabilityRange,
-                data and data["cooperation_probability"],
-                True,
-            ),
-            (
-                "cooperation_value",
-                "Value to us if they cooperate",
-                currency,
-                AmountRange,
-                data and data["cooperation_value"],
-                True,
-            ),
+            (field, estimate_label(field), unit, model, data and data[field], True)
+            for field, unit, model in (
+                ("gain", currency, Range),
+                ("cooperation_probability", "0 to 1", ProbabilityRange),
+                ("cooperation_value", currency, AmountRange),
+            )
         ]
         for c in prompt.competitors:
             old = given.get(c.id)
-            specs.append(
-                (
-                    f"{c.id}:probability",
-                    f"{c.name}: chance it retaliates",
-                    "0 to 1",
-                    ProbabilityRange,
-                    old and old["probability"],
-                    False,
-                )
-            )
-            specs.append(
-                (
-                    f"{c.id}:damage",
-                    f"{c.name}: damage to us if it does",
-                    currency,
-                    AmountRange,
-                    old and old["damage"],
-                    False,
-                )
-            )
+            for field, unit, model in (
+                ("probability", "0 to 1", ProbabilityRange),
+                ("damage", currency, AmountRange),
+            ):
+                label = estimate_label(f"retaliation[].{field}", competitor=c.name)
+                specs.append((f"{c.id}:{field}", label, unit, model, old and old[field], False))
         for key, label, unit, model, values, required in specs:
             row = RangeRow(label, unit, model=model, value=values)
             self.ranges.append(row)
