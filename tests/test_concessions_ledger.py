@@ -14,7 +14,7 @@ from workbook.analysis.ledger import ledger_flags, ledger_rows, ledger_status
 from workbook.charts.concessions import ledger_chart, package_chart, trade_chart, zopa_chart
 from workbook.store import PlanStore, example_plan
 from workbook.ui.app import WorkbookApp
-from workbook.ui.forms import RowTable
+from workbook.ui.forms import RowTable, bindings_under
 
 
 def planner(**kw) -> m.ConcessionPlanner:
@@ -378,3 +378,39 @@ def test_the_offer_editor_shows_its_first_variables_and_the_rest_on_request(tmp_
         assert app.session.plan.concessions.current_offer[last.id] == last.options[1].id
         app.session.flush()
         assert store.load(plan_id).plan.concessions.current_offer[last.id] == last.options[1].id
+
+
+def test_variables_with_many_options_show_fewer_first_rows_and_the_rest_on_request(tmp_path):
+    from workbook.ui.forms.table import FIRST_ROWS
+
+    example = plan(name="Many options")
+    options = [m.Option(label=f"Step {k}", ours=10 * k, theirs=100 - 10 * k) for k in range(6)]
+    example.concessions.variables = [
+        m.Variable(name=f"Variable {i}", options=[o.model_copy() for o in options])
+        for i in range(FIRST_ROWS + 4)
+    ]
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()  # its six variables and nineteen options are shown at once
+        plan_id = store.create(example).plan.id
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start(plan=plan_id)
+        app.show("concessions")
+        variables = ("concessions", "variables")
+        table = next(
+            t
+            for t in find_all(app.views["concessions"].widget, kind=RowTable)
+            if t.path == variables
+        )
+        names = sorted(b.path[2] for b in bindings_under(table) if b.path[3:] == ("name",))
+        assert 2 <= len(names) < FIRST_ROWS and names == list(range(len(names)))
+        button = find(table, "nw-more-rows")
+        assert button.description == f"Show {FIRST_ROWS + 4 - len(names)} more rows"
+        button.click()
+        last = len(example.concessions.variables) - 1
+        option = bound(table, (*variables, last, "options", 5, "label")).widget
+        option.value = "Last step"
+        assert app.session.plan.concessions.variables[last].options[5].label == "Last step"
+        example_app = WorkbookApp(store, scheduler=ManualScheduler()).start(
+            plan="example-northwind"
+        )
+        example_app.show("concessions")
+        assert find_all(example_app.views["concessions"].widget, "nw-more-rows") == []

@@ -386,11 +386,18 @@ class LayoutView(SectionView):
         """A table of rows under its question; ``detail`` blocks under each row."""
         path = (*ctx.base, *parse_path(b.table))
         detail = None
+        detail_rows = None
         if b.detail:
 
             def detail(index: int, subs: Subscriptions) -> W.Widget:
                 row = replace(ctx, base=(*path, index), subs=subs)
                 return W.VBox([self.block(d, row, compact=True) for d in b.detail])
+
+            nested = [parse_path(t) for t in (as_block(d).table for d in b.detail) if t]
+            if nested:
+
+                def detail_rows(index: int) -> int:
+                    return sum(len(self.session.get((*path, index, *n))) for n in nested)
 
         table = RowTable(
             self.session,
@@ -402,6 +409,7 @@ class LayoutView(SectionView):
             empty_text=b.empty,
             prepare=PREPARES[b.prepare](ctx) if b.prepare else None,
             detail=detail,
+            detail_rows=detail_rows,
             reorder=b.reorder,
             form=[self.column(c, ctx) for c in b.form] if b.form else None,
         )

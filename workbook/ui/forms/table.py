@@ -30,6 +30,11 @@ FIRST_ROWS = 8
 """A longer table shows its first rows and a button for the rest: each row costs a dozen
 or more widgets, and a big plan's section would take many seconds to draw them all."""
 
+FIRST_LINES = 32
+"""Of a table whose rows hold tables of their own (a variable and its options), the first
+rows shown hold at most this many rows in all, their own and those under them: such a row
+costs a hundred widgets or more."""
+
 
 class FirstRows:
     """The first rows of a long list and a "Show N more rows" button for the others.
@@ -46,12 +51,22 @@ class FirstRows:
         """How many rows are shown (None: all)."""
         self._count: int | None = None
 
-    def shown(self, count: int) -> int:
-        """How many of ``count`` rows to draw now."""
+    def shown(self, count: int, lines: Callable[[int], int] | None = None) -> int:
+        """How many of ``count`` rows to draw now; ``lines(i)`` is how many rows row ``i``
+        holds with those under it, and the first rows hold at most :data:`FIRST_LINES`."""
         if self._count is not None and count > self._count:
             self.limit = None  # a row was added: it is shown, and so is every other
         self._count = count
-        return count if self.limit is None else min(count, self.limit)
+        if self.limit is None:
+            return count
+        shown = min(count, self.limit)
+        if lines is not None:
+            held = 0
+            for index in range(shown):
+                held += lines(index)
+                if held > FIRST_LINES and index > 0:
+                    return index
+        return shown
 
     def button(self, hidden: int, **layout: str) -> W.Button:
         """A button that shows the ``hidden`` other rows."""
@@ -77,8 +92,10 @@ class RowTable(AddForm, W.VBox):
     Each row's fields are bound to the plan; rows can be moved and removed; a form at the
     bottom adds a row once it validates. ``detail(index, subs)`` builds widgets under a row,
     binding them with ``subs`` so that they are dropped with the row (for
-    nested tables). Of a table longer than :data:`FIRST_ROWS` rows the first are shown and
-    a button shows the rest; a table that grows shows all its rows (:class:`FirstRows`).
+    nested tables); ``detail_rows(index)`` counts the rows of the tables under a row. Of a
+    table longer than :data:`FIRST_ROWS` rows, or holding more than :data:`FIRST_LINES` rows
+    with those under its rows, the first are shown and a button shows the rest; a table
+    that grows shows all its rows (:class:`FirstRows`).
     """
 
     def __init__(
@@ -94,6 +111,7 @@ class RowTable(AddForm, W.VBox):
         new_row: Callable[[], dict[str, Any]] | None = None,
         prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         detail: Callable[[int, Subscriptions], W.Widget] | None = None,
+        detail_rows: Callable[[int], int] | None = None,
         reorder: bool = True,
         form: Sequence[Column] | None = None,
     ):
@@ -107,7 +125,7 @@ class RowTable(AddForm, W.VBox):
             detail,
             reorder,
         )
-        self.prepare = prepare
+        self.prepare, self.detail_rows = prepare, detail_rows
         self._subs = session.subscriptions()
         self._row_subs = session.subscriptions()
         self._subs.on(self.path, self._on_change)
@@ -160,7 +178,7 @@ class RowTable(AddForm, W.VBox):
         cells: list[W.Widget] = []
         if rows:
             cells += self._header()
-        shown = self.first.shown(len(rows))
+        shown = self.first.shown(len(rows), self._lines if self.detail_rows else None)
         for index in range(shown):
             cells += self._row_cells(index, len(rows))
         if shown < len(rows):
@@ -211,6 +229,10 @@ class RowTable(AddForm, W.VBox):
             extra.layout.grid_area = FULL_ROW
             cells.append(extra)
         return cells
+
+    def _lines(self, index: int) -> int:
+        """Row ``index`` and the rows of the tables under it."""
+        return 1 + (self.detail_rows(index) if self.detail_rows else 0)
 
     def show_all(self) -> None:
         """Show every row."""
