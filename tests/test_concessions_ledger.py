@@ -124,6 +124,26 @@ def test_large_package_spaces_are_sampled():
     assert view.sampled and view.total == 5**8 and len(view.space) == 4000
 
 
+def test_the_package_chart_draws_a_spread_sample_of_a_large_space():
+    from workbook.charts.concessions import DRAWN_PACKAGES
+
+    variables = [
+        {
+            "name": f"v{i}",
+            "options": [{"label": f"o{j}", "ours": j, "theirs": 5 - j} for j in range(5)],
+        }
+        for i in range(5)
+    ]
+    view = package_view(planner(variables=variables))  # 3,125 packages, every one listed
+    assert not view.sampled and len(view.space_ours) == 5**5 > DRAWN_PACKAGES
+    space = package_chart(view).data[0]
+    assert len(space.x) == DRAWN_PACKAGES == len(space.y)
+    assert space.name == f"packages (sample of {DRAWN_PACKAGES:,} of 3,125)"
+    # a pick across the whole space, not its first packages (which share their first options)
+    assert max(space.x) > max(view.space_ours[:DRAWN_PACKAGES])
+    assert package_chart(view).data[0].x == space.x  # the same pick each time
+
+
 def test_step_asking_nothing_in_return_is_refused():
     for nothing in ("", "  ", "nothing", "N/A", "goodwill"):
         with pytest.raises(ValidationError, match="no concession goes unanswered"):

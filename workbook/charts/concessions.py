@@ -72,19 +72,29 @@ MARKED_FRONTIER = 300
 each marker is an element of the page's picture, and thousands take seconds to draw."""
 
 
+DRAWN_PACKAGES = 1500
+"""The package space is drawn with at most this many packages, as many as show its shape:
+each is a marker of the page's picture, and 4,000 took a big plan's section a second to
+draw."""
+
+
 def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
+    space_ours, space_theirs = view.space_ours, view.space_theirs
+    if len(space_ours) > DRAWN_PACKAGES:  # a fixed random pick: the same chart each time
+        pick = np.random.default_rng(0).choice(len(space_ours), DRAWN_PACKAGES, replace=False)
+        space_ours, space_theirs = space_ours[np.sort(pick)], space_theirs[np.sort(pick)]
     space_name = (
-        f"packages (sample of {len(view.space_ours):,} of {view.total:,})"
-        if view.sampled
+        f"packages (sample of {len(space_ours):,} of {view.total:,})"
+        if len(space_ours) < view.total
         else f"packages ({view.total:,})"
     )
     frontier = view.pareto  # ours descending, each value once: drawn from the left
     figure = Figure(
         [
             Scatter(
-                x=view.space_ours,
-                y=view.space_theirs,
+                x=space_ours,
+                y=space_theirs,
                 mode="markers",
                 name=space_name,
                 marker={"size": 4, "color": PALETTE["neutral"], "opacity": 0.35},
