@@ -31,6 +31,7 @@ from workbook.sections import SECTIONS
 from workbook.store import DB_ENV, READ_ONLY_ENV, USER_ENV, PlanStore
 from workbook.ui.dialog import Dialog
 from workbook.ui.forms import close_tree
+from workbook.ui.kit import make
 from workbook.ui.live_plan import LivePlan
 from workbook.ui.plan_menu import PlanMenu
 from workbook.ui.plot import PlotlyLoader
@@ -114,7 +115,7 @@ class WorkbookApp:
                 *self.menu.widgets,
                 self.workshop.buttons,
                 badge,
-                W.HBox(layout=W.Layout(flex="1")),
+                make(W.HBox, layout={"flex": "1"}),
                 self.workshop.join_entry,
                 self.saving.author_box,
                 self.saving.label,
@@ -135,19 +136,19 @@ class WorkbookApp:
         for key in self.keys:
             section = self.content[key]
             label = f"{section.number}. {section.title}" if section.number else section.title
-            button = W.Button(
-                description=label, layout=W.Layout(width="100%"), tooltip=section.lead
+            button = make(
+                W.Button, description=label, layout={"width": "100%"}, tooltip=section.lead
             )
             button.add_class(f"nw-nav-{key}")
             button.on_click(self.guard(lambda _b, k=key: self.show(k)))
-            meter = W.HTML(layout=W.Layout(width="100%", padding="0 4px 6px 4px"))
+            meter = make(W.HTML, layout={"width": "100%", "padding": "0 4px 6px 4px"})
             self.nav_buttons[key], self.nav_meters[key] = button, meter
             items += [button, meter]
         nav = W.VBox(items, layout=W.Layout(padding="8px", width="100%"))
 
         # center and guidance
         self.stack = W.Stack(
-            [W.VBox() for _ in self.keys], selected_index=0, layout=W.Layout(width="100%")
+            [make(W.VBox) for _ in self.keys], selected_index=0, layout=W.Layout(width="100%")
         )
         self.guidance = W.HTML(layout=W.Layout(padding="8px 12px"))
         guidance_box = W.VBox(
@@ -290,7 +291,7 @@ class WorkbookApp:
         for view in self.views.values():
             view.close()
         self.views.clear()
-        self.stack.children = [W.VBox() for _ in self.keys]
+        self.stack.children = [make(W.VBox) for _ in self.keys]
 
     def _plan_changed(self, change: Change) -> None:
         self._update_nav()

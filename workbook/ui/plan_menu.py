@@ -10,6 +10,7 @@ import ipywidgets as W
 from workbook.render import escape
 from workbook.ui.changes import ChangesView
 from workbook.ui.forms import message_widget
+from workbook.ui.kit import make
 from workbook.ui.new_plan import ask_new
 from workbook.ui.sharing import ask_share, may
 
@@ -45,10 +46,11 @@ class PlanMenu:
         }
         self.buttons: dict[str, W.Button] = {}
         for key, (label, icon, action) in buttons.items():
-            button = W.Button(
+            button = make(
+                W.Button,
                 description=label,
                 icon=icon,
-                layout=W.Layout(width="auto"),
+                layout={"width": "auto"},
                 disabled=shell.read_only and key != "changes",
                 tooltip=f"{label} a negotiation"
                 if key != "changes"
