@@ -24,7 +24,30 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_TIMEOUT = 90.0
 SERVED_GROUP = "served"
-"""The pytest-xdist group of every served and browser test (``--dist loadgroup``)."""
+"""The pytest-xdist group of the browser tests and of those that time a server's kernels
+(culling, caps, floods), run one at a time (``--dist loadgroup``)."""
+APART_GROUP = "served-apart"
+"""The pytest-xdist group of the other served tests: one at a time too, in the other worker,
+beside the first group."""
+APART_MODULES = frozenset(
+    {
+        "test_app",
+        "test_cli",
+        "test_data_safety",
+        "test_hub",
+        "test_name_box",
+        "test_preheat",
+        "test_room_forms",
+        "test_serve",
+        "test_server_log_report",
+        "test_stop",
+        "test_store_files",
+        "test_store_postgres",
+        "test_widget_values",
+        "test_workshop_ui",
+    }
+)
+"""Modules whose served tests neither drive Chromium nor time the culling of kernels."""
 LOG_TAIL_LINES = 150
 """Lines of each server log attached to a failed test's report."""
 
@@ -38,9 +61,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every test that starts a server ``served`` and every one that drives Chromium
     ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier.
 
-    Served and browser tests also form one pytest-xdist group: they all run in one worker,
-    one at a time and on one set of session servers and one browser, while the other
-    worker runs the rest beside them.
+    Served and browser tests also form two pytest-xdist groups, each run in one worker one
+    test at a time: the browser tests with those that time kernels (:data:`SERVED_GROUP`),
+    and the other served tests (:data:`APART_GROUP`); the tests that start no server are
+    shared between the workers.
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
@@ -49,9 +73,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("served") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(SERVED_GROUP))
+            module = getattr(item, "module", None)
+            name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
+            apart = name in APART_MODULES and not item.get_closest_marker("browser")
+            group = APART_GROUP if apart else SERVED_GROUP
+            item.add_marker(pytest.mark.xdist_group(group))
             if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker
-                _name_group(item, SERVED_GROUP)
+                _name_group(item, group)
 
 
 def _name_group(item: pytest.Item, group: str) -> None:
@@ -213,22 +241,26 @@ def _wait_until_answering(app: ServedApp, timeout: float) -> None:
     raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{app.log()}")
 
 
-def _stop(app: ServedApp) -> None:
+def _stop(*apps: ServedApp) -> None:
+    """Stop the servers with their kernels: all are asked at once, then each is waited for
+    (a server takes a second or so to shut its kernels down)."""
     import psutil
 
-    app.kernel_pids()
-    if app.alive():
-        app.proc.terminate()
+    for app in apps:
+        app.kernel_pids()
+        if app.alive():
+            app.proc.terminate()
+    for app in apps:
         try:
             app.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             app.proc.kill()
             app.proc.wait(timeout=30)
-    for pid in app._kernels_seen:  # kernels outliving their server would leak
-        with contextlib.suppress(psutil.NoSuchProcess):
-            proc = psutil.Process(pid)
-            if "ipykernel" in " ".join(_cmdline(proc)):
-                proc.kill()
+        for pid in app._kernels_seen:  # kernels outliving their server would leak
+            with contextlib.suppress(psutil.NoSuchProcess):
+                proc = psutil.Process(pid)
+                if "ipykernel" in " ".join(_cmdline(proc)):
+                    proc.kill()
 
 
 StartServer = Callable[..., ServedApp]
@@ -274,8 +306,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartServ
         raise RuntimeError(f"no free port for the server after three tries:\n{app.log()}")
 
     yield start
-    for app in started:
-        _stop(app)
+    _stop(*started)
 
 
 @pytest.fixture(scope="session")
