@@ -24,11 +24,11 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_TIMEOUT = 90.0
 SERVED_GROUP = "served"
-"""The pytest-xdist group of the browser tests and of those that time a server's kernels
+"""The pytest-xdist group of most browser tests and of those that time a server's kernels
 (culling, caps, floods), run one at a time (``--dist loadgroup``)."""
 APART_GROUP = "served-apart"
-"""The pytest-xdist group of the other served tests: one at a time too, in the other worker,
-beside the first group."""
+"""The pytest-xdist group of the served tests of :data:`APART_MODULES`: one at a time too,
+in the other worker, beside the first group."""
 APART_MODULES = frozenset(
     {
         "test_app",
@@ -47,7 +47,8 @@ APART_MODULES = frozenset(
         "test_workshop_ui",
     }
 )
-"""Modules whose served tests neither drive Chromium nor time the culling of kernels."""
+"""Modules whose served tests time no culling of kernels and drive Chromium little or not at
+all (the hub's one test does), so that they can run beside the other group."""
 LOG_TAIL_LINES = 150
 """Lines of each server log attached to a failed test's report."""
 
@@ -62,9 +63,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier.
 
     Served and browser tests also form two pytest-xdist groups, each run in one worker one
-    test at a time: the browser tests with those that time kernels (:data:`SERVED_GROUP`),
-    and the other served tests (:data:`APART_GROUP`); the tests that start no server are
-    shared between the workers.
+    test at a time: most browser tests with those that time kernels (:data:`SERVED_GROUP`),
+    and those of :data:`APART_MODULES` (:data:`APART_GROUP`); the tests that start no
+    server are shared between the workers.
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
@@ -75,8 +76,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("served") or item.get_closest_marker("browser"):
             module = getattr(item, "module", None)
             name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
-            apart = name in APART_MODULES and not item.get_closest_marker("browser")
-            group = APART_GROUP if apart else SERVED_GROUP
+            group = APART_GROUP if name in APART_MODULES else SERVED_GROUP
             item.add_marker(pytest.mark.xdist_group(group))
             if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker
                 _name_group(item, group)
