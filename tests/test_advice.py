@@ -32,20 +32,41 @@ def _model_path(text: str) -> bool:
     return name in getattr(model, "model_fields", {})
 
 
+def _advice_call(node: ast.AST) -> str | None:
+    """The code of an ``advice("section.name", ...)`` call, or None."""
+    if not (isinstance(node, ast.Call) and node.args):
+        return None
+    name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+    first = node.args[0]
+    if name == "advice" and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return None
+
+
 def codes_in_the_code() -> dict[str, list[str]]:
-    """Every "section.name" string in the package's Python code below the UI (the views
-    show what the analysis returns; their panels have names of that shape), with where it
-    is."""
+    """Every "section.name" string in the package's Python code below the UI, and every
+    code the UI's views pass to ``advice`` (their panels have names of that shape too, so
+    only those calls count there), with where it is."""
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.relative_to(PACKAGE).parts[0] == "ui":
-            continue
+        in_ui = path.relative_to(PACKAGE).parts[0] == "ui"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            text = node.value if isinstance(node, ast.Constant) else None
+            if in_ui:
+                text = _advice_call(node)
+            else:
+                text = node.value if isinstance(node, ast.Constant) else None
             if isinstance(text, str) and CODE.match(text) and not _model_path(text):
                 where = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}"
                 found.setdefault(text, []).append(where)
     return found
+
+
+def test_the_views_codes_are_among_the_codes_in_the_code():
+    """The views' texts count as used: the scan reads their ``advice`` calls."""
+    views = {
+        c for c, where in codes_in_the_code().items() if any(w.startswith("ui") for w in where)
+    }
+    assert "strategy.fit_chart_empty" in views
 
 
 def test_every_code_the_analysis_emits_has_a_text():
@@ -114,3 +135,36 @@ def test_the_example_plan_raises_flags_and_checks_that_all_read():
     assert balance.verdict and "{" not in balance.verdict
     for check in consistency_checks(plan):
         assert check.fix and "{" not in check.detail
+
+
+def test_an_analyst_rewords_an_empty_state_and_a_chart_note_and_the_app_shows_them(
+    tmp_path, monkeypatch
+):
+    import ipywidgets as W
+
+    from tests.helpers import ManualScheduler, find_all, walk
+    from workbook.content import CONTENT_ENV
+    from workbook.store import PlanStore
+    from workbook.ui.app import WorkbookApp
+    from workbook.ui.plot import FigureView
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "strategy.toml").write_text(
+        'key = "strategy"\n[advice]\n'
+        'fit_empty_no_objectives = "First write down what the company is aiming for."\n'
+        'fit_chart_empty = "The fit appears once the aims are written down."\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(CONTENT_ENV, str(folder))
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.create(Plan(name="A new deal", counterpart="Acme"))
+        app = WorkbookApp(store, scheduler=ManualScheduler()).start()
+        app.show("strategy")
+        root = app.views["strategy"].widget
+        notes = [view.note for view in find_all(root, kind=FigureView)]
+        shown = " ".join(w.value for w in walk(root) if isinstance(w, W.HTML))
+    assert "The fit appears once the aims are written down." in notes
+    assert "First write down what the company is aiming for." in shown
+    assert "Add the company's objectives to see the fit." not in notes
+    assert "Enter your company's strategic objectives below" not in shown

@@ -9,6 +9,7 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.strategy import fit_check, scenario_prompt_rows
 from workbook.charts.strategy import fit_chart
+from workbook.content import advice
 from workbook.ui.engine import OBJECTIVES, Chart, Context, Part, choices, editor, panel, prepare
 from workbook.ui.forms import Column, RowTable
 from workbook.ui.session import SaveStatus
@@ -40,17 +41,14 @@ def company_texts(ctx: Context) -> tuple[str, str, str]:
     count = len(ctx.objectives.plan.objectives)
     if not company:
         return (
-            f"Our company's strategic objectives ({count})",
-            "Name your company above: the negotiations of one company share its "
-            "objectives, and no other company's objectives are shown here.",
-            "No objectives yet. Enter the objectives of your company's current "
-            "strategic plan to see how this deal fits them.",
+            advice("strategy.objectives_title_no_company", count=count),
+            advice("strategy.objectives_line_no_company"),
+            advice("strategy.objectives_empty_no_company"),
         )
     return (
-        f"Strategic objectives of {company} ({count})",
-        f"Shared by every negotiation of {company}: a change here applies to all of them.",
-        f"No objectives recorded for {company} yet. Enter the objectives of its current "
-        "strategic plan to see how this deal fits them.",
+        advice("strategy.objectives_title", company=company, count=count),
+        advice("strategy.objectives_line", company=company),
+        advice("strategy.objectives_empty", company=company),
     )
 
 
@@ -65,11 +63,7 @@ def objectives_editor(ctx: Context) -> W.Widget:
         status.value = hint_html(state.message, color)
         if state.state == "conflict":
             objectives.take_theirs()
-            status.value = hint_html(
-                "Someone else changed the objectives at the same time; their version is "
-                "shown. Make your change again.",
-                COLORS["error"],
-            )
+            status.value = hint_html(advice("strategy.objectives_conflict"), COLORS["error"])
 
     objectives.on_status(show)
     table = RowTable(
@@ -111,14 +105,9 @@ def fit_panel(ctx: Context) -> list[Part]:
     listed = ctx.objectives.plan.objectives
     result = fit_check(strategy, listed)
     if not listed:
-        verdict = empty_html(
-            "Enter your company's strategic objectives below, then link this deal to the "
-            "ones it serves to see whether it is strategic."
-        )
+        verdict = empty_html(advice("strategy.fit_empty_no_objectives"))
     elif not (strategy.objective_links or strategy.justifications):
-        verdict = empty_html(
-            "Link this deal to the objectives it serves to see whether it is strategic."
-        )
+        verdict = empty_html(advice("strategy.fit_empty_no_links"))
     else:
         verdict = verdict_html(result.verdict, result.strategic)
     started = any(
@@ -133,9 +122,9 @@ def fit_panel(ctx: Context) -> list[Part]:
     figure = fit_chart(result) if result.rows else None
     return [
         verdict,
-        Chart("fit", figure, "Add the company's objectives to see the fit."),
+        Chart("fit", figure, advice("strategy.fit_chart_empty")),
         # an untouched section is an empty state, not a list of problems
-        flags_html(result.flags, "Nothing to revisit.") if started else "",
+        flags_html(result.flags, advice("strategy.nothing_to_revisit")) if started else "",
     ]
 
 

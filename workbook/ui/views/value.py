@@ -17,6 +17,7 @@ from workbook.analysis.value import (
     value_totals,
 )
 from workbook.charts.value import coverage_chart, driver_chart, value_chart
+from workbook.content import advice
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel, prepare
 from workbook.ui.forms import ParseError
 from workbook.ui.style import (
@@ -68,8 +69,7 @@ def read_working(_ctx: Context | None, row: dict[str, Any]) -> dict[str, Any]:
     working = str(row.get("quantity_basis") or "").strip()
     if row.get("quantity") is None and working and evaluate(working) is None:
         raise ParseError(
-            f"{WORKING}: {working[:40]!r} is not a plain sum such as 3 * 2 * 12 * 8; "
-            "correct it or enter the quantity."
+            advice("value.working_not_a_sum", label=WORKING, working=repr(working[:40]))
         )
     return row
 
@@ -97,14 +97,11 @@ def coverage_panel(ctx: Context) -> list[Part]:
     return [
         verdict_html(cover.summary, not cover.gaps)
         if value.pains
-        else empty_html(
-            "List the customer's pains and the differentiators that answer them to see "
-            "how much of what matters to them is answered."
-        ),
+        else empty_html(advice("value.coverage_panel_empty")),
         Chart(
             "coverage",
             coverage_chart(cover) if drawn else None,
-            "List pains and differentiators to see the coverage.",
+            advice("value.coverage_chart_empty"),
         ),
         app_html("labelled", pairs=lists),
     ]
@@ -139,7 +136,7 @@ def totals_panel(ctx: Context) -> list[Part]:
         ]
     )
     figure = value_chart(items, plan.currency, totals.payback_months) if items else None
-    return [figures, Chart("value", figure, "Add benefits to quantify the value.")]
+    return [figures, Chart("value", figure, advice("value.value_chart_empty"))]
 
 
 @panel("value.drivers", reads=("value.drivers", "value.alternative.name"))
@@ -148,24 +145,23 @@ def drivers_panel(ctx: Context) -> list[Part]:
     value = ctx.plan.value
     drivers = driver_rows(value)
     advantage = overall_advantage(value)
-    text = (
-        "Weighted by importance, we are "
-        f"{abs(advantage):g} points {'ahead of' if advantage >= 0 else 'behind'} "
-        "the alternative (out of 10)."
-        if advantage is not None
-        else ""
-    )
+    if advantage is None:
+        text = ""
+    elif advantage >= 0:
+        text = advice("value.drivers_ahead", points=f"{advantage:g}")
+    else:
+        text = advice("value.drivers_behind", points=f"{-advantage:g}")
     figure = driver_chart(drivers, value.alternative.name) if drivers else None
     return [
         hint_html(text, size="13px"),
-        Chart("drivers", figure, "Add value drivers to compare with the alternative."),
+        Chart("drivers", figure, advice("value.drivers_chart_empty")),
     ]
 
 
 @panel("value.flags", reads=("value",))
 def flags_panel(ctx: Context) -> str:
     """What to revisit in the proposition."""
-    return flags_html(value_flags(ctx.plan.value), "Nothing to revisit.")
+    return flags_html(value_flags(ctx.plan.value), advice("value.nothing_to_revisit"))
 
 
 @editor("value.draft")
@@ -178,7 +174,7 @@ def draft_button(ctx: Context) -> W.Widget:
         return ctx.session.set((*path, "statement"), draft_statement(ctx.plan, framing))
 
     return ctx.button(
-        "Draft the statement from the answers",
+        advice("value.draft_button"),
         "magic",
         draft,
         css="nw-draft-statement",
