@@ -8,19 +8,28 @@ import re
 import ipywidgets as W
 
 from workbook.brief import EXPORT_FORMATS, brief_html, export_brief
+from workbook.content import advice
 from workbook.model import Objective
 from workbook.ui.engine import Context, editor, panel
 from workbook.ui.style import app_html, hint_html
 
 MIME = {
-    "html": ("text/html", "Brief (HTML: opens offline, prints as one page plus details)"),
-    "md": ("text/markdown", "Brief (Markdown)"),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Summary and every table (Excel)",
-    ),
-    "json": ("application/json", "The plan (JSON, to import elsewhere)"),
+    "html": "text/html",
+    "md": "text/markdown",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
 }
+"""Each export's media type."""
+
+
+def download_label(fmt: str) -> str:
+    """The link text of an export, from the content."""
+    return {
+        "html": advice("brief.download_html"),
+        "md": advice("brief.download_md"),
+        "xlsx": advice("brief.download_xlsx"),
+        "json": advice("brief.download_json"),
+    }[fmt]
 
 
 def file_stem(name: str) -> str:
@@ -48,12 +57,10 @@ def download_links(ctx: Context) -> str:
     links = []
     for fmt in EXPORT_FORMATS:
         data = export_brief(plan, fmt, found)
-        mime, label = MIME[fmt]
+        mime, label = MIME[fmt], download_label(fmt)
         url = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
         links.append((fmt, f"{stem}.{fmt}", url, label, f"{len(data) / 1024:,.0f}"))
-    return app_html("downloads", links=links) + hint_html(
-        "Links reflect the plan as it is now; prepare again after changes."
-    )
+    return app_html("downloads", links=links) + hint_html(advice("brief.downloads_current"))
 
 
 @editor("brief.downloads")

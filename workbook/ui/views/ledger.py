@@ -13,6 +13,7 @@ from workbook.analysis.ledger import (
     ledger_rows,
 )
 from workbook.charts.concessions import ledger_chart
+from workbook.content import advice
 from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.style import flags_html, hint_html, verdict_html
@@ -40,7 +41,7 @@ def inferred_text(plan: m.Plan, entry_id: str) -> str:
     entry = next((e for e in plan.ledger.entries if e.id == given), None)
     if entry is None:
         return ""
-    return hint_html(f"answers {escape(entry.description)}, taken from the order")
+    return hint_html(advice("ledger.inferred_answer", entry=escape(entry.description)))
 
 
 @editor("ledger.inferred")
@@ -77,7 +78,7 @@ def balance_panel(ctx: Context) -> list[Part]:
         Chart(
             "ledger",
             ledger_chart(status, plan.currency) if status else None,
-            "Log concessions as they happen to see the running balance.",
+            advice("ledger.ledger_chart_empty"),
         ),
     ]
 
@@ -85,4 +86,4 @@ def balance_panel(ctx: Context) -> list[Part]:
 @panel("ledger.flags", reads=("ledger", "concessions.variables"))
 def flags_panel(ctx: Context) -> str:
     """What to act on during the negotiation."""
-    return flags_html(ledger_flags(ctx.plan), "Nothing to flag.")
+    return flags_html(ledger_flags(ctx.plan), advice("ledger.nothing_to_flag"))

@@ -11,6 +11,7 @@ from workbook.analysis.relationship import (
     relationship_flags,
 )
 from workbook.charts.relationship import balance_chart, stakeholder_map
+from workbook.content import advice
 from workbook.ui.engine import Chart, Context, Part, panel
 from workbook.ui.style import app_html, flags_html, hint_html, verdict_html
 
@@ -27,7 +28,7 @@ def players_panel(ctx: Context) -> Chart:
     """The key players on a map of influence and stance."""
     rows = player_rows(ctx.plan.relationship)
     figure = stakeholder_map(rows) if rows else None
-    return Chart("players", figure, "Add the key players to see the map.")
+    return Chart("players", figure, advice("relationship.players_chart_empty"))
 
 
 @panel("relationship.balance", reads=("relationship.contributions", "relationship.fair_share"))
@@ -41,7 +42,7 @@ def balance_panel(ctx: Context) -> list[Part]:
         Chart(
             "balance",
             balance_chart(balance, rel.fair_share) if known else None,
-            "List what each side contributes to see the balance.",
+            advice("relationship.balance_chart_empty"),
         ),
     ]
 
@@ -58,7 +59,7 @@ def ladder_panel(ctx: Context) -> str:
     ]
     kept = [(r.text, r.risk) for r in rows if r.keep_back]
     if not (steps or kept):
-        return hint_html("Add what we may share to build the ladder.")
+        return hint_html(advice("relationship.ladder_empty"))
     return app_html("ladder", trust=rel.trust_level, steps=steps, kept=kept)
 
 
@@ -71,4 +72,4 @@ def mode_panel(ctx: Context) -> str:
 @panel("relationship.flags", reads=("relationship", "concessions.steps"))
 def flags_panel(ctx: Context) -> str:
     """What to revisit in the relationship."""
-    return flags_html(relationship_flags(ctx.plan), "Nothing to revisit.")
+    return flags_html(relationship_flags(ctx.plan), advice("relationship.nothing_to_revisit"))
