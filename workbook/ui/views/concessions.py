@@ -16,6 +16,7 @@ from workbook.analysis.concessions import (
 )
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
+from workbook.content import advice
 from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.forms import FirstRows, close_tree, message_widget
@@ -44,26 +45,16 @@ def package_summary(view: PackageView | None) -> str:
     """One or two sentences on the package space."""
     if view is None:
         return ""
-    parts = [
-        f"{view.total:,} possible packages (one option per variable); {len(view.pareto)} "
-        "on the Pareto frontier, where no other package is better for both sides at once."
-    ]
+    parts = [advice("concessions.packages_space", total=view.total, pareto=len(view.pareto))]
     nash, offer = view.nash_choice, view.offer
     if nash is None:
-        parts.append("No package clears both floors.")
+        parts.append(advice("concessions.packages_no_nash"))
     else:
-        parts.append(
-            f"Nash package (the frontier's fairest middle: the largest product of both sides' "
-            f"gains above their floors): package score us {nash.ours:,.1f}, "
-            f"them {nash.theirs:,.1f}."
-        )
+        parts.append(advice("concessions.packages_nash", ours=nash.ours, theirs=nash.theirs))
         if offer is not None:
             gap = (nash.ours + nash.theirs) - (offer.ours + offer.theirs)
             if gap > 0:
-                parts.append(
-                    f"The offer on the table leaves {gap:,.1f} points of value unused: the "
-                    "Nash package gives the two sides that much more together."
-                )
+                parts.append(advice("concessions.packages_offer_gap", gap=gap))
     return " ".join(parts)
 
 
@@ -74,16 +65,16 @@ def trade_panel(ctx: Context) -> list[Part]:
     best = [r for r in rows if r.quadrant == "trade currency"][:3]
     top = [f"{r.variable}: {r.to_option}" for r in best]
     text = (
-        "Offer first: " + "; ".join(top)
+        advice("concessions.trade_offer_first", trades="; ".join(top))
         if top
-        else ("Nothing is both cheap for us and valuable to them yet.")
+        else advice("concessions.trade_nothing")
     )
     return [
         hint_html(text, size="13px"),
         Chart(
             "trade",
             trade_chart(rows) if rows else None,
-            "Give variables on the agenda at least two options to see what to trade.",
+            advice("concessions.trade_chart_empty"),
         ),
     ]
 
@@ -103,7 +94,7 @@ def zopa_panel(ctx: Context) -> list[Part]:
         Chart(
             "zopa",
             zopa_chart(plan, zone) if any(v is not None for v in points) else None,
-            "Enter each side's opening, target and walk-away to see the zone of agreement.",
+            advice("concessions.zopa_chart_empty"),
         ),
     ]
 
@@ -130,7 +121,7 @@ def packages_panel(ctx: Context) -> list[Part]:
         Chart(
             "packages",
             package_chart(view) if view is not None else None,
-            "Add variables on the agenda with options to see the packages.",
+            advice("concessions.packages_chart_empty"),
         ),
     ]
 
@@ -138,7 +129,7 @@ def packages_panel(ctx: Context) -> list[Part]:
 @panel("concessions.checks", reads=("concessions", "side", "currency"))
 def checks_panel(ctx: Context) -> str:
     """Bad-faith anchors, scope creep, unanswered or growing steps."""
-    return flags_html(plan_checks(ctx.plan), "No check raised.")
+    return flags_html(plan_checks(ctx.plan), advice("concessions.no_check_raised"))
 
 
 @editor("concessions.offer")
@@ -189,7 +180,7 @@ def offer_editor(ctx: Context) -> W.Widget:
             rows.append(first.button(len(variables) - shown))
         for old in box.children:
             close_tree(old)
-        box.children = rows or [ctx.view.note("Add variables with options first.")]
+        box.children = rows or [ctx.view.note(advice("concessions.offer_no_variables"))]
 
     first = FirstRows(render, noun="variable")
     ctx.on(("concessions", "variables"), render)
