@@ -340,6 +340,24 @@ def test_charts_are_well_formed_svg_with_user_text_escaped():
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
+def test_a_chart_subtitle_is_its_own_line_under_the_title():
+    from workbook.charts.figure import Bar, Figure
+
+    figure = Figure(Bar(x=[1, 2], y=["a", "b"], orientation="h"))
+    figure.update_layout(
+        title_text="Moves, bad to good case<br><sup>the 15 best of 200 moves</sup>"
+    )
+    texts = [
+        (el.text, float(el.get("y", 0)))
+        for el in ET.fromstring(figure_svg(figure)).iter()
+        if el.tag.endswith("text")
+    ]
+    (title_y,) = [y for t, y in texts if t == "Moves, bad to good case"]
+    (sub_y,) = [y for t, y in texts if t == "the 15 best of 200 moves"]
+    assert sub_y > title_y
+    assert all(y > sub_y for t, y in texts if t in ("a", "b"))  # the plot starts below both
+
+
 # --- 20: the brief's wording ---------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -88,10 +89,14 @@ def figure_svg(figure: Figure, width: int = WIDTH) -> str:
     layout = figure.layout
     traces = [t for t in figure.data if t.type in ("bar", "scatter")]
     height = int(layout.height or 320)
-    title = plain(layout.title.text if layout.title else "")
+    raw = str(layout.title.text or "") if layout.title else ""
+    title, *under = [plain(line) for line in re.split(r"<br\s*/?>", raw, flags=re.IGNORECASE)]
+    subtitles = [line for line in under if line]  # plotly's lines after <br>: a subtitle
     canvas = Canvas()
     if title:
         canvas.text(0, 18, title, size=15, weight="bold")
+    for k, line in enumerate(subtitles):
+        canvas.text(0, 36 + 15 * k, line, size=12, color=MUTED)
 
     horizontal_bars = any(t.type == "bar" and t.orientation == "h" for t in traces)
     vertical_bars = any(t.type == "bar" and t.orientation != "h" for t in traces)
@@ -123,7 +128,7 @@ def figure_svg(figure: Figure, width: int = WIDTH) -> str:
     y_font = 11.0 if label_width <= room else max(7.0, 11 * room / label_width)
     left = 6 + min(label_width * y_font / 11, room) + 8 + (18 if y_title else 0)
     right = width - 16
-    top = 34 if title else 10
+    top = (34 if title else 10) + 15 * len(subtitles)
 
     legend_items = [
         t
@@ -218,7 +223,7 @@ def figure_svg(figure: Figure, width: int = WIDTH) -> str:
     _annotations(canvas, figure, x, y, left, right, top, bottom)
     if legend_items:
         _legend(canvas, legend_items, height - 8)
-    label = escape(title or "chart")
+    label = escape(" · ".join([title, *subtitles]) if title else "chart")
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
         f"width='{width}' height='{height}' role='img' aria-label='{label}' "
