@@ -28,21 +28,13 @@ from workbook.charts.scenarios import (
     quadrant_chart,
     range_chart,
 )
+from workbook.content import advice
 from workbook.paths import Path
 from workbook.ui.engine import Chart, Context, Framed, Part, action_button, editor, panel
 from workbook.ui.forms import close_tree, range_grid
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, app_html, figures_html, hint_html
 from workbook.workshop import pooled_estimate
-
-EMPTY = {
-    "quadrant": "Finish one estimate (low, likely and high for every range) to see how each "
-    "move weighs retaliation against cooperation.",
-    "ranges": "Finish one estimate to see each move's bad, likely and good case.",
-    "disagreement": "Estimates of the same move by two or more people show where the team "
-    "disagrees.",
-}
-"""What each chart needs before it can be drawn."""
 
 
 def coverage_html(cover: Coverage) -> str:
@@ -51,15 +43,13 @@ def coverage_html(cover: Coverage) -> str:
     for row in cover.left_out:
         names = row.unfinished
         if not names:
-            items.append(f"{row.move}: no estimate yet")
+            items.append(advice("scenarios.left_out_no_estimate", move=row.move))
         elif len(names) == 1:
-            items.append(f"{row.move}: {names[0]}'s estimate is unfinished")
+            items.append(advice("scenarios.left_out_one_unfinished", move=row.move, name=names[0]))
         else:
             names = ", ".join(names[:-1]) + " and " + names[-1]
-            items.append(f"{row.move}: the estimates of {names} are unfinished")
-    items += [
-        f"{c}: nobody has estimated its retaliation, so it is left out" for c in cover.competitors
-    ]
+            items.append(advice("scenarios.left_out_unfinished", move=row.move, names=names))
+    items += [advice("scenarios.left_out_competitor", competitor=c) for c in cover.competitors]
     return app_html(
         "titled_list", title="Not in the results yet", items=items, css="nw-not-analysed"
     )
@@ -137,11 +127,11 @@ def results_panel(ctx: Context) -> list[Part]:
             hint_html(text[:1].upper() + text[1:] + ".", size="13px"),
             missing,
             "",
-            Framed(Chart("quadrant", None, EMPTY["quadrant"])),
-            Framed(Chart("ranges", None, EMPTY["ranges"])),
+            Framed(Chart("quadrant", None, advice("scenarios.quadrant_chart_empty"))),
+            Framed(Chart("ranges", None, advice("scenarios.ranges_chart_empty"))),
             "",
             Framed(""),
-            Framed(Chart("disagreement", None, EMPTY["disagreement"])),
+            Framed(Chart("disagreement", None, advice("scenarios.disagreement_chart_empty"))),
         ]
     worst, best = most_damaging_retaliation(scenarios), greatest_cooperation(scenarios)
     pairs = [("Least regret", table.least_regret()[0])]
@@ -158,7 +148,7 @@ def results_panel(ctx: Context) -> list[Part]:
         Framed(Chart("ranges", range_chart(figures, plan.currency))),
         move_figures_html(figures, plan.currency),
         Framed(payoff_html(table, plan.currency)),
-        Framed(Chart("disagreement", drawn, EMPTY["disagreement"])),
+        Framed(Chart("disagreement", drawn, advice("scenarios.disagreement_chart_empty"))),
     ]
 
 
@@ -179,7 +169,7 @@ def prompts_editor(ctx: Context) -> W.Widget:
         for row in prompts:
             if row.actor_kind == "competitor" and row.actor and not row.competitor_known:
                 button = W.Button(
-                    description=f"Add {row.actor} as a competitor",
+                    description=advice("scenarios.add_competitor", name=row.actor),
                     icon="plus",
                     layout=W.Layout(width="auto"),
                     disabled=ctx.session.read_only,
@@ -269,7 +259,7 @@ class EstimatePicker:
             close_tree(child)
         move, estimate = self.indexes()
         if move is None:
-            self.editor.children = [self.ctx.view.note("Add a move first.")]
+            self.editor.children = [self.ctx.view.note(advice("scenarios.no_moves"))]
         elif estimate is None:
             self.editor.children = [self.start_button(move)]
         else:
@@ -289,7 +279,7 @@ class EstimatePicker:
             if k is None:
                 buttons.append(
                     self.button(
-                        f"Estimate {competitor.name}'s retaliation",
+                        advice("scenarios.estimate_retaliation", competitor=competitor.name),
                         "plus",
                         "",
                         lambda c=competitor: self.session.append(
@@ -304,12 +294,12 @@ class EstimatePicker:
                 ((*path, "damage"), competitor.name),
             ]
             no_view = self.button(
-                f"No view on {competitor.name}",
+                advice("scenarios.no_view", competitor=competitor.name),
                 "times",
                 "nw-no-view",
                 lambda k=k: self.session.remove((*base, "retaliation"), k),
             )
-            no_view.tooltip = f"Leave {competitor.name} to the others' estimates of this move"
+            no_view.tooltip = advice("scenarios.no_view_tooltip", competitor=competitor.name)
             buttons.append(no_view)
         rows = [
             self.ctx.view.range_row(path, self.ctx, self.editor_subs, competitor=name)
@@ -329,9 +319,11 @@ class EstimatePicker:
             missing = sum(not r.finished for _, r in current.ranges())
             status.value = (
                 hint_html(
-                    f"Unfinished: {missing} of {len(current.ranges())} ranges still miss a "
-                    "value. This estimate is left out of the results until every range has "
-                    "low, likely and high.",
+                    advice(
+                        "scenarios.estimate_unfinished",
+                        missing=missing,
+                        total=len(current.ranges()),
+                    ),
                     COLORS["warn"],
                     size="13px",
                 )
@@ -365,13 +357,14 @@ class EstimatePicker:
             return self.session.append(("scenarios", "moves", move, "estimates"), estimate)
 
         box = self.ctx.button(
-            f"Start an estimate by {who or '…'}", "plus", start, css="nw-start-estimate"
+            advice("scenarios.start_estimate", name=who or "…"),
+            "plus",
+            start,
+            css="nw-start-estimate",
         )
         if not who:
             box.children[0].children[0].disabled = True
         hint = (
-            "It starts from the team's current median, for you to adjust."
-            if finished
-            else "It starts empty: give low, likely and high for each range, in any order."
+            advice("scenarios.start_from_median") if finished else advice("scenarios.start_empty")
         )
         return W.VBox([box.children[0], W.HTML(hint_html(hint)), box.children[1]])
