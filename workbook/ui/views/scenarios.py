@@ -51,7 +51,7 @@ def coverage_html(cover: Coverage) -> str:
             items.append(advice("scenarios.left_out_unfinished", move=row.move, names=names))
     items += [advice("scenarios.left_out_competitor", competitor=c) for c in cover.competitors]
     return app_html(
-        "titled_list", title="Not in the results yet", items=items, css="nw-not-analysed"
+        "titled_list", title=advice("scenarios.left_out_title"), items=items, css="nw-not-analysed"
     )
 
 
@@ -177,7 +177,9 @@ def prompts_editor(ctx: Context) -> W.Widget:
                 button.on_click(lambda _b, name=row.actor: add(name))
                 items.append(button)
         listed = app_html(
-            "titled_list", title="From strategy alignment", items=[row.prompt for row in prompts]
+            "titled_list",
+            title=advice("scenarios.prompts_title"),
+            items=[row.prompt for row in prompts],
         )
         box.children = ([W.HTML(listed)] if listed else []) + items
 

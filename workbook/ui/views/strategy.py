@@ -132,4 +132,4 @@ def fit_panel(ctx: Context) -> list[Part]:
 def prompts_panel(ctx: Context) -> str:
     """What the anticipated moves suggest for the Scenarios section."""
     prompts = [row.prompt for row in scenario_prompt_rows(ctx.plan)]
-    return app_html("titled_list", title="For the Scenarios section", items=prompts)
+    return app_html("titled_list", title=advice("strategy.prompts_title"), items=prompts)

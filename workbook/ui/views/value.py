@@ -49,8 +49,8 @@ def payback_text(months: float | None, one_off: float) -> str:
     if months is None:
         return "—"
     if one_off <= 0 or months == 0:
-        return "no one-off price"
-    return f"{months:g} months"
+        return advice("value.payback_no_one_off")
+    return advice("value.payback_months", months=f"{months:g}")
 
 
 def money(plan: m.Plan, amount: float | None) -> str:
@@ -90,9 +90,11 @@ def coverage_panel(ctx: Context) -> list[Part]:
     cover = coverage(value)
     lists = []
     if cover.gaps:
-        lists.append(("Answered by nothing:", ", ".join(g.pain for g in cover.gaps)))
+        lists.append(
+            (advice("value.coverage_answered_by_nothing"), ", ".join(g.pain for g in cover.gaps))
+        )
     if cover.unneeded:
-        lists.append(("Nobody asked for:", ", ".join(cover.unneeded)))
+        lists.append((advice("value.coverage_nobody_asked"), ", ".join(cover.unneeded)))
     drawn = value.pains and value.differentiators
     return [
         verdict_html(cover.summary, not cover.gaps)
