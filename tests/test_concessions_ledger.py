@@ -352,6 +352,11 @@ def test_an_answer_taken_from_the_order_is_shown_in_the_row_and_the_export(app):
     headers = [c.value for c in sheet[1]]
     answers = sheet.cell(row=sheet.max_row, column=headers.index("Answers") + 1).value
     assert answers == "Dashboard training for dispatchers"
+    # the entry's description is escaped once: "&" reads as "&", "<" never becomes markup
+    answered = next(i for i, e in enumerate(app.session.plan.ledger.entries) if e.id == "lg-5")
+    app.session.set(("ledger", "entries", answered, "description"), "R&D <b>days</b>")
+    notes = [w.value for w in find_all(view.widget, "nw-ledger-inferred")]
+    assert "answers R&amp;D &lt;b&gt;days&lt;/b&gt;, taken from the order" in notes[-1]
 
 
 def test_a_long_pareto_frontier_is_drawn_as_a_line_a_short_one_with_its_points():

@@ -14,7 +14,6 @@ from workbook.analysis.ledger import (
 )
 from workbook.charts.concessions import ledger_chart
 from workbook.content import advice
-from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views import concessions as _variables  # noqa: F401  (its option lists)
@@ -41,7 +40,7 @@ def inferred_text(plan: m.Plan, entry_id: str) -> str:
     entry = next((e for e in plan.ledger.entries if e.id == given), None)
     if entry is None:
         return ""
-    return hint_html(advice("ledger.inferred_answer", entry=escape(entry.description)))
+    return hint_html(advice("ledger.inferred_answer", entry=entry.description))  # escapes
 
 
 @editor("ledger.inferred")
