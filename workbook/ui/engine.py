@@ -16,7 +16,6 @@ import ipywidgets as W
 
 from workbook.content import SectionContent, check_layout_names, load_content
 from workbook.content.layout import Block, ColumnSpec, as_block
-from workbook.model import ProbabilityRange
 from workbook.paths import CUSTOM, Path, field_spec, parse_path, pattern, row_model
 from workbook.render import escape
 from workbook.store import PlanStore
@@ -29,6 +28,7 @@ from workbook.ui.forms import (
     make_widget,
     message_widget,
     question_header,
+    range_unit,
 )
 from workbook.ui.forms import field as field_widget
 from workbook.ui.kit import make
@@ -423,9 +423,12 @@ class LayoutView(SectionView):
         is a probability."""
         model = field_spec(path).base
         label = self.content.label(pattern(path), str(path[-1])).format(**names)
-        unit = "0 to 1" if issubclass(model, ProbabilityRange) else ctx.plan.currency
         row = RangeRow(
-            label, unit, model=model, value=self.session.get(path), disabled=self.session.read_only
+            label,
+            range_unit(model, ctx.plan.currency),
+            model=model,
+            value=self.session.get(path),
+            disabled=self.session.read_only,
         )
         return row.bind(self.session, path, subs)
 

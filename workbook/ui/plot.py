@@ -46,12 +46,6 @@ def figure_spec(figure: Any) -> dict[str, Any]:
     return {**figure.to_plotly_json(), "config": CONFIG}
 
 
-def figure_bundle(figure: Any) -> dict[str, Any]:
-    """The MIME bundle for a figure, for a notebook's output area."""
-    title = figure.layout.title.text or "chart"
-    return {PLOTLY_MIME: figure_spec(figure), "text/plain": f"<{title}>"}
-
-
 _ESM = """
 const WAIT_MS = __WAIT__;
 function plotly() {

@@ -25,6 +25,7 @@ from workbook.ui.forms.ranges import (
     RangeRow,
     RangeValues,
     range_grid,
+    range_unit,
     read_range,
 )
 from workbook.ui.forms.table import ACTIONS_WIDTH, FIRST_ROWS, FirstRows, RowTable
@@ -88,5 +89,6 @@ __all__ = [
     "pattern",
     "question_header",
     "range_grid",
+    "range_unit",
     "read_range",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from workbook.model import RANGE_PARTS, Range
+from workbook.model import RANGE_PARTS, ProbabilityRange, Range
 from workbook.render import escape
 from workbook.ui.forms.binding import FULL_ROW, css_class, message_widget
 from workbook.ui.forms.text import ParseError, format_number, parse_number
@@ -19,6 +19,11 @@ from workbook.ui.style import COLORS
 RangeValues = dict[str, float | None]
 
 UNFINISHED_RANGE = "Give low, likely and high to finish this range."
+
+
+def range_unit(model: type[Range], currency: str) -> str:
+    """What a range of ``model`` is counted in: a chance from 0 to 1, else money."""
+    return "0 to 1" if issubclass(model, ProbabilityRange) else currency
 
 
 def read_range(texts: Sequence[str], model: type[Range] = Range) -> tuple[RangeValues, str]:

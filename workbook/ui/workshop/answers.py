@@ -15,6 +15,7 @@ from workbook.ui.forms import (
     RangeValues,
     parse_number,
     range_grid,
+    range_unit,
 )
 from workbook.ui.kit import make
 from workbook.ui.workshop.kit import _cell, _grid, _html
@@ -36,24 +37,21 @@ class EstimateForm:
         given = {r["competitor_id"]: r for r in data["retaliation"]} if data else {}
         self.rows: list[tuple[str, str, list[W.Text], bool]] = []
         self.ranges: list[RangeRow] = []
-        specs: list[tuple[str, str, str, type[Range], dict[str, float] | None, bool]] = [
-            (field, estimate_label(field), unit, model, data and data[field], True)
-            for field, unit, model in (
-                ("gain", currency, Range),
-                ("cooperation_probability", "0 to 1", ProbabilityRange),
-                ("cooperation_value", currency, AmountRange),
+        specs: list[tuple[str, str, type[Range], dict[str, float] | None, bool]] = [
+            (field, estimate_label(field), model, data and data[field], True)
+            for field, model in (
+                ("gain", Range),
+                ("cooperation_probability", ProbabilityRange),
+                ("cooperation_value", AmountRange),
             )
         ]
         for c in prompt.competitors:
             old = given.get(c.id)
-            for field, unit, model in (
-                ("probability", "0 to 1", ProbabilityRange),
-                ("damage", currency, AmountRange),
-            ):
+            for field, model in (("probability", ProbabilityRange), ("damage", AmountRange)):
                 label = estimate_label(f"retaliation[].{field}", competitor=c.name)
-                specs.append((f"{c.id}:{field}", label, unit, model, old and old[field], False))
-        for key, label, unit, model, values, required in specs:
-            row = RangeRow(label, unit, model=model, value=values)
+                specs.append((f"{c.id}:{field}", label, model, old and old[field], False))
+        for key, label, model, values, required in specs:
+            row = RangeRow(label, range_unit(model, currency), model=model, value=values)
             self.ranges.append(row)
             self.rows.append((key, label, row.boxes, required))
         self.widget = range_grid(self.ranges, label_width="2.2fr")
