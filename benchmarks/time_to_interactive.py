@@ -50,7 +50,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--proxy-server=http://127.0.0.1:9",  # another host: a closed port here; loopback goes direct
+]
 
 # Injected before the page's own scripts: wraps WebSocket to time and size every message
 # on the kernel websocket and to follow the kernel's status (v1 protocol frames).

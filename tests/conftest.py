@@ -21,7 +21,16 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LOCAL_ONLY = "--proxy-server=http://127.0.0.1:9"
+"""Every request to another host goes to a proxy on a closed port of this machine and
+fails there; Chromium sends requests to this machine (loopback) past the proxy."""
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    LOCAL_ONLY,
+]
 START_TIMEOUT = 90.0
 SERVED_GROUP = "served"
 """The pytest-xdist group of most browser tests and of those that time a server's kernels

@@ -208,3 +208,12 @@ def test_a_new_plan_shows_grey_notes_instead_of_empty_charts(served_app, page):
         note = page.wait_for_selector(f".nw-chart-{chart} :text('{words}')", timeout=60_000)
         assert note.evaluate("el => getComputedStyle(el).color") == "rgb(95, 107, 122)"
         assert page.locator(f".nw-chart-{chart} .js-plotly-plot").count() == 0
+
+
+def test_a_browser_test_reaches_this_machine_and_no_other_host(served_app, page):
+    open_app(page, served_app.url)  # this machine: the app loads
+    for url in ("http://192.0.2.1/", "http://example.com/"):  # an address, a name
+        with pytest.raises(Exception, match="ERR_PROXY_CONNECTION_FAILED"):
+            page.goto(url, timeout=15_000)
+    refused = page.evaluate("fetch('http://192.0.2.1/x').then(() => 'sent', () => 'refused')")
+    assert refused == "refused"

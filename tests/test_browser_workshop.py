@@ -161,7 +161,11 @@ def decode_qr(locator: Any) -> list[str]:
 def room_browser(browser: Any) -> Any:
     """Chromium that finds ``workshop.test`` on this machine, as a laptop in the room would
     find the facilitator's machine by its name."""
-    args = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP workshop.test 127.0.0.1"]
+    args = [
+        *CHROMIUM_ARGS,
+        "--host-resolver-rules=MAP workshop.test 127.0.0.1",
+        "--proxy-bypass-list=workshop.test",  # this machine by another name
+    ]
     launched = browser.browser_type.launch(executable_path=chromium_path(), args=args)
     yield launched
     launched.close()
