@@ -1,5 +1,11 @@
 """Speed of the exact package frontier, on random tables and on the GENIUS/ANAC scenarios.
 
+Also the speed of :func:`workbook.analysis.improve.improvements` (every package at least as
+good for both sides as a deal) on random tables of 40 issues × 8 options, for three deals:
+each issue's first option, the deal worst for us, and the Nash package (already efficient).
+Beside the wall time (the target's measure) it prints the mean processor time of a call,
+which other work on a busy machine does not inflate.
+
 Run from the repository: ``.venv/bin/python benchmarks/packages.py``. On each scenario the
 NegMAS library's ``pareto_frontier`` (``pip install -e .[bench]``) runs in the same process,
 on the same linear additive utilities (GENIUS's ``min(1, ·)`` left out on both sides, no
@@ -25,9 +31,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests import genius
-from workbook.analysis.packages import package_count, pareto_frontier
+from workbook.analysis.improve import improvements
+from workbook.analysis.packages import nash_package, package_count, pareto_frontier
 
 TARGETS = {(20, 6): 0.050, (40, 8): 1.0}  # seconds
+IMPROVE_TARGET = 0.100  # seconds, 40 issues x 8 options
+IMPROVE_LIMIT = 10
 SPEEDUP_TARGET = 1000
 TOLERANCE = 1e-9
 NEGMAS_REPEAT_LIMIT = 100_000  # above this many outcomes NegMAS runs once
@@ -119,6 +128,34 @@ def random_tables(runs: int) -> None:
             )
 
 
+def improvement_tables(runs: int) -> None:
+    print(f"\nImprovements on a deal, 40 x 8 (median of {runs} runs, limit {IMPROVE_LIMIT})")
+    head = f"{'values':>11} {'deal':>14} {'found':>6} {'more':>5} {'time':>9} {'cpu':>9}"
+    print(f"{head} {'target':>8}")
+    for opposed in (False, True):
+        table = random_options(40, 8, opposed, seed=40)
+        issues = list(dict.fromkeys(table["issue"]))
+        worst = table.loc[table.groupby("issue", sort=False)["ours"].idxmin()]
+        nash = nash_package(table)
+        deals = {
+            "first options": {issue: "option 0" for issue in issues},
+            "worst for us": dict(zip(worst["issue"], worst["option"], strict=True)),
+            "Nash package": {issue: nash[issue] for issue in issues},
+        }
+        for name, deal in deals.items():
+            cpu = time.process_time()
+            seconds, found = timed(
+                lambda t=table, d=deal: improvements(t, d, limit=IMPROVE_LIMIT), runs
+            )
+            cpu = (time.process_time() - cpu) / runs
+            verdict = "met" if seconds < IMPROVE_TARGET else "MISSED"
+            print(
+                f"{'opposed' if opposed else 'independent':>11} {name:>14} {len(found.rows):>6} "
+                f"{'yes' if found.more else 'no':>5} {seconds * 1e3:>7.1f}ms {cpu * 1e3:>7.1f}ms "
+                f"{f'<{IMPROVE_TARGET * 1e3:g}ms':>8} {verdict}"
+            )
+
+
 def scenarios(runs: int, with_negmas: bool) -> None:
     found = genius.scenarios()
     if not found:
@@ -170,6 +207,7 @@ def main() -> None:
             print(f"NegMAS is not installed ({error}); install it with: pip install -e .[bench]")
             with_negmas = False
     random_tables(args.runs)
+    improvement_tables(args.runs)
     scenarios(args.runs, with_negmas)
 
 

@@ -50,6 +50,7 @@ PUBLIC = {
     "nash_package",
     "best_package",
     "package_count",
+    "improvements",
     "planner_options",
     "trade_currency",
     "zopa",

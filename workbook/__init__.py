@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.analysis.checks import checks_for, consistency_checks
     from workbook.analysis.completion import completion
     from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
+    from workbook.analysis.improve import improvements
     from workbook.analysis.ledger import answered_by, ledger_balance, ledger_flags, ledger_status
     from workbook.analysis.packages import (
         PackageInputError,
@@ -98,6 +99,7 @@ _LAZY = {
     "export_brief": "workbook.brief",
     "fit_check": "workbook.analysis.strategy",
     "greatest_cooperation": "workbook.analysis.scenarios",
+    "improvements": "workbook.analysis.improve",
     "least_regret": "workbook.analysis.scenarios",
     "ledger_flags": "workbook.analysis.ledger",
     "ledger_status": "workbook.analysis.ledger",
@@ -176,6 +178,7 @@ __all__ = [
     "export_brief",
     "fit_check",
     "greatest_cooperation",
+    "improvements",
     "least_regret",
     "ledger_balance",
     "ledger_flags",
