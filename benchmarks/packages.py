@@ -32,11 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests import genius
 from workbook.analysis.improve import improvements
+from workbook.analysis.offers import equivalent_offer_set
 from workbook.analysis.packages import nash_package, package_count, pareto_frontier
 
 TARGETS = {(20, 6): 0.050, (40, 8): 1.0}  # seconds
 IMPROVE_TARGET = 0.100  # seconds, 40 issues x 8 options
 IMPROVE_LIMIT = 10
+OFFERS_SIZE, OFFERS_TARGET = (50, 6), 0.5  # equivalent offers on a big planner, seconds
 SPEEDUP_TARGET = 1000
 TOLERANCE = 1e-9
 NEGMAS_REPEAT_LIMIT = 100_000  # above this many outcomes NegMAS runs once
@@ -156,6 +158,26 @@ def improvement_tables(runs: int) -> None:
             )
 
 
+def offers(runs: int) -> None:
+    """Equivalent offers (k = 2, 3) at the middle of the frontier, default tolerance."""
+    issues, options = OFFERS_SIZE
+    print(f"\nEquivalent offers, {issues} x {options} (median of {runs} runs)")
+    print(f"{'values':>11} {'k':>2} {'candidates':>10} {'time':>9} {'target':>8}")
+    for opposed in (False, True):
+        table = random_options(issues, options, opposed, seed=issues)
+        rows = list(table.itertuples(index=False, name=None))
+        middle = float(np.median(pareto_frontier(table)["ours"]))
+        for k in (2, 3):
+            seconds, result = timed(
+                lambda r=rows, v=middle, k=k: equivalent_offer_set(r, v, k), runs
+            )
+            verdict = "met" if seconds < OFFERS_TARGET else "MISSED"
+            print(
+                f"{'opposed' if opposed else 'independent':>11} {k:>2} {result.candidates:>10} "
+                f"{seconds * 1e3:>7.1f}ms {f'<{OFFERS_TARGET * 1e3:g}ms':>8} {verdict}"
+            )
+
+
 def scenarios(runs: int, with_negmas: bool) -> None:
     found = genius.scenarios()
     if not found:
@@ -208,6 +230,7 @@ def main() -> None:
             with_negmas = False
     random_tables(args.runs)
     improvement_tables(args.runs)
+    offers(args.runs)
     scenarios(args.runs, with_negmas)
 
 

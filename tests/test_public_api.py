@@ -14,6 +14,7 @@ PUBLIC = {
     "StrategicPlan",
     "load_plan",
     "PlanStore",
+    "equivalent_offers",
     "example_plan",
     "parse_plan_file",
     "plan_tables",

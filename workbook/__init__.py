@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
     from workbook.analysis.improve import improvements
     from workbook.analysis.ledger import answered_by, ledger_balance, ledger_flags, ledger_status
+    from workbook.analysis.offers import equivalent_offers
     from workbook.analysis.packages import (
         PackageInputError,
         best_package,
@@ -94,6 +95,7 @@ _LAZY = {
     "disagreement": "workbook.analysis.scenarios",
     "draft_statement": "workbook.analysis.value",
     "driver_comparison": "workbook.analysis.value",
+    "equivalent_offers": "workbook.analysis.offers",
     "example_plan": "workbook.store",
     "expected_values": "workbook.analysis.scenarios",
     "export_brief": "workbook.brief",
@@ -173,6 +175,7 @@ __all__ = [
     "disagreement",
     "draft_statement",
     "driver_comparison",
+    "equivalent_offers",
     "example_plan",
     "expected_values",
     "export_brief",
