@@ -4,7 +4,9 @@ Also the speed of :func:`workbook.analysis.improve.improvements` (every package 
 good for both sides as a deal) on random tables of 40 issues × 8 options, for three deals:
 each issue's first option, the deal worst for us, and the Nash package (already efficient).
 Beside the wall time (the target's measure) it prints the mean processor time of a call,
-which other work on a busy machine does not inflate.
+which other work on a busy machine does not inflate. And the speed of
+:func:`workbook.analysis.robust.robust_frontier` for three estimates of their values on the
+random tables (a figure, no target).
 
 Run from the repository: ``.venv/bin/python benchmarks/packages.py``. On each scenario the
 NegMAS library's ``pareto_frontier`` (``pip install -e .[bench]``) runs in the same process,
@@ -34,6 +36,7 @@ from tests import genius
 from workbook.analysis.improve import improvements
 from workbook.analysis.offers import equivalent_offer_set
 from workbook.analysis.packages import nash_package, package_count, pareto_frontier
+from workbook.analysis.robust import robust_frontier
 
 TARGETS = {(20, 6): 0.050, (40, 8): 1.0}  # seconds
 IMPROVE_TARGET = 0.100  # seconds, 40 issues x 8 options
@@ -178,6 +181,20 @@ def offers(runs: int) -> None:
             )
 
 
+def robust_tables(runs: int) -> None:
+    print(f"\nRobust frontier, 3 estimates of their values (median of {runs} runs)")
+    print(f"{'issues x options':>16} {'values':>11} {'packages':>8} {'all 3':>6} {'time':>9}")
+    for issues, options in TARGETS:
+        for opposed in (False, True):
+            tables = [random_options(issues, options, opposed, seed=s) for s in (1, 2, 3)]
+            tables = [t.assign(ours=tables[0]["ours"]) for t in tables]
+            seconds, found = timed(lambda t=tables: robust_frontier(t), runs)
+            print(
+                f"{f'{issues} x {options}':>16} {'opposed' if opposed else 'independent':>11} "
+                f"{len(found.rows):>8} {len(found.everywhere()):>6} {seconds * 1e3:>7.1f}ms"
+            )
+
+
 def scenarios(runs: int, with_negmas: bool) -> None:
     found = genius.scenarios()
     if not found:
@@ -231,6 +248,7 @@ def main() -> None:
     random_tables(args.runs)
     improvement_tables(args.runs)
     offers(args.runs)
+    robust_tables(args.runs)
     scenarios(args.runs, with_negmas)
 
 

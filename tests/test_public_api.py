@@ -52,6 +52,7 @@ PUBLIC = {
     "best_package",
     "package_count",
     "improvements",
+    "robust_frontier",
     "planner_options",
     "trade_currency",
     "zopa",

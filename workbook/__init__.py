@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         relationship_flags,
         sharing_ladder,
     )
+    from workbook.analysis.robust import robust_frontier
     from workbook.analysis.scenarios import (
         ScenarioInputError,
         best_responses,
@@ -120,6 +121,7 @@ _LAZY = {
     "portfolio": "workbook.compare",
     "reciprocity_balance": "workbook.analysis.relationship",
     "relationship_flags": "workbook.analysis.relationship",
+    "robust_frontier": "workbook.analysis.robust",
     "scenario_prompts": "workbook.analysis.strategy",
     "sharing_ladder": "workbook.analysis.relationship",
     "simulate": "workbook.analysis.scenarios",
@@ -202,6 +204,7 @@ __all__ = [
     "portfolio",
     "reciprocity_balance",
     "relationship_flags",
+    "robust_frontier",
     "scenario_prompts",
     "sharing_ladder",
     "simulate",
