@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         pareto_frontier,
         planner_options,
     )
+    from workbook.analysis.rehearsal import Counterpart, Rehearsal, rehearsal_report
     from workbook.analysis.relationship import (
         business_totals,
         reciprocity_balance,
@@ -68,6 +69,7 @@ from workbook import tables as _shims  # noqa: F401  sets plan.tables() and to_f
 
 _LAZY = {
     "ConflictError": "workbook.errors",
+    "Counterpart": "workbook.analysis.rehearsal",
     "NotAllowed": "workbook.errors",
     "PackageInputError": "workbook.analysis.packages",
     "Plan": "workbook.model",
@@ -75,6 +77,7 @@ _LAZY = {
     "PlanNotFound": "workbook.errors",
     "PlanStore": "workbook.store",
     "ReadOnlyError": "workbook.errors",
+    "Rehearsal": "workbook.analysis.rehearsal",
     "SCHEMA_VERSION": "workbook.model",
     "ScenarioInputError": "workbook.analysis.scenarios",
     "StrategicPlan": "workbook.model",
@@ -120,6 +123,7 @@ _LAZY = {
     "planner_options": "workbook.analysis.packages",
     "portfolio": "workbook.compare",
     "reciprocity_balance": "workbook.analysis.relationship",
+    "rehearsal_report": "workbook.analysis.rehearsal",
     "relationship_flags": "workbook.analysis.relationship",
     "robust_frontier": "workbook.analysis.robust",
     "scenario_prompts": "workbook.analysis.strategy",
@@ -151,6 +155,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "ConflictError",
+    "Counterpart",
     "NotAllowed",
     "PackageInputError",
     "Plan",
@@ -158,6 +163,7 @@ __all__ = [
     "PlanNotFound",
     "PlanStore",
     "ReadOnlyError",
+    "Rehearsal",
     "ScenarioInputError",
     "StrategicPlan",
     "WorkbookError",
@@ -203,6 +209,7 @@ __all__ = [
     "planner_options",
     "portfolio",
     "reciprocity_balance",
+    "rehearsal_report",
     "relationship_flags",
     "robust_frontier",
     "scenario_prompts",

@@ -53,6 +53,8 @@ _INT64_SAFE = 2**62
 
 def read_options(options: object) -> _Table:
     """An options table (DataFrame) or (issue, option, ours, theirs) rows, validated."""
+    if isinstance(options, _Table):  # already read
+        return options
     pandas = sys.modules.get("pandas")  # rows never need pandas
     if pandas is not None and isinstance(options, pandas.DataFrame):
         return _read(options)
