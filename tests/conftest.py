@@ -33,7 +33,31 @@ CHROMIUM_ARGS = [
 ]
 START_TIMEOUT = 90.0
 SERVED_GROUP = "served"
-"""The pytest-xdist group of every served and browser test (``--dist loadgroup``)."""
+"""The pytest-xdist group of most browser tests and of those that time a server's kernels
+(culling, caps, floods), run one at a time (``--dist loadgroup``)."""
+APART_GROUP = "served-apart"
+"""The pytest-xdist group of the served tests of :data:`APART_MODULES`: one at a time too,
+in the other worker, beside the first group."""
+APART_MODULES = frozenset(
+    {
+        "test_app",
+        "test_cli",
+        "test_data_safety",
+        "test_hub",
+        "test_name_box",
+        "test_preheat",
+        "test_room_forms",
+        "test_serve",
+        "test_server_log_report",
+        "test_stop",
+        "test_store_files",
+        "test_store_postgres",
+        "test_widget_values",
+        "test_workshop_ui",
+    }
+)
+"""Modules whose served tests time no culling of kernels and drive Chromium little or not at
+all (the hub's one test does), so that they can run beside the other group."""
 LOG_TAIL_LINES = 150
 """Lines of each server log attached to a failed test's report."""
 
@@ -47,11 +71,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every test that starts a server ``served`` and every one that drives Chromium
     ``browser``, whatever its module says: ``-m "not served and not browser"`` is a fast tier.
 
-    Served and browser tests also form one pytest-xdist group: they all run in one worker,
-    one at a time and on one set of session servers and one browser, while the other
-    worker runs the rest beside them. (Two such groups side by side cut the run by a
-    minute, but two servers starting kernels at once on two cores now and then lost a
-    kernel to a port taken between its choice and its bind.)
+    Served and browser tests also form two pytest-xdist groups, each run in one worker one
+    test at a time: most browser tests with those that time kernels (:data:`SERVED_GROUP`),
+    and those of :data:`APART_MODULES` (:data:`APART_GROUP`); the tests that start no
+    server are shared between the workers. (Two servers starting kernels at once may pick
+    the same free port; a kernel that loses it is started again on new ports, see
+    ``workbook.serve.kernels``.)
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
@@ -60,9 +85,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("served") or item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group(SERVED_GROUP))
+            module = getattr(item, "module", None)
+            name = module.__name__.rsplit(".", 1)[-1] if module is not None else ""
+            group = APART_GROUP if name in APART_MODULES else SERVED_GROUP
+            item.add_marker(pytest.mark.xdist_group(group))
             if getattr(config.option, "loadgroup", False):  # a pytest-xdist worker
-                _name_group(item, SERVED_GROUP)
+                _name_group(item, group)
 
 
 def _name_group(item: pytest.Item, group: str) -> None:

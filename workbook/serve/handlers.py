@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado import web
+from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -178,6 +180,26 @@ class _KernelChannelsHandler(VoilaKernelWebsocketHandler):
             kernel_id = str(kwargs.get("kernel_id", args[0] if args else ""))
             _only_own_kernel(self, kernel_id, unknown=False)
         await super().get(*args, **kwargs)
+
+    def write_message(self, message: Any, binary: bool = False) -> Any:
+        """Send to the page; a message for a page that has just closed is dropped quietly.
+
+        jupyter_server sends kernel output without waiting for the send. When the page
+        closes during one, the send fails, and asyncio would print the failure, which
+        nobody read, as a traceback in the server's log.
+        """
+        sending = super().write_message(message, binary=binary)
+        sending.add_done_callback(_read_send_failure)
+        return sending
+
+
+def _read_send_failure(sending: asyncio.Future[Any]) -> None:
+    """Read a websocket send's outcome: a closed page is no error, anything else is logged."""
+    if sending.cancelled():
+        return
+    failure = sending.exception()
+    if failure is not None and not isinstance(failure, (WebSocketClosedError, StreamClosedError)):
+        log.warning("a message to a page could not be sent: %r", failure)
 
 
 def _only_own_kernel(handler: web.RequestHandler, kernel_id: str, *, unknown: bool) -> None:

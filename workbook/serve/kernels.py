@@ -17,6 +17,8 @@ from traitlets import Instance
 from workbook.serve.limits import (
     CONNECTED_IDLE_TIMEOUT,
     CULL_IDLE_TIMEOUT,
+    KERNEL_START_ATTEMPTS,
+    KERNEL_START_TIMEOUT,
     LOADING_TIMEOUT,
     REAP_INTERVAL,
     UNCONNECTED_TIMEOUT,
@@ -246,13 +248,56 @@ class _KernelRecorder:
 
 
 class _KernelManager(ServerKernelManager):
-    """A page's kernel, shut down by request only.
+    """A page's kernel: started until it answers, shut down by request only.
+
+    jupyter_client picks a kernel's five ports by binding and releasing them; the kernel
+    binds them a moment later. Another process (a second server, a notebook run) can take
+    one in between, and the kernel exits before its first reply. Its restarter would
+    launch it again on the same ports (it only renews ports it did not pick itself), and
+    the page waiting for it fails. So a start is complete when the kernel has answered a
+    ``kernel_info`` request; one that exited first is launched again on new ports.
 
     jupyter_client interrupts a kernel (SIGINT) before asking it to shut down. A kernel
     that is still starting, or a waiting preheated one, then dies of a KeyboardInterrupt
     with a traceback in the server's log. The app runs nothing that needs interrupting:
     the shutdown request alone ends its kernels.
     """
+
+    async def start_kernel(self, **kwargs: Any) -> None:
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            await super().start_kernel(**kwargs)
+            self.stop_restarter()  # it would relaunch an exited kernel on the same ports
+            if await self._answers() or attempt == KERNEL_START_ATTEMPTS:
+                break
+            self.log.warning(
+                "kernel %s exited before its first reply (a port it was given was taken);"
+                " starting it again on new ports (%d of %d)",
+                self.kernel_id,
+                attempt + 1,
+                KERNEL_START_ATTEMPTS,
+            )
+            # as for a restart (the zmq context stays), but with a new provisioner, which
+            # picks new ports, and a new connection file
+            await self._async_shutdown_kernel(now=True, restart=True)
+            self.cleanup_connection_file()
+            self.provisioner = None
+        self.start_restarter()
+
+    async def _answers(self) -> bool:
+        """Whether the kernel answers ``kernel_info``; False only if it has exited.
+
+        A kernel still alive but slow to answer counts as started: the page that waits
+        for it applies its own timeout.
+        """
+        client = self.client()
+        client.start_channels()
+        try:
+            await ensure_async(client.wait_for_ready(timeout=KERNEL_START_TIMEOUT))
+            return True
+        except RuntimeError:
+            return bool(await ensure_async(self.is_alive()))
+        finally:
+            client.stop_channels()
 
     async def _async_interrupt_kernel(self) -> None:
         if self.shutting_down:

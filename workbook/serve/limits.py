@@ -57,6 +57,12 @@ CONNECTED_IDLE_TIMEOUT = 30 * 60
 freed: an open socket alone does not hold a seat, and kernel output (a workshop timer)
 is not the page's activity."""
 
+KERNEL_START_ATTEMPTS = 3
+"""How many times a kernel is launched, on new ports each time, when it exits before its
+first reply (one of its ports was taken by another process between choice and bind)."""
+KERNEL_START_TIMEOUT = 60
+"""Seconds a starting kernel has to answer its first request (nbclient's default)."""
+
 KERNEL_MEMORY = 1_500_000_000
 """Bytes of resident memory a page's kernel may use; ten times what one that has shown
 every section needs. Above it the page is told and its kernel ended; the server goes on."""
