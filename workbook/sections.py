@@ -196,7 +196,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         prepares=True,
         brief_part="_concessions",
-        tables=("options", "concession_steps"),
+        tables=("options", "concession_steps", "rehearsals"),
         prompts=("values",),
     ),
     Section(

@@ -73,6 +73,7 @@ def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
         "estimates": lambda p: estimates_frame(p.scenarios),
         "options": lambda p: options_frame(p.concessions),
         "concession_steps": lambda p: rows_frame(p.concessions.steps, model.ConcessionStep),
+        "rehearsals": lambda p: _rehearsals(p),
         "business_links": lambda p: rows_frame(p.relationship.links, model.BusinessLink),
         "players": lambda p: rows_frame(p.relationship.players, model.Player),
         "relationship_contributions": lambda p: rows_frame(
@@ -85,6 +86,15 @@ def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
         "agenda": lambda p: rows_frame(p.workshop.agenda, model.AgendaItem),
         "parking_lot": lambda p: rows_frame(p.workshop.parking_lot, model.ParkingItem),
     }
+
+
+def _rehearsals(plan: Plan) -> pd.DataFrame:
+    """Every round of every kept rehearsal, one row each."""
+    import pandas as pd
+
+    from workbook.analysis.rehearse import REHEARSAL_COLUMNS, rehearsal_records
+
+    return pd.DataFrame(rehearsal_records(plan.concessions), columns=list(REHEARSAL_COLUMNS))
 
 
 def table_names() -> list[str]:

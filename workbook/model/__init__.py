@@ -24,7 +24,10 @@ from workbook.model.concessions import (
     NoReciprocityPlan,
     Option,
     Positions,
+    RehearsalRecord,
+    RehearsalRound,
     SidePosition,
+    TheirEstimate,
     Variable,
 )
 from workbook.model.fields import (
@@ -158,6 +161,8 @@ __all__ = [
     "ProbabilityRange",
     "Range",
     "ReciprocityPressure",
+    "RehearsalRecord",
+    "RehearsalRound",
     "Relationship",
     "RelationshipContribution",
     "RelationshipIssue",
@@ -175,6 +180,7 @@ __all__ = [
     "StrategyAlignment",
     "Strength",
     "TeamMember",
+    "TheirEstimate",
     "ValueDriver",
     "ValueItem",
     "ValueProposition",

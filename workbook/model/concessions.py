@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -165,6 +166,69 @@ class NoReciprocityPlan(Model):
     ask_for: LongText = Field("", description="The specific concession we ask for, prepared.")
 
 
+MAX_REHEARSALS = 20
+"""Rehearsals a plan keeps (the oldest make way for new ones)."""
+
+MAX_REHEARSAL_ROUNDS = 50
+"""Rounds one rehearsal may last."""
+
+MAX_ESTIMATES = 20
+"""Alternative estimates of their values a plan keeps."""
+
+RehearsalStyle = Literal["boulware", "conceder", "tit_for_tat", "random"]
+Package = dict[RowId, RowId]
+"""A package as the plan keeps it: variable id to option id (ids survive a rename)."""
+
+
+class RehearsalRound(Model):
+    """One round of a rehearsal: our offer and their answer."""
+
+    offer: Package = Field(description="Our offer: variable id to option id.")
+    answer: Literal["counter", "accept", "walk_away"] = Field(description="What they answered.")
+    package: Package | None = Field(
+        None, description="Their counter-offer, or our offer they accepted; none on a walk-away."
+    )
+
+
+class RehearsalRecord(Row):
+    """A rehearsal against their side, kept so that it can be replayed and compared.
+
+    Packages are kept by variable and option id, so renaming an option does not break a
+    replay; a changed value or a removed option does, and the replay says so.
+    """
+
+    at: dt.datetime = Field(
+        default_factory=lambda: dt.datetime.now(dt.UTC).replace(microsecond=0),
+        description="When it started.",
+    )
+    style: RehearsalStyle = Field("boulware", description="Their concession style.")
+    rounds: int = Field(
+        8, ge=1, le=MAX_REHEARSAL_ROUNDS, description="Rounds before they must decide."
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="The seed that replays it.")
+    their_floor: Money = Field(0.0, description="Their floor in the rehearsal (planner units).")
+    played: list[RehearsalRound] = Field(default_factory=list, description="Rounds played.")
+    row_limits: ClassVar[dict[str, int]] = {"played": MAX_REHEARSAL_ROUNDS}
+
+    @property
+    def finished(self) -> bool:
+        """Whether they accepted or walked away."""
+        return bool(self.played) and self.played[-1].answer != "counter"
+
+
+class TheirEstimate(Row):
+    """One team member's estimate of their side: weights and option values that differ from
+    the plan's (what it leaves out is taken from the plan)."""
+
+    name: Name = Field(description="Whose estimate (a team member, a workshop participant).")
+    weights: dict[RowId, Weight] = Field(
+        default_factory=dict, description="Variable id to its weight for them."
+    )
+    values: dict[RowId, Money] = Field(
+        default_factory=dict, description="Option id to its value to them."
+    )
+
+
 class ConcessionPlanner(Model):
     """Section 4: variables, positions, packages and the conditional concession plan."""
 
@@ -197,11 +261,27 @@ class ConcessionPlanner(Model):
     term_months: int | None = Field(
         None, ge=1, le=600, description="Months the unit price is paid for over the term."
     )
+    rehearsals: list[RehearsalRecord] = Field(
+        default_factory=list, description="Rehearsals against their side, oldest first."
+    )
+    their_estimates: list[TheirEstimate] = Field(
+        default_factory=list,
+        description="Team members' own estimates of their weights and option values.",
+    )
+    row_limits: ClassVar[dict[str, int]] = {
+        "rehearsals": MAX_REHEARSALS,
+        "their_estimates": MAX_ESTIMATES,
+    }
 
     @model_validator(mode="after")
     def _ids(self) -> Self:
         unique_ids(self.variables, "variables")
         unique_ids(self.steps, "steps")
+        unique_ids(self.rehearsals, "rehearsals")
+        unique_ids(self.their_estimates, "estimates of their values")
+        who = [e.name.casefold() for e in self.their_estimates]
+        if len(who) != len(set(who)):
+            raise ValueError("two estimates of their values have the same name")
         names = [v.name.casefold() for v in self.variables]
         if len(names) != len(set(names)):
             raise ValueError("two variables have the same name")

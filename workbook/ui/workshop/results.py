@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import ipywidgets as W
 
+from workbook.analysis.rehearse import estimates_with_answers
 from workbook.analysis.workshop import EstimateSummary, ValuesSummary, VoteSummary
 from workbook.errors import WorkbookError
 from workbook.model import Estimate
@@ -137,6 +138,7 @@ class ResultCard:
         self._close_editor()
         summary, plan = self.summary, self.panel.session.plan
         apply: Callable[[], PlanChange]
+        also: list[Callable[[], PlanChange]] = []  # changes that follow the main one
         if isinstance(self.prompt, PrioritiesPrompt) and isinstance(summary, VoteSummary):
             top = [*summary.top, "", ""][:2]
             boxes = [make(W.Text, value=t, layout={"width": "100%"}) for t in top]
@@ -152,6 +154,19 @@ class ResultCard:
 
             def apply() -> PlanChange:
                 return values_change(plan, prompt, values.read())
+
+            if prompt.side == "theirs" and len(summary.answers) >= 2:
+                each = dict(summary.answers)
+
+                def each_view() -> PlanChange:  # each member's view, for robust packages
+                    planner = self.panel.session.plan.concessions
+                    return PlanChange(
+                        ("concessions", "their_estimates"),
+                        estimates_with_answers(planner, each),
+                        "Each participant's values, kept as their estimate.",
+                    )
+
+                also.append(each_view)
 
         else:
             assert isinstance(self.prompt, EstimatePrompt)
@@ -193,6 +208,9 @@ class ResultCard:
             if problem:
                 _say(self.message, problem)
                 return
+            for follow in also:
+                more = follow()
+                self.panel.session.set_structure(more.path, more.value)
             self._close_editor()
             _say(self.message, f"Added to the plan: {change.summary}", OK)
 

@@ -1,0 +1,217 @@
+"""Rehearsals kept with the plan, improvements of the offer on the table and the team's
+differing estimates of their side, as the app and the brief read them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
+
+from workbook.analysis import rehearse as r
+from workbook.analysis.improve import improvements
+from workbook.analysis.packages import PackageInputError, frontier, planner_rows
+from workbook.analysis.rehearsal import RehearsalError
+from workbook.analysis.robust import robust_frontier
+from workbook.model import ConcessionPlanner, Plan, RehearsalRecord, load_plan
+from workbook.model.concessions import MAX_REHEARSAL_ROUNDS, MAX_REHEARSALS
+from workbook.store import example_plan
+from workbook.tables import plan_tables
+
+
+def played(plan: Plan, style: str = "conceder", rounds: int = 4, seed: int = 5) -> RehearsalRecord:
+    """A rehearsal where we hold at the offer on the table until they decide."""
+    planner = plan.concessions
+    record = r.start_rehearsal(planner, style, rounds, seed)
+    while not record.finished:
+        record = r.play_round(planner, record, planner.current_offer)
+    return record
+
+
+def with_planner(plan: Plan, **update: object) -> Plan:
+    """The plan with the planner's fields in ``update`` set, validated."""
+    data = plan.concessions.model_dump() | to_jsonable_python(update)
+    return plan.model_copy(update={"concessions": ConcessionPlanner.model_validate(data)})
+
+
+def test_a_rehearsal_is_kept_with_the_plan_and_survives_a_json_round_trip():
+    plan = example_plan()
+    record = played(plan)
+    kept = with_planner(plan, rehearsals=[record])
+    again = load_plan(json.loads(kept.model_dump_json()))
+    assert again.concessions.rehearsals == [record]
+    assert again.concessions.rehearsals[0].finished
+    assert r.replay(again.concessions, again.concessions.rehearsals[0]).finished
+
+
+def test_an_old_plan_without_rehearsals_loads_with_none():
+    data = json.loads(example_plan().model_dump_json())
+    del data["concessions"]["rehearsals"], data["concessions"]["their_estimates"]
+    plan = load_plan(data)
+    assert plan.concessions.rehearsals == [] and plan.concessions.their_estimates == []
+
+
+def test_rehearsals_and_rounds_have_limits():
+    record = RehearsalRecord()
+    with pytest.raises(ValidationError, match="limit is 20"):
+        ConcessionPlanner(rehearsals=[record.model_copy(update={"id": f"r{i}"}) for i in range(21)])
+    assert MAX_REHEARSALS == 20
+    one = {"offer": {"a": "b"}, "answer": "counter", "package": {"a": "c"}}
+    with pytest.raises(ValidationError, match=f"limit is {MAX_REHEARSAL_ROUNDS}"):
+        RehearsalRecord(played=[one] * (MAX_REHEARSAL_ROUNDS + 1))
+    with pytest.raises(ValidationError):
+        RehearsalRecord(rounds=MAX_REHEARSAL_ROUNDS + 1)
+    with pytest.raises(ValidationError):
+        RehearsalRecord(style="stubborn")
+
+
+def test_a_renamed_option_still_replays_and_a_changed_value_says_so():
+    plan = example_plan()
+    record = played(plan, "boulware", 5, 3)
+    renamed = plan.model_copy(deep=True)
+    for var in renamed.concessions.variables:
+        for option in var.options:
+            option.label = option.label + " (renamed)"
+        var.name = var.name + " (renamed)"
+    them = r.replay(renamed.concessions, record)
+    assert them.finished and len(them.moves) == 2 * len(record.played)
+    changed = plan.model_copy(deep=True)
+    offered = record.played[0].package
+    assert offered is not None
+    for var in changed.concessions.variables:
+        for option in var.options:
+            option.theirs = 100 - option.theirs
+    with pytest.raises(RehearsalError, match="answered otherwise"):
+        r.replay(changed.concessions, record)
+
+
+def test_an_offer_with_a_variable_left_out_is_refused_with_its_name():
+    plan = example_plan()
+    planner = plan.concessions
+    record = r.start_rehearsal(planner, "boulware", 4, 1)
+    offer = dict(planner.current_offer)
+    del offer["va-term"]
+    with pytest.raises(PackageInputError, match="pick an option for Contract term"):
+        r.play_round(planner, record, offer)
+
+
+def test_nothing_to_rehearse_without_variables_on_the_agenda():
+    with pytest.raises(PackageInputError, match="nothing to rehearse"):
+        r.start_rehearsal(ConcessionPlanner(), "boulware", 4, 1)
+
+
+def test_a_finished_rehearsal_takes_no_more_offers():
+    plan = example_plan()
+    record = played(plan)
+    with pytest.raises(RehearsalError, match="over"):
+        r.play_round(plan.concessions, record, plan.concessions.current_offer)
+
+
+def test_their_floor_is_the_plans_or_the_middle_of_their_frontier_scores():
+    plan = example_plan()
+    assert r.their_floor(plan.concessions) == (40.0, False)
+    unset = plan.model_copy(deep=True)
+    unset.concessions.positions.theirs.package_floor = None
+    floor, default = r.their_floor(unset.concessions)
+    front = frontier(r.agenda_rows(unset.concessions))
+    assert default and floor == (front.theirs.min() + front.theirs.max()) / 2
+    assert front.theirs.min() < floor < front.theirs.max()
+
+
+def test_the_rehearsal_plays_the_agenda_and_leaves_variables_off_it_out():
+    plan = example_plan()
+    off = [v.id for v in plan.concessions.variables if not v.on_agenda]
+    assert off
+    record = played(plan)
+    for rnd in record.played:
+        assert set(rnd.offer) == {v.id for v in r.agenda(plan.concessions)}
+        assert not set(rnd.offer) & set(off)
+
+
+def test_the_debrief_scores_the_deal_against_the_plans_walk_away():
+    plan = example_plan()
+    record = played(plan, "conceder", 4, 5)
+    report = r.debrief(plan, record)
+    assert report.outcome == "agreed"
+    assert report.our_walk_away == plan.concessions.positions.ours.package_floor
+    assert report.deal is not None
+    assert report.above_walk_away == (report.deal.ours >= 45.0)
+    # the deal is the offer on the table, which the plan's own improvements improve
+    found = r.offer_improvements(plan.concessions, limit=1)
+    assert found is not None and report.unclaimed == found.rows[0].joint_gain
+
+
+def test_improvements_of_the_offer_on_the_table_are_the_exact_analysis_on_the_agenda():
+    plan = example_plan()
+    found = r.offer_improvements(plan.concessions, limit=None)
+    agenda = plan.concessions.model_copy(update={"variables": r.agenda(plan.concessions)})
+    names = r.to_names(plan.concessions, plan.concessions.current_offer)
+    assert found == improvements(planner_rows(agenda), names, limit=None)
+    assert not found.efficient
+    partial = with_planner(plan, current_offer={"va-price": "op-p4850"})
+    assert r.offer_improvements(partial.concessions) is None
+    best = found.rows[0].options
+    on_frontier = with_planner(plan, current_offer=r.to_ids(plan.concessions, best))
+    assert r.offer_improvements(on_frontier.concessions).efficient
+
+
+def test_robust_packages_need_a_second_estimate():
+    plan = example_plan()
+    assert r.robust_packages(plan.concessions) is None
+    kept = r.keep_estimate(plan.concessions, "Anna")
+    anna = with_planner(plan, their_estimates=kept)
+    found = r.robust_packages(anna.concessions)
+    assert found is not None and found.estimates == ["the plan", "Anna"]
+    assert all(row.share == 1 for row in found.rows)  # Anna agrees with the plan
+
+
+def test_a_members_estimate_changes_what_is_efficient_everywhere():
+    plan = example_plan()
+    planner = plan.concessions
+    hardware = next(v for v in planner.variables if v.id == "va-hardware")
+    flipped = {o.id: 100 - o.theirs for o in hardware.options}
+    rows = r.estimates_with_answers(planner, {"Ben": flipped})
+    ben = with_planner(plan, their_estimates=rows)
+    found = r.robust_packages(ben.concessions)
+    by_estimate = r.estimate_rows(ben.concessions)
+    assert found == robust_frontier(
+        by_estimate,
+        planner.positions.ours.package_floor,
+        planner.positions.theirs.package_floor,
+    )
+    shares = {row.share for row in found.rows}
+    assert shares == {0.5, 1.0}
+    summary = r.summarise(found)
+    assert summary.everywhere == len(found.everywhere()) and summary.estimates == 2
+    # Ben's values went in for the hardware options only; the rest is the plan's
+    ben_rows = {(x.issue, x.option): x.theirs for x in by_estimate["Ben"]}
+    plan_rows = {(x.issue, x.option): x.theirs for x in by_estimate["the plan"]}
+    changed = {k for k in plan_rows if ben_rows[k] != plan_rows[k]}
+    assert changed and {issue for issue, _ in changed} == {hardware.name}
+
+
+def test_workshop_answers_add_to_a_members_estimate_of_the_same_name():
+    plan = example_plan()
+    planner = plan.concessions
+    rows = r.estimates_with_answers(planner, {"Ben": {"op-hw-5": 10.0}})
+    planner = with_planner(plan, their_estimates=rows).concessions
+    rows = r.estimates_with_answers(planner, {"ben": {"op-t3": 20.0}, "Cleo": {"op-t3": 30.0}})
+    again = with_planner(plan, their_estimates=rows).concessions
+    assert [e.name for e in again.their_estimates] == ["Ben", "Cleo"]
+    assert again.their_estimates[0].values == {"op-hw-5": 10.0, "op-t3": 20.0}
+
+
+def test_two_estimates_with_one_name_are_refused():
+    with pytest.raises(ValidationError, match="same name"):
+        ConcessionPlanner(their_estimates=[{"name": "Anna"}, {"name": "anna"}])
+
+
+def test_the_plans_tables_list_every_rehearsal_round_by_name():
+    plan = example_plan()
+    record = played(plan, "tit_for_tat", 3, 2)
+    table = plan_tables(with_planner(plan, rehearsals=[record]))["rehearsals"]
+    assert len(table) == len(record.played)
+    assert table["style"].tolist() == ["tit_for_tat"] * len(record.played)
+    assert "Contract term: 3 years" in table["our_offer"].iloc[0]
+    assert plan_tables(plan)["rehearsals"].empty
