@@ -54,6 +54,8 @@ def test_every_section_has_content_in_order():
         "scenarios",
         "concessions",
         "relationship",
+        "discovery",
+        "meeting",
         "ledger",
         "brief",
     ]

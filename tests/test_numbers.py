@@ -576,6 +576,14 @@ def test_checks_are_silent_on_an_empty_plan():
 
 
 def test_the_example_passes_every_check_but_its_teaching_mistake():
+    from workbook.analysis.preparation import (
+        debrief_flags,
+        decision_flags,
+        discovery_flags,
+        mandate_flags,
+        meeting_flags,
+        tactic_flags,
+    )
     from workbook.analysis.strategy import fit_check
     from workbook.analysis.value import value_flags
     from workbook.store import example_plan, example_strategic_plan
@@ -588,6 +596,12 @@ def test_the_example_passes_every_check_but_its_teaching_mistake():
         + relationship_flags(p)
         + value_flags(p.value)
         + fit_check(p.strategy, example_strategic_plan().objectives).flags
+        + discovery_flags(p)
+        + mandate_flags(p)
+        + decision_flags(p)
+        + tactic_flags(p)
+        + meeting_flags(p)
+        + debrief_flags(p)
     )
     assert [(f.severity, f.subject) for f in flags] == [
         ("problem", "Dashboard training for dispatchers")

@@ -15,6 +15,7 @@ PUBLIC = {
     "load_plan",
     "PlanStore",
     "equivalent_offers",
+    "debriefs",
     "example_plan",
     "parse_plan_file",
     "plan_tables",

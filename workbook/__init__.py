@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         pareto_frontier,
         planner_options,
     )
+    from workbook.analysis.preparation import debriefs
     from workbook.analysis.rehearsal import Counterpart, Rehearsal, rehearsal_report
     from workbook.analysis.relationship import (
         business_totals,
@@ -96,6 +97,7 @@ _LAZY = {
     "completion": "workbook.analysis.completion",
     "plan_diff": "workbook.merge",
     "coverage": "workbook.analysis.value",
+    "debriefs": "workbook.analysis.preparation",
     "disagreement": "workbook.analysis.scenarios",
     "draft_statement": "workbook.analysis.value",
     "driver_comparison": "workbook.analysis.value",
@@ -180,6 +182,7 @@ __all__ = [
     "completion",
     "consistency_checks",
     "coverage",
+    "debriefs",
     "disagreement",
     "draft_statement",
     "driver_comparison",

@@ -100,15 +100,19 @@ def _deal(plan: Plan, _ctx: BriefContext) -> Part:
             Para(plan.summary),
         ],
         [
-            Para(
-                "Team: "
-                + (
-                    ", ".join(f"{m.name} ({m.role})" if m.role else m.name for m in plan.team)
-                    or "—"
-                )
-            ),
+            Para("Team: " + (", ".join(_member(m) for m in plan.team) or "—")),
         ],
     )
+
+
+def _member(member: Any) -> str:
+    """A team member with the deal role and the role in the room."""
+    from workbook.content import choice_labels
+
+    roles = [member.role] if member.role else []
+    if member.room_role != "none":
+        roles.append(choice_labels("team[].room_role").get(member.room_role, member.room_role))
+    return f"{member.name} ({', '.join(roles)})" if roles else member.name
 
 
 def _strategy(plan: Plan, ctx: BriefContext) -> Part:
@@ -293,7 +297,7 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     ]
     if problems:
         blocks.append(Warnings(problems))
-    details: list[Block] = []
+    details: list[Block] = _trading_rules(plan) + _prepared_offers(plan) + _batna_work(plan)
     if ctx.charts:
         from workbook.analysis.concessions import package_view
         from workbook.charts.concessions import package_chart, zopa_chart
@@ -303,6 +307,78 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
         if view is not None:
             details.append(Chart(package_chart(view)))
     return Part("Positions and concession plan", blocks, details)
+
+
+def _trading_rules(plan: Plan) -> list[Block]:
+    """Deal-breakers, must-haves, the trading rules and the agreement setting."""
+    c = plan.concessions
+    names = {v.id: v.name for v in c.variables}
+    lines = []
+    for v in c.variables:
+        if v.stance == "deal_breaker":
+            lines.append(f"{v.name}: a deal-breaker, we do not move on it")
+        elif v.stance == "must_have":
+            limit = next((o.label for o in v.options if o.id == v.limit_option_id), "—")
+            lines.append(f"{v.name}: a must-have; the least we accept is {limit}")
+    against: dict[str, list[str]] = {}
+    for rule in c.trade_rules:
+        if rule.variable_id in names and rule.against_id in names:
+            against.setdefault(names[rule.variable_id], []).append(names[rule.against_id])
+    lines += [f"{k} moves only against {' or '.join(v)}" for k, v in against.items()]
+    setting = (
+        "Nothing is agreed until everything is agreed."
+        if c.nothing_agreed
+        else "Issues are closed one by one."
+    )
+    return [
+        Para("Deal-breakers and trading rules:", strong=True),
+        Bullets(lines, "None set."),
+        Para(setting),
+    ]
+
+
+def _prepared_offers(plan: Plan) -> list[Block]:
+    """The prepared offers, with both scores."""
+    from workbook.analysis.preparation import describe_package, package_scores
+
+    rows = []
+    for offer in plan.concessions.prepared_offers:
+        scores = package_scores(plan, offer.options)
+        rows.append(
+            [
+                offer.name,
+                describe_package(plan, offer.options),
+                "—" if scores is None else f"{scores[0]:g}",
+                "—" if scores is None else f"{scores[1]:g}",
+                offer.note,
+            ]
+        )
+    if not rows:
+        return []
+    return [
+        Para("Prepared offers (put on the table together):", strong=True),
+        Table(
+            ["Offer", "Package", "Us (points)", "Them (points)", "What their choice tells us"], rows
+        ),
+    ]
+
+
+def _batna_work(plan: Plan) -> list[Block]:
+    """How we strengthen our BATNA, and how we test theirs."""
+    c = plan.concessions
+    names = {m.id: m.name for m in plan.team}
+    lines = [
+        f"{a.action} ({names.get(a.owner or '', 'no owner')}, "
+        f"{a.due.isoformat() if a.due else 'no date'}{', done' if a.done else ''})"
+        for a in c.batna_actions
+    ]
+    blocks: list[Block] = [
+        Para("Strengthening our BATNA:", strong=True),
+        Bullets(lines, "Nothing planned."),
+    ]
+    if c.positions.theirs.batna_test.strip():
+        blocks.append(Para(f"Testing their BATNA: {c.positions.theirs.batna_test}"))
+    return blocks
 
 
 def _trade_currency(rows: Sequence[Any]) -> list[str]:
@@ -360,10 +436,143 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     return Part("Relationship plan", blocks, details)
 
 
+def _discovery(plan: Plan, _ctx: BriefContext) -> Part:
+    """The questions to ask, the mandate, their decision process, tactics and interests."""
+    from workbook.analysis.preparation import decision_process, questions_to_ask, untested_figures
+    from workbook.content import choice_labels
+
+    d = plan.discovery
+    questions = questions_to_ask(plan)
+    blocks: list[Block] = [
+        Para("Questions to ask:", strong=True),
+        Bullets(
+            [
+                q.question
+                + (
+                    f" ({q.asked_by} asks; tests: {q.tests})"
+                    if q.asked_by
+                    else f" (tests: {q.tests})"
+                )
+                for q in questions
+            ],
+            "No open questions.",
+        ),
+        Para(
+            "Mandate: "
+            + (d.mandate.limits.strip().rstrip(".") or "not set")
+            + (
+                f". Beyond it, approval from {d.mandate.approver.strip()}"
+                if d.mandate.approver.strip()
+                else ""
+            )
+            + (
+                f". Caucus signal: {d.mandate.caucus_signal.strip()}"
+                if d.mandate.caucus_signal.strip()
+                else ""
+            )
+            + "."
+        ),
+    ]
+    untested = untested_figures(plan)
+    if untested:
+        blocks.append(
+            Para(
+                f"{len(untested)} figures of the plan rest on guesses not tested yet: "
+                "the questions above test them.",
+                "bad",
+            )
+        )
+    process = decision_process(plan)
+    ploys = choice_labels("discovery.tactics[].ploy")
+    needs = choice_labels("discovery.needs_more")
+    details: list[Block] = [
+        Para(
+            f"Their decision: signs {', '.join(process.signs) or '—'}; "
+            f"can veto {', '.join(process.vetoes) or '—'}; "
+            f"influences {', '.join(process.influences) or '—'}."
+        ),
+        Table(
+            ["Side", "Stage", "Deadline", "Note"],
+            [
+                [
+                    "Theirs" if st.side == "theirs" else "Ours",
+                    st.stage,
+                    st.deadline.isoformat() if st.deadline else "—",
+                    st.note,
+                ]
+                for st in d.stages
+            ],
+        )
+        if d.stages
+        else Para("No stages listed."),
+        Para(
+            f"Who needs the deal more: {needs.get(d.needs_more, d.needs_more)}"
+            + (
+                f", because {clause(d.needs_more_why, proper_words(plan))}"
+                if d.needs_more_why.strip()
+                else ""
+            )
+            + "."
+        ),
+        Para("Their likely tactics and our answers:", strong=True),
+        Bullets(
+            [f"{ploys.get(t.ploy, t.ploy)} ({t.sign}): {t.counter or '—'}" for t in d.tactics],
+            "None prepared.",
+        ),
+        Para("What they may say about us, and our honest answer:", strong=True),
+        Bullets([f"{a.claim}: {a.answer or '—'}" for a in d.accusations], "None listed."),
+        Para("Figures resting on untested guesses:", strong=True),
+        Bullets([f"{r.figure} ({r.value}): {r.assumption}" for r in untested], "None."),
+        Para("Interests behind the positions:", strong=True),
+        Bullets(
+            [
+                f"{'Theirs' if i.side == 'theirs' else 'Ours'}: {i.position}: {i.interest or '—'}"
+                for i in d.interests
+            ],
+            "None listed.",
+        ),
+    ]
+    return Part("Discovery and mandate", blocks, details)
+
+
+def _meeting(plan: Plan, _ctx: BriefContext) -> Part:
+    """The order of issues with their minutes, our opening, and the debrief once held."""
+    from workbook.analysis.preparation import debrief_comparison, planned_minutes
+    from workbook.content import choice_labels
+
+    mt = plan.meeting
+    length = f" of {mt.length_minutes}" if mt.length_minutes is not None else ""
+    blocks: list[Block] = [
+        Para(f"Order of issues ({planned_minutes(plan)}{length} minutes):", strong=True),
+        Bullets([f"{i.text} ({i.minutes} min)" for i in mt.issues], "No order set."),
+        Para("Our first two minutes:", strong=True),
+        Para(mt.opening.strip() or "Not written yet."),
+    ]
+    if mt.previous_lessons:
+        blocks.append(Para("Lessons from earlier meetings: " + "; ".join(mt.previous_lessons)))
+    details: list[Block] = []
+    d = mt.debrief
+    if d.outcome != "open" or d.held_on is not None:
+        outcome = choice_labels("meeting.debrief.outcome").get(d.outcome, d.outcome)
+        when = f" on {d.held_on.isoformat()}" if d.held_on else ""
+        details += [
+            Para(f"Debrief: {outcome}{when}", strong=True),
+            Table(
+                ["", "Plan", "Outcome"],
+                [[r.measure, r.planned, r.outcome] for r in debrief_comparison(plan)],
+            ),
+            Para(f"What went well: {d.went_well or '—'}"),
+            Para(f"What to change: {d.change or '—'}"),
+            Bullets(d.lessons, "No lessons written."),
+        ]
+    return Part("Meeting plan", blocks, details)
+
+
 def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
     """Who does what, the key players, our strengths, and the moves prepared for the room."""
     s, rel, c = plan.strategy, plan.relationship, plan.concessions
     first = c.positions.first_offer
+    keep = proper_words(plan)
     details: list[Block] = [
         Para("Who does what in the room:", strong=True),
         Bullets([f"{x.member}: {x.contribution}" for x in s.contributions], "Not decided."),
@@ -383,13 +592,23 @@ def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
     ]
     if first.who_opens != "undecided" or first.our_figure is not None:
         who = {"us": "We open", "them": "They open", "undecided": "Who opens is open"}
+        package = next((o for o in c.prepared_offers if o.id == first.offer_id), None)
         details.append(
             Para(
                 f"First offer: {who[first.who_opens]}"
                 + (f" at {money(plan, first.our_figure)}" if first.our_figure is not None else "")
+                + (f" with the package {package.name}" if package is not None else "")
                 + (f", because {first.criteria.strip()}" if first.criteria.strip() else "")
             )
         )
+    if first.why.strip():
+        details.append(
+            Para(
+                f"Why {'we' if first.who_opens == 'us' else 'they'} open: {clause(first.why, keep)}"
+            )
+        )
+    if first.re_anchor.strip():
+        details.append(Para(f"If their figure lands first: {first.re_anchor.strip()}"))
     if rel.pressure.present:
         details.append(
             Para(

@@ -141,6 +141,36 @@ SHEETS: dict[str, SheetSpec] = {
         {"our_cost": "money", "their_value": "money"},
         {"reason_kind": "concessions.steps[].reason_kind"},
     ),
+    "batna_actions": SheetSpec("BATNA actions", {"due": "By"}, {"due": "when"}),
+    "trade_rules": SheetSpec(
+        "Trading rules", {"variable": "We move on", "against": "Only against"}
+    ),
+    "prepared_offers": SheetSpec(
+        "Prepared offers",
+        {"ours": "Us (points)", "theirs": "Them (points)", "note": "What their choice tells us"},
+        {"ours": "score", "theirs": "score"},
+    ),
+    "interests": SheetSpec("Interests", choices={"side": "discovery.interests[].side"}),
+    "assumptions": SheetSpec(
+        "Assumptions",
+        {"text": "What we assume"},
+        choices={"about": "discovery.assumptions[].about"},
+    ),
+    "decision_stages": SheetSpec(
+        "Decision stages",
+        {"deadline": "Deadline"},
+        {"deadline": "when"},
+        {"side": "discovery.stages[].side"},
+    ),
+    "tactics": SheetSpec(
+        "Their tactics",
+        {"sign": "How it would show", "counter": "Our answer"},
+        choices={"ploy": "discovery.tactics[].ploy"},
+    ),
+    "accusations": SheetSpec(
+        "Accusation audit", {"claim": "What they may say", "answer": "Our honest answer"}
+    ),
+    "meeting_issues": SheetSpec("Meeting order", {"text": "Issue"}),
     "business_links": SheetSpec(
         "Existing business",
         {"annual_value": "Value per year"},

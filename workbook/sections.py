@@ -196,7 +196,14 @@ SECTIONS: tuple[Section, ...] = (
         ),
         prepares=True,
         brief_part="_concessions",
-        tables=("options", "concession_steps", "rehearsals"),
+        tables=(
+            "options",
+            "concession_steps",
+            "rehearsals",
+            "batna_actions",
+            "trade_rules",
+            "prepared_offers",
+        ),
         prompts=("values",),
     ),
     Section(
@@ -229,13 +236,77 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
-        "ledger",
+        "discovery",
         6,
+        "discovery",
+        checks=(
+            (
+                "discovery.todo_name_their_interests",
+                lambda p: any(
+                    i.side == "theirs" and i.interest.strip() for i in p.discovery.interests
+                ),
+            ),
+            (
+                "discovery.todo_list_what_we_do_not_know",
+                lambda p: (
+                    bool(p.discovery.assumptions)
+                    and all(a.question.strip() and a.asked_by for a in p.discovery.assumptions)
+                ),
+            ),
+            (
+                "discovery.todo_give_everyone_a_role",
+                lambda p: bool(p.team) and all(m.room_role != "none" for m in p.team),
+            ),
+            (
+                "discovery.todo_set_the_mandate",
+                lambda p: (
+                    bool(p.discovery.mandate.limits.strip())
+                    and bool(p.discovery.mandate.approver.strip())
+                ),
+            ),
+            (
+                "discovery.todo_map_their_decision",
+                lambda p: (
+                    any(
+                        pl.side == "theirs" and pl.decision_role == "signs"
+                        for pl in p.relationship.players
+                    )
+                    and bool(p.discovery.stages)
+                ),
+            ),
+            (
+                "discovery.todo_prepare_for_their_tactics",
+                lambda p: (
+                    bool(p.discovery.tactics)
+                    and all(t.counter.strip() for t in p.discovery.tactics)
+                ),
+            ),
+        ),
+        prepares=True,
+        brief_part="_discovery",
+        tables=("interests", "assumptions", "decision_stages", "tactics", "accusations"),
+    ),
+    Section(
+        "meeting",
+        7,
+        "meeting",
+        checks=(
+            ("meeting.todo_order_the_issues", lambda p: bool(p.meeting.issues)),
+            ("meeting.todo_write_the_opening", lambda p: bool(p.meeting.opening.strip())),
+            ("meeting.todo_set_the_length", lambda p: p.meeting.length_minutes is not None),
+        ),
+        prepares=True,
+        brief_part="_meeting",
+        tables=("meeting_issues",),
+    ),
+    Section(
+        "ledger",
+        8,
         "ledger",
         checks=(("ledger.todo_log_the_first_concession", lambda p: bool(p.ledger.entries)),),
         tables=("ledger",),
     ),
-    Section("brief", 7, None),
+    Section("brief", 9, None),
 )
 """Every section, in navigation order."""
 

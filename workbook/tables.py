@@ -53,6 +53,39 @@ def ledger_with_inferred_answers(ledger: Ledger) -> pd.DataFrame:
     return frame
 
 
+def _trade_rules(plan: Plan) -> pd.DataFrame:
+    """The trading rules with the variables' names."""
+    from workbook.frames import records_frame
+
+    names = {v.id: v.name for v in plan.concessions.variables}
+    rows = [
+        (r.id, names.get(r.variable_id or "", ""), names.get(r.against_id or "", ""))
+        for r in plan.concessions.trade_rules
+    ]
+    return records_frame(rows, ["id", "variable", "against"])
+
+
+def _prepared_offers(plan: Plan) -> pd.DataFrame:
+    """The prepared offers with their packages in words and both scores."""
+    from workbook.analysis.preparation import describe_package, package_scores
+    from workbook.frames import records_frame
+
+    rows = []
+    for offer in plan.concessions.prepared_offers:
+        scores = package_scores(plan, offer.options)
+        rows.append(
+            (
+                offer.id,
+                offer.name,
+                describe_package(plan, offer.options),
+                None if scores is None else scores[0],
+                None if scores is None else scores[1],
+                offer.note,
+            )
+        )
+    return records_frame(rows, ["id", "name", "package", "ours", "theirs", "note"])
+
+
 def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
     """How each table of a plan is built, by name."""
     return {
@@ -74,6 +107,15 @@ def _builders() -> dict[str, Callable[[Plan], pd.DataFrame]]:
         "options": lambda p: options_frame(p.concessions),
         "concession_steps": lambda p: rows_frame(p.concessions.steps, model.ConcessionStep),
         "rehearsals": lambda p: _rehearsals(p),
+        "batna_actions": lambda p: rows_frame(p.concessions.batna_actions, model.BatnaAction),
+        "trade_rules": _trade_rules,
+        "prepared_offers": _prepared_offers,
+        "interests": lambda p: rows_frame(p.discovery.interests, model.Interest),
+        "assumptions": lambda p: rows_frame(p.discovery.assumptions, model.Assumption),
+        "decision_stages": lambda p: rows_frame(p.discovery.stages, model.DecisionStage),
+        "tactics": lambda p: rows_frame(p.discovery.tactics, model.Tactic),
+        "accusations": lambda p: rows_frame(p.discovery.accusations, model.Accusation),
+        "meeting_issues": lambda p: rows_frame(p.meeting.issues, model.AgendaIssue),
         "business_links": lambda p: rows_frame(p.relationship.links, model.BusinessLink),
         "players": lambda p: rows_frame(p.relationship.players, model.Player),
         "relationship_contributions": lambda p: rows_frame(

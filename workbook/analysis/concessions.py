@@ -383,7 +383,9 @@ def plan_checks(plan: Plan) -> list[Flag]:
     flags += step_size_flags(planner)
     if planner.steps and not planner.no_reciprocity.ask_for.strip():
         flags.append(Flag.of("warning", "No reciprocity", "concessions.no_fallback_ask"))
-    return flags
+    from workbook.analysis.preparation import preparation_checks
+
+    return flags + preparation_checks(plan)
 
 
 def anchor_checks(plan: Plan) -> list[Flag]:

@@ -48,6 +48,12 @@ class Variable(Row):
     weight_ours: Weight = Field(1.0, description="How much it weighs for us.")
     weight_theirs: Weight = Field(1.0, description="How much we think it weighs for them.")
     options: list[Option] = Field(default_factory=list, description="Its options.")
+    stance: Literal["tradeable", "must_have", "deal_breaker"] = Field(
+        "tradeable",
+        description="Tradeable; a must-have (never below the limit option); "
+        "or a deal-breaker (we do not move on it at all).",
+    )
+    limit_option_id: RowId | None = Field(None, description="For a must-have: the least we accept.")
     row_limits: ClassVar[dict[str, int]] = {"options": MAX_OPTIONS}
 
     @model_validator(mode="after")
@@ -77,6 +83,9 @@ class SidePosition(Model):
     package_floor: Money | None = Field(
         None, description="Lowest package score this side accepts (planner units)."
     )
+    batna_test: LongText = Field(
+        "", description="How we test this BATNA (for theirs: what would show it is weaker)."
+    )
 
 
 class FirstOffer(Model):
@@ -89,6 +98,11 @@ class FirstOffer(Model):
     criteria: LongText = Field(
         "", description="The objective criteria that make our figure defensible."
     )
+    why: LongText = Field("", description="Why this side opens.")
+    offer_id: RowId | None = Field(
+        None, description="The prepared package we open with, if we open with a package."
+    )
+    re_anchor: LongText = Field("", description="How we re-anchor if their figure lands first.")
 
 
 class Positions(Model):
@@ -229,6 +243,34 @@ class TheirEstimate(Row):
     )
 
 
+class BatnaAction(Row):
+    """A way to strengthen our BATNA before the meeting, with an owner and a date."""
+
+    action: Name = Field(description="What we do to strengthen our alternative.")
+    owner: RowId | None = Field(None, description="The team member who does it.")
+    due: dt.date | None = Field(None, description="By when.")
+    done: bool = Field(False, description="Done.")
+
+
+class TradeRule(Row):
+    """A trading rule: we move on one variable only against a move of theirs on another."""
+
+    variable_id: RowId | None = Field(None, description="The variable we move on.")
+    against_id: RowId | None = Field(
+        None, description="A variable they must move on in return (one row per variable)."
+    )
+
+
+class PreparedOffer(Row):
+    """A package prepared to put on the table (an equivalent offer pinned to the plan)."""
+
+    name: Name = Field(description="What we call it in the room.")
+    options: dict[RowId, RowId] = Field(
+        default_factory=dict, description="Variable id to option id."
+    )
+    note: LongText = Field("", description="What choosing it would tell us.")
+
+
 class ConcessionPlanner(Model):
     """Section 4: variables, positions, packages and the conditional concession plan."""
 
@@ -272,6 +314,22 @@ class ConcessionPlanner(Model):
         "rehearsals": MAX_REHEARSALS,
         "their_estimates": MAX_ESTIMATES,
     }
+    batna_actions: list[BatnaAction] = Field(
+        default_factory=list, description="How we strengthen our BATNA before the meeting."
+    )
+    trade_rules: list[TradeRule] = Field(
+        default_factory=list, description="What each variable may move against."
+    )
+    nothing_agreed: bool = Field(True, description="Nothing is agreed until everything is agreed.")
+    offers_value: Money | None = Field(
+        None, description="What the equivalent offers are worth to us (planner units)."
+    )
+    offers_tolerance: Amount | None = Field(
+        None, description="How far apart counts as equal to us (planner units)."
+    )
+    prepared_offers: list[PreparedOffer] = Field(
+        default_factory=list, description="Packages prepared to put on the table."
+    )
 
     @model_validator(mode="after")
     def _ids(self) -> Self:
@@ -282,6 +340,9 @@ class ConcessionPlanner(Model):
         who = [e.name.casefold() for e in self.their_estimates]
         if len(who) != len(set(who)):
             raise ValueError("two estimates of their values have the same name")
+        unique_ids(self.batna_actions, "BATNA actions")
+        unique_ids(self.trade_rules, "trading rules")
+        unique_ids(self.prepared_offers, "prepared offers")
         names = [v.name.casefold() for v in self.variables]
         if len(names) != len(set(names)):
             raise ValueError("two variables have the same name")

@@ -20,7 +20,15 @@ SCHEMA_VERSION = 2
 """Version of the plan layout written by this release; older files are migrated on load."""
 
 SectionKey = Literal[
-    "strategy", "value", "scenarios", "concessions", "relationship", "ledger", "brief"
+    "strategy",
+    "value",
+    "scenarios",
+    "concessions",
+    "relationship",
+    "discovery",
+    "meeting",
+    "ledger",
+    "brief",
 ]
 SECTION_KEYS: tuple[str, ...] = (
     "strategy",
@@ -28,6 +36,8 @@ SECTION_KEYS: tuple[str, ...] = (
     "scenarios",
     "concessions",
     "relationship",
+    "discovery",
+    "meeting",
     "ledger",
     "brief",
 )

@@ -22,6 +22,7 @@ from workbook.model.fields import (
     unique_ids,
 )
 from workbook.model.ledger import Ledger
+from workbook.model.preparation import Discovery, Meeting
 from workbook.model.relationship import Relationship
 from workbook.model.scenarios import Scenarios
 from workbook.model.strategy import StrategyAlignment
@@ -37,6 +38,13 @@ class TeamMember(Row):
 
     name: Name = Field(description="Name of the team member.")
     role: ShortText = Field("", description="Role in the deal team (lead, finance, legal, ...).")
+    room_role: Literal[
+        "none", "lead", "spokesperson", "numbers", "observer", "decision_maker_absent"
+    ] = Field(
+        "none",
+        description="Role in the room: lead, spokesperson, numbers, observer and note-taker, "
+        "or the decision-maker who is not present.",
+    )
 
 
 class Plan(Model):
@@ -60,6 +68,8 @@ class Plan(Model):
     scenarios: Scenarios = Field(default_factory=Scenarios)
     concessions: ConcessionPlanner = Field(default_factory=ConcessionPlanner)
     relationship: Relationship = Field(default_factory=Relationship)
+    discovery: Discovery = Field(default_factory=Discovery)
+    meeting: Meeting = Field(default_factory=Meeting)
     ledger: Ledger = Field(default_factory=Ledger)
     workshop: Workshop = Field(default_factory=Workshop)
     custom_answers: dict[Annotated[str, StringConstraints(max_length=80)], LongText] = Field(

@@ -42,6 +42,9 @@ class Player(Row):
     stance: int = Field(0, ge=-2, le=2, description="-2 opposed ... 0 neutral ... 2 champion.")
     relationship: Score5 = Field(3, description="Strength of our relationship, 1 to 5.")
     owner: ShortText = Field("", description="Who on our side owns the relationship.")
+    decision_role: Literal["none", "signs", "vetoes", "influences"] = Field(
+        "none", description="Their part in the decision: signs, can veto, or influences."
+    )
 
 
 class ReciprocityPressure(Model):

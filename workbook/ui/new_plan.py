@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 from pydantic import ValidationError
 
+from workbook.analysis.preparation import same_counterpart, with_lessons
 from workbook.errors import describe
 from workbook.model import Plan
 from workbook.sections import SECTIONS
@@ -65,6 +66,7 @@ def ask_new(shell: AppShell, dialog: Dialog) -> None:
                 target = messages.get(key, messages["name"])
                 target.say(problem.message[:1].upper() + problem.message[1:])
             return
+        plan = with_lessons(plan, earlier_plans(shell, plan.counterpart))
         stored = shell.store.create(plan, author=shell.author, note="created")
         shell.open(stored.plan.id, section=SECTIONS[0].key)
         shell.say(f"Created {stored.plan.name}.", "ok")
@@ -84,6 +86,15 @@ def ask_new(shell: AppShell, dialog: Dialog) -> None:
         grid,
         dialog.buttons(("Create", "primary", create), *cancel),
     )
+
+
+def earlier_plans(shell: AppShell, counterpart: str) -> list[Plan]:
+    """The plans this user can open with the same counterpart (their debriefs' lessons)."""
+    return [
+        shell.store.load(s.id).plan
+        for s in shell.store.list_plans()
+        if same_counterpart(s.counterpart, counterpart)
+    ]
 
 
 def our_company(shell: AppShell) -> str:

@@ -21,6 +21,7 @@ from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.forms import FirstRows, close_tree, message_widget
 from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
+from workbook.ui.views import preparation as _preparation  # noqa: F401  (offers, lists)
 
 NOT_OFFERED = ""
 """The dropdown value of a variable left out of the offer (a Dropdown shows None as blank)."""

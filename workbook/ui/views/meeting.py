@@ -1,0 +1,120 @@
+"""The meeting plan and the debrief: the panels and editors its layout (meeting.toml) names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from workbook import model as m
+from workbook.analysis.preparation import (
+    debrief_comparison,
+    debrief_flags,
+    meeting_flags,
+    opening_draft,
+    planned_minutes,
+)
+from workbook.content import advice
+from workbook.render import escape
+from workbook.ui.engine import Context, editor, panel
+from workbook.ui.forms import close_tree, message_widget
+from workbook.ui.style import app_html, empty_html, flags_html, hint_html
+
+NOT_AGREED = ""
+
+
+@panel("meeting.time", reads=("meeting.issues", "meeting.length_minutes"))
+def time_panel(ctx: Context) -> str:
+    """The minutes planned against the meeting's length."""
+    plan = ctx.plan
+    planned, length = planned_minutes(plan), plan.meeting.length_minutes
+    if length is None:
+        return hint_html(advice("meeting.time_unknown", planned=planned))
+    return hint_html(advice("meeting.time_fits", planned=planned, length=length))
+
+
+@editor("meeting.draft")
+def draft_editor(ctx: Context) -> W.Widget:
+    """The drafted opening, and a button that puts it in the opening field to edit."""
+    text = W.HTML(layout=W.Layout(width="100%"))
+    text.add_class("nw-opening-draft")
+
+    def render() -> None:
+        draft = opening_draft(ctx.plan)
+        text.value = app_html("labelled", pairs=[(advice("meeting.draft_lead"), draft)])
+
+    def use() -> str | None:
+        return ctx.session.set(("meeting", "opening"), opening_draft(ctx.plan))
+
+    for path in (("relationship",), ("meeting", "issues"), ("concessions", "nothing_agreed")):
+        ctx.on(path, render)
+    ctx.on(("name",), render)
+    render()
+    button = ctx.button(advice("meeting.use_draft"), "pencil", use, "nw-use-draft")
+    return W.VBox([text, button], layout=W.Layout(width="100%"))
+
+
+@editor("meeting.agreed")
+def agreed_editor(ctx: Context) -> W.Widget:
+    """The package agreed: one option per variable, as the offer on the table."""
+    box = W.VBox()
+    box.add_class("nw-agreed-editor")
+    path = ("meeting", "debrief", "agreed")
+
+    def choose(variable_id: str, dropdown: W.Dropdown, message: Any, value: Any) -> None:
+        current = dict(ctx.plan.meeting.debrief.agreed)
+        if value == NOT_AGREED:
+            current.pop(variable_id, None)
+        else:
+            current[variable_id] = value
+        problem = ctx.session.set(path, current)
+        message.say(problem or "")
+        if problem:
+            dropdown.value = ctx.plan.meeting.debrief.agreed.get(variable_id, NOT_AGREED)
+
+    def row(var: m.Variable) -> W.Widget:
+        options = [(advice("meeting.agreed_not_offered"), NOT_AGREED)]
+        options += [(o.label, o.id) for o in var.options]
+        current = ctx.plan.meeting.debrief.agreed.get(var.id, NOT_AGREED)
+        dropdown = W.Dropdown(
+            options=options,
+            value=current if current in [v for _, v in options] else NOT_AGREED,
+            disabled=ctx.session.read_only,
+            layout=W.Layout(width="100%"),
+        )
+        dropdown.add_class("nw-agreed")
+        message = message_widget()
+        dropdown.observe(
+            lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
+            names="value",
+        )
+        return ctx.view.row(
+            W.HTML(escape(var.name)), W.VBox([dropdown, message]), widths=["1fr", "2fr"]
+        )
+
+    def render() -> None:
+        rows = [row(v) for v in ctx.plan.concessions.variables if v.options]
+        for old in box.children:
+            close_tree(old)
+        box.children = rows
+
+    ctx.on(("concessions", "variables"), render)
+    render()
+    return box
+
+
+@panel("meeting.comparison", reads=("meeting.debrief", "concessions", "ledger", "side", "currency"))
+def comparison_panel(ctx: Context) -> str:
+    """The outcome against the plan."""
+    d = ctx.plan.meeting.debrief
+    if d.outcome == "open" and d.held_on is None:
+        return empty_html(advice("meeting.comparison_empty"))
+    rows = [[r.measure, r.planned, r.outcome] for r in debrief_comparison(ctx.plan)]
+    return app_html("grid", title="", columns=["", "Plan", "Outcome"], rows=rows)
+
+
+@panel("meeting.flags", reads=("meeting", "relationship", "concessions.nothing_agreed"))
+def flags_panel(ctx: Context) -> str:
+    """What to revisit in the meeting plan and the debrief."""
+    found = meeting_flags(ctx.plan) + debrief_flags(ctx.plan)
+    return flags_html(found, advice("meeting.nothing_to_revisit"))
