@@ -215,3 +215,108 @@ def test_the_plans_tables_list_every_rehearsal_round_by_name():
     assert table["style"].tolist() == ["tit_for_tat"] * len(record.played)
     assert "Contract term: 3 years" in table["our_offer"].iloc[0]
     assert plan_tables(plan)["rehearsals"].empty
+
+
+# --- the app's view ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(tmp_path):
+    from tests.helpers import ManualScheduler
+    from workbook.store import PlanStore
+    from workbook.ui.app import WorkbookApp
+
+    with PlanStore(tmp_path / "plans.sqlite") as store:
+        store.ensure_example()
+        yield WorkbookApp(store, scheduler=ManualScheduler()).start()
+
+
+def _button(view, css):
+    import ipywidgets as W
+
+    from tests.helpers import find_all
+
+    return next(b for b in find_all(view.widget, kind=W.Button) if css in b._dom_classes)
+
+
+def _picks(view):
+    import ipywidgets as W
+
+    from tests.helpers import find_all
+
+    return [
+        d for d in find_all(view.widget, kind=W.Dropdown) if "nw-rehearsal-pick" in d._dom_classes
+    ]
+
+
+def test_the_planner_rehearses_turn_by_turn_and_debriefs_when_it_ends(app):
+    import ipywidgets as W
+
+    from tests.helpers import find_all
+
+    app.show("concessions")
+    view = app.views["concessions"]
+    panel = view.panels["concessions.rehearsal"]
+    assert "No rehearsal yet" in panel.text
+    seed = next(
+        w for w in find_all(view.widget, kind=W.IntText) if "nw-rehearsal-seed" in w._dom_classes
+    )
+    style = next(
+        w for w in find_all(view.widget, kind=W.Dropdown) if "nw-rehearsal-style" in w._dom_classes
+    )
+    rounds = next(
+        w
+        for w in find_all(view.widget, kind=W.BoundedIntText)
+        if "nw-rehearsal-rounds" in w._dom_classes
+    )
+    style.value, rounds.value, seed.value = "tit_for_tat", 3, 4242
+    _button(view, "nw-rehearsal-start").click()
+    record = app.session.plan.concessions.rehearsals[-1]
+    assert (record.style, record.rounds, record.seed) == ("tit_for_tat", 3, 4242)
+    assert "seed 4242" in panel.text and "They open with" in panel.text
+    # the picks start from the offer on the table; leaving one out is refused, nothing lost
+    picks = _picks(view)
+    assert len(picks) == len(r.agenda(app.session.plan.concessions))
+    kept = picks[1].value
+    picks[1].value = ""
+    _button(view, "nw-rehearsal-send").click()
+    assert app.session.plan.concessions.rehearsals[-1].played == []
+    assert "Pick an option for Contract term" in " ".join(
+        w.value for w in find_all(view.widget, kind=W.HTML) if "Pick an option" in w.value
+    )
+    assert picks[0].value != ""  # the other picks stay
+    picks[1].value = kept
+    while not app.session.plan.concessions.rehearsals[-1].finished:
+        _button(view, "nw-rehearsal-send").click()
+    assert "Debrief" in panel.text and "Nash package" in panel.text
+    assert panel.chart("rehearsal").figure is not None
+    assert len(app.session.plan.concessions.rehearsals) == 1
+
+
+def test_the_ledger_shows_what_improves_the_offer_on_the_table(app):
+    app.show("ledger")
+    text = app.views["ledger"].panels["ledger.improvements"].text
+    assert "Better for both sides than the offer on the table" in text
+    assert "Contract term: 3 years → 5 years" in text
+
+
+def test_keeping_a_second_estimate_shows_the_robust_packages(app):
+    import ipywidgets as W
+
+    from tests.helpers import find_all
+
+    app.show("concessions")
+    view = app.views["concessions"]
+    assert "One estimate of their side so far" in view.panels["concessions.robust"].text
+    name = next(
+        w for w in find_all(view.widget, kind=W.Text) if "nw-estimate-name" in w._dom_classes
+    )
+    _button(view, "nw-estimate-keep").click()
+    assert "Write whose estimate" in " ".join(
+        w.value for w in find_all(view.widget, kind=W.HTML) if "Write whose" in w.value
+    )
+    name.value = "Anna"
+    _button(view, "nw-estimate-keep").click()
+    assert [e.name for e in app.session.plan.concessions.their_estimates] == ["Anna"]
+    text = view.panels["concessions.robust"].text
+    assert "Across 2 estimates" in text and "same under every estimate" in text

@@ -8,6 +8,8 @@ import numpy as np
 
 from workbook.analysis.concessions import PackageView, Trade, Zopa
 from workbook.analysis.ledger import LedgerRow
+from workbook.analysis.packages import Frontier
+from workbook.analysis.rehearsal import RehearsalReport
 from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
 from workbook.charts.figure import Figure, Scatter
 from workbook.model import Plan
@@ -264,4 +266,84 @@ def ledger_chart(status: Sequence[LedgerRow], currency: str = "") -> Figure:
             "range": [0, 1.15 * max(highest, 1.0)],
         },
         legend={"orientation": "h", "y": -0.3},
+    )
+
+
+def rehearsal_chart(
+    front: Frontier, report: RehearsalReport, their_floor: float, our_floor: float | None
+) -> Figure:
+    """A rehearsal's moves against the Pareto frontier: our offers, their counter-offers, the
+    Nash package and the deal, with both floors."""
+    figure = Figure(
+        [
+            Scatter(
+                x=front.ours[::-1],
+                y=front.theirs[::-1],
+                mode="lines+markers" if len(front) <= MARKED_FRONTIER else "lines",
+                name=f"Pareto frontier ({len(front)})",
+                line={"color": PALETTE["neutral"], "width": 2},
+                marker={"size": 4},
+                hovertemplate="us %{x:,.1f} · them %{y:,.1f}<extra></extra>",
+            )
+        ]
+    )
+    for side, label, color, symbol in (
+        ("us", "our offers", PALETTE["ours"], "circle"),
+        ("them", "their offers", PALETTE["theirs"], "square"),
+    ):
+        moves = [
+            m
+            for m in report.moves
+            if m.side == side and m.kind in ("offer", "counter") and m.ours is not None
+        ]
+        if not moves:
+            continue
+        figure.add_trace(
+            Scatter(
+                x=[m.ours for m in moves],
+                y=[m.theirs for m in moves],
+                mode="lines+markers+text",
+                name=label,
+                text=[str(m.round) for m in moves],
+                textposition="top center",
+                line={"color": color, "width": 1, "dash": "dot"},
+                marker={"size": 10, "color": color, "symbol": symbol},
+                hovertemplate=f"{label}, round %{{text}}<br>us %{{x:,.1f}} · them %{{y:,.1f}}"
+                "<extra></extra>",
+            )
+        )
+    for label, package, symbol, color in (
+        ("Nash package", report.nash, "star", PALETTE["good"]),
+        ("Deal", report.deal, "x", PALETTE["ink"]),
+    ):
+        if package is not None:
+            detail = "<br>".join(f"{safe(k)}: {safe(v)}" for k, v in package.options.items())
+            figure.add_trace(
+                Scatter(
+                    x=[package.ours],
+                    y=[package.theirs],
+                    mode="markers",
+                    name=label,
+                    marker={"size": 16, "symbol": symbol, "color": color},
+                    hovertemplate=(
+                        f"{label}<br>%{{x:,.1f}} · %{{y:,.1f}}<br>{detail}<extra></extra>"
+                    ),
+                )
+            )
+    if our_floor:
+        figure.add_vline(
+            x=our_floor, line_dash="dash", line_color=PALETTE["ours"], annotation_text="our floor"
+        )
+    figure.add_hline(
+        y=their_floor,
+        line_dash="dash",
+        line_color=PALETTE["theirs"],
+        annotation_text="their floor",
+    )
+    return styled(
+        figure,
+        title="Rehearsal: each move against the frontier",
+        height=400,
+        xaxis={"title": "value to us"},
+        yaxis={"title": "value to them"},
     )

@@ -129,6 +129,7 @@ STYLESHEET = (
 .nw-app .nw-payoff th, .nw-app .nw-payoff td { text-align: right; }
 .nw-app .nw-payoff .nw-left { text-align: left; }
 .nw-app .nw-payoff .nw-muted { margin-top: 4px; }
+.nw-app .nw-payoff td, .nw-app .nw-payoff th { padding: 2px 8px 2px 0; vertical-align: top; }
 
 /* On narrower screens the guidance column gives room to the questions. */
 @media (max-width: 1400px) {

@@ -133,6 +133,28 @@ def checks_panel(ctx: Context) -> str:
     return flags_html(plan_checks(ctx.plan), advice("concessions.no_check_raised"))
 
 
+def package_dropdown(
+    ctx: Context, var: m.Variable, value: str | None, blank: str, css: str
+) -> W.Dropdown:
+    """One variable's pick in a package: a blank (``blank``, the value ``NOT_OFFERED``) and
+    each of its options; ``value`` is the option id picked (blank when it is not one)."""
+    options = [(blank, NOT_OFFERED), *((o.label, o.id) for o in var.options)]
+    dropdown = W.Dropdown(
+        options=options,
+        value=value if value in [v for _, v in options] else NOT_OFFERED,
+        disabled=ctx.session.read_only,
+        layout=W.Layout(width="100%"),
+    )
+    dropdown.add_class(css)
+    return dropdown
+
+
+def package_row(ctx: Context, var: m.Variable, dropdown: W.Dropdown, message: Any) -> W.Widget:
+    """A variable's name beside its pick, with the message line under the pick."""
+    cells = (W.HTML(escape(var.name)), W.VBox([dropdown, message]))
+    return ctx.view.row(*cells, widths=["1fr", "2fr"])
+
+
 @editor("concessions.offer")
 def offer_editor(ctx: Context) -> W.Widget:
     """The offer on the table: one option per variable, or none. Of many variables the
@@ -153,25 +175,14 @@ def offer_editor(ctx: Context) -> W.Widget:
             dropdown.value = ctx.plan.concessions.current_offer.get(variable_id, NOT_OFFERED)
 
     def row(var: m.Variable) -> W.Widget:
-        options = [
-            ("— not in the offer —", NOT_OFFERED),
-            *((o.label, o.id) for o in var.options),
-        ]
         current = ctx.plan.concessions.current_offer.get(var.id, NOT_OFFERED)
-        dropdown = W.Dropdown(
-            options=options,
-            value=current if current in [v for _, v in options] else NOT_OFFERED,
-            disabled=ctx.session.read_only,
-            layout=W.Layout(width="100%"),
-        )
-        dropdown.add_class("nw-offer")
+        dropdown = package_dropdown(ctx, var, current, "— not in the offer —", "nw-offer")
         message = message_widget()
         dropdown.observe(
             lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
             names="value",
         )
-        cells = (W.HTML(escape(var.name)), W.VBox([dropdown, message]))
-        return ctx.view.row(*cells, widths=["1fr", "2fr"])
+        return package_row(ctx, var, dropdown, message)
 
     def render() -> None:
         variables = [v for v in ctx.plan.concessions.variables if v.options]
@@ -187,3 +198,6 @@ def offer_editor(ctx: Context) -> W.Widget:
     ctx.on(("concessions", "variables"), render)
     render()
     return box
+
+
+from workbook.ui.views import rehearse as _rehearse  # noqa: E402, F401  (its panels and editors)
