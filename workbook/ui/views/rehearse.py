@@ -35,18 +35,18 @@ from workbook.ui.style import (
 )
 from workbook.ui.views.concessions import NOT_OFFERED, package_dropdown, package_row
 
-STYLES = {
-    "boulware": "concessions.style_boulware",
-    "conceder": "concessions.style_conceder",
-    "tit_for_tat": "concessions.style_tit_for_tat",
-    "random": "concessions.style_random",
-}
-"""Each style and the advice code of its name on the page."""
+STYLES = ("boulware", "conceder", "tit_for_tat", "random")
 
 
 def style_name(style: str) -> str:
     """A style as the page names it."""
-    return advice(STYLES[style])
+    names = {
+        "boulware": advice("concessions.style_boulware"),
+        "conceder": advice("concessions.style_conceder"),
+        "tit_for_tat": advice("concessions.style_tit_for_tat"),
+        "random": advice("concessions.style_random"),
+    }
+    return names[style]
 
 
 def fresh_seed() -> int:
