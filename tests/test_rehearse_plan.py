@@ -320,3 +320,51 @@ def test_keeping_a_second_estimate_shows_the_robust_packages(app):
     assert [e.name for e in app.session.plan.concessions.their_estimates] == ["Anna"]
     text = view.panels["concessions.robust"].text
     assert "Across 2 estimates" in text and "same under every estimate" in text
+
+
+# --- the brief --------------------------------------------------------------------------------
+
+
+def test_the_brief_carries_the_improvements_the_robust_packages_and_the_last_debrief():
+    from workbook.brief import brief_html, brief_markdown, brief_xlsx, export_brief
+
+    plan = example_plan()
+    hardware = next(v for v in plan.concessions.variables if v.id == "va-hardware")
+    ben = r.estimates_with_answers(
+        plan.concessions, {"Ben": {o.id: 100 - o.theirs for o in hardware.options}}
+    )
+    record = played(plan, "boulware", 5, 9)
+    rich = with_planner(plan, rehearsals=[record], their_estimates=ben)
+    md = brief_markdown(rich)
+    assert "Better for both sides than the offer on the table" in md
+    assert "Contract term: 3 years → 5 years" in md
+    assert "Across 2 estimates of their side" in md and "Nash package under" in md
+    assert "Last rehearsal (boulware, seed 9, 5 rounds): they accepted in round" in md
+    assert "Left unclaimed" in md
+    html = brief_html(rich)
+    assert "Last rehearsal (boulware, seed 9" in html and "Across 2 estimates" in html
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(brief_xlsx(rich)))
+    cells = " ".join(
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value
+    )
+    assert "Last rehearsal (boulware, seed 9" in cells and "Across 2 estimates" in cells
+    assert "Contract term: 3 years → 5 years" in cells
+    data = json.loads(export_brief(rich, "json"))
+    assert data["concessions"]["rehearsals"][0]["seed"] == 9
+    assert data["concessions"]["their_estimates"][0]["name"] == "Ben"
+    # without rehearsals or estimates, none of it is said
+    bare = brief_markdown(plan)
+    assert "Last rehearsal" not in bare and "estimates of their side" not in bare
+
+
+def test_the_brief_says_an_offer_on_the_frontier_is_already_efficient():
+    from workbook.brief import brief_markdown
+
+    plan = example_plan()
+    best = r.offer_improvements(plan.concessions).rows[0].options
+    efficient = with_planner(plan, current_offer=r.to_ids(plan.concessions, best))
+    assert "The offer on the table is already efficient" in brief_markdown(efficient)

@@ -297,7 +297,9 @@ def _concessions(plan: Plan, ctx: BriefContext) -> Part:
     ]
     if problems:
         blocks.append(Warnings(problems))
-    details: list[Block] = _trading_rules(plan) + _prepared_offers(plan) + _batna_work(plan)
+    details: list[Block] = (
+        _trading_rules(plan) + _prepared_offers(plan) + _batna_work(plan) + _practice(plan)
+    )
     if ctx.charts:
         from workbook.analysis.concessions import package_view
         from workbook.charts.concessions import package_chart, zopa_chart
@@ -379,6 +381,99 @@ def _batna_work(plan: Plan) -> list[Block]:
     if c.positions.theirs.batna_test.strip():
         blocks.append(Para(f"Testing their BATNA: {c.positions.theirs.batna_test}"))
     return blocks
+
+
+def _practice(plan: Plan) -> list[Block]:
+    """What improves the offer on the table, the packages that survive the team's differing
+    estimates of their side, and the last rehearsal's debrief (each only when there is one)."""
+    from workbook.analysis import rehearse
+    from workbook.analysis.improve import describe
+    from workbook.analysis.packages import PackageInputError
+
+    c = plan.concessions
+    blocks: list[Block] = []
+    found = rehearse.offer_improvements(c, limit=3)
+    if found is not None:
+        if found.efficient:
+            blocks.append(Para(advice("ledger.improvements_efficient"), "good"))
+        else:
+            blocks.append(Para(advice("ledger.improvements_title") + ":", strong=True))
+            blocks.append(
+                Bullets(
+                    [
+                        f"us {row.gain_ours:+,.1f}, them {row.gain_theirs:+,.1f}: "
+                        f"{describe(row.changes)}"
+                        for row in found.rows
+                    ]
+                )
+            )
+    robust = rehearse.robust_packages(c)
+    if robust is not None:
+        summary = rehearse.summarise(robust)
+        blocks.append(
+            Para(
+                advice(
+                    "concessions.robust_summary",
+                    estimates=summary.estimates,
+                    everywhere=summary.everywhere,
+                    most=summary.most,
+                    total=summary.total,
+                )
+            )
+        )
+        blocks.append(
+            Table(
+                ["Nash package under", "Us", "Them", "Package"],
+                [
+                    [str(name), f"{p.ours:,.1f}", f"{p.theirs:,.1f}", _options(p.options)]
+                    if p is not None
+                    else [str(name), "—", "—", "—"]
+                    for name, p in robust.nash.items()
+                ],
+            )
+        )
+    last = next((r for r in reversed(c.rehearsals) if r.finished), None)
+    if last is not None:
+        try:
+            report = rehearse.debrief(plan, last)
+        except PackageInputError as exc:
+            blocks.append(Para(f"The last rehearsal no longer replays: {exc}."))
+            return blocks
+        outcome = (
+            f"they accepted in round {report.rounds}"
+            if report.outcome == "agreed"
+            else "they walked away"
+        )
+        blocks.append(
+            Para(
+                f"Last rehearsal ({last.style.replace('_', '-')}, seed {last.seed}, "
+                f"{last.rounds} rounds): {outcome}.",
+                strong=True,
+            )
+        )
+        pairs = []
+        if report.deal is not None:
+            pairs.append(("Deal: us · them", _scores(report.deal)))
+        if report.nash is not None:
+            pairs.append(("Nash: us · them", _scores(report.nash)))
+        if report.unclaimed is not None:
+            pairs.append(("Left unclaimed", f"{report.unclaimed:,.1f}"))
+        if report.our_walk_away is not None and report.deal is not None:
+            pairs.append(("Against our floor", f"{report.deal.ours - report.our_walk_away:+,.1f}"))
+        if pairs:
+            blocks.append(Figures(pairs))
+        if report.unanswered:
+            open_ = report.unanswered
+            blocks.append(Warnings([f"Unanswered in the rehearsal: {x}" for x in open_]))
+    return blocks
+
+
+def _scores(package: Any) -> str:
+    return f"{package.ours:,.1f} · {package.theirs:,.1f}"
+
+
+def _options(options: Any) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in options.items())
 
 
 def _trade_currency(rows: Sequence[Any]) -> list[str]:

@@ -247,7 +247,7 @@ def estimates_with_answers(
         if found is None:
             rows.append({"id": new_id(), "name": participant, "weights": {}, "values": {}})
             found = rows[-1]
-        found["values"] = {**found["values"], **{k: float(v) for k, v in values.items()}}  # type: ignore[dict-item]
+        found["values"] = {**found["values"], **{k: float(v) for k, v in values.items()}}
     return rows[-MAX_ESTIMATES:]
 
 

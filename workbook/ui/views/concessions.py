@@ -17,14 +17,11 @@ from workbook.analysis.concessions import (
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
 from workbook.content import advice
-from workbook.render import escape
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.forms import FirstRows, close_tree, message_widget
+from workbook.ui.forms.package import NOT_OFFERED, package_dropdown, package_row
 from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
 from workbook.ui.views import preparation as _preparation  # noqa: F401  (offers, lists)
-
-NOT_OFFERED = ""
-"""The dropdown value of a variable left out of the offer (a Dropdown shows None as blank)."""
 
 
 @choices("variables", follows=("concessions.variables",))
@@ -133,28 +130,6 @@ def checks_panel(ctx: Context) -> str:
     return flags_html(plan_checks(ctx.plan), advice("concessions.no_check_raised"))
 
 
-def package_dropdown(
-    ctx: Context, var: m.Variable, value: str | None, blank: str, css: str
-) -> W.Dropdown:
-    """One variable's pick in a package: a blank (``blank``, the value ``NOT_OFFERED``) and
-    each of its options; ``value`` is the option id picked (blank when it is not one)."""
-    options = [(blank, NOT_OFFERED), *((o.label, o.id) for o in var.options)]
-    dropdown = W.Dropdown(
-        options=options,
-        value=value if value in [v for _, v in options] else NOT_OFFERED,
-        disabled=ctx.session.read_only,
-        layout=W.Layout(width="100%"),
-    )
-    dropdown.add_class(css)
-    return dropdown
-
-
-def package_row(ctx: Context, var: m.Variable, dropdown: W.Dropdown, message: Any) -> W.Widget:
-    """A variable's name beside its pick, with the message line under the pick."""
-    cells = (W.HTML(escape(var.name)), W.VBox([dropdown, message]))
-    return ctx.view.row(*cells, widths=["1fr", "2fr"])
-
-
 @editor("concessions.offer")
 def offer_editor(ctx: Context) -> W.Widget:
     """The offer on the table: one option per variable, or none. Of many variables the
@@ -176,13 +151,15 @@ def offer_editor(ctx: Context) -> W.Widget:
 
     def row(var: m.Variable) -> W.Widget:
         current = ctx.plan.concessions.current_offer.get(var.id, NOT_OFFERED)
-        dropdown = package_dropdown(ctx, var, current, "— not in the offer —", "nw-offer")
+        dropdown = package_dropdown(
+            var, current, "— not in the offer —", "nw-offer", disabled=ctx.session.read_only
+        )
         message = message_widget()
         dropdown.observe(
             lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
             names="value",
         )
-        return package_row(ctx, var, dropdown, message)
+        return package_row(var, dropdown, message)
 
     def render() -> None:
         variables = [v for v in ctx.plan.concessions.variables if v.options]

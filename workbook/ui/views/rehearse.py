@@ -25,6 +25,7 @@ from workbook.content import advice
 from workbook.model.concessions import MAX_REHEARSAL_ROUNDS, MAX_REHEARSALS
 from workbook.ui.engine import Chart, Context, Part, action_button, editor, panel
 from workbook.ui.forms import close_tree, message_widget
+from workbook.ui.forms.package import NOT_OFFERED, package_dropdown, package_row
 from workbook.ui.style import (
     app_html,
     empty_html,
@@ -33,7 +34,6 @@ from workbook.ui.style import (
     hint_html,
     verdict_html,
 )
-from workbook.ui.views.concessions import NOT_OFFERED, package_dropdown, package_row
 
 STYLES = ("boulware", "conceder", "tit_for_tat", "random")
 
@@ -99,8 +99,10 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
         )
         started.say(problem or "")
         if not problem:
-            seed.value = fresh_seed()
             offered.say("")
+
+    def reseed() -> None:
+        seed.value = fresh_seed()
 
     def offer() -> None:
         planner = ctx.plan.concessions
@@ -130,9 +132,11 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
         rows = []
         for var in variables:
             value = before.get(var.id) or previous.get(var.id, NOT_OFFERED)
-            dropdown = package_dropdown(ctx, var, value, "— pick an option —", "nw-rehearsal-pick")
+            dropdown = package_dropdown(
+                var, value, "— pick an option —", "nw-rehearsal-pick", disabled=read_only
+            )
             picks[var.id] = dropdown
-            rows.append(package_row(ctx, var, dropdown, message_widget()))
+            rows.append(package_row(var, dropdown, message_widget()))
         for old in board.children:
             close_tree(old)
         board.children = rows or [ctx.view.note(advice("concessions.offer_no_variables"))]
@@ -151,10 +155,13 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
     offer_button = action_button(
         advice("concessions.rehearsal_offer"), "paper-plane", "nw-rehearsal-send", offer, read_only
     )
+    new_seed = action_button(
+        advice("concessions.rehearsal_new_seed"), "random", "nw-rehearsal-reseed", reseed, read_only
+    )
     return W.VBox(
         [
             settings,
-            W.HBox([start_button]),
+            W.HBox([start_button, new_seed]),
             started,
             W.HTML(hint_html(advice("concessions.rehearsal_pick_hint"), size="13px")),
             board,
@@ -218,9 +225,7 @@ def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
     if report.outcome == "walked_away":
         parts.append(verdict_html(advice("concessions.debrief_walked_away"), False))
     else:
-        deal = report.deal
-        assert deal is not None
-        good = bool(report.efficient) and report.above_walk_away is not False
+        good = report.above_walk_away is not False
         parts.append(verdict_html(advice("concessions.debrief_agreed", rounds=report.rounds), good))
     pairs = []
     if report.deal is not None:
@@ -423,7 +428,9 @@ def _compare(plan: m.Plan) -> str:
 @editor("concessions.keep_estimate")
 def keep_estimate_editor(ctx: Context) -> W.Widget:
     """Keep the values for them now in the planner as a team member's estimate; remove one."""
-    name = W.Text(placeholder=advice("concessions.estimate_name_placeholder"))
+    name = W.Text(
+        placeholder=advice("concessions.estimate_name_placeholder"), layout=W.Layout(width="100%")
+    )
     name.add_class("nw-estimate-name")
     name.disabled = ctx.session.read_only
     message = message_widget()
