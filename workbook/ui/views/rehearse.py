@@ -216,7 +216,7 @@ def _turns(report: RehearsalReport) -> str:
             [str(move.round), who, what, _score(move.ours), _score(move.theirs), changed, note]
         )
     columns = ["Round", "Side", "Move", "Us", "Them", "What changed", "Concession"]
-    return app_html("grid", columns=columns, rows=rows, css="nw-rehearsal-turns")
+    return app_html("grid", title="", columns=columns, rows=rows, css="nw-rehearsal-turns")
 
 
 def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
@@ -418,8 +418,8 @@ def _compare(plan: m.Plan) -> str:
             ]
         )
     columns = ["#", "Started", "Style", "Seed", "Rounds", "Outcome", "Us", "Them"]
-    title = hint_html(advice("concessions.rehearsal_history"), size="13px")
-    return title + app_html("grid", columns=columns, rows=rows, css="nw-rehearsal-history")
+    title = advice("concessions.rehearsal_history")
+    return app_html("grid", title=title, columns=columns, rows=rows, css="nw-rehearsal-history")
 
 
 # --- packages that survive disagreement ----------------------------------------------------
@@ -517,7 +517,8 @@ def robust_panel(ctx: Context) -> list[Part]:
         for row in shown
     ]
     if table:
-        parts.append(app_html("grid", columns=columns, rows=table, css="nw-robust-packages"))
+        grid = app_html("grid", title="", columns=columns, rows=table, css="nw-robust-packages")
+        parts.append(grid)
     nash = [
         [str(name), _score(p.ours), _score(p.theirs), _words(p.options)]
         if p is not None
@@ -527,6 +528,7 @@ def robust_panel(ctx: Context) -> list[Part]:
     parts.append(
         app_html(
             "grid",
+            title="",
             columns=["Nash package under", "Us", "Them", "Package"],
             rows=nash,
             css="nw-robust-nash",
