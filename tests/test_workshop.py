@@ -37,6 +37,7 @@ from workbook.workshop import (
     participant_name,
     pause,
     pooled_estimate,
+    starting_estimate,
     previous_item,
     priorities_change,
     priorities_prompt,
@@ -281,6 +282,25 @@ def test_pooled_estimate_is_a_valid_range_for_any_answers():
     assert (pooled.gain.low, pooled.gain.likely, pooled.gain.high) == (0.5, 26, 80)
     assert pooled_estimate([]) is None
 
+
+
+def test_a_new_estimate_starts_from_the_team_median_with_every_competitor(plan):
+    move = plan.scenarios.moves[0]
+    done = [e for e in move.estimates if e.finished]
+    assert len(done) >= 2
+    started = starting_estimate(plan, 0, "Newcomer")
+    assert started.participant == "Newcomer" and started.id not in {e.id for e in move.estimates}
+    pooled = pooled_estimate(done)
+    assert started.gain == pooled.gain
+    assert started.cooperation_probability == pooled.cooperation_probability
+    competitors = [c.id for c in plan.scenarios.competitors]
+    assert sorted(r.competitor_id for r in started.retaliation) == sorted(competitors)
+    # a move nobody has estimated starts blank, still with every competitor
+    blank = plan.model_copy(deep=True)
+    blank.scenarios.moves[0].estimates = []
+    empty = starting_estimate(blank, 0, "Ana")
+    assert not empty.finished and empty.gain.likely is None
+    assert [r.competitor_id for r in empty.retaliation] == competitors
 
 def test_values_summary_gives_per_option_statistics(plan):
     prompt = prompt_for(plan, "values:va-term")

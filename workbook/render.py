@@ -4,7 +4,8 @@ by hand.
 Every page, card and form larger than a line is a template in ``workbook/templates``,
 rendered by one environment: autoescaping on, unknown names an error, and the palette at
 hand as ``color(name)`` (a CSS variable with its fallback, :func:`workbook.theme.var`) and
-``theme_css`` (the variables' declarations).
+``theme_css`` (the variables' declarations), and ``|whole`` for an amount in whole units
+with thousands marked.
 
 >>> render_macro("workshop.html.j2", "note", text="<b>Hi</b>")  # doctest: +ELLIPSIS
 '<div style="color:var(--nw-muted, ...);...">&lt;b&gt;Hi&lt;/b&gt;</div>'
@@ -41,6 +42,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals.update(color=var, palette=PALETTE, theme_css=css_variables())
+    env.filters["whole"] = "{:,.0f}".format  # an amount as a whole number, thousands marked
     return env
 
 

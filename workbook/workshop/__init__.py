@@ -35,6 +35,7 @@ from workbook.workshop.answers import (
     pooled_estimate,
     priorities_change,
     read_answers,
+    starting_estimate,
     validate_answer,
     values_change,
 )
@@ -153,6 +154,7 @@ __all__ = [
     "read_answers",
     "read_clock",
     "start",
+    "starting_estimate",
     "validate_answer",
     "values_change",
     "with_prompt",

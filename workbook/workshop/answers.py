@@ -16,6 +16,7 @@ from workbook.model import (
     ImprovementPriority,
     Model,
     Money,
+    MoveEstimate,
     Name,
     Plan,
     Range,
@@ -165,6 +166,20 @@ def pooled_estimate(answers: Sequence[Estimate]) -> Estimate | None:
             ],
         }
     )
+
+
+def starting_estimate(plan: Plan, move: int, participant: str) -> MoveEstimate:
+    """``participant``'s new estimate of the plan's ``move`` (its index): the team's median
+    of the finished estimates so far (:func:`pooled_estimate`), or blank ranges when there
+    are none, with a retaliation estimate for every competitor."""
+    scenarios = plan.scenarios
+    median = pooled_estimate([e for e in scenarios.moves[move].estimates if e.finished])
+    start = median.model_dump() if median else {"retaliation": []}
+    known = {r["competitor_id"] for r in start["retaliation"]}
+    start["retaliation"] += [
+        {"competitor_id": c.id} for c in scenarios.competitors if c.id not in known
+    ]
+    return MoveEstimate.model_validate({**start, "participant": participant})
 
 
 # --- into the plan ---------------------------------------------------------------------------

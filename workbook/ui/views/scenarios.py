@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
 from typing import Any
 
 import ipywidgets as W
@@ -10,8 +10,6 @@ import ipywidgets as W
 from workbook import model as m
 from workbook.analysis.scenarios import (
     Coverage,
-    MoveFigures,
-    Payoffs,
     ScenarioInputError,
     disagreements,
     estimate_coverage,
@@ -34,7 +32,7 @@ from workbook.ui.engine import Chart, Context, Framed, Part, action_button, edit
 from workbook.ui.forms import close_tree, range_grid
 from workbook.ui.session import Change
 from workbook.ui.style import COLORS, app_html, figures_html, hint_html
-from workbook.workshop import pooled_estimate
+from workbook.workshop import starting_estimate
 
 
 def coverage_html(cover: Coverage) -> str:
@@ -53,47 +51,6 @@ def coverage_html(cover: Coverage) -> str:
     return app_html(
         "titled_list", title=advice("scenarios.left_out_title"), items=items, css="nw-not-analysed"
     )
-
-
-def payoff_html(table: Payoffs, currency: str) -> str:
-    """The payoff table with the best move per response in bold and the least-regret move."""
-    best = table.best()
-    regret, shortfall = table.least_regret()
-    rows = [
-        (
-            move,
-            move == regret,
-            [
-                (f"{v:,.0f}", best[c][0] == move)
-                for c, v in zip(table.responses, values, strict=True)
-            ],
-        )
-        for move, values in zip(table.moves, table.values, strict=True)
-    ]
-    return app_html(
-        "payoff",
-        currency=currency,
-        columns=[str(c) for c in table.responses],
-        rows=rows,
-        regret=regret,
-        shortfall=f"{shortfall:,.0f}",
-    )
-
-
-def move_figures_html(figures: Sequence[MoveFigures], currency: str) -> str:
-    """Every move's figures, best average first, in a fold: the range chart draws the best
-    :data:`RANGED_MOVES` only (empty when it draws them all)."""
-    if len(figures) <= RANGED_MOVES:
-        return ""
-    rows = [
-        (
-            row.move,
-            *(f"{v:,.0f}" for v in (row.p10, row.p50, row.p90, row.mean)),
-            f"{row.prob_loss:.0%}",
-        )
-        for row in sorted(figures, key=lambda row: row.mean, reverse=True)
-    ]
-    return app_html("move_figures", currency=currency, rows=rows, drawn=RANGED_MOVES)
 
 
 RESULT_READS = (
@@ -146,8 +103,8 @@ def results_panel(ctx: Context) -> list[Part]:
         figures_html(pairs),
         Framed(Chart("quadrant", quadrant_chart(expected, plan.currency))),
         Framed(Chart("ranges", range_chart(figures, plan.currency))),
-        move_figures_html(figures, plan.currency),
-        Framed(payoff_html(table, plan.currency)),
+        app_html("move_figures", currency=plan.currency, figures=figures, drawn=RANGED_MOVES),
+        Framed(app_html("payoff", currency=plan.currency, table=table)),
         Framed(Chart("disagreement", drawn, advice("scenarios.disagreement_chart_empty"))),
     ]
 
@@ -314,24 +271,11 @@ class EstimatePicker:
         status.add_class("nw-estimate-status")
 
         def show_status(_change: object = None) -> None:
-            try:
-                current = self.session.get(base)
-            except (IndexError, KeyError, AttributeError):
-                return
-            missing = sum(not r.finished for _, r in current.ranges())
-            status.value = (
-                hint_html(
-                    advice(
-                        "scenarios.estimate_unfinished",
-                        missing=missing,
-                        total=len(current.ranges()),
-                    ),
-                    COLORS["warn"],
-                    size="13px",
-                )
-                if missing
-                else ""
-            )
+            with contextlib.suppress(IndexError, KeyError, AttributeError):  # just removed
+                ranges = self.session.get(base).ranges()
+                missing = sum(not r.finished for _, r in ranges)
+                text = advice("scenarios.estimate_unfinished", missing=missing, total=len(ranges))
+                status.value = hint_html(text, COLORS["warn"], size="13px") if missing else ""
 
         self.editor_subs.on(base, show_status)
         show_status()
@@ -343,30 +287,19 @@ class EstimatePicker:
 
     def start_button(self, move: int) -> W.Widget:
         who = (self.who.value or "").strip()
-        finished = [e for e in self.session.plan.scenarios.moves[move].estimates if e.finished]
-
-        def start() -> str | None:
-            plan = self.session.plan
-            done = [e for e in plan.scenarios.moves[move].estimates if e.finished]
-            median = pooled_estimate(done)
-            template = median.model_dump() if median else {"retaliation": []}
-            known = {r["competitor_id"] for r in template["retaliation"]}
-            template["retaliation"] += [
-                {"competitor_id": c.id} for c in plan.scenarios.competitors if c.id not in known
-            ]
-            template["participant"] = who
-            estimate = m.MoveEstimate.model_validate(template)
-            return self.session.append(("scenarios", "moves", move, "estimates"), estimate)
-
+        estimates = self.session.plan.scenarios.moves[move].estimates
         box = self.ctx.button(
             advice("scenarios.start_estimate", name=who or "…"),
             "plus",
-            start,
+            lambda: self.session.append(
+                ("scenarios", "moves", move, "estimates"),
+                starting_estimate(self.session.plan, move, who),
+            ),
             css="nw-start-estimate",
         )
-        if not who:
-            box.children[0].children[0].disabled = True
-        hint = (
-            advice("scenarios.start_from_median") if finished else advice("scenarios.start_empty")
-        )
+        box.children[0].children[0].disabled = not who or self.session.read_only
+        if any(e.finished for e in estimates):
+            hint = advice("scenarios.start_from_median")
+        else:
+            hint = advice("scenarios.start_empty")
         return W.VBox([box.children[0], W.HTML(hint_html(hint)), box.children[1]])
