@@ -283,7 +283,6 @@ def test_pooled_estimate_is_a_valid_range_for_any_answers():
     assert pooled_estimate([]) is None
 
 
-
 def test_a_new_estimate_starts_from_the_team_median_with_every_competitor(plan):
     move = plan.scenarios.moves[0]
     done = [e for e in move.estimates if e.finished]
@@ -301,6 +300,7 @@ def test_a_new_estimate_starts_from_the_team_median_with_every_competitor(plan):
     empty = starting_estimate(blank, 0, "Ana")
     assert not empty.finished and empty.gain.likely is None
     assert [r.competitor_id for r in empty.retaliation] == competitors
+
 
 def test_values_summary_gives_per_option_statistics(plan):
     prompt = prompt_for(plan, "values:va-term")
