@@ -61,7 +61,8 @@ def test_questions_to_ask_skip_the_tested_and_name_who_asks(plan: Plan) -> None:
 def test_untested_assumptions_list_the_figures_that_rest_on_them(plan: Plan) -> None:
     figures = [f.figure for f in untested_figures(plan)]
     assert "Their walk-away" in figures and "Their BATNA" in figures
-    assert "Their weight of Price per vehicle and month" in figures
+    weights = next(f for f in untested_figures(plan) if f.figure == "Their weights")
+    assert weights.value.startswith("Price per vehicle and month 35, Contract term 10")
     assert not any(f.startswith("Their deadline") for f in figures)  # tested
     plan.discovery.assumptions[3].tested = False
     assert "Their deadline: 2027 budget round closes" in [f.figure for f in untested_figures(plan)]
@@ -287,7 +288,8 @@ def test_the_time_plan_must_fit_the_meeting(plan: Plan) -> None:
 def test_the_opening_draft_starts_from_common_ground_and_what_we_share(plan: Plan) -> None:
     draft = opening_draft(plan)
     assert "Both want the Gothenburg depot live before summer 2027" in draft
-    assert "We cannot go beyond 60-day payment terms" in draft
+    assert "these limits bind us: Vehicle data stays in EU data centres" in draft
+    assert "where we stand: Access to their senior leadership matters to us" in draft
     assert "Our hardware cost per device" not in draft  # not shared up front
     assert draft.endswith("Nothing is agreed until everything is agreed.")
     plan.concessions.nothing_agreed = False

@@ -65,6 +65,7 @@ def test_the_opening_draft_fills_the_opening_and_the_debrief_records_a_package(a
     app.show("meeting")
     find(find(app.widget, "nw-use-draft"), kind=W.Button).click()
     assert app.session.plan.meeting.opening.startswith("Thank you for making the time.")
+    assert "No earlier debrief with this counterpart" in panel_text(app, "meeting.lessons")
     dropdowns = find_all(app.widget, "nw-agreed", kind=W.Dropdown)
     assert len(dropdowns) == 6
     dropdowns[1].value = "op-t5"

@@ -72,11 +72,9 @@ def untested_figures(plan: Plan) -> list[FigureAtRisk]:
             for v in c.variables:
                 values = ", ".join(f"{o.label} {o.theirs:g}" for o in v.options)
                 found.append(FigureAtRisk(f"Their value of {v.name}", values, a.text))
-        elif a.about == "their_weights":
-            for v in c.variables:
-                found.append(
-                    FigureAtRisk(f"Their weight of {v.name}", f"{v.weight_theirs:g}", a.text)
-                )
+        elif a.about == "their_weights" and c.variables:
+            weights = ", ".join(f"{v.name} {v.weight_theirs:g}" for v in c.variables)
+            found.append(FigureAtRisk("Their weights", weights, a.text))
         elif a.about == "their_walk_away":
             value = "—" if theirs.reservation is None else f"{unit} {theirs.reservation:,.0f}"
             found.append(FigureAtRisk("Their walk-away", value, a.text))
@@ -370,17 +368,20 @@ def opening_draft(plan: Plan) -> str:
     """A draft of our first two minutes, from the common ground already reached and what we
     share up front."""
     rel = plan.relationship
-    lines = [f"Thank you for making the time. We are here to agree {plan.name.strip()} with you."]
+    lines = [
+        "Thank you for making the time. We are here to reach an agreement that works for us both."
+    ]
     ground = [g.text for g in rel.common_ground]
     if ground:
-        lines.append("What we already share: " + "; ".join(ground) + ".")
-    up_front = [d.text for d in rel.disclosures if d.share_up_front]
-    if up_front:
+        lines.append("We already agree on this: " + "; ".join(ground) + ".")
+    limits = [d.text for d in rel.disclosures if d.share_up_front and d.kind == "constraint"]
+    if limits:
         lines.append(
-            "So that nothing surprises you later, here is what binds us: "
-            + "; ".join(up_front)
-            + "."
+            "So that nothing surprises you later, these limits bind us: " + "; ".join(limits) + "."
         )
+    matters = [d.text for d in rel.disclosures if d.share_up_front and d.kind != "constraint"]
+    if matters:
+        lines.append("And so that you know where we stand: " + "; ".join(matters) + ".")
     issues = [i.text for i in plan.meeting.issues]
     if issues:
         lines.append("We suggest we take the issues in this order: " + "; ".join(issues) + ".")

@@ -33,6 +33,17 @@ def time_panel(ctx: Context) -> str:
     return hint_html(advice("meeting.time_fits", planned=planned, length=length))
 
 
+@panel("meeting.lessons", reads=("meeting.previous_lessons", "counterpart"))
+def lessons_panel(ctx: Context) -> str:
+    """The lessons a new plan brought from earlier debriefs with the same counterpart."""
+    plan = ctx.plan
+    lessons = plan.meeting.previous_lessons
+    if not lessons:
+        return empty_html(advice("meeting.lessons_none"))
+    title = advice("meeting.lessons_lead", counterpart=plan.counterpart or "them")
+    return app_html("titled_list", title=title, items=lessons)
+
+
 @editor("meeting.draft")
 def draft_editor(ctx: Context) -> W.Widget:
     """The drafted opening, and a button that puts it in the opening field to edit."""
@@ -96,7 +107,7 @@ def agreed_editor(ctx: Context) -> W.Widget:
         rows = [row(v) for v in ctx.plan.concessions.variables if v.options]
         for old in box.children:
             close_tree(old)
-        box.children = rows
+        box.children = [W.HTML(hint_html(advice("meeting.agreed_lead"), size="13px")), *rows]
 
     ctx.on(("concessions", "variables"), render)
     render()
