@@ -55,7 +55,9 @@ def test_an_equivalent_offer_is_pinned_to_the_plan(app, store):
     offers = app.session.plan.concessions.prepared_offers
     assert [o.name for o in offers] == ["Offer A"]
     assert offers[0].options["va-price"] == "op-p4850"  # the second offer: EUR 48.50
-    pins[1].click()  # pinned once only
+    pins = find_all(box, "nw-pin-offer", kind=W.Button)
+    assert len(pins) == 2  # the pinned one says so instead of offering a pin
+    assert "Pinned: Offer A" in " ".join(w.value for w in find_all(box, kind=W.HTML))
     assert len(app.session.plan.concessions.prepared_offers) == 1
     assert "Offer A" in panel_text(app, "concessions.prepared")
 

@@ -71,7 +71,13 @@ def equivalent_offers_editor(ctx: Context) -> W.Widget:
         plan = ctx.plan
         c = plan.concessions
         key = to_json(
-            [c.variables, c.offers_value, c.offers_tolerance, c.positions.ours.package_floor]
+            [
+                c.variables,
+                c.offers_value,
+                c.offers_tolerance,
+                c.positions.ours.package_floor,
+                [o.options for o in c.prepared_offers],
+            ]
         )
         if last and last[0] == key:
             return
@@ -107,11 +113,16 @@ def equivalent_offers_editor(ctx: Context) -> W.Widget:
                             ),
                             layout=W.Layout(width="100%"),
                         )
-                        button = ctx.button(
-                            advice("concessions.offers_pin"),
-                            "thumb-tack",
-                            lambda o=dict(p.options): pin(o),
-                            "nw-pin-offer",
+                        pinned = [o.name for o in c.prepared_offers if o.options == p.options]
+                        button = (
+                            W.HTML(hint_html(f"{advice('concessions.offers_pinned')}: {pinned[0]}"))
+                            if pinned
+                            else ctx.button(
+                                advice("concessions.offers_pin"),
+                                "thumb-tack",
+                                lambda o=dict(p.options): pin(o),
+                                "nw-pin-offer",
+                            )
                         )
                         children.append(ctx.view.row(line, button, widths=["4fr", "1fr"]))
         for old in box.children:
