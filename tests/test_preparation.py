@@ -407,3 +407,13 @@ def test_the_new_tables_are_dataframes(plan: Plan) -> None:
     assert list(tables["prepared_offers"]["ours"]) == [57.0, 56.0, 55.0]
     assert tables["assumptions"].loc[0, "asked_by"] == "tm-maria"
     assert len(tables["meeting_issues"]) == 6
+
+
+def test_the_meeting_plan_and_discovery_can_be_workshop_agenda_items(plan: Plan) -> None:
+    from workbook.content import load_workshop_content
+    from workbook.model import AgendaItem
+
+    questions = load_workshop_content().agenda_questions
+    for key in ("discovery", "meeting"):
+        assert AgendaItem(section=key, minutes=15).section == key
+        assert questions[key].endswith("?")
