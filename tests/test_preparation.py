@@ -12,6 +12,7 @@ import pytest
 import workbook
 from workbook.analysis.concessions import plan_checks
 from workbook.analysis.preparation import (
+    agenda_rows,
     batna_flags,
     debrief_comparison,
     debrief_flags,
@@ -184,8 +185,11 @@ def test_a_step_below_a_must_have_limit_is_a_problem(plan: Plan) -> None:
     price = plan.concessions.variables[0]
     price.limit_option_id = "op-p4990"  # EUR 49.90: step 2 goes to EUR 48.50
     flags = rule_checks(plan)
-    assert codes(flags) == ["concessions.step_below_must_have"]
-    assert flags[0].subject == "Step 2"
+    assert [(f.subject, f.code) for f in flags] == [
+        ("Step 2", "concessions.step_below_must_have"),
+        ("Offer B: lower price", "concessions.offer_below_must_have"),
+        ("Offer C: lowest price", "concessions.offer_below_must_have"),
+    ]
     price.limit_option_id = None
     assert codes(rule_checks(plan)) == ["concessions.must_have_no_limit"]
 
@@ -258,6 +262,18 @@ def test_the_example_pins_the_equivalent_offers_the_function_finds(plan: Plan) -
     assert [p.options for p in packages] == pinned
     assert (spread, candidates, tolerance) == (12.5, 5, 2.0)
     assert [package_scores(plan, o) for o in pinned] == [(57, 51), (56, 51.5), (55, 52)]
+
+
+def test_offers_respect_a_must_have_and_a_prepared_offer_below_it_is_flagged(plan: Plan) -> None:
+    price = plan.concessions.variables[0]
+    price.limit_option_id = "op-p4850"  # EUR 48.50: Offer C (EUR 47.80) goes below it
+    assert [(f.subject, f.code) for f in rule_checks(plan)] == [
+        ("Offer C: lowest price", "concessions.offer_below_must_have")
+    ]
+    packages, *_ = plan_offers(plan)
+    assert {p.options["va-price"] for p in packages} <= {"op-p5200", "op-p4990", "op-p4850"}
+    assert "op-p4780" in {option for _, option, *_ in agenda_rows(plan)}  # the chart keeps it
+    assert "op-p4780" not in {option for _, option, *_ in agenda_rows(plan, within_limits=True)}
 
 
 def test_without_a_value_the_package_floor_sets_the_offers(plan: Plan) -> None:

@@ -253,6 +253,16 @@ def rule_checks(plan: Plan) -> list[Flag]:
                     against=names,
                 )
             )
+    for offer in c.prepared_offers:
+        for v in c.variables:
+            limit = _option_value(v, v.limit_option_id) if v.stance == "must_have" else None
+            chosen = _option_value(v, offer.options.get(v.id))
+            if limit is not None and chosen is not None and chosen < limit:
+                flags.append(
+                    Flag.of(
+                        "problem", offer.name, "concessions.offer_below_must_have", variable=v.name
+                    )
+                )
     if not c.nothing_agreed and c.steps:
         flags.append(Flag.of("warning", "Settings", "concessions.piecemeal"))
     return flags
@@ -314,14 +324,21 @@ def offers_target(plan: Plan) -> float | None:
     return c.offers_value if c.offers_value is not None else c.positions.ours.package_floor
 
 
-def agenda_rows(plan: Plan) -> list[tuple[str, str, float, float]]:
-    """(variable id, option id, ours, theirs) of the variables on the agenda, weighted."""
-    return [
-        (v.id, o.id, v.weight_ours * o.ours / 100, v.weight_theirs * o.theirs / 100)
-        for v in plan.concessions.variables
-        if v.on_agenda and v.options
-        for o in v.options
-    ]
+def agenda_rows(plan: Plan, within_limits: bool = False) -> list[tuple[str, str, float, float]]:
+    """(variable id, option id, ours, theirs) of the variables on the agenda, weighted; with
+    ``within_limits``, without the options below a must-have's least acceptable option."""
+    rows = []
+    for v in plan.concessions.variables:
+        if not (v.on_agenda and v.options):
+            continue
+        limit = _option_value(v, v.limit_option_id) if v.stance == "must_have" else None
+        for o in v.options:
+            if within_limits and limit is not None and o.ours < limit:
+                continue
+            rows.append(
+                (v.id, o.id, v.weight_ours * o.ours / 100, v.weight_theirs * o.theirs / 100)
+            )
+    return rows
 
 
 def package_scores(plan: Plan, options: dict[str, str]) -> tuple[float, float] | None:
@@ -351,10 +368,10 @@ def describe_package(plan: Plan, options: dict[str, str]) -> str:
 
 def plan_offers(plan: Plan, k: int = 3) -> tuple[list[Package], float, int, float] | None:
     """The equivalent offers for the plan's settings (ids as option keys), or None without
-    a target value or variables."""
+    a target value or variables; no offer goes below a must-have's least acceptable option."""
     from workbook.analysis.offers import equivalent_offer_set
 
-    target, rows = offers_target(plan), agenda_rows(plan)
+    target, rows = offers_target(plan), agenda_rows(plan, within_limits=True)
     if target is None or not rows:
         return None
     result = equivalent_offer_set(rows, target, k, plan.concessions.offers_tolerance)
