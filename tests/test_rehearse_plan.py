@@ -368,3 +368,38 @@ def test_the_brief_says_an_offer_on_the_frontier_is_already_efficient():
     best = r.offer_improvements(plan.concessions).rows[0].options
     efficient = with_planner(plan, current_offer=r.to_ids(plan.concessions, best))
     assert "The offer on the table is already efficient" in brief_markdown(efficient)
+
+
+# --- the debrief after the meeting --------------------------------------------------------------
+
+
+def agreed(plan: Plan, package: dict[str, str]) -> Plan:
+    debrief = plan.meeting.debrief.model_copy(update={"agreed": package, "outcome": "deal"})
+    meeting = plan.meeting.model_copy(update={"debrief": debrief})
+    return Plan.model_validate({**plan.model_dump(), "meeting": meeting.model_dump()})
+
+
+def test_the_meeting_debrief_shows_what_was_left_on_the_table(app):
+    plan = app.session.plan
+    app.session.set(("meeting", "debrief", "agreed"), dict(plan.concessions.current_offer))
+    app.show("meeting")
+    text = app.views["meeting"].panels["meeting.improvements"].text
+    assert "Better for both sides than the package agreed" in text
+    assert "Contract term: 3 years → 5 years" in text
+    best = r.offer_improvements(plan.concessions).rows[0].options
+    app.session.set(("meeting", "debrief", "agreed"), r.to_ids(plan.concessions, best))
+    text = app.views["meeting"].panels["meeting.improvements"].text
+    assert "The package agreed is efficient" in text
+    app.session.set(("meeting", "debrief", "agreed"), {"va-price": "op-p4850"})
+    assert "Pick the option agreed" in app.views["meeting"].panels["meeting.improvements"].text
+
+
+def test_the_briefs_meeting_debrief_lists_the_improvements_of_the_package_agreed():
+    from workbook.brief import brief_markdown
+
+    plan = example_plan()
+    md = brief_markdown(agreed(plan, dict(plan.concessions.current_offer)))
+    assert "Better for both sides than the package agreed" in md
+    best = r.offer_improvements(plan.concessions).rows[0].options
+    md = brief_markdown(agreed(plan, r.to_ids(plan.concessions, best)))
+    assert "The package agreed is efficient" in md

@@ -387,26 +387,14 @@ def _practice(plan: Plan) -> list[Block]:
     """What improves the offer on the table, the packages that survive the team's differing
     estimates of their side, and the last rehearsal's debrief (each only when there is one)."""
     from workbook.analysis import rehearse
-    from workbook.analysis.improve import describe
     from workbook.analysis.packages import PackageInputError
 
     c = plan.concessions
     blocks: list[Block] = []
     found = rehearse.offer_improvements(c, limit=3)
-    if found is not None:
-        if found.efficient:
-            blocks.append(Para(advice("ledger.improvements_efficient"), "good"))
-        else:
-            blocks.append(Para(advice("ledger.improvements_title") + ":", strong=True))
-            blocks.append(
-                Bullets(
-                    [
-                        f"us {row.gain_ours:+,.1f}, them {row.gain_theirs:+,.1f}: "
-                        f"{describe(row.changes)}"
-                        for row in found.rows
-                    ]
-                )
-            )
+    blocks += _improvements(
+        found, advice("ledger.improvements_efficient"), advice("ledger.improvements_title")
+    )
     robust = rehearse.robust_packages(c)
     if robust is not None:
         summary = rehearse.summarise(robust)
@@ -466,6 +454,22 @@ def _practice(plan: Plan) -> list[Block]:
             open_ = report.unanswered
             blocks.append(Warnings([f"Unanswered in the rehearsal: {x}" for x in open_]))
     return blocks
+
+
+def _improvements(found: Any, efficient: str, title: str) -> list[Block]:
+    """Improvements of a package: ``efficient`` when there is none, else ``title`` and each
+    with its gains and what changes; nothing without a whole package (``found`` None)."""
+    from workbook.analysis.improve import describe
+
+    if found is None:
+        return []
+    if found.efficient:
+        return [Para(efficient, "good")]
+    items = [
+        f"us {row.gain_ours:+,.1f}, them {row.gain_theirs:+,.1f}: {describe(row.changes)}"
+        for row in found.rows
+    ]
+    return [Para(title + ":", strong=True), Bullets(items)]
 
 
 def _scores(package: Any) -> str:
@@ -660,6 +664,13 @@ def _meeting(plan: Plan, _ctx: BriefContext) -> Part:
             Para(f"What to change: {d.change or '—'}"),
             Bullets(d.lessons, "No lessons written."),
         ]
+        from workbook.analysis.rehearse import package_improvements
+
+        details += _improvements(
+            package_improvements(plan.concessions, d.agreed, limit=3),
+            advice("meeting.improvements_efficient"),
+            advice("meeting.improvements_title"),
+        )
     return Part("Meeting plan", blocks, details)
 
 

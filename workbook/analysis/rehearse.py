@@ -155,15 +155,23 @@ def debrief(plan: Plan, record: RehearsalRecord) -> RehearsalReport:
     )
 
 
-def offer_improvements(planner: ConcessionPlanner, limit: int = 5) -> Improvements | None:
+def offer_improvements(planner: ConcessionPlanner, limit: int | None = 5) -> Improvements | None:
     """What improves on the offer on the table for both sides; None when the offer does not
     name an option for every variable on the agenda (or there is nothing on the agenda)."""
+    return package_improvements(planner, planner.current_offer, limit)
+
+
+def package_improvements(
+    planner: ConcessionPlanner, package: Mapping[str, str], limit: int | None = 5
+) -> Improvements | None:
+    """What improves on ``package`` (variable id -> option id, such as the package agreed)
+    for both sides; None when it does not name an option for every variable on the agenda."""
     try:
         rows = agenda_rows(planner)
-        package = to_names(planner, planner.current_offer)
+        named = to_names(planner, package)
     except PackageInputError:
         return None
-    return improvements(rows, package, limit=limit)
+    return improvements(rows, named, limit=limit)
 
 
 def estimate_rows(planner: ConcessionPlanner) -> dict[str, list[OptionRow]]:

@@ -15,7 +15,7 @@ from workbook.analysis.ledger import (
 from workbook.charts.concessions import ledger_chart
 from workbook.content import advice
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
-from workbook.ui.style import empty_html, flags_html, hint_html, verdict_html
+from workbook.ui.style import flags_html, hint_html, verdict_html
 from workbook.ui.views import concessions as _variables  # noqa: F401  (its option lists)
 
 
@@ -86,19 +86,16 @@ def balance_panel(ctx: Context) -> list[Part]:
 def improvements_panel(ctx: Context) -> str:
     """What would be better for both sides than the offer on the table (or the deal)."""
     from workbook.analysis.rehearse import offer_improvements
-    from workbook.ui.views.rehearse import improvements_html
+    from workbook.ui.views.rehearse import improvements_block
 
-    found = offer_improvements(ctx.plan.concessions)
-    if found is None:
-        return empty_html(advice("ledger.improvements_no_offer"))
-    if found.efficient:
-        return verdict_html(advice("ledger.improvements_efficient"), True)
-    more = advice("ledger.improvements_more") if found.more else ""
-    return (
-        hint_html(advice("ledger.improvements_lead"), size="13px")
-        + improvements_html(found.rows, advice("ledger.improvements_title"))
-        + (hint_html(more) if more else "")
-    )
+    words = {
+        "none": advice("ledger.improvements_no_offer"),
+        "efficient": advice("ledger.improvements_efficient"),
+        "lead": advice("ledger.improvements_lead"),
+        "title": advice("ledger.improvements_title"),
+        "more": advice("ledger.improvements_more"),
+    }
+    return improvements_block(offer_improvements(ctx.plan.concessions), words)
 
 
 @panel("ledger.flags", reads=("ledger", "concessions.variables"))

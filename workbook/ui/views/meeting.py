@@ -124,6 +124,23 @@ def comparison_panel(ctx: Context) -> str:
     return app_html("grid", title="", columns=["", "Plan", "Outcome"], rows=rows)
 
 
+@panel("meeting.improvements", reads=("meeting.debrief.agreed", "concessions.variables"))
+def improvements_panel(ctx: Context) -> str:
+    """What would have been better for both sides than the package agreed."""
+    from workbook.analysis.rehearse import package_improvements
+    from workbook.ui.views.rehearse import improvements_block
+
+    words = {
+        "none": advice("meeting.improvements_none"),
+        "efficient": advice("meeting.improvements_efficient"),
+        "lead": advice("meeting.improvements_lead"),
+        "title": advice("meeting.improvements_title"),
+        "more": advice("ledger.improvements_more"),
+    }
+    found = package_improvements(ctx.plan.concessions, ctx.plan.meeting.debrief.agreed)
+    return improvements_block(found, words)
+
+
 @panel("meeting.flags", reads=("meeting", "relationship", "concessions.nothing_agreed"))
 def flags_panel(ctx: Context) -> str:
     """What to revisit in the meeting plan and the debrief."""

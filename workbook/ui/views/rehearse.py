@@ -305,6 +305,21 @@ def improvements_html(rows: Any, title: str) -> str:
     return app_html("titled_list", title=title, items=items, css="nw-improvements")
 
 
+def improvements_block(found: Any, words: Mapping[str, str]) -> str:
+    """Improvements of a package as the app shows them: an empty state (``words["none"]``)
+    without a whole package, a green "already efficient" (``words["efficient"]``), or a lead
+    and the list (``words["lead"]``, ``words["title"]``, ``words["more"]``)."""
+    if found is None:
+        return empty_html(words["none"])
+    if found.efficient:
+        return verdict_html(words["efficient"], True)
+    return (
+        hint_html(words["lead"], size="13px")
+        + improvements_html(found.rows, words["title"])
+        + (hint_html(words["more"]) if found.more else "")
+    )
+
+
 REHEARSAL_READS = (
     "concessions.rehearsals",
     "concessions.variables",
