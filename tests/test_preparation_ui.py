@@ -75,3 +75,28 @@ def test_the_opening_draft_fills_the_opening_and_the_debrief_records_a_package(a
     dropdowns[1].value = ""
     assert "va-term" not in app.session.plan.meeting.debrief.agreed
     assert "respected" in panel_text(app, "meeting.comparison")
+
+
+def test_a_blank_plan_says_what_to_enter_first(app):
+    app.menu.ask_new()
+    find(app.widget, "nw-new-name").value = "Blank"
+    find(app.widget, "nw-dialog-create").click()
+    app.show("discovery")
+    assert "List what we do not know" in panel_text(app, "discovery.untested")
+    assert "Mark who signs" in panel_text(app, "discovery.decision")
+    assert "Add the team under The deal first" in panel_text(app, "discovery.roles")
+    app.show("meeting")
+    agreed = find(app.widget, "nw-agreed-editor")
+    assert "there are none yet" in " ".join(w.value for w in find_all(agreed, kind=W.HTML))
+
+
+def test_a_new_plan_with_the_same_counterpart_starts_from_the_lessons(app):
+    lessons = app.session.plan.meeting.debrief.lessons
+    app.menu.ask_new()
+    find(app.widget, "nw-new-name").value = "Northwind 2030"
+    find(app.widget, "nw-new-counterpart").value = "northwind logistics"
+    find(app.widget, "nw-dialog-create").click()
+    assert app.session.plan.name == "Northwind 2030"
+    assert app.session.plan.meeting.previous_lessons == lessons
+    app.show("meeting")
+    assert "Put the five-year equivalent offers" in panel_text(app, "meeting.lessons")

@@ -23,6 +23,8 @@ from workbook.ui.views import preparation as _lists  # noqa: F401  (the team's o
 def untested_panel(ctx: Context) -> str:
     """The plan figures that rest on assumptions nobody has tested yet."""
     rows = untested_figures(ctx.plan)
+    if not ctx.plan.discovery.assumptions:
+        return empty_html(advice("discovery.untested_empty"))
     if not rows:
         return empty_html(advice("discovery.untested_none"))
     cells = [[r.figure, r.value, r.assumption] for r in rows]
@@ -51,6 +53,8 @@ def roles_panel(ctx: Context) -> str:
 def decision_panel(ctx: Context) -> str:
     """Who signs, vetoes and influences on their side, from the key players."""
     process = decision_process(ctx.plan)
+    if not (process.signs or process.vetoes or process.influences):
+        return empty_html(advice("discovery.decision_empty"))
     text = advice(
         "discovery.decision_summary",
         signs=", ".join(process.signs) or "—",

@@ -107,7 +107,8 @@ def agreed_editor(ctx: Context) -> W.Widget:
         rows = [row(v) for v in ctx.plan.concessions.variables if v.options]
         for old in box.children:
             close_tree(old)
-        box.children = [W.HTML(hint_html(advice("meeting.agreed_lead"), size="13px")), *rows]
+        lead = advice("meeting.agreed_lead") if rows else advice("meeting.agreed_no_variables")
+        box.children = [W.HTML(hint_html(lead, size="13px")), *rows]
 
     ctx.on(("concessions", "variables"), render)
     render()
