@@ -403,3 +403,21 @@ def test_the_briefs_meeting_debrief_lists_the_improvements_of_the_package_agreed
     best = r.offer_improvements(plan.concessions).rows[0].options
     md = brief_markdown(agreed(plan, r.to_ids(plan.concessions, best)))
     assert "The package agreed is efficient" in md
+
+
+def test_after_a_walk_away_the_debrief_weighs_their_last_counter_offer_against_our_floor(app):
+    planner = app.session.plan.concessions
+    greedy = {**planner.current_offer, "va-price": "op-p5200", "va-term": "op-t1"}
+    record = r.start_rehearsal(planner, "boulware", 3, 1)
+    while not record.finished:
+        record = r.play_round(planner, record, greedy)
+    assert record.played[-1].answer == "walk_away"
+    app.session.set_structure(("concessions", "rehearsals"), [record.model_dump()])
+    app.show("concessions")
+    text = app.views["concessions"].panels["concessions.rehearsal"].text
+    assert "They walked away" in text
+    report = r.debrief(app.session.plan, record)
+    last = [m for m in report.moves if m.kind == "counter"][-1]
+    floor = planner.positions.ours.package_floor
+    side = "above" if last.ours >= floor else "below"
+    assert f"Their last counter-offer gave us {last.ours:,.1f}, {side} our floor" in text
