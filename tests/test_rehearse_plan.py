@@ -421,3 +421,29 @@ def test_after_a_walk_away_the_debrief_weighs_their_last_counter_offer_against_o
     floor = planner.positions.ours.package_floor
     side = "above" if last.ours >= floor else "below"
     assert f"Their last counter-offer gave us {last.ours:,.1f}, {side} our floor" in text
+
+
+def test_the_packages_to_offer_are_robust_within_both_floors_best_together_first():
+    plan = example_plan()
+    planner = plan.concessions
+    hardware = next(v for v in planner.variables if v.id == "va-hardware")
+    rows = r.estimates_with_answers(
+        planner,
+        {
+            "Ben": {o.id: 100 - o.theirs for o in hardware.options},
+            "Cleo": {o.id: 100 - o.theirs for o in hardware.options},
+        },
+    )
+    three = with_planner(plan, their_estimates=rows).concessions
+    found = r.robust_packages(three)
+    offers = r.robust_offers(three, found, limit=100)
+    ours_floor = planner.positions.ours.package_floor
+    theirs_floor = planner.positions.theirs.package_floor
+    expected = [
+        row
+        for row in found.rows
+        if row.share > 0.5 and row.ours >= ours_floor and min(row.theirs) >= theirs_floor
+    ]
+    assert offers and sorted(offers) == sorted(expected)
+    keys = [(-row.share, -(row.ours + sum(row.theirs) / 3)) for row in offers]
+    assert keys == sorted(keys)

@@ -409,6 +409,10 @@ def _practice(plan: Plan) -> list[Block]:
                 )
             )
         )
+        offers = rehearse.robust_offers(c, robust, limit=3)
+        if offers:
+            blocks.append(Para(advice("concessions.robust_offers_title") + ":", strong=True))
+            blocks.append(Bullets([_options(row.options) for row in offers]))
         blocks.append(
             Table(
                 ["Nash package under", "Us", "Them", "Package"],

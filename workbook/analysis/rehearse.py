@@ -36,7 +36,7 @@ from workbook.analysis.rehearsal import (
     RehearsalReport,
     rehearsal_report,
 )
-from workbook.analysis.robust import RobustFrontier, robust_frontier
+from workbook.analysis.robust import RobustFrontier, RobustPackage, robust_frontier
 from workbook.model import ConcessionPlanner, Plan, RehearsalRecord, RehearsalRound, Variable
 
 if TYPE_CHECKING:
@@ -208,6 +208,26 @@ def robust_packages(planner: ConcessionPlanner) -> RobustFrontier | None:
     ours = planner.positions.ours.package_floor or 0.0
     theirs = planner.positions.theirs.package_floor or 0.0
     return robust_frontier(rows, ours, theirs)
+
+
+def robust_offers(
+    planner: ConcessionPlanner, found: RobustFrontier, limit: int = 8
+) -> list[RobustPackage]:
+    """The packages to offer from: efficient under more than half of the estimates, within
+    our package floor and theirs under every estimate (all of them when none is), most
+    robust first, then by the joint score (ours plus their mean score across estimates)."""
+    ours_floor = planner.positions.ours.package_floor
+    theirs_floor = planner.positions.theirs.package_floor
+    robust = [row for row in found.rows if row.share > 0.5]
+    inside = [
+        row
+        for row in robust
+        if (ours_floor is None or row.ours >= ours_floor)
+        and (theirs_floor is None or min(row.theirs) >= theirs_floor)
+    ]
+    chosen = inside or robust
+    chosen.sort(key=lambda row: (-row.share, -(row.ours + sum(row.theirs) / len(row.theirs))))
+    return chosen[:limit]
 
 
 @dataclass(frozen=True)

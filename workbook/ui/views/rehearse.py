@@ -536,7 +536,7 @@ def robust_panel(ctx: Context) -> list[Part]:
         )
     ]
     columns = ["Efficient under", "Us", *(f"Them ({e})" for e in found.estimates), "Package"]
-    shown = [row for row in found.rows if row.share > 0.5][:8]
+    shown = r.robust_offers(ctx.plan.concessions, found)
     table = [
         [
             "every estimate" if row.share == 1 else f"{row.share:.0%} of the estimates",
@@ -547,7 +547,8 @@ def robust_panel(ctx: Context) -> list[Part]:
         for row in shown
     ]
     if table:
-        grid = app_html("grid", title="", columns=columns, rows=table, css="nw-robust-packages")
+        title = advice("concessions.robust_offers_title")
+        grid = app_html("grid", title=title, columns=columns, rows=table, css="nw-robust-packages")
         parts.append(grid)
     nash = [
         [str(name), _score(p.ours), _score(p.theirs), _words(p.options)]
