@@ -389,6 +389,7 @@ def test_every_part_reaches_the_brief_in_every_format(plan: Plan) -> None:
         "Reserve devices for 1,400 Haldor vehicles",  # BATNA work
         "Hardware moves only against Contract term",  # a trading rule
         "If their figure lands first",  # the first offer
+        "Roles in the room: Maria Keller: Lead",  # roles, where they matter: in the room
         "Observer and note-taker",  # a role in the room
         "Lena Hofmann (COO)",  # the mandate's approver
         "2027 budget round closes",  # their decision process

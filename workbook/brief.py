@@ -539,6 +539,19 @@ def _relationship(plan: Plan, ctx: BriefContext) -> Part:
     return Part("Relationship plan", blocks, details)
 
 
+def _room_roles(plan: Plan) -> list[Block]:
+    """Each member's role in the room, from the team list, once any is set."""
+    from workbook.content import choice_labels
+
+    labels = choice_labels("team[].room_role")
+    roles = [
+        f"{m.name}: {labels.get(m.room_role, m.room_role)}"
+        for m in plan.team
+        if m.room_role != "none"
+    ]
+    return [Para("Roles in the room: " + "; ".join(roles) + ".")] if roles else []
+
+
 def _discovery(plan: Plan, _ctx: BriefContext) -> Part:
     """The questions to ask, the mandate, their decision process, tactics and interests."""
     from workbook.analysis.preparation import decision_process, questions_to_ask, untested_figures
@@ -686,6 +699,7 @@ def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
     details: list[Block] = [
         Para("Who does what in the room:", strong=True),
         Bullets([f"{x.member}: {x.contribution}" for x in s.contributions], "Not decided."),
+        *_room_roles(plan),
         Para("Key players:", strong=True),
         Bullets(
             [
