@@ -447,3 +447,22 @@ def test_the_packages_to_offer_are_robust_within_both_floors_best_together_first
     assert offers and sorted(offers) == sorted(expected)
     keys = [(-row.share, -(row.ours + sum(row.theirs) / 3)) for row in offers]
     assert keys == sorted(keys)
+
+
+def test_the_rehearsal_ledgers_checks_speak_in_points_not_in_the_plans_currency():
+    plan = example_plan()
+    planner = plan.concessions
+    base = dict(planner.current_offer)
+    offers = [
+        {**base, "va-term": "op-t1", "va-price": "op-p5200"},
+        {**base, "va-term": "op-t3", "va-price": "op-p5200"},
+        {**base, "va-term": "op-t3", "va-price": "op-p4990"},
+        {**base, "va-term": "op-t3", "va-price": "op-p4990"},
+    ]
+    record = r.start_rehearsal(planner, "boulware", 6, 0)
+    for offer in offers:
+        record = r.play_round(planner, record, offer)
+    flags = r.debrief(plan, record).flags
+    short = [f for f in flags if "short return" in f.detail]
+    assert short and "worth 3 to us" in short[0].detail
+    assert "worth 10 to them" in short[0].detail and "EUR 3 " not in short[0].detail

@@ -655,3 +655,22 @@ def test_every_competitor_row_names_its_competitor(app, panel, store, clock):
             name = "FleetSense" if "fleetsense" in key else "Trakko"
             assert row.message.value.count(name) == 1, (key, row.message.value)
             assert row.message.layout.display == ""
+
+
+def test_accepting_values_for_their_side_keeps_each_participants_estimate(app, panel, store, clock):
+    code = open_session(app, "values:va-term")
+    for name, t1 in {"Ana": "40", "Ben": "60", "Cy": "50"}.items():
+        view = join(store, code, name, clock)
+        view.cards["values:va-term"].form.boxes["op-t1"].value = t1
+        view.cards["values:va-term"].send.click()
+    app.scheduler.run()
+    assert app.session.plan.concessions.their_estimates == []
+    card = panel.results.cards["values:va-term"]
+    find(card.widget, "nw-workshop-accept").click()
+    find(card.widget, "nw-workshop-apply").click()
+    kept = {e.name: e.values for e in app.session.plan.concessions.their_estimates}
+    assert kept == {"Ana": {"op-t1": 40.0}, "Ben": {"op-t1": 60.0}, "Cy": {"op-t1": 50.0}}
+    from workbook.analysis.rehearse import robust_packages
+
+    found = robust_packages(app.session.plan.concessions)
+    assert found is not None and found.estimates == ["the plan", "Ana", "Ben", "Cy"]

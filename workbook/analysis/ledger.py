@@ -260,9 +260,10 @@ def reciprocity_signals(ledger: Ledger, currency: str = "") -> list[Flag]:
     return flags
 
 
-def ledger_flags(plan: Plan) -> list[Flag]:
-    """Reciprocity signals of the log and moves on variables off the agenda."""
-    flags = reciprocity_signals(plan.ledger, plan.currency)
+def ledger_flags(plan: Plan, currency: str | None = None) -> list[Flag]:
+    """Reciprocity signals of the log and moves on variables off the agenda; amounts in
+    ``currency`` (the plan's by default, "" for planner points)."""
+    flags = reciprocity_signals(plan.ledger, plan.currency if currency is None else currency)
     agenda = {v.id: v for v in plan.concessions.variables}
     for entry in plan.ledger.entries:
         var = agenda.get(entry.variable_id or "")

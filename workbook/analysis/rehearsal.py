@@ -656,7 +656,8 @@ def rehearsal_report(
         if deal.ours >= r_ours and deal.theirs >= r_theirs:
             product = (deal.ours - r_ours) * (deal.theirs - r_theirs)
     if plan is not None:
-        flags = ledger_flags(plan.model_copy(update={"ledger": ledger}))
+        # a rehearsal's values are package scores (planner points), never money
+        flags = ledger_flags(plan.model_copy(update={"ledger": ledger}), currency="")
     else:
         flags = reciprocity_signals(ledger)
     flags += step_flags(rows)
