@@ -24,6 +24,7 @@ from workbook.analysis.preparation import (
     lessons_for,
     mandate_flags,
     meeting_flags,
+    offer_differences,
     opening_draft,
     package_scores,
     plan_offers,
@@ -274,6 +275,18 @@ def test_offers_respect_a_must_have_and_a_prepared_offer_below_it_is_flagged(pla
     assert {p.options["va-price"] for p in packages} <= {"op-p5200", "op-p4990", "op-p4850"}
     assert "op-p4780" in {option for _, option, *_ in agenda_rows(plan)}  # the chart keeps it
     assert "op-p4780" not in {option for _, option, *_ in agenda_rows(plan, within_limits=True)}
+
+
+def test_the_offers_say_what_differs_and_what_they_all_keep(plan: Plan) -> None:
+    pinned = [o.options for o in plan.concessions.prepared_offers]
+    varying, common = offer_differences(plan, pinned)
+    assert varying == [
+        "Price per vehicle and month",
+        "Payment terms",
+        "Hardware",
+        "Implementation and training",
+    ]
+    assert common == ["Contract term: 5 years"]  # exclusivity is in none of them
 
 
 def test_without_a_value_the_package_floor_sets_the_offers(plan: Plan) -> None:

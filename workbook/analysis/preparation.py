@@ -366,6 +366,23 @@ def describe_package(plan: Plan, options: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+def offer_differences(
+    plan: Plan, packages: Sequence[dict[str, str]]
+) -> tuple[list[str], list[str]]:
+    """The variables on which the packages differ, and 'variable: option' for those all of
+    them share (what their choice can, and cannot, tell us)."""
+    varying, common = [], []
+    for v in plan.concessions.variables:
+        chosen = {p.get(v.id) for p in packages}
+        if len(chosen) > 1:
+            varying.append(v.name)
+        elif chosen and None not in chosen:
+            label = next((o.label for o in v.options if o.id in chosen), None)
+            if label is not None:
+                common.append(f"{v.name}: {label}")
+    return varying, common
+
+
 def plan_offers(plan: Plan, k: int = 3) -> tuple[list[Package], float, int, float] | None:
     """The equivalent offers for the plan's settings (ids as option keys), or None without
     a target value or variables; no offer goes below a must-have's least acceptable option."""

@@ -12,6 +12,7 @@ from workbook import model as m
 from workbook.analysis.packages import PackageInputError
 from workbook.analysis.preparation import (
     describe_package,
+    offer_differences,
     offers_target,
     package_scores,
     plan_offers,
@@ -103,6 +104,13 @@ def equivalent_offers_editor(ctx: Context) -> W.Widget:
                         tolerance=tolerance,
                         candidates=candidates,
                     )
+                    varying, common = offer_differences(plan, [p.options for p in packages])
+                    if varying:
+                        text += " " + advice(
+                            "concessions.offers_differ",
+                            varying=", ".join(varying),
+                            common="; ".join(common) or "nothing in common",
+                        )
                     children = [W.HTML(hint_html(text, size="13px"))]
                     for n, p in enumerate(packages, 1):
                         words = describe_package(plan, p.options)
