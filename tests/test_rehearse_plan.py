@@ -423,7 +423,7 @@ def test_after_a_walk_away_the_debrief_weighs_their_last_counter_offer_against_o
     assert f"Their last counter-offer gave us {last.ours:,.1f}, {side} our floor" in text
 
 
-def test_the_packages_to_offer_are_robust_within_both_floors_best_together_first():
+def test_the_packages_to_offer_clear_both_floors_most_robust_first_then_best_together():
     plan = example_plan()
     planner = plan.concessions
     hardware = next(v for v in planner.variables if v.id == "va-hardware")
@@ -436,15 +436,14 @@ def test_the_packages_to_offer_are_robust_within_both_floors_best_together_first
     )
     three = with_planner(plan, their_estimates=rows).concessions
     found = r.robust_packages(three)
-    offers = r.robust_offers(three, found, limit=100)
+    offers, within = r.robust_offers(three, found, limit=1000)
     ours_floor = planner.positions.ours.package_floor
     theirs_floor = planner.positions.theirs.package_floor
     expected = [
-        row
-        for row in found.rows
-        if row.share > 0.5 and row.ours >= ours_floor and min(row.theirs) >= theirs_floor
+        row for row in found.rows if row.ours >= ours_floor and min(row.theirs) >= theirs_floor
     ]
-    assert offers and sorted(offers) == sorted(expected)
+    assert within and offers and sorted(offers) == sorted(expected)
+    assert any(row.share < 1 for row in offers)  # the less robust packages follow
     keys = [(-row.share, -(row.ours + sum(row.theirs) / 3)) for row in offers]
     assert keys == sorted(keys)
 
@@ -466,3 +465,18 @@ def test_the_rehearsal_ledgers_checks_speak_in_points_not_in_the_plans_currency(
     short = [f for f in flags if "short return" in f.detail]
     assert short and "worth 3 to us" in short[0].detail
     assert "worth 10 to them" in short[0].detail and "EUR 3 " not in short[0].detail
+
+
+def test_without_a_package_inside_both_floors_the_robust_ones_are_offered_and_said_so():
+    plan = example_plan()
+    hardware = next(v for v in plan.concessions.variables if v.id == "va-hardware")
+    rows = r.estimates_with_answers(
+        plan.concessions, {"Ben": {o.id: 100 - o.theirs for o in hardware.options}}
+    )
+    high = with_planner(plan, their_estimates=rows)
+    high.concessions.positions.theirs.package_floor = 99.0
+    found = r.robust_packages(high.concessions)
+    offers, within = r.robust_offers(high.concessions, found, limit=1000)
+    robust = [row for row in found.rows if row.share > 0.5]
+    assert not within and len(offers) == len(robust)
+    assert {str(row.options) for row in offers} == {str(row.options) for row in robust}

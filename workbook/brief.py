@@ -409,8 +409,8 @@ def _practice(plan: Plan) -> list[Block]:
                 )
             )
         )
-        offers = rehearse.robust_offers(c, robust, limit=3)
-        if offers:
+        offers, within = rehearse.robust_offers(c, robust, limit=3)
+        if offers and within:
             blocks.append(Para(advice("concessions.robust_offers_title") + ":", strong=True))
             blocks.append(Bullets([_options(row.options) for row in offers]))
         blocks.append(

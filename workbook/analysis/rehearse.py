@@ -212,22 +212,23 @@ def robust_packages(planner: ConcessionPlanner) -> RobustFrontier | None:
 
 def robust_offers(
     planner: ConcessionPlanner, found: RobustFrontier, limit: int = 8
-) -> list[RobustPackage]:
-    """The packages to offer from: efficient under more than half of the estimates, within
-    our package floor and theirs under every estimate (all of them when none is), most
-    robust first, then by the joint score (ours plus their mean score across estimates)."""
+) -> tuple[list[RobustPackage], bool]:
+    """The packages to offer from, and whether they clear both floors: those within our
+    package floor and theirs under every estimate, most robust first (the share of estimates
+    under which each is efficient), then by the joint score (ours plus their mean score);
+    when none clears both floors, the packages efficient under more than half of the
+    estimates, in the same order."""
     ours_floor = planner.positions.ours.package_floor
     theirs_floor = planner.positions.theirs.package_floor
-    robust = [row for row in found.rows if row.share > 0.5]
     inside = [
         row
-        for row in robust
+        for row in found.rows
         if (ours_floor is None or row.ours >= ours_floor)
         and (theirs_floor is None or min(row.theirs) >= theirs_floor)
     ]
-    chosen = inside or robust
+    chosen = inside or [row for row in found.rows if row.share > 0.5]
     chosen.sort(key=lambda row: (-row.share, -(row.ours + sum(row.theirs) / len(row.theirs))))
-    return chosen[:limit]
+    return chosen[:limit], bool(inside)
 
 
 @dataclass(frozen=True)

@@ -536,7 +536,7 @@ def robust_panel(ctx: Context) -> list[Part]:
         )
     ]
     columns = ["Efficient under", "Us", *(f"Them ({e})" for e in found.estimates), "Package"]
-    shown = r.robust_offers(ctx.plan.concessions, found)
+    shown, within = r.robust_offers(ctx.plan.concessions, found)
     table = [
         [
             "every estimate" if row.share == 1 else f"{row.share:.0%} of the estimates",
@@ -547,7 +547,11 @@ def robust_panel(ctx: Context) -> list[Part]:
         for row in shown
     ]
     if table:
-        title = advice("concessions.robust_offers_title")
+        title = (
+            advice("concessions.robust_offers_title")
+            if within
+            else advice("concessions.robust_offers_outside")
+        )
         grid = app_html("grid", title=title, columns=columns, rows=table, css="nw-robust-packages")
         parts.append(grid)
     nash = [
