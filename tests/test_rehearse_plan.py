@@ -421,6 +421,11 @@ def test_after_a_walk_away_the_debrief_weighs_their_last_counter_offer_against_o
     floor = planner.positions.ours.package_floor
     side = "above" if last.ours >= floor else "below"
     assert f"Their last counter-offer gave us {last.ours:,.1f}, {side} our floor" in text
+    from workbook.brief import brief_markdown
+
+    md = brief_markdown(app.session.plan)
+    assert "they walked away" in md
+    assert f"Their last counter-offer gave us {last.ours:,.1f}, {side} our floor" in md
 
 
 def test_the_packages_to_offer_clear_both_floors_most_robust_first_then_best_together():

@@ -454,6 +454,8 @@ def _practice(plan: Plan) -> list[Block]:
             pairs.append(("Against our floor", f"{report.deal.ours - report.our_walk_away:+,.1f}"))
         if pairs:
             blocks.append(Figures(pairs))
+        if report.outcome == "walked_away":
+            blocks.append(Para(rehearse.walk_away_note(report)))
         if report.unanswered:
             open_ = report.unanswered
             blocks.append(Warnings([f"Unanswered in the rehearsal: {x}" for x in open_]))

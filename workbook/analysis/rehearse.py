@@ -155,6 +155,22 @@ def debrief(plan: Plan, record: RehearsalRecord) -> RehearsalReport:
     )
 
 
+def walk_away_note(report: RehearsalReport) -> str:
+    """After a walk-away: whether their last counter-offer would have beaten no deal for us
+    (at or above our package floor; any offer does when the plan gives no floor)."""
+    from workbook.content import advice
+
+    last = next(
+        (m for m in reversed(report.moves) if m.side == "them" and m.kind == "counter"), None
+    )
+    if last is None or last.ours is None:
+        return advice("concessions.debrief_no_counter")
+    floor = report.our_walk_away
+    if floor is None or last.ours >= floor:
+        return advice("concessions.debrief_counter_above_floor", ours=last.ours, floor=floor or 0.0)
+    return advice("concessions.debrief_counter_below_floor", ours=last.ours, floor=floor)
+
+
 def offer_improvements(planner: ConcessionPlanner, limit: int | None = 5) -> Improvements | None:
     """What improves on the offer on the table for both sides; None when the offer does not
     name an option for every variable on the agenda (or there is nothing on the agenda)."""

@@ -256,7 +256,7 @@ def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
         gap = report.deal.ours - report.nash.ours
         lines.append(advice("concessions.debrief_nash", gap=gap))
     if report.outcome == "walked_away":
-        lines.append(_last_counter(report))
+        lines.append(r.walk_away_note(report))
     if report.unanswered:
         lines.append(advice("concessions.debrief_unanswered", items="; ".join(report.unanswered)))
     else:
@@ -266,19 +266,6 @@ def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
         found = improvements(rows, report.deal, limit=3)
         parts.append(improvements_html(found.rows, "Better for both sides than the deal"))
     return parts
-
-
-def _last_counter(report: RehearsalReport) -> str:
-    """After a walk-away: whether their last counter-offer would have beaten no deal for us."""
-    last = next(
-        (m for m in reversed(report.moves) if m.side == "them" and m.kind == "counter"), None
-    )
-    if last is None or last.ours is None:
-        return advice("concessions.debrief_no_counter")
-    floor = report.our_walk_away
-    if floor is None or last.ours >= floor:
-        return advice("concessions.debrief_counter_above_floor", ours=last.ours, floor=floor or 0.0)
-    return advice("concessions.debrief_counter_below_floor", ours=last.ours, floor=floor)
 
 
 def _pair(package: Any) -> str:
