@@ -485,3 +485,17 @@ def test_without_a_package_inside_both_floors_the_robust_ones_are_offered_and_sa
     robust = [row for row in found.rows if row.share > 0.5]
     assert not within and len(offers) == len(robust)
     assert {str(row.options) for row in offers} == {str(row.options) for row in robust}
+
+
+def test_starting_without_options_says_what_to_enter_next_to_the_button(app):
+    import ipywidgets as W
+
+    from tests.helpers import find_all
+
+    app.session.set_structure(("concessions", "current_offer"), {})
+    app.session.set_structure(("concessions", "variables"), [])
+    app.show("concessions")
+    view = app.views["concessions"]
+    _button(view, "nw-rehearsal-start").click()
+    said = [w.value for w in find_all(view.widget, kind=W.HTML) if "nothing to rehearse" in w.value]
+    assert said and app.session.plan.concessions.rehearsals == []
