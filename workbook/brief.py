@@ -560,40 +560,19 @@ def _discovery(plan: Plan, _ctx: BriefContext) -> Part:
     from workbook.content import choice_labels
 
     d = plan.discovery
-    questions = questions_to_ask(plan)
-    blocks: list[Block] = [
+    questions = [
+        q.question
+        + (f" ({q.asked_by} asks; tests: {q.tests})" if q.asked_by else f" (tests: {q.tests})")
+        for q in questions_to_ask(plan)
+    ]
+    ask: list[Block] = [
+        _mandate(plan),
         Para("Questions to ask:", strong=True),
-        Bullets(
-            [
-                q.question
-                + (
-                    f" ({q.asked_by} asks; tests: {q.tests})"
-                    if q.asked_by
-                    else f" (tests: {q.tests})"
-                )
-                for q in questions
-            ],
-            "No open questions.",
-        ),
-        Para(
-            "Mandate: "
-            + (d.mandate.limits.strip().rstrip(".") or "not set")
-            + (
-                f". Beyond it, approval from {d.mandate.approver.strip()}"
-                if d.mandate.approver.strip()
-                else ""
-            )
-            + (
-                f". Caucus signal: {d.mandate.caucus_signal.strip()}"
-                if d.mandate.caucus_signal.strip()
-                else ""
-            )
-            + "."
-        ),
+        Bullets(questions, "No open questions."),
     ]
     untested = untested_figures(plan)
     if untested:
-        blocks.append(
+        ask.append(
             Para(
                 f"{len(untested)} figures of the plan rest on guesses not tested yet: "
                 "the questions above test them.",
@@ -604,6 +583,7 @@ def _discovery(plan: Plan, _ctx: BriefContext) -> Part:
     ploys = choice_labels("discovery.tactics[].ploy")
     needs = choice_labels("discovery.needs_more")
     details: list[Block] = [
+        *ask,
         Para(
             f"Their decision: signs {', '.join(process.signs) or '—'}; "
             f"can veto {', '.join(process.vetoes) or '—'}; "
@@ -650,25 +630,22 @@ def _discovery(plan: Plan, _ctx: BriefContext) -> Part:
             "None listed.",
         ),
     ]
-    return Part("Discovery and mandate", blocks, details)
+    return Part("Discovery and mandate", [], details)
 
 
 def _meeting(plan: Plan, _ctx: BriefContext) -> Part:
     """The order of issues with their minutes, our opening, and the debrief once held."""
-    from workbook.analysis.preparation import debrief_comparison, planned_minutes
+    from workbook.analysis.preparation import debrief_comparison
     from workbook.content import choice_labels
 
     mt = plan.meeting
-    length = f" of {mt.length_minutes}" if mt.length_minutes is not None else ""
-    blocks: list[Block] = [
-        Para(f"Order of issues ({planned_minutes(plan)}{length} minutes):", strong=True),
-        Bullets([f"{i.text} ({i.minutes} min)" for i in mt.issues], "No order set."),
+    details: list[Block] = [
+        _order_of_issues(plan),
         Para("Our first two minutes:", strong=True),
         Para(mt.opening.strip() or "Not written yet."),
     ]
     if mt.previous_lessons:
-        blocks.append(Para("Lessons from earlier meetings: " + "; ".join(mt.previous_lessons)))
-    details: list[Block] = []
+        details.append(Para("Lessons from earlier meetings: " + "; ".join(mt.previous_lessons)))
     d = mt.debrief
     if d.outcome != "open" or d.held_on is not None:
         outcome = choice_labels("meeting.debrief.outcome").get(d.outcome, d.outcome)
@@ -690,7 +667,28 @@ def _meeting(plan: Plan, _ctx: BriefContext) -> Part:
             advice("meeting.improvements_efficient"),
             advice("meeting.improvements_title"),
         )
-    return Part("Meeting plan", blocks, details)
+    return Part("Meeting plan", [], details)
+
+
+def _mandate(plan: Plan) -> Para:
+    """The team's mandate in one line: its limits, who approves beyond, the caucus signal."""
+    m = plan.discovery.mandate
+    parts = [
+        m.limits.strip().rstrip(".") or "not set",
+        f"Beyond it, approval from {m.approver.strip().rstrip('.')}" if m.approver.strip() else "",
+        f"Caucus signal: {m.caucus_signal.strip().rstrip('.')}" if m.caucus_signal.strip() else "",
+    ]
+    return Para("Mandate: " + ". ".join(filter(None, parts)) + ".")
+
+
+def _order_of_issues(plan: Plan) -> Para:
+    """The meeting's order of issues with their minutes, in one line."""
+    from workbook.analysis.preparation import planned_minutes
+
+    mt = plan.meeting
+    length = f" of {mt.length_minutes}" if mt.length_minutes is not None else ""
+    order = " → ".join(f"{i.text} ({i.minutes})" for i in mt.issues) or "not set"
+    return Para(f"Order of issues, in minutes ({planned_minutes(plan)}{length} in all): {order}.")
 
 
 def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
@@ -757,7 +755,8 @@ def _in_the_room(plan: Plan, _ctx: BriefContext) -> Part:
     details.append(Para("If they do not reciprocate:", strong=True))
     details.append(Bullets([f"{k}: {v}" for k, v in steps if v.strip()], "Not prepared."))
     details.append(Para("We step back when: " + (rel.step_back_when.strip() or "—")))
-    return Part("In the room", [], details)
+    # the one page is full: of the preparation for the room, it carries the mandate
+    return Part("In the room", [_mandate(plan)], details)
 
 
 def _checks(plan: Plan, _ctx: BriefContext) -> Part:

@@ -72,6 +72,8 @@ def one_page_lines(parts: Sequence[Part]) -> float:
     """An estimate of the printed lines the one-page brief takes at the normal print size."""
     lines = 2.0  # the title
     for part in parts:
+        if not part.blocks:  # not on the one page (see brief.html.j2)
+            continue
         lines += 1.7  # the part's heading
         for block in part.blocks:
             if isinstance(block, Para) and block.text:

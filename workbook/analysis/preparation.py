@@ -5,7 +5,7 @@ debrief. Pure functions of the plan; the words are the content's (``[advice]``).
 >>> from workbook.store import example_plan
 >>> plan = example_plan()
 >>> [q.asked_by for q in questions_to_ask(plan)][:1]
-['Lena Vogt']
+['Maria Keller']
 """
 
 from __future__ import annotations
