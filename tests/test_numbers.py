@@ -576,12 +576,11 @@ def test_checks_are_silent_on_an_empty_plan():
 
 
 def test_the_example_passes_every_check_but_its_teaching_mistake():
+    from workbook.analysis.meeting import debrief_flags, meeting_flags
     from workbook.analysis.preparation import (
-        debrief_flags,
         decision_flags,
         discovery_flags,
         mandate_flags,
-        meeting_flags,
         tactic_flags,
     )
     from workbook.analysis.strategy import fit_check

@@ -11,28 +11,30 @@ import pytest
 
 import workbook
 from workbook.analysis.concessions import plan_checks
-from workbook.analysis.preparation import (
-    agenda_rows,
-    batna_flags,
+from workbook.analysis.meeting import (
     debrief_comparison,
     debrief_flags,
     debriefs,
+    lessons_for,
+    meeting_flags,
+    opening_draft,
+    with_lessons,
+)
+from workbook.analysis.preparation import (
+    agenda_rows,
+    batna_flags,
     decision_flags,
     decision_process,
     discovery_flags,
     first_offer_flags,
-    lessons_for,
     mandate_flags,
-    meeting_flags,
     offer_differences,
-    opening_draft,
     package_scores,
     plan_offers,
     questions_to_ask,
     rule_checks,
     tactic_flags,
     untested_figures,
-    with_lessons,
 )
 from workbook.brief import brief_html, brief_markdown, brief_xlsx
 from workbook.model import Plan, load_plan

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 from tests.test_packages import option_tables, reference
 from workbook.analysis.packages import PackageInputError, options_from_issues, planner_options
-from workbook.analysis.rehearsal import (
-    Counterpart,
-    Rehearsal,
-    RehearsalError,
-    rehearsal_report,
-)
+from workbook.analysis.rehearsal import Counterpart, Rehearsal, RehearsalError
+from workbook.analysis.rehearsal_report import rehearsal_report
 from workbook.store import example_plan
 
 FLOOR = 20

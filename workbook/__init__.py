@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
     from workbook.analysis.concessions import package_view, plan_checks, trade_currency, zopa
     from workbook.analysis.improve import improvements
     from workbook.analysis.ledger import answered_by, ledger_balance, ledger_flags, ledger_status
+    from workbook.analysis.meeting import debriefs
     from workbook.analysis.offers import equivalent_offers
     from workbook.analysis.packages import (
         PackageInputError,
@@ -29,8 +30,8 @@ if TYPE_CHECKING:  # the names as static tools see them; at run time see __getat
         pareto_frontier,
         planner_options,
     )
-    from workbook.analysis.preparation import debriefs
-    from workbook.analysis.rehearsal import Counterpart, Rehearsal, rehearsal_report
+    from workbook.analysis.rehearsal import Counterpart, Rehearsal
+    from workbook.analysis.rehearsal_report import rehearsal_report
     from workbook.analysis.relationship import (
         business_totals,
         reciprocity_balance,
@@ -97,7 +98,7 @@ _LAZY = {
     "completion": "workbook.analysis.completion",
     "plan_diff": "workbook.merge",
     "coverage": "workbook.analysis.value",
-    "debriefs": "workbook.analysis.preparation",
+    "debriefs": "workbook.analysis.meeting",
     "disagreement": "workbook.analysis.scenarios",
     "draft_statement": "workbook.analysis.value",
     "driver_comparison": "workbook.analysis.value",
@@ -125,7 +126,7 @@ _LAZY = {
     "planner_options": "workbook.analysis.packages",
     "portfolio": "workbook.compare",
     "reciprocity_balance": "workbook.analysis.relationship",
-    "rehearsal_report": "workbook.analysis.rehearsal",
+    "rehearsal_report": "workbook.analysis.rehearsal_report",
     "relationship_flags": "workbook.analysis.relationship",
     "robust_frontier": "workbook.analysis.robust",
     "scenario_prompts": "workbook.analysis.strategy",

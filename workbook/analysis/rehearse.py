@@ -29,13 +29,8 @@ from typing import TYPE_CHECKING
 
 from workbook.analysis.improve import Improvements, improvements
 from workbook.analysis.packages import OptionRow, PackageInputError, frontier, planner_rows
-from workbook.analysis.rehearsal import (
-    Counterpart,
-    Rehearsal,
-    RehearsalError,
-    RehearsalReport,
-    rehearsal_report,
-)
+from workbook.analysis.rehearsal import Counterpart, Rehearsal, RehearsalError
+from workbook.analysis.rehearsal_report import RehearsalReport, rehearsal_report
 from workbook.analysis.robust import RobustFrontier, RobustPackage, robust_frontier
 from workbook.model import ConcessionPlanner, Plan, RehearsalRecord, RehearsalRound, Variable
 

@@ -9,7 +9,7 @@ import numpy as np
 from workbook.analysis.concessions import PackageView, Trade, Zopa
 from workbook.analysis.ledger import LedgerRow
 from workbook.analysis.packages import Frontier
-from workbook.analysis.rehearsal import RehearsalReport
+from workbook.analysis.rehearsal_report import RehearsalReport
 from workbook.charts import PALETTE, add_band, categories, safe, shorten, styled
 from workbook.charts.figure import Figure, Scatter
 from workbook.model import Plan

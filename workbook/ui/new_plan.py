@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 from pydantic import ValidationError
 
-from workbook.analysis.preparation import same_counterpart, with_lessons
+from workbook.analysis.meeting import same_counterpart, with_lessons
 from workbook.errors import describe
 from workbook.model import Plan
 from workbook.sections import SECTIONS

@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as W
 
 from workbook import model as m
-from workbook.analysis.preparation import (
+from workbook.analysis.meeting import (
     debrief_comparison,
     debrief_flags,
     meeting_flags,

@@ -19,7 +19,7 @@ from workbook import model as m
 from workbook.analysis import rehearse as r
 from workbook.analysis.improve import describe, improvements
 from workbook.analysis.packages import PackageInputError
-from workbook.analysis.rehearsal import RehearsalReport
+from workbook.analysis.rehearsal_report import RehearsalReport
 from workbook.charts.concessions import rehearsal_chart
 from workbook.content import advice
 from workbook.model.concessions import MAX_REHEARSAL_ROUNDS, MAX_REHEARSALS
