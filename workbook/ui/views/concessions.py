@@ -17,6 +17,7 @@ from workbook.analysis.concessions import (
 from workbook.analysis.packages import PackageInputError
 from workbook.charts.concessions import package_chart, trade_chart, zopa_chart
 from workbook.content import advice
+from workbook.paths import Path
 from workbook.ui.engine import Chart, Context, Part, choices, editor, panel
 from workbook.ui.forms import FirstRows, close_tree, message_widget
 from workbook.ui.forms.package import NOT_OFFERED, package_dropdown, package_row
@@ -130,30 +131,29 @@ def checks_panel(ctx: Context) -> str:
     return flags_html(plan_checks(ctx.plan), advice("concessions.no_check_raised"))
 
 
-@editor("concessions.offer")
-def offer_editor(ctx: Context) -> W.Widget:
-    """The offer on the table: one option per variable, or none. Of many variables the
-    first are shown and a button shows the others, as in the tables (:class:`FirstRows`)."""
+def package_editor(
+    ctx: Context, path: Path, blank: str, css: str, *, empty: str, lead: str = ""
+) -> W.VBox:
+    """A package kept at ``path`` (variable id to option id): a dropdown per variable with
+    options, whose ``blank`` leaves the variable out. Of many variables the first are shown
+    and a button shows the others, as in the tables (:class:`FirstRows`); ``lead`` is a
+    line above the dropdowns, ``empty`` the note shown when no variable has options."""
     box = W.VBox()
-    box.add_class("nw-offer-editor")
-    offer = ("concessions", "current_offer")
 
     def choose(variable_id: str, dropdown: W.Dropdown, message: Any, value: Any) -> None:
-        current = dict(ctx.plan.concessions.current_offer)
+        current = dict(ctx.session.get(path))
         if value == NOT_OFFERED:
             current.pop(variable_id, None)
         else:
             current[variable_id] = value
-        problem = ctx.session.set(offer, current)
+        problem = ctx.session.set(path, current)
         message.say(problem or "")
         if problem:
-            dropdown.value = ctx.plan.concessions.current_offer.get(variable_id, NOT_OFFERED)
+            dropdown.value = ctx.session.get(path).get(variable_id, NOT_OFFERED)
 
     def row(var: m.Variable) -> W.Widget:
-        current = ctx.plan.concessions.current_offer.get(var.id, NOT_OFFERED)
-        dropdown = package_dropdown(
-            var, current, "— not in the offer —", "nw-offer", disabled=ctx.session.read_only
-        )
+        current = ctx.session.get(path).get(var.id, NOT_OFFERED)
+        dropdown = package_dropdown(var, current, blank, css, disabled=ctx.session.read_only)
         message = message_widget()
         dropdown.observe(
             lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
@@ -169,11 +169,26 @@ def offer_editor(ctx: Context) -> W.Widget:
             rows.append(first.button(len(variables) - shown))
         for old in box.children:
             close_tree(old)
-        box.children = rows or [ctx.view.note(advice("concessions.offer_no_variables"))]
+        head = [W.HTML(hint_html(lead, size="13px"))] if lead and rows else []
+        box.children = [*head, *rows] or [ctx.view.note(empty)]
 
     first = FirstRows(render, noun="variable")
     ctx.on(("concessions", "variables"), render)
     render()
+    return box
+
+
+@editor("concessions.offer")
+def offer_editor(ctx: Context) -> W.Widget:
+    """The offer on the table: one option per variable, or none."""
+    box = package_editor(
+        ctx,
+        ("concessions", "current_offer"),
+        "— not in the offer —",
+        "nw-offer",
+        empty=advice("concessions.offer_no_variables"),
+    )
+    box.add_class("nw-offer-editor")
     return box
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as W
 
-from workbook import model as m
 from workbook.analysis.meeting import (
     debrief_comparison,
     debrief_flags,
@@ -15,12 +12,9 @@ from workbook.analysis.meeting import (
     planned_minutes,
 )
 from workbook.content import advice
-from workbook.render import escape
 from workbook.ui.engine import Context, editor, panel
-from workbook.ui.forms import close_tree, message_widget
 from workbook.ui.style import app_html, empty_html, flags_html, hint_html
-
-NOT_AGREED = ""
+from workbook.ui.views.concessions import package_editor
 
 
 @panel("meeting.time", reads=("meeting.issues", "meeting.length_minutes"))
@@ -68,50 +62,15 @@ def draft_editor(ctx: Context) -> W.Widget:
 @editor("meeting.agreed")
 def agreed_editor(ctx: Context) -> W.Widget:
     """The package agreed: one option per variable, as the offer on the table."""
-    box = W.VBox()
+    box = package_editor(
+        ctx,
+        ("meeting", "debrief", "agreed"),
+        advice("meeting.agreed_not_offered"),
+        "nw-agreed",
+        empty=advice("meeting.agreed_no_variables"),
+        lead=advice("meeting.agreed_lead"),
+    )
     box.add_class("nw-agreed-editor")
-    path = ("meeting", "debrief", "agreed")
-
-    def choose(variable_id: str, dropdown: W.Dropdown, message: Any, value: Any) -> None:
-        current = dict(ctx.plan.meeting.debrief.agreed)
-        if value == NOT_AGREED:
-            current.pop(variable_id, None)
-        else:
-            current[variable_id] = value
-        problem = ctx.session.set(path, current)
-        message.say(problem or "")
-        if problem:
-            dropdown.value = ctx.plan.meeting.debrief.agreed.get(variable_id, NOT_AGREED)
-
-    def row(var: m.Variable) -> W.Widget:
-        options = [(advice("meeting.agreed_not_offered"), NOT_AGREED)]
-        options += [(o.label, o.id) for o in var.options]
-        current = ctx.plan.meeting.debrief.agreed.get(var.id, NOT_AGREED)
-        dropdown = W.Dropdown(
-            options=options,
-            value=current if current in [v for _, v in options] else NOT_AGREED,
-            disabled=ctx.session.read_only,
-            layout=W.Layout(width="100%"),
-        )
-        dropdown.add_class("nw-agreed")
-        message = message_widget()
-        dropdown.observe(
-            lambda c, v=var.id, d=dropdown, msg=message: choose(v, d, msg, c["new"]),
-            names="value",
-        )
-        return ctx.view.row(
-            W.HTML(escape(var.name)), W.VBox([dropdown, message]), widths=["1fr", "2fr"]
-        )
-
-    def render() -> None:
-        rows = [row(v) for v in ctx.plan.concessions.variables if v.options]
-        for old in box.children:
-            close_tree(old)
-        lead = advice("meeting.agreed_lead") if rows else advice("meeting.agreed_no_variables")
-        box.children = [W.HTML(hint_html(lead, size="13px")), *rows]
-
-    ctx.on(("concessions", "variables"), render)
-    render()
     return box
 
 
