@@ -41,6 +41,10 @@ in the other worker, beside the first group."""
 APART_MODULES = frozenset(
     {
         "test_app",
+        "test_browser_brief_print",
+        "test_browser_charts",
+        "test_browser_preparation",
+        "test_browser_rehearsal",
         "test_cli",
         "test_data_safety",
         "test_hub",
@@ -56,8 +60,10 @@ APART_MODULES = frozenset(
         "test_workshop_ui",
     }
 )
-"""Modules whose served tests time no culling of kernels and drive Chromium little or not at
-all (the hub's one test does), so that they can run beside the other group."""
+"""Modules whose tests time nothing of a server's kernels (no culling, caps or floods), so
+that they can run beside the other group: served tests that drive Chromium little or not at
+all, and browser tests that only fill in and read pages. Chosen so that the two workers,
+with the shared tests, finish at about the same time."""
 LOG_TAIL_LINES = 150
 """Lines of each server log attached to a failed test's report."""
 
