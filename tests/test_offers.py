@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import workbook
+from workbook.analysis import offers
 from workbook.analysis.offers import equivalent_offer_set, equivalent_offers
 from workbook.analysis.packages import PackageInputError, options_from_issues, planner_rows
 from workbook.store import example_plan
@@ -162,8 +163,12 @@ def test_public_api_exposes_equivalent_offers() -> None:
     assert "equivalent_offers" in workbook.__all__
 
 
-def test_too_many_equally_efficient_packages_say_so() -> None:
-    """Options that trade one for one make every package efficient: 2**20 of them."""
-    table = options_from_issues({f"issue {i}": {"a": (0, 1), "b": (1, 0)} for i in range(20)})
-    with pytest.raises(PackageInputError, match="equally efficient"):
-        equivalent_offers(table, our_value=10, k=2, tolerance=10)
+def test_too_many_equally_efficient_packages_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Options that trade one for one make every package efficient: 2**12 of them, over a
+    limit lowered to 1,000 (the real one, 200,000, takes 2**18 such packages to pass)."""
+    monkeypatch.setattr(offers, "MAX_EFFICIENT", 1_000)
+    table = options_from_issues({f"issue {i}": {"a": (0, 1), "b": (1, 0)} for i in range(12)})
+    with pytest.raises(PackageInputError, match="more than 1,000 packages are equally efficient"):
+        equivalent_offers(table, our_value=6, k=2, tolerance=6)
+    monkeypatch.setattr(offers, "MAX_EFFICIENT", 5_000)  # under the limit, offers are found
+    assert len(equivalent_offers(table, our_value=6, k=2, tolerance=0)) == 2
