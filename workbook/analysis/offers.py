@@ -120,6 +120,7 @@ def _efficient(table: _Table, low: int) -> tuple[np.ndarray, np.ndarray]:
     ours = np.zeros(1, dtype=np.int64)
     theirs = np.zeros(1, dtype=np.int64)
     chosen = np.zeros((1, 0), dtype=np.int64)
+    profile = np.zeros(1, dtype=np.int64)  # which values for them so far, as a number
     best_after = np.cumsum([int(v.max()) for v in table.values["ours"]][::-1])[::-1].tolist()
     best_after = [*best_after[1:], 0]
     for n, (o, t) in enumerate(zip(table.values["ours"], table.values["theirs"], strict=True)):
@@ -130,9 +131,18 @@ def _efficient(table: _Table, low: int) -> tuple[np.ndarray, np.ndarray]:
         parent, option = np.divmod(keep, width)  # parents in product order: so are these
         ours, theirs = ours[keep], theirs[keep]
         chosen = np.column_stack([chosen[parent], option])
-        first = _first_of_alike(table, ours, theirs, chosen)
+        # two partial packages have one profile number when their values for them are the
+        # same on every issue so far: the parent's number and this option's value for them
+        _, value = np.unique(t, return_inverse=True)
+        _, profile = np.unique(profile[parent] * width + value[option], return_inverse=True)
+        first = _first_of_alike(ours, profile)
         if first is not None:
-            ours, theirs, chosen = ours[first], theirs[first], chosen[first]
+            ours, theirs, chosen, profile = (
+                ours[first],
+                theirs[first],
+                chosen[first],
+                profile[first],
+            )
         if len(ours) > MAX_EFFICIENT:
             raise PackageInputError(
                 f"more than {MAX_EFFICIENT:,} packages are equally efficient: "
@@ -156,21 +166,17 @@ def _not_beaten(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
     return keep
 
 
-def _first_of_alike(
-    table: _Table, ours: np.ndarray, theirs: np.ndarray, chosen: np.ndarray
-) -> np.ndarray | None:
-    """Indices (in order) of the first package of each group alike for both sides, or None
-    when no two packages are alike. Alike packages tie on both totals, so only ties are
-    compared option by option (on their values for them)."""
-    order = np.lexsort((theirs, ours))
-    tied = (ours[order][1:] == ours[order][:-1]) & (theirs[order][1:] == theirs[order][:-1])
-    if not tied.any():
+def _first_of_alike(ours: np.ndarray, profile: np.ndarray) -> np.ndarray | None:
+    """Indices (in order) of the first package of each group alike for both sides (the same
+    score for us and the same profile number, :func:`_efficient`), or None when no two
+    packages are alike."""
+    order = np.lexsort((np.arange(len(ours)), profile, ours))
+    alike = (ours[order][1:] == ours[order][:-1]) & (profile[order][1:] == profile[order][:-1])
+    if not alike.any():
         return None
-    suspects = np.unique(np.r_[order[1:][tied], order[:-1][tied]])
-    profile = _profile_of(table, chosen[suspects])
-    _, first = np.unique(np.column_stack([ours[suspects], profile]), axis=0, return_index=True)
-    drop = np.setdiff1d(suspects, suspects[first])
-    return np.setdiff1d(np.arange(len(ours)), drop)
+    keep = np.ones(len(ours), dtype=bool)
+    keep[order[1:][alike]] = False  # every package after its group's first
+    return np.flatnonzero(keep)
 
 
 def _profile_of(table: _Table, chosen: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from workbook.charts.concessions import rehearsal_chart
 from workbook.content import advice
 from workbook.model.concessions import MAX_REHEARSAL_ROUNDS, MAX_REHEARSALS
 from workbook.ui.engine import Chart, Context, Part, action_button, editor, panel
-from workbook.ui.forms import close_tree, message_widget
+from workbook.ui.forms import FirstRows, close_tree, message_widget
 from workbook.ui.forms.package import NOT_OFFERED, package_dropdown, package_row
 from workbook.ui.style import (
     app_html,
@@ -82,7 +82,9 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
     seed.add_class("nw-rehearsal-seed")
     started = message_widget()
     offered = message_widget()
-    picks: dict[str, W.Dropdown] = {}
+    picks: dict[str, str] = {}
+    """The option picked per variable id, shown or not (of many variables the first are
+    drawn, and a button draws the others, as in the offer editor)."""
     board = W.VBox()
     board.add_class("nw-rehearsal-offer")
 
@@ -109,7 +111,7 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
         if not planner.rehearsals:
             offered.say(advice("concessions.rehearsal_start_first"))
             return
-        chosen = {vid: d.value for vid, d in picks.items() if d.value != NOT_OFFERED}
+        chosen = {vid: value for vid, value in picks.items() if value != NOT_OFFERED}
         try:
             record = r.play_round(planner, planner.rehearsals[-1], chosen)
         except PackageInputError as exc:
@@ -124,23 +126,32 @@ def rehearsal_editor(ctx: Context) -> W.Widget:
             return planner.rehearsals[-1].played[-1].offer
         return planner.current_offer
 
+    def pick(variable_id: str, change: dict[str, Any]) -> None:
+        picks[variable_id] = change["new"]
+
     def render() -> None:
         variables = r.agenda(ctx.plan.concessions)
-        before = {vid: d.value for vid, d in picks.items()}
         previous = last_offer()
+        before = dict(picks)
         picks.clear()
-        rows = []
         for var in variables:
             value = before.get(var.id) or previous.get(var.id, NOT_OFFERED)
+            picks[var.id] = value if value in {o.id for o in var.options} else NOT_OFFERED
+        shown = first.shown(len(variables))
+        rows = []
+        for var in variables[:shown]:
             dropdown = package_dropdown(
-                var, value, "— pick an option —", "nw-rehearsal-pick", disabled=read_only
+                var, picks[var.id], "— pick an option —", "nw-rehearsal-pick", disabled=read_only
             )
-            picks[var.id] = dropdown
+            dropdown.observe(lambda c, v=var.id: pick(v, c), names="value")
             rows.append(package_row(var, dropdown, message_widget()))
+        if shown < len(variables):
+            rows.append(first.button(len(variables) - shown))
         for old in board.children:
             close_tree(old)
         board.children = rows or [ctx.view.note(advice("concessions.offer_no_variables"))]
 
+    first = FirstRows(render, noun="variable")
     ctx.on(("concessions", "variables"), render)
     render()
     settings = ctx.view.row(
