@@ -111,18 +111,7 @@ def _practice(plan: Plan) -> list[Block]:
     )
     robust = rehearse.robust_packages(c)
     if robust is not None:
-        summary = rehearse.summarise(robust)
-        blocks.append(
-            Para(
-                advice(
-                    "concessions.robust_summary",
-                    estimates=summary.estimates,
-                    everywhere=summary.everywhere,
-                    most=summary.most,
-                    total=summary.total,
-                )
-            )
-        )
+        blocks.append(Para(rehearse.summarise(robust).text))
         offers, within = rehearse.robust_offers(c, robust, limit=3)
         if offers and within:
             blocks.append(Para(advice("concessions.robust_offers_title") + ":", strong=True))

@@ -32,6 +32,7 @@ from workbook.analysis.packages import OptionRow, PackageInputError, frontier, p
 from workbook.analysis.rehearsal import Counterpart, Rehearsal, RehearsalError
 from workbook.analysis.rehearsal_report import RehearsalReport, rehearsal_report
 from workbook.analysis.robust import RobustFrontier, RobustPackage, robust_frontier
+from workbook.content import advice
 from workbook.model import ConcessionPlanner, Plan, RehearsalRecord, RehearsalRound, Variable
 
 if TYPE_CHECKING:
@@ -250,6 +251,17 @@ class EstimateSummary:
     most: int
     total: int
     estimates: int
+
+    @property
+    def text(self) -> str:
+        """The summary in the content's words."""
+        return advice(
+            "concessions.robust_summary",
+            estimates=self.estimates,
+            everywhere=self.everywhere,
+            most=self.most,
+            total=self.total,
+        )
 
 
 def summarise(found: RobustFrontier) -> EstimateSummary:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,6 +81,25 @@ each is a marker of the page's picture, and 4,000 took a big plan's section a se
 draw."""
 
 
+def _mark_packages(figure: Figure, size: int, *marks: tuple[str, Any, str, str]) -> None:
+    """A marker for each package named in ``marks`` (label, package or None, symbol,
+    colour), its options listed on hover."""
+    for label, package, symbol, color in marks:
+        if package is None:
+            continue
+        detail = "<br>".join(f"{safe(k)}: {safe(v)}" for k, v in package.options.items())
+        figure.add_trace(
+            Scatter(
+                x=[package.ours],
+                y=[package.theirs],
+                mode="markers",
+                name=label,
+                marker={"size": size, "symbol": symbol, "color": color},
+                hovertemplate=f"{label}<br>%{{x:,.1f}} · %{{y:,.1f}}<br>{detail}<extra></extra>",
+            )
+        )
+
+
 def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
     space_ours, space_theirs = view.space_ours, view.space_theirs
@@ -113,25 +133,13 @@ def package_chart(view: PackageView) -> Figure:
             ),
         ]
     )
-    for label, package, symbol, color in (
+    _mark_packages(
+        figure,
+        15,
         ("Nash package", view.nash_choice, "star", PALETTE["good"]),
         ("Best for us above their floor", view.best_choice, "diamond", PALETTE["theirs"]),
         ("Offer on the table", view.offer, "x", PALETTE["ink"]),
-    ):
-        if package is not None:
-            detail = "<br>".join(f"{safe(k)}: {safe(v)}" for k, v in package.options.items())
-            figure.add_trace(
-                Scatter(
-                    x=[package.ours],
-                    y=[package.theirs],
-                    mode="markers",
-                    name=label,
-                    marker={"size": 15, "symbol": symbol, "color": color},
-                    hovertemplate=(
-                        f"{label}<br>%{{x:,.1f}} · %{{y:,.1f}}<br>{detail}<extra></extra>"
-                    ),
-                )
-            )
+    )
     if view.our_floor:
         figure.add_vline(
             x=view.our_floor,
@@ -312,24 +320,12 @@ def rehearsal_chart(
                 "<extra></extra>",
             )
         )
-    for label, package, symbol, color in (
+    _mark_packages(
+        figure,
+        16,
         ("Nash package", report.nash, "star", PALETTE["good"]),
         ("Deal", report.deal, "x", PALETTE["ink"]),
-    ):
-        if package is not None:
-            detail = "<br>".join(f"{safe(k)}: {safe(v)}" for k, v in package.options.items())
-            figure.add_trace(
-                Scatter(
-                    x=[package.ours],
-                    y=[package.theirs],
-                    mode="markers",
-                    name=label,
-                    marker={"size": 16, "symbol": symbol, "color": color},
-                    hovertemplate=(
-                        f"{label}<br>%{{x:,.1f}} · %{{y:,.1f}}<br>{detail}<extra></extra>"
-                    ),
-                )
-            )
+    )
     if our_floor:
         figure.add_vline(
             x=our_floor, line_dash="dash", line_color=PALETTE["ours"], annotation_text="our floor"

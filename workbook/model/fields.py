@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -30,17 +30,8 @@ SectionKey = Literal[
     "ledger",
     "brief",
 ]
-SECTION_KEYS: tuple[str, ...] = (
-    "strategy",
-    "value",
-    "scenarios",
-    "concessions",
-    "relationship",
-    "discovery",
-    "meeting",
-    "ledger",
-    "brief",
-)
+SECTION_KEYS: tuple[str, ...] = get_args(SectionKey)
+"""The keys of :data:`SectionKey`, in order."""
 
 
 RowId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]

@@ -520,19 +520,7 @@ def robust_panel(ctx: Context) -> list[Part]:
     found = r.robust_packages(ctx.plan.concessions)
     if found is None:
         return [empty_html(advice("concessions.robust_empty"))]
-    summary = r.summarise(found)
-    parts: list[Part] = [
-        hint_html(
-            advice(
-                "concessions.robust_summary",
-                estimates=summary.estimates,
-                everywhere=summary.everywhere,
-                most=summary.most,
-                total=summary.total,
-            ),
-            size="13px",
-        )
-    ]
+    parts: list[Part] = [hint_html(r.summarise(found).text, size="13px")]
     columns = ["Efficient under", "Us", *(f"Them ({e})" for e in found.estimates), "Package"]
     shown, within = r.robust_offers(ctx.plan.concessions, found)
     table = [
