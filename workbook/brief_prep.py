@@ -146,15 +146,7 @@ def _practice(plan: Plan) -> list[Block]:
                 strong=True,
             )
         )
-        pairs = []
-        if report.deal is not None:
-            pairs.append(("Deal: us · them", _scores(report.deal)))
-        if report.nash is not None:
-            pairs.append(("Nash: us · them", _scores(report.nash)))
-        if report.unclaimed is not None:
-            pairs.append(("Left unclaimed", f"{report.unclaimed:,.1f}"))
-        if report.our_walk_away is not None and report.deal is not None:
-            pairs.append(("Against our floor", f"{report.deal.ours - report.our_walk_away:+,.1f}"))
+        pairs = report.key_figures()
         if pairs:
             blocks.append(Figures(pairs))
         if report.outcome == "walked_away":
@@ -179,10 +171,6 @@ def _improvements(found: Any, efficient: str, title: str) -> list[Block]:
         for row in found.rows
     ]
     return [Para(title + ":", strong=True), Bullets(items)]
-
-
-def _scores(package: Any) -> str:
-    return f"{package.ours:,.1f} · {package.theirs:,.1f}"
 
 
 def _options(options: Any) -> str:

@@ -252,6 +252,25 @@ class RehearsalReport:
             return None
         return self.deal.ours >= self.our_walk_away
 
+    def key_figures(self) -> list[tuple[str, str]]:
+        """The debrief's key figures as (label, text) pairs, as the app and the brief show
+        them: scores us · them, the value left unclaimed, the distance to the frontier and
+        the deal against our walk-away (each when there is one)."""
+        pairs = []
+        if self.deal is not None:
+            pairs.append(("Deal: us · them", f"{self.deal.ours:,.1f} · {self.deal.theirs:,.1f}"))
+        if self.nash is not None:
+            nash = f"{self.nash.ours:,.1f} · {self.nash.theirs:,.1f}"
+            pairs.append(("Nash package: us · them", nash))
+        if self.unclaimed is not None:
+            pairs.append(("Left unclaimed", f"{self.unclaimed:,.1f}"))
+        if self.distance is not None:
+            pairs.append(("Distance to the frontier", f"{self.distance:,.1f}"))
+        if self.deal is not None and self.our_walk_away is not None:
+            gap = self.deal.ours - self.our_walk_away
+            pairs.append(("Against our walk-away (package floor)", f"{gap:+,.1f}"))
+        return pairs
+
     def summary(self) -> dict[str, Any]:
         """The debrief's figures as plain data."""
         deal, nash = self.deal, self.nash

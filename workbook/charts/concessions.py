@@ -100,6 +100,18 @@ def _mark_packages(figure: Figure, size: int, *marks: tuple[str, Any, str, str])
         )
 
 
+def _mark_floors(figure: Figure, ours: float | None, theirs: float | None) -> None:
+    """Dashed lines at our floor (a package score for us) and theirs, each when given."""
+    if ours is not None:
+        figure.add_vline(
+            x=ours, line_dash="dash", line_color=PALETTE["ours"], annotation_text="our floor"
+        )
+    if theirs is not None:
+        figure.add_hline(
+            y=theirs, line_dash="dash", line_color=PALETTE["theirs"], annotation_text="their floor"
+        )
+
+
 def package_chart(view: PackageView) -> Figure:
     """The package space, its Pareto frontier, the Nash package, floors and the current offer."""
     space_ours, space_theirs = view.space_ours, view.space_theirs
@@ -140,20 +152,7 @@ def package_chart(view: PackageView) -> Figure:
         ("Best for us above their floor", view.best_choice, "diamond", PALETTE["theirs"]),
         ("Offer on the table", view.offer, "x", PALETTE["ink"]),
     )
-    if view.our_floor:
-        figure.add_vline(
-            x=view.our_floor,
-            line_dash="dash",
-            line_color=PALETTE["ours"],
-            annotation_text="our floor",
-        )
-    if view.their_floor:
-        figure.add_hline(
-            y=view.their_floor,
-            line_dash="dash",
-            line_color=PALETTE["theirs"],
-            annotation_text="their floor",
-        )
+    _mark_floors(figure, view.our_floor or None, view.their_floor or None)
     return styled(
         figure,
         title="Packages: value to us and to them",
@@ -326,16 +325,7 @@ def rehearsal_chart(
         ("Nash package", report.nash, "star", PALETTE["good"]),
         ("Deal", report.deal, "x", PALETTE["ink"]),
     )
-    if our_floor:
-        figure.add_vline(
-            x=our_floor, line_dash="dash", line_color=PALETTE["ours"], annotation_text="our floor"
-        )
-    figure.add_hline(
-        y=their_floor,
-        line_dash="dash",
-        line_color=PALETTE["theirs"],
-        annotation_text="their floor",
-    )
+    _mark_floors(figure, our_floor or None, their_floor)
     return styled(
         figure,
         title="Rehearsal: each move against the frontier",

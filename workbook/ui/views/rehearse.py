@@ -238,18 +238,7 @@ def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
     else:
         good = report.above_walk_away is not False
         parts.append(verdict_html(advice("concessions.debrief_agreed", rounds=report.rounds), good))
-    pairs = []
-    if report.deal is not None:
-        pairs.append(("Deal: us · them", _pair(report.deal)))
-    if report.nash is not None:
-        pairs.append(("Nash package: us · them", _pair(report.nash)))
-    if report.unclaimed is not None:
-        pairs.append(("Value left unclaimed", f"{report.unclaimed:,.1f}"))
-    if report.distance is not None:
-        pairs.append(("Distance to the frontier", f"{report.distance:,.1f}"))
-    if report.our_walk_away is not None and report.deal is not None:
-        gap = report.deal.ours - report.our_walk_away
-        pairs.append(("Against our walk-away (package floor)", f"{gap:+,.1f}"))
+    pairs = report.key_figures()
     parts.append(figures_html(pairs))
     lines = []
     if report.deal is not None:
@@ -277,10 +266,6 @@ def _debrief(plan: m.Plan, report: RehearsalReport, rows: Any) -> list[str]:
         found = improvements(rows, report.deal, limit=3)
         parts.append(improvements_html(found.rows, "Better for both sides than the deal"))
     return parts
-
-
-def _pair(package: Any) -> str:
-    return f"{package.ours:,.1f} · {package.theirs:,.1f}"
 
 
 def _deal_money(plan: m.Plan, report: RehearsalReport) -> str:
