@@ -55,17 +55,6 @@ class DecisionStage(Row):
     note: ShortText = Field("", description="Who is involved, what it needs.")
 
 
-TACTICS = (
-    "higher_authority",
-    "nibbling",
-    "take_it_or_leave_it",
-    "good_cop_bad_cop",
-    "deadline_pressure",
-    "bad_faith_anchor",
-    "other",
-)
-
-
 class Tactic(Row):
     """A ploy we expect from them, and our prepared answer."""
 
